@@ -1,0 +1,33 @@
+/* gg-api-error.h: reading an error answer ({"error":{...}}, or whatever a
+ * proxy sent instead) and turning it into one sentence. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  gint     http_status;
+  gchar   *status;        /* "RESOURCE_EXHAUSTED"; NULL when the body was not JSON */
+  gchar   *message;       /* the server's message, NULL when none */
+  gchar   *reason;        /* google.rpc.ErrorInfo.reason ("API_KEY_INVALID") */
+  gchar   *quota_metric;  /* google.rpc.QuotaFailure.violations[0] */
+  gchar   *quota_id;
+  gboolean quota_zero;    /* some violation has quotaValue "0" */
+  gdouble  retry_delay;   /* google.rpc.RetryInfo.retryDelay in seconds; < 0: none */
+  gchar   *help_url;      /* google.rpc.Help.links[0].url */
+  gchar   *excerpt;       /* non-JSON body: its first ~120 printable characters */
+} GgApiError;
+
+/* Never fails: a body that is not the JSON error shape fills excerpt. */
+GgApiError *gg_api_error_parse (gint http_status, const gchar *body, gsize length);
+void        gg_api_error_free  (GgApiError *error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GgApiError, gg_api_error_free)
+
+/* The GError (GG_ERROR domain) for this answer: code chosen from status,
+ * reason and quota; message one sentence naming the cause and the remedy,
+ * mentioning @model where it matters (404).  Free with g_error_free. */
+GError *gg_api_error_to_gerror (const GgApiError *error, const gchar *model);
+
+G_END_DECLS

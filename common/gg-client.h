@@ -1,0 +1,96 @@
+/* gg-client.h: talking to the Gemini API over HTTP (libcurl).
+ *
+ * The key goes in the x-goog-api-key header only.  The base URL comes from
+ * the caller or GOOGLE_GEMINI_BASE_URL; plain http is refused unless the host
+ * is a loopback address.  Calls block: run them off the UI thread.  The
+ * progress callback runs on the calling thread; cancel from any thread with
+ * g_cancellable_cancel ().
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "gg-request.h"
+#include "gg-response.h"
+
+G_BEGIN_DECLS
+
+#define GG_DEFAULT_BASE_URL "https://generativelanguage.googleapis.com"
+
+typedef enum
+{
+  GG_PHASE_CONNECTING,
+  GG_PHASE_UPLOADING,
+  GG_PHASE_WAITING,       /* request sent, the model is working */
+  GG_PHASE_DOWNLOADING,
+  GG_PHASE_RETRY_WAIT,    /* sleeping before the next attempt */
+} GgPhase;
+
+typedef struct
+{
+  GgPhase phase;
+  gint    attempt;        /* 1-based */
+  gint64  sent;
+  gint64  send_total;
+  gint64  received;
+  gint64  receive_total;  /* 0 when unknown */
+  gdouble elapsed;        /* seconds since the call started */
+  gdouble retry_in;       /* GG_PHASE_RETRY_WAIT: seconds left */
+} GgProgress;
+
+/* Return FALSE to cancel. */
+typedef gboolean (*GgProgressFunc) (const GgProgress *progress, gpointer user_data);
+
+typedef struct
+{
+  gdouble connect_timeout;     /* s; default 30 */
+  gdouble first_byte_timeout;  /* s the model may think before answering; default 600 */
+  gdouble stall_timeout;       /* s without a byte once the answer started; default 60 */
+  gdouble total_timeout;       /* s for one attempt; 0: none; default 1800 */
+  gint    max_retries;         /* further attempts; default 4 */
+  gdouble backoff_initial;     /* s; default 1 */
+  gdouble backoff_max;         /* s; default 60 */
+  gsize   max_body;            /* bytes; default 512 MiB */
+  GgResponseLimits limits;
+} GgClientOptions;
+
+void gg_client_options_init (GgClientOptions *options);
+
+/* The key from the environment: GOOGLE_API_KEY when set, else
+ * GEMINI_API_KEY (as the official SDKs do); NULL when neither is. g_free. */
+gchar *gg_key_from_environment (void);
+
+/* GOOGLE_GEMINI_BASE_URL when set, else GG_DEFAULT_BASE_URL. g_free. */
+gchar *gg_base_url_from_environment (void);
+
+/* FALSE (GG_ERROR_INSECURE_URL) unless @base_url is https, or http to
+ * 127.0.0.0/8, ::1 or localhost. */
+gboolean gg_base_url_check (const gchar *base_url, GError **error);
+
+typedef struct _GgClient GgClient;
+
+/* @api_key: required (GG_ERROR_NO_KEY when NULL or empty).  @base_url NULL:
+ * from the environment.  Checks the URL before anything connects. */
+GgClient *gg_client_new  (const gchar *api_key, const gchar *base_url, GError **error);
+void      gg_client_free (GgClient *client);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GgClient, gg_client_free)
+
+void gg_client_set_options  (GgClient *client, const GgClientOptions *options);
+void gg_client_set_progress (GgClient *client, GgProgressFunc func, gpointer user_data);
+
+/* Validates, sends (with retries), parses.  Returns the answer even when it
+ * holds no image: call gg_response_check () for that. */
+GgResponse *gg_client_generate (GgClient        *client,
+                                const GgRequest *request,
+                                GCancellable    *cancellable,
+                                GError         **error);
+
+/* One POST of a JSON body to {base}/{path}, with retries; the 2xx body. */
+GBytes *gg_client_post_json (GgClient     *client,
+                             const gchar  *path,
+                             const gchar  *body,
+                             gsize         length,
+                             const gchar  *model,     /* for error messages */
+                             GCancellable *cancellable,
+                             GError      **error);
+
+G_END_DECLS

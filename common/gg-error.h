@@ -1,0 +1,55 @@
+/* gg-error.h: the one error model of the engine.
+ *
+ * Every failure reaches the caller as a GError in GG_ERROR with a code the UI
+ * can act on and a message that is one sentence naming the cause and the
+ * remedy.  Messages never contain the API key.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define GG_ERROR (gg_error_quark ())
+GQuark gg_error_quark (void);
+
+typedef enum
+{
+  GG_ERROR_FAILED,            /* anything not covered below */
+  GG_ERROR_NO_KEY,            /* no API key configured */
+  GG_ERROR_INVALID_REQUEST,   /* refused before sending: the API would reject it */
+  GG_ERROR_INSECURE_URL,      /* http to a non-loopback host, or a malformed base URL */
+  GG_ERROR_NETWORK,           /* could not connect, reset, DNS, TLS */
+  GG_ERROR_TIMEOUT,           /* connect timeout, stall (low-speed limit), total limit */
+  GG_ERROR_CANCELLED,         /* the caller cancelled */
+  GG_ERROR_BAD_KEY,           /* 400 API_KEY_INVALID, 401, 403 on key */
+  GG_ERROR_PERMISSION,        /* 403 PERMISSION_DENIED for other reasons */
+  GG_ERROR_BILLING,           /* 400 FAILED_PRECONDITION: billing needed in region */
+  GG_ERROR_CREDITS,           /* 402: prepaid credits used up */
+  GG_ERROR_QUOTA,             /* 429: rate or quota limit (retryable) */
+  GG_ERROR_QUOTA_ZERO,        /* 429 with quotaValue 0: the tier has no quota at all */
+  GG_ERROR_MODEL_NOT_FOUND,   /* 404 for the model: renamed or retired */
+  GG_ERROR_BAD_ARGUMENT,      /* 400 INVALID_ARGUMENT from the server */
+  GG_ERROR_SERVER,            /* 500, 502 */
+  GG_ERROR_OVERLOADED,        /* 503 */
+  GG_ERROR_DEADLINE,          /* 504 */
+  GG_ERROR_BAD_RESPONSE,      /* non-JSON (proxy HTML), truncated, malformed answer */
+  GG_ERROR_TOO_LARGE,         /* a limit was hit: body size, pixel count, image count */
+  GG_ERROR_BLOCKED,           /* promptFeedback.blockReason */
+  GG_ERROR_SAFETY,            /* finishReason SAFETY / IMAGE_SAFETY / PROHIBITED... */
+  GG_ERROR_NO_IMAGE,          /* the answer held no image (text only, NO_IMAGE, ...) */
+  GG_ERROR_IMAGE,             /* an image could not be decoded or encoded */
+  GG_ERROR_IO,                /* reading or writing a local file */
+} GgErrorCode;
+
+/* TRUE when an error of this code is worth retrying (before a complete
+ * answer arrived): connection failures, timeouts, 408, 429 (not zero quota),
+ * 500, 502, 503, 504. */
+gboolean gg_error_is_retryable (const GError *error);
+
+/* Replaces every occurrence of @secret in @text with "[redacted]".
+ * Returns a newly allocated string (free with g_free).  A NULL or empty
+ * secret returns a copy of @text. */
+gchar *gg_redact (const gchar *text, const gchar *secret);
+
+G_END_DECLS

@@ -1,0 +1,70 @@
+/* gg-region.h: which pixels go out, and how the answer comes back.
+ *
+ * Plain rectangles and rasters in, plain rectangles and rasters out: no GIMP.
+ * Coordinates are in the drawable's own pixel space.
+ */
+#pragma once
+
+#include <glib.h>
+#include "gg-catalogue.h"
+#include "gg-image.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  gint x, y, width, height;
+} GgRect;
+
+typedef struct
+{
+  gint        pad_px;        /* context padding in pixels, added to pad_pct */
+  gdouble     pad_pct;       /* context padding as a fraction of the selection size */
+  const gchar *max_size;     /* largest imageSize to ask for ("4K"); NULL: model max */
+} GgRegionOptions;
+
+/* Sensible defaults (gimp-ai and krita-ai-diffusion were measured against):
+ * 32 px + 15 % of the selection, no size cap. */
+void gg_region_options_init (GgRegionOptions *options);
+
+typedef struct
+{
+  GgRect       region;       /* what is sent, in drawable coordinates; may
+                              * extend past the drawable only when the drawable
+                              * is smaller than the ratio needs (then padded) */
+  GgRect       selection;    /* the selection bounds, in drawable coordinates */
+  const gchar *ratio;        /* aspect ratio asked for (catalogue string) */
+  const gchar *size;         /* imageSize asked for; NULL for models without sizes */
+  gint         out_width;    /* the answer's expected dimensions */
+  gint         out_height;
+  gint         send_width;   /* dimensions of the image sent (<= region, <= out) */
+  gint         send_height;
+} GgRegionPlan;
+
+/* Plans an edit: @selection (width 0: none, the whole drawable) inside a
+ * drawable of @drawable_width x @drawable_height.  @model NULL: an unknown
+ * model, planned with 1:1..21:9 ratios and no sizes. */
+gboolean gg_region_plan (const GgModel          *model,
+                         gint                    drawable_width,
+                         gint                    drawable_height,
+                         const GgRect           *selection,
+                         const GgRegionOptions  *options,
+                         GgRegionPlan           *plan,
+                         GError                **error);
+
+/* Copies @rect out of @src; parts outside @src are transparent. */
+GgRaster *gg_raster_crop  (const GgRaster *src, const GgRect *rect, GError **error);
+
+/* High-quality resample (GEGL) to width x height. */
+GgRaster *gg_raster_scale (const GgRaster *src, gint width, gint height, GError **error);
+
+/* Brings @answer back onto the region of @plan: resampled to the region's
+ * size, realigned against @original (the region's original pixels) where
+ * possible, colour-matched on the ring outside the selection, and with the
+ * original's alpha re-applied.  Returns a raster of region size. */
+GgRaster *gg_region_place (const GgRegionPlan *plan,
+                           const GgRaster     *original,
+                           const GgRaster     *answer,
+                           GError            **error);
+
+G_END_DECLS

@@ -1,0 +1,86 @@
+/* gg-request.h: one generateContent request, built and checked before sending.
+ *
+ * The request owns copies of everything given to it.  gg_request_validate ()
+ * refuses what the API would reject, with one sentence saying why; the body
+ * is produced by gg_request_to_json ().
+ */
+#pragma once
+
+#include <glib.h>
+#include "gg-catalogue.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  GG_ROLE_INPUT,        /* the image being edited */
+  GG_ROLE_STYLE,
+  GG_ROLE_SUBJECT,
+  GG_ROLE_OBJECT,
+  GG_ROLE_PERSON,
+  GG_ROLE_COMPOSITION,
+  GG_ROLE_HINT,         /* e.g. a mask marking the editable area */
+} GgImageRole;
+
+typedef struct _GgRequest GgRequest;
+
+/* @model: free text; NULL means the catalogue's default. */
+GgRequest *gg_request_new  (const gchar *model);
+void       gg_request_free (GgRequest *request);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GgRequest, gg_request_free)
+
+const gchar   *gg_request_get_model       (const GgRequest *request);
+const GgModel *gg_request_get_model_info  (const GgRequest *request); /* NULL if unknown */
+
+void gg_request_set_prompt             (GgRequest *request, const gchar *prompt);
+void gg_request_set_system_instruction (GgRequest *request, const gchar *text);
+/* NULL: let the model choose (matches the input image, else 1:1). */
+void gg_request_set_aspect_ratio       (GgRequest *request, const gchar *ratio);
+/* NULL: not sent.  Never sent for models without sizes (refused instead). */
+void gg_request_set_image_size         (GgRequest *request, const gchar *size);
+/* TRUE: responseModalities ["IMAGE"]; FALSE (default): ["TEXT","IMAGE"]. */
+void gg_request_set_image_only         (GgRequest *request, gboolean image_only);
+void gg_request_set_search             (GgRequest *request, gboolean search);
+void gg_request_set_include_thoughts   (GgRequest *request, gboolean include);
+/* Negative: not sent. */
+void gg_request_set_temperature        (GgRequest *request, gdouble temperature);
+void gg_request_set_seed               (GgRequest *request, gint64 seed);
+/* Appends a safety setting; category without the HARM_CATEGORY_ prefix is
+ * accepted ("DANGEROUS_CONTENT"). */
+void gg_request_add_safety             (GgRequest *request,
+                                        const gchar *category,
+                                        const gchar *threshold);
+
+/* Adds an input image.  @mime_type NULL: sniffed from the bytes.  The image
+ * parts follow the prompt text in the user turn, in the order added. */
+void gg_request_add_image (GgRequest   *request,
+                           GBytes      *bytes,
+                           const gchar *mime_type,
+                           GgImageRole  role);
+guint gg_request_n_images (const GgRequest *request);
+
+/* Earlier turns for a multi-turn conversation: a JSON array of Content
+ * objects ({"role":..,"parts":[..]}) sent first, exactly as given (thought
+ * signatures stay on their parts).  FALSE when @contents_json is not a JSON
+ * array. */
+gboolean gg_request_set_history (GgRequest   *request,
+                                 const gchar *contents_json,
+                                 GError     **error);
+
+/* Refuses what the API would reject: lowercase size, a size on a model
+ * without sizes, an unknown size or ratio for a catalogued model, IMAGE-only
+ * with search, too many images, an unsupported or lying MIME type, an empty
+ * prompt, an inline payload over the limit.  GG_ERROR_INVALID_REQUEST. */
+gboolean gg_request_validate (const GgRequest *request, GError **error);
+
+/* The request body (camelCase JSON).  @elide_data: image data replaced by
+ * "<N bytes elided>" (for --dry-run and logs).  Free with g_free. */
+gchar *gg_request_to_json (const GgRequest *request,
+                           gboolean         elide_data,
+                           gsize           *length);
+
+/* The user turn this request adds, as a JSON Content object (for storing
+ * the conversation).  Free with g_free. */
+gchar *gg_request_user_turn_json (const GgRequest *request);
+
+G_END_DECLS

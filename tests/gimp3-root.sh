@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# A Debian 13 (trixie) root with GIMP 3 and libgimp-3.0-dev, for hosts whose
+# distribution does not package GIMP 3 (Debian 12).  See DESIGN.md.
+#
+#   tests/gimp3-root.sh ensure        build the root once (cached), print its path
+#   tests/gimp3-root.sh run DIR CMD…  run CMD inside the root, with DIR bound at
+#                                     the same path, in a private mount namespace
+#
+# The root lives outside the checkout (GIMP_GEMINI_ROOT_CACHE, default
+# /var/cache/gimp-gemini) and is built under a temporary name and renamed when
+# complete, so that an interrupted build never looks ready.
+set -euo pipefail
+
+CACHE=${GIMP_GEMINI_ROOT_CACHE:-/var/cache/gimp-gemini}
+# Bump the suffix whenever PACKAGES changes so that old roots are not reused.
+ROOT="$CACHE/trixie-gimp3-v1"
+PACKAGES="gimp libgimp-3.0-dev cmake gcc make pkg-config ca-certificates
+  libglib2.0-dev libcurl4-openssl-dev libcjson-dev libpng-dev libjpeg-dev
+  libwebp-dev libgegl-dev libbabl-dev libsecret-1-dev"
+
+die() { echo "gimp3-root: $*" >&2; exit 1; }
+
+ensure() {
+  if [ -x "$ROOT/usr/bin/gimp-console-3.0" ] && [ -f "$ROOT/.complete" ]; then
+    echo "$ROOT"; return 0
+  fi
+  [ "$(id -u)" = 0 ] || die "building the GIMP 3 root needs root (debootstrap, chroot)"
+  command -v debootstrap >/dev/null || die "debootstrap is not installed (apt-get install debootstrap)"
+  mkdir -p "$CACHE"
+  local tmp; tmp=$(mktemp -d "$CACHE/.building.XXXXXX")
+  trap 'rm -rf --one-file-system "$tmp"' EXIT
+  echo "gimp3-root: debootstrap trixie into $tmp (about 1 minute)" >&2
+  debootstrap --variant=minbase trixie "$tmp" >"$tmp.log" 2>&1 \
+    || { tail -20 "$tmp.log" >&2; die "debootstrap failed"; }
+  echo "gimp3-root: installing GIMP 3 and build tools (about 2 minutes)" >&2
+  # shellcheck disable=SC2086
+  unshare --mount --propagation private sh -c "
+      mount -t proc proc '$tmp/proc' && mount --rbind /dev '$tmp/dev' &&
+      chroot '$tmp' sh -c 'export DEBIAN_FRONTEND=noninteractive &&
+        apt-get update -qq && apt-get install -y -qq --no-install-recommends $(echo $PACKAGES)'" \
+    >"$tmp.log" 2>&1 || { tail -20 "$tmp.log" >&2; die "installing packages in the root failed"; }
+  rm -f "$tmp.log"
+  touch "$tmp/.complete"
+  rm -rf --one-file-system "$ROOT"
+  mv "$tmp" "$ROOT"
+  trap - EXIT
+  echo "$ROOT"
+}
+
+run() {
+  [ $# -ge 2 ] || die "usage: run DIR CMD..."
+  local dir; dir=$(realpath "$1"); shift
+  ensure >/dev/null
+  mkdir -p "$ROOT$dir"
+  # Arguments are passed through the environment to survive quoting.
+  local q; q=$(printf '%q ' "$@")
+  unshare --mount --propagation private sh -c '
+      mount -t proc proc "$0/proc" && mount --rbind /dev "$0/dev" &&
+      mount --bind "$1" "$0$1" && mount -t tmpfs tmpfs "$0/tmp" &&
+      exec chroot "$0" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/tmp LANG=C.UTF-8 \
+        ${GEMINI_API_KEY:+GEMINI_API_KEY="$GEMINI_API_KEY"} \
+        ${GOOGLE_GEMINI_BASE_URL:+GOOGLE_GEMINI_BASE_URL="$GOOGLE_GEMINI_BASE_URL"} \
+        sh -c "cd \"$1\" && $2"' "$ROOT" "$dir" "$q"
+}
+
+case "${1:-}" in
+  ensure) ensure ;;
+  run) shift; run "$@" ;;
+  *) die "usage: $0 ensure | run DIR CMD..." ;;
+esac
