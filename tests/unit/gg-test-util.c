@@ -1,0 +1,174 @@
+/* gg-test-util.c: see gg-test-util.h. */
+#include "gg-test-util.h"
+
+#include <curl/curl.h>
+#include <glib/gstdio.h>
+
+static gchar *
+read_port_file (const gchar *path, GSubprocess *process)
+{
+  for (gint i = 0; i < 200; i++)   /* up to 20 s: Pillow imports are slow */
+    {
+      gchar *text = NULL;
+      if (g_file_get_contents (path, &text, NULL, NULL) && text[0] != '\0'
+          && g_str_has_suffix (text, "\n"))
+        return text;
+      g_free (text);
+      if (g_subprocess_get_if_exited (process))
+        break;
+      g_usleep (100 * 1000);
+    }
+  return NULL;
+}
+
+GgFakeServer *
+gg_fake_server_start (const gchar *const *extra_args)
+{
+  GgFakeServer *server = g_new0 (GgFakeServer, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autofree gchar *port_file = NULL;
+  g_autofree gchar *text = NULL;
+
+  server->dir = g_dir_make_tmp ("gg-fake-XXXXXX", &error);
+  g_assert_no_error (error);
+  port_file = g_build_filename (server->dir, "port", NULL);
+
+  g_ptr_array_add (argv, g_strdup (GG_PYTHON));
+  g_ptr_array_add (argv, g_strdup (GG_FAKE_SERVER));
+  g_ptr_array_add (argv, g_strdup ("--port"));
+  g_ptr_array_add (argv, g_strdup ("0"));
+  g_ptr_array_add (argv, g_strdup ("--port-file"));
+  g_ptr_array_add (argv, g_strdup (port_file));
+  for (gint i = 0; extra_args && extra_args[i]; i++)
+    g_ptr_array_add (argv, g_strdup (extra_args[i]));
+  g_ptr_array_add (argv, NULL);
+
+  server->process = g_subprocess_newv ((const gchar *const *) argv->pdata,
+                                       G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+
+  text = read_port_file (port_file, server->process);
+  if (text == NULL)
+    g_error ("the fake Gemini server (%s) did not start", GG_FAKE_SERVER);
+  server->port = atoi (text);
+  g_assert_cmpint (server->port, >, 0);
+  server->base_url = g_strdup_printf ("http://127.0.0.1:%d", server->port);
+  return server;
+}
+
+static void
+remove_tree (const gchar *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const gchar *name;
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree gchar *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  if (dir)
+    g_dir_close (dir);
+  g_rmdir (path);
+}
+
+void
+gg_fake_server_stop (GgFakeServer *server)
+{
+  if (server == NULL)
+    return;
+  g_subprocess_force_exit (server->process);
+  g_subprocess_wait (server->process, NULL, NULL);
+  g_object_unref (server->process);
+  remove_tree (server->dir);
+  g_free (server->dir);
+  g_free (server->base_url);
+  g_free (server);
+}
+
+static size_t
+collect (char *data, size_t size, size_t n, void *user)
+{
+  g_string_append_len ((GString *) user, data, (gssize) (size * n));
+  return size * n;
+}
+
+static gchar *
+control_request (GgFakeServer *server, const gchar *path, const gchar *json)
+{
+  CURL *curl = curl_easy_init ();
+  GString *body = g_string_new (NULL);
+  g_autofree gchar *url = g_strdup_printf ("%s%s", server->base_url, path);
+  struct curl_slist *headers = curl_slist_append (NULL, "Content-Type: application/json");
+  long status = 0;
+  CURLcode rc;
+
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, body);
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 30L);
+  if (json)
+    curl_easy_setopt (curl, CURLOPT_POSTFIELDS, json);
+  rc = curl_easy_perform (curl);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all (headers);
+  curl_easy_cleanup (curl);
+  if (rc != CURLE_OK || status != 200)
+    g_error ("fake server control %s failed: %s (HTTP %ld) %s", path,
+             curl_easy_strerror (rc), status, body->str);
+  return g_string_free (body, FALSE);
+}
+
+void
+gg_fake_server_control (GgFakeServer *server, const gchar *path, const gchar *json)
+{
+  g_free (control_request (server, path, json ? json : "{}"));
+}
+
+gchar *
+gg_fake_server_log (GgFakeServer *server)
+{
+  return control_request (server, "/_control/log", NULL);
+}
+
+GBytes *
+gg_test_data (const gchar *name)
+{
+  g_autofree gchar *path = g_build_filename (GG_TEST_DATA, name, NULL);
+  g_autoptr(GError) error = NULL;
+  gchar *contents = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, length);
+}
+
+static GPtrArray *tmpdirs;
+
+static void
+remove_tmpdirs (void)
+{
+  for (guint i = 0; tmpdirs && i < tmpdirs->len; i++)
+    remove_tree (g_ptr_array_index (tmpdirs, i));
+  g_clear_pointer (&tmpdirs, g_ptr_array_unref);
+}
+
+gchar *
+gg_test_tmpdir (void)
+{
+  g_autoptr(GError) error = NULL;
+  gchar *dir = g_dir_make_tmp ("gg-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  if (tmpdirs == NULL)
+    {
+      tmpdirs = g_ptr_array_new_with_free_func (g_free);
+      atexit (remove_tmpdirs);
+    }
+  g_ptr_array_add (tmpdirs, g_strdup (dir));
+  return dir;
+}

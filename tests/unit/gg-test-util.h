@@ -1,0 +1,32 @@
+/* gg-test-util.h: shared helpers for the unit tests (GLib's gtest). */
+#pragma once
+
+#include <gio/gio.h>
+
+/* The key the fake server accepts unless told otherwise. */
+#define GG_FAKE_KEY "fake-key-for-tests"
+
+typedef struct
+{
+  GSubprocess *process;
+  gint         port;
+  gchar       *base_url;   /* http://127.0.0.1:PORT */
+  gchar       *dir;        /* temporary directory of this server */
+} GgFakeServer;
+
+/* Starts tests/fake_gemini/server.py on a free loopback port and waits until
+ * it listens.  @extra_args: NULL-terminated, may be NULL.  Aborts the test
+ * when the server cannot be started (never a silent skip). */
+GgFakeServer *gg_fake_server_start (const gchar *const *extra_args);
+void          gg_fake_server_stop  (GgFakeServer *server);
+
+/* POST /_control/scenario with @json (e.g. {"queue":["error_429","ok"]}). */
+void   gg_fake_server_control (GgFakeServer *server, const gchar *path, const gchar *json);
+/* GET /_control/log: the JSON array of requests received (g_free). */
+gchar *gg_fake_server_log     (GgFakeServer *server);
+
+/* Reads a file from tests/data (g_bytes_unref). */
+GBytes *gg_test_data (const gchar *name);
+
+/* A fresh temporary directory, removed at exit (g_free). */
+gchar *gg_test_tmpdir (void);
