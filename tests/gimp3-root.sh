@@ -54,13 +54,14 @@ run() {
   mkdir -p "$ROOT$dir"
   # Arguments are passed through the environment to survive quoting.
   local q; q=$(printf '%q ' "$@")
+  # The environment passes through (never argv: it may hold the API key),
+  # less what would point into the host's file system.
+  PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp LANG=C.UTF-8 \
   unshare --mount --propagation private sh -c '
       mount -t proc proc "$0/proc" && mount --rbind /dev "$0/dev" &&
       mount --bind "$1" "$0$1" && mount -t tmpfs tmpfs "$0/tmp" &&
-      exec chroot "$0" /usr/bin/env -i PATH=/usr/bin:/bin HOME=/tmp LANG=C.UTF-8 \
-        ${GEMINI_API_KEY:+GEMINI_API_KEY="$GEMINI_API_KEY"} \
-        ${GOOGLE_GEMINI_BASE_URL:+GOOGLE_GEMINI_BASE_URL="$GOOGLE_GEMINI_BASE_URL"} \
-        sh -c "cd \"$1\" && $2"' "$ROOT" "$dir" "$q"
+      unset LD_LIBRARY_PATH LD_PRELOAD PYTHONPATH PYTHONHOME PKG_CONFIG_PATH XDG_RUNTIME_DIR &&
+      exec chroot "$0" /bin/bash -c "cd \"$1\" && $2"' "$ROOT" "$dir" "$q"
 }
 
 case "${1:-}" in
