@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Runs every test of gimp-gemini and ends with one line: "N passed, N failed".
+#
+#   1. build (warnings are errors) and CTest: unit tests, the fake server's
+#      own tests, gemini-image end to end against the fake server;
+#   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer;
+#   3. the GIMP 3 plug-in headless in real GIMP 3 (natively when libgimp-3.0
+#      is installed, else in a Debian 13 root built once by tests/gimp3-root.sh);
+#   4. fuzz targets for a short run each, when clang's libFuzzer is present.
+#
+# Nothing is skipped silently: a missing GIMP 3, Python/Pillow or fake server
+# is a failure.  GG_TEST_QUICK=1 leaves out the sanitizer build and fuzzing.
+set -uo pipefail
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+out=${GG_TEST_OUT:-$src/build-tests}
+jobs=$(nproc 2>/dev/null || echo 2)
+mkdir -p "$out"
+
+passed=0
+failed=0
+failures=()
+
+note_fail() { failed=$((failed + 1)); failures+=("$1"); echo "FAIL $1" >&2; }
+
+# CTest's summary line is "N% tests passed, F tests failed out of T".
+ctest_stage() {
+  local name=$1 dir=$2; shift 2
+  local log="$out/$name-ctest.log"
+  (cd "$dir" && ctest --output-on-failure -j"$jobs" "$@") 2>&1 | tee "$log"
+  local line; line=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -1)
+  if [ -z "$line" ]; then note_fail "$name: ctest ran no test"; return; fi
+  local f t
+  f=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
+  t=$(sed -E 's/.* failed out of ([0-9]+).*/\1/' <<<"$line")
+  passed=$((passed + t - f))
+  if [ "$f" -gt 0 ]; then
+    failed=$((failed + f))
+    while read -r l; do failures+=("$name: $l"); done < <(sed -n '/The following tests FAILED/,$p' "$log" | grep -E '^\s+[0-9]+ - ' || true)
+  fi
+}
+
+build() {
+  local dir=$1; shift
+  cmake -S "$src" -B "$dir" -DGG_WERROR=ON -DCMAKE_BUILD_TYPE=Debug "$@" >"$dir.configure.log" 2>&1 \
+    || { cat "$dir.configure.log" >&2; return 1; }
+  cmake --build "$dir" -j"$jobs" >"$dir.build.log" 2>&1 \
+    || { tail -60 "$dir.build.log" >&2; return 1; }
+}
+
+# Required parts, checked first so that a missing one fails loudly.
+if ! /usr/bin/python3 -c 'import PIL' 2>/dev/null; then
+  note_fail "setup: /usr/bin/python3 with Pillow is missing (apt-get install python3-pil; or run install/install.sh --deps-only)"
+fi
+[ -f "$src/tests/fake_gemini/server.py" ] || note_fail "setup: the fake Gemini server tests/fake_gemini/server.py is missing"
+
+echo "== 1. build and test"
+if build "$out/default"; then
+  ctest_stage default "$out/default"
+else
+  note_fail "build: the default build failed"
+fi
+
+if [ "${GG_TEST_QUICK:-0}" != 1 ]; then
+  echo "== 2. AddressSanitizer + UndefinedBehaviorSanitizer"
+  if build "$out/asan" -DGG_SANITIZE=ON -DGG_PLUGIN=OFF; then
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+      ctest_stage asan "$out/asan"
+  else
+    note_fail "build: the sanitizer build failed"
+  fi
+fi
+
+echo "== 3. GIMP 3 headless"
+if [ -x "$src/tests/gimp/run.sh" ] || [ -f "$src/tests/gimp/run.sh" ]; then
+  log="$out/gimp.log"
+  GG_TEST_OUT="$out" bash "$src/tests/gimp/run.sh" 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+  if [ -n "$line" ]; then
+    p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
+    passed=$((passed + p)); failed=$((failed + f))
+    [ "$f" -gt 0 ] && failures+=("gimp: $f failed (see $log)")
+    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && note_fail "gimp: the suite exited $rc"
+  else
+    note_fail "gimp: the GIMP 3 suite did not run (see $log)"
+  fi
+else
+  note_fail "gimp: tests/gimp/run.sh is missing"
+fi
+
+if [ "${GG_TEST_QUICK:-0}" != 1 ] && [ -f "$src/tests/fuzz/run.sh" ]; then
+  echo "== 4. fuzzing (short runs)"
+  log="$out/fuzz.log"
+  GG_TEST_OUT="$out" bash "$src/tests/fuzz/run.sh" --seconds "${GG_FUZZ_SECONDS:-30}" 2>&1 | tee "$log"
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+  if [ -n "$line" ]; then
+    p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
+    passed=$((passed + p)); failed=$((failed + f))
+    [ "$f" -gt 0 ] && failures+=("fuzz: $f failed (see $log)")
+  else
+    note_fail "fuzz: the fuzz run did not complete (see $log)"
+  fi
+fi
+
+echo
+if [ ${#failures[@]} -gt 0 ]; then
+  echo "Failures:"
+  printf '  %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
