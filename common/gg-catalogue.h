@@ -44,7 +44,8 @@ const GgModel *const *gg_catalogue_models (void);
 guint                 gg_catalogue_n_models (void);
 const gchar          *gg_catalogue_default_model (void);
 
-/* By name or alias; NULL for an unknown (free-text) model. */
+/* By name or alias, with or without the API's "models/" prefix (case
+ * matters); NULL for an unknown (free-text) model. */
 const GgModel *gg_catalogue_lookup (const gchar *name);
 
 /* TRUE when the model accepts an imageSize at all. */

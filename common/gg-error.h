@@ -52,4 +52,17 @@ gboolean gg_error_is_retryable (const GError *error);
  * secret returns a copy of @text. */
 gchar *gg_redact (const gchar *text, const gchar *secret);
 
+/* A short, printable, single-line excerpt of @text (for messages about
+ * bodies that are not what was expected): at most @max_chars characters
+ * (an ellipsis "…" added when cut), invalid UTF-8 replaced, control
+ * characters and runs of white space folded into one space.  @strip_tags:
+ * HTML/XML tags are dropped (replaced by a space) and the common entities
+ * decoded, so a proxy's error page reads as its words.  @length -1: @text
+ * is NUL-terminated.  Only the first 64 KiB are looked at.  Returns a newly
+ * allocated string, "" when nothing printable is left (free with g_free). */
+gchar *gg_excerpt (const gchar *text,
+                   gssize       length,
+                   guint        max_chars,
+                   gboolean     strip_tags);
+
 G_END_DECLS

@@ -41,6 +41,8 @@ void gg_request_set_image_size         (GgRequest *request, const gchar *size);
 /* TRUE: responseModalities ["IMAGE"]; FALSE (default): ["TEXT","IMAGE"]. */
 void gg_request_set_image_only         (GgRequest *request, gboolean image_only);
 void gg_request_set_search             (GgRequest *request, gboolean search);
+/* Sent as generationConfig.thinkingConfig.includeThoughts when TRUE, except
+ * for a catalogued model without thinking (it would be refused there). */
 void gg_request_set_include_thoughts   (GgRequest *request, gboolean include);
 /* Negative: not sent. */
 void gg_request_set_temperature        (GgRequest *request, gdouble temperature);
@@ -51,8 +53,13 @@ void gg_request_add_safety             (GgRequest *request,
                                         const gchar *category,
                                         const gchar *threshold);
 
-/* Adds an input image.  @mime_type NULL: sniffed from the bytes.  The image
- * parts follow the prompt text in the user turn, in the order added. */
+/* Adds an input image (the request keeps a reference to @bytes, which must
+ * not change).  @mime_type NULL: sniffed from the bytes.  The image parts
+ * follow the prompt text in the user turn, in the order added.  For every
+ * image whose role is not GG_ROLE_INPUT the request appends the role's
+ * sentence from prompts.json (gg_prompt_role_sentence (), numbered by the
+ * image's 1-based position in this turn) to the prompt text: callers give
+ * only the user's prompt and never add these sentences themselves. */
 void gg_request_add_image (GgRequest   *request,
                            GBytes      *bytes,
                            const gchar *mime_type,
@@ -61,20 +68,37 @@ guint gg_request_n_images (const GgRequest *request);
 
 /* Earlier turns for a multi-turn conversation: a JSON array of Content
  * objects ({"role":..,"parts":[..]}) sent first, exactly as given (thought
- * signatures stay on their parts).  FALSE when @contents_json is not a JSON
- * array. */
+ * signatures stay on their parts; the text inside the brackets is spliced
+ * into the body byte for byte).  FALSE (GG_ERROR_INVALID_REQUEST) when
+ * @contents_json is not a JSON array of objects with a "role" and "parts";
+ * NULL or "[]" clears the history.  gg_conversation_contents_json () gives
+ * this array. */
 gboolean gg_request_set_history (GgRequest   *request,
                                  const gchar *contents_json,
                                  GError     **error);
 
+/* The inline limit checked by gg_request_validate (): base64 of all images
+ * plus the history, in bytes.  The historic 20 MB limit of the whole request
+ * is the default; newer documentation allows 100 MB. */
+#define GG_REQUEST_DEFAULT_MAX_INLINE ((gsize) 20 * 1000 * 1000)
+void gg_request_set_max_inline (GgRequest *request, gsize max_bytes);
+
 /* Refuses what the API would reject: lowercase size, a size on a model
- * without sizes, an unknown size or ratio for a catalogued model, IMAGE-only
- * with search, too many images, an unsupported or lying MIME type, an empty
- * prompt, an inline payload over the limit.  GG_ERROR_INVALID_REQUEST. */
+ * without sizes, an unknown size or ratio for a catalogued model, a ratio
+ * not of the form W:H, IMAGE-only with search, too many images (in all, and
+ * objects and people by role), an unsupported or lying MIME type, an empty
+ * image, an empty prompt, an inline payload over the limit, an unknown
+ * safety category or threshold, a temperature outside 0..2, a seed beyond
+ * 32 bits.  For an unknown (free-text) model only the rules that hold for
+ * every model are checked.  GG_ERROR_INVALID_REQUEST, one sentence. */
 gboolean gg_request_validate (const GgRequest *request, GError **error);
 
-/* The request body (camelCase JSON).  @elide_data: image data replaced by
- * "<N bytes elided>" (for --dry-run and logs).  Free with g_free. */
+/* The request body (camelCase JSON, unformatted).  @elide_data: each
+ * image's data, in this turn and in the history, replaced by
+ * "<N bytes elided>", N being the length of the base64 text left out (for
+ * --dry-run and logs).  Built in one pass into a
+ * buffer of the final size: the base64 is written once, straight into the
+ * body.  @length (may be NULL): the body's length.  Free with g_free. */
 gchar *gg_request_to_json (const GgRequest *request,
                            gboolean         elide_data,
                            gsize           *length);

@@ -67,8 +67,15 @@ typedef struct
 } GgResponseLimits;
 
 /* Parses a 200 answer body.  GG_ERROR_BAD_RESPONSE for anything that is not
- * a JSON object of the expected shape (with a short excerpt of the body);
- * GG_ERROR_TOO_LARGE when a limit is hit.  @limits NULL: defaults. */
+ * a JSON object of the expected shape (with a short excerpt of the body, or
+ * the path of the member of the wrong type), and for image data that is not
+ * strict base64 (standard or URL-safe alphabet, padding optional);
+ * GG_ERROR_TOO_LARGE when a limit is hit (thought images count toward
+ * max_images: they are decoded too).  A body of the error shape
+ * ({"error":{...}}, sent with a 2xx by some gateways) fails with the error
+ * gg_api_error_to_gerror () would give.  Only candidates[0] is read.
+ * model_turn_json keeps the image data as received (base64); free the
+ * whole answer with gg_response_free.  @limits NULL: defaults. */
 GgResponse *gg_response_parse (const gchar            *body,
                                gsize                   length,
                                const GgResponseLimits *limits,
@@ -90,7 +97,10 @@ gchar     *gg_response_text     (const GgResponse *response);
 gboolean gg_response_check (const GgResponse *response, GError **error);
 
 /* Estimated cost in USD with the catalogue's prices for @model (name or
- * alias); negative when the model is unknown. */
+ * alias); negative when the model is unknown.  Without candidatesTokensDetails
+ * each result image counts the catalogue's image_tokens for the size whose
+ * dimensions are nearest the image's, and the other candidate tokens as
+ * text. */
 gdouble gg_response_cost (const GgResponse *response, const gchar *model);
 
 G_END_DECLS
