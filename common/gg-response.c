@@ -491,6 +491,16 @@ not_a_response (const gchar *body,
                         "The server answered with an empty body instead of a "
                         "Gemini response: try again.");
 
+  /* A 200 with a web page is a captive portal or a proxy, not Google:
+   * show its words, not its tags. */
+  if (memchr (body, '<', MIN (length, 64)) != NULL && body[0] != '{')
+    {
+      excerpt = gg_excerpt (body, length, EXCERPT_CHARS, TRUE);
+      return g_error_new (GG_ERROR, GG_ERROR_BAD_RESPONSE,
+                          "The server answered with a web page instead of a "
+                          "Gemini response (“%s”): a proxy, captive portal or "
+                          "network problem between you and Google.", excerpt);
+    }
   excerpt = gg_excerpt (body, length, EXCERPT_CHARS, FALSE);
   return g_error_new (GG_ERROR, GG_ERROR_BAD_RESPONSE,
                       "The server answered with something that is not a Gemini "

@@ -1,0 +1,576 @@
+/* cli-job.c: one generate or edit run: the request built and checked on the
+ * main thread (cli_job_prepare), then sent and its results written on the
+ * worker thread (cli_job_run). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "gg-catalogue.h"
+#include "gg-error.h"
+#include "gg-prompt.h"
+
+void
+cli_job_init (CliJob *job)
+{
+  memset (job, 0, sizeof *job);
+  job->temperature = -1.0;
+  job->retries = -1;
+  job->seed = G_MININT64;       /* GOption leaves it alone when not given */
+  job->cancellable = g_cancellable_new ();
+  g_mutex_init (&job->lock);
+}
+
+void
+cli_job_clear (CliJob *job)
+{
+  g_free (job->prompt);
+  g_free (job->output);
+  g_free (job->input);
+  g_free (job->mask);
+  g_free (job->model);
+  g_free (job->aspect);
+  g_free (job->size);
+  g_free (job->system);
+  g_strfreev (job->references);
+  g_free (job->save_thoughts);
+  g_clear_pointer (&job->client, gg_client_free);
+  if (job->key != NULL)
+    {
+      memset (job->key, 0, strlen (job->key));
+      g_free (job->key);
+    }
+  g_clear_object (&job->cancellable);
+  g_clear_pointer (&job->response, gg_response_free);
+  g_clear_pointer (&job->files, g_ptr_array_unref);
+  g_clear_pointer (&job->thought_files, g_ptr_array_unref);
+  g_free (job->warning);
+  g_mutex_clear (&job->lock);
+  g_free (job->message);
+}
+
+void
+cli_job_fail (CliJob *job, gint status, const gchar *format, ...)
+{
+  va_list args;
+  gchar  *text;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  job->exit_status = status;
+  g_free (job->message);
+  /* Belt and braces: no engine message should hold the key, but one that
+   * quoted a server's echo of a header could. */
+  job->message = gg_redact (text, job->key);
+  g_free (text);
+}
+
+/* ---- preparing: everything that can be refused before sending --------- */
+
+static const struct
+{
+  const gchar *prefix;
+  GgImageRole  role;
+} reference_roles[] =
+{
+  { "style:",       GG_ROLE_STYLE },
+  { "subject:",     GG_ROLE_SUBJECT },
+  { "object:",      GG_ROLE_OBJECT },
+  { "person:",      GG_ROLE_PERSON },
+  { "composition:", GG_ROLE_COMPOSITION },
+};
+
+/* Reads an image file to send as it is; HEIF too, which the API takes but
+ * we cannot decode.  Anything else is converted to PNG.  Returns the bytes
+ * (g_bytes_unref); @width and @height are 0 when unknown (HEIF). */
+static GBytes *
+read_image_file (const gchar *filename,
+                 const gchar *what,
+                 gint        *width,
+                 gint        *height,
+                 GError     **error)
+{
+  g_autofree gchar    *data = NULL;
+  gsize                len = 0;
+  GgFormat             format;
+  g_autoptr (GgRaster) raster = NULL;
+  GError              *local = NULL;
+
+  *width = *height = 0;
+  if (!g_file_get_contents (filename, &data, &len, &local))
+    {
+      g_set_error (error, GG_ERROR, GG_ERROR_IO, "Could not read the %s %s: %s.",
+                   what, filename, local->message);
+      g_error_free (local);
+      return NULL;
+    }
+  format = gg_image_sniff ((const guint8 *) data, len);
+  if (format == GG_FORMAT_HEIF && len <= CLI_MAX_INLINE_FILE)
+    return g_bytes_new_take (g_steal_pointer (&data), len);
+  if ((format == GG_FORMAT_PNG || format == GG_FORMAT_JPEG || format == GG_FORMAT_WEBP)
+      && gg_image_probe ((const guint8 *) data, len, &format, width, height, NULL)
+      && len <= CLI_MAX_INLINE_FILE)
+    return g_bytes_new_take (g_steal_pointer (&data), len);
+
+  /* Too big, or not a format the API takes as it is: decode, re-encode. */
+  raster = gg_image_decode ((const guint8 *) data, len, 0, &local);
+  if (raster == NULL)
+    {
+      g_set_error (error, GG_ERROR, GG_ERROR_IMAGE, "The %s %s is not a PNG, JPEG or "
+                   "WebP image this tool can read (%s).", what, filename,
+                   local->message);
+      g_error_free (local);
+      return NULL;
+    }
+  *width = raster->width;
+  *height = raster->height;
+  if (len > CLI_MAX_INLINE_FILE && !gg_raster_has_alpha (raster))
+    return gg_image_encode_jpeg (raster, 92, error);
+  return gg_image_encode_png (raster, 6, error);
+}
+
+static gboolean
+add_references (CliJob *job, GgRequest *request, GError **error)
+{
+  for (guint i = 0; job->references != NULL && job->references[i] != NULL; i++)
+    {
+      const gchar *spec = job->references[i];
+      const gchar *file = spec;
+      GgImageRole  role = GG_ROLE_SUBJECT;
+      GBytes      *bytes;
+      gint         width, height;
+
+      /* A prefix counts only when it names a role: "c:/x.png" or a file
+       * that happens to hold a colon stays a file name. */
+      for (guint r = 0; r < G_N_ELEMENTS (reference_roles); r++)
+        if (g_str_has_prefix (spec, reference_roles[r].prefix)
+            && !g_file_test (spec, G_FILE_TEST_EXISTS))
+          {
+            role = reference_roles[r].role;
+            file = spec + strlen (reference_roles[r].prefix);
+            break;
+          }
+      bytes = read_image_file (file, "reference image", &width, &height, error);
+      if (bytes == NULL)
+        return FALSE;
+      gg_request_add_image (request, bytes, NULL, role);
+      g_bytes_unref (bytes);
+    }
+  return TRUE;
+}
+
+/* Usage problems the engine would only find after a billed call. */
+static gboolean
+check_output (CliJob *job)
+{
+  g_autofree gchar *dir = g_path_get_dirname (job->output);
+
+  if (gg_format_from_filename (job->output) == GG_FORMAT_UNKNOWN)
+    {
+      cli_job_fail (job, CLI_EXIT_USAGE, "The output %s has an unsupported extension: "
+                    "use .png, .jpg, .jpeg or .webp.", job->output);
+      return FALSE;
+    }
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      cli_job_fail (job, CLI_EXIT_USAGE, "The folder %s of the output does not exist.", dir);
+      return FALSE;
+    }
+  if (access (dir, W_OK) != 0)
+    {
+      cli_job_fail (job, CLI_EXIT_USAGE, "The folder %s of the output is not writable.", dir);
+      return FALSE;
+    }
+  if (g_file_test (job->output, G_FILE_TEST_IS_DIR))
+    {
+      cli_job_fail (job, CLI_EXIT_USAGE, "The output %s is a folder: name a file.",
+                    job->output);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Adds the input image (and with --mask, plans the region); sets the
+ * prompt.  FALSE with job's outcome set. */
+static gboolean
+prepare_edit (CliJob *job, GgRequest *request, CliEditPlan **plan_out)
+{
+  const GgModel    *model = gg_request_get_model_info (request);
+  g_autofree gchar *prompt = NULL;
+  GBytes           *bytes;
+  GError           *error = NULL;
+
+  if (job->mask != NULL)
+    {
+      CliEditPlan      *plan;
+      g_autofree gchar *area = NULL;
+
+      if (job->aspect != NULL)
+        {
+          cli_job_fail (job, CLI_EXIT_USAGE, "--aspect does not go with --mask: "
+                        "the ratio follows the masked area.");
+          return FALSE;
+        }
+      plan = cli_mask_plan (job->input, job->mask, model, job->size, &bytes, &error);
+      if (plan == NULL)
+        {
+          cli_job_fail (job, CLI_EXIT_USAGE, "%s", error->message);
+          g_error_free (error);
+          return FALSE;
+        }
+      *plan_out = plan;
+      gg_request_add_image (request, bytes, "image/png", GG_ROLE_INPUT);
+      g_bytes_unref (bytes);
+      gg_request_set_aspect_ratio (request, cli_mask_ratio (plan));
+      gg_request_set_image_size (request, cli_mask_size (plan));
+      area = cli_mask_area (plan);
+      prompt = gg_prompt_edit (job->prompt, TRUE, area);
+    }
+  else
+    {
+      gint width, height;
+
+      bytes = read_image_file (job->input, "input image", &width, &height, &error);
+      if (bytes == NULL)
+        {
+          cli_job_fail (job, CLI_EXIT_USAGE, "%s", error->message);
+          g_error_free (error);
+          return FALSE;
+        }
+      gg_request_add_image (request, bytes, NULL, GG_ROLE_INPUT);
+      g_bytes_unref (bytes);
+      /* The nearest ratio keeps the picture from being cropped or padded;
+       * an unknown model is left to match the input itself. */
+      if (job->aspect == NULL && model != NULL && width > 0 && height > 0)
+        gg_request_set_aspect_ratio (request, gg_model_nearest_ratio (model, width, height));
+      prompt = gg_prompt_edit (job->prompt, FALSE, NULL);
+    }
+  gg_request_set_prompt (request, prompt);
+  return TRUE;
+}
+
+GgRequest *
+cli_job_prepare (CliJob *job, CliEditPlan **plan_out)
+{
+  g_autoptr (GgRequest) request = NULL;
+  g_autofree gchar     *base_url = NULL;
+  GError               *error = NULL;
+
+  *plan_out = NULL;
+  if (!check_output (job))
+    return NULL;
+
+  request = gg_request_new (job->model);
+  if (job->aspect != NULL)
+    gg_request_set_aspect_ratio (request, job->aspect);
+  if (job->size != NULL)
+    gg_request_set_image_size (request, job->size);
+  if (job->edit)
+    {
+      if (!prepare_edit (job, request, plan_out))
+        return NULL;
+    }
+  else
+    gg_request_set_prompt (request, job->prompt);
+
+  if (!add_references (job, request, &error))
+    {
+      cli_job_fail (job, CLI_EXIT_USAGE, "%s", error->message);
+      g_error_free (error);
+      goto fail;
+    }
+  if (job->system != NULL)
+    gg_request_set_system_instruction (request, job->system);
+  gg_request_set_image_only (request, job->image_only);
+  gg_request_set_search (request, job->search);
+  gg_request_set_include_thoughts (request, job->thoughts);
+  if (job->temperature >= 0.0)
+    gg_request_set_temperature (request, job->temperature);
+  if (job->seed != G_MININT64)
+    gg_request_set_seed (request, job->seed);
+
+  if (!gg_request_validate (request, &error))
+    {
+      cli_job_fail (job, CLI_EXIT_USAGE, "%s", error->message);
+      g_error_free (error);
+      goto fail;
+    }
+
+  base_url = gg_base_url_from_environment ();
+  if (job->dry_run)
+    {
+      gsize             length;
+      g_autofree gchar *body = gg_request_to_json (request, TRUE, &length);
+
+      fwrite (body, 1, length, stdout);
+      fputc ('\n', stdout);
+      fflush (stdout);
+      /* The URL only when it passed the check: a malformed one pasted
+       * with a key in it must not be echoed. */
+      if (!job->quiet && gg_base_url_check (base_url, NULL))
+        fprintf (stderr, "%s: dry run: would POST %s/v1beta/models/%s:generateContent "
+                 "(key in the x-goog-api-key header); nothing was sent.\n", CLI_NAME,
+                 base_url, gg_request_get_model (request));
+      else if (!job->quiet)
+        fprintf (stderr, "%s: dry run: nothing was sent.\n", CLI_NAME);
+      job->json_printed = TRUE;
+      job->exit_status = CLI_EXIT_OK;
+      goto fail;
+    }
+
+  /* The URL first: a wrong endpoint is worth knowing about even without a
+   * key, and a key must never go to an insecure one. */
+  if (!gg_base_url_check (base_url, &error))
+    {
+      cli_job_fail (job, CLI_EXIT_USAGE, "%s", error->message);
+      g_error_free (error);
+      goto fail;
+    }
+  job->key = gg_key_from_environment ();
+  if (job->key == NULL || job->key[0] == '\0')
+    {
+      cli_job_fail (job, CLI_EXIT_USAGE, "No API key: set GEMINI_API_KEY (or GOOGLE_API_KEY) "
+                    "in the environment; get a key at https://aistudio.google.com/apikey.");
+      goto fail;
+    }
+  job->client = gg_client_new (job->key, base_url, &error);
+  if (job->client == NULL)
+    {
+      cli_job_fail (job, CLI_EXIT_USAGE, "%s", error->message);
+      g_error_free (error);
+      goto fail;
+    }
+  return g_steal_pointer (&request);
+
+fail:
+  g_clear_pointer (plan_out, cli_edit_plan_free);
+  return NULL;
+}
+
+/* ---- running: on the worker thread ------------------------------------ */
+
+static gboolean
+on_progress (const GgProgress *progress, gpointer user_data)
+{
+  CliJob *job = user_data;
+
+  g_mutex_lock (&job->lock);
+  job->progress = *progress;
+  job->have_progress = TRUE;
+  g_mutex_unlock (&job->lock);
+  return !g_cancellable_is_cancelled (job->cancellable);
+}
+
+/* The outcome of an engine error, allowing for our own reasons to cancel. */
+static void
+fail_with_error (CliJob *job, const GError *error)
+{
+  if (g_atomic_int_get (&job->interrupted))
+    cli_job_fail (job, CLI_EXIT_INTERRUPTED, "Interrupted: nothing was written.");
+  else if (g_atomic_int_get (&job->timed_out))
+    cli_job_fail (job, CLI_EXIT_FAILED, "No answer within the --timeout of %g seconds, "
+                  "so nothing was written: allow more time (the 3 Pro model often "
+                  "takes minutes).", job->timeout);
+  else
+    cli_job_fail (job, CLI_EXIT_FAILED, "%s",
+                  error != NULL ? error->message : "The request was cancelled.");
+}
+
+static void
+print_texts (CliJob *job, const GgResponse *response)
+{
+  for (guint i = 0; i < response->parts->len; i++)
+    {
+      const GgPart *part = g_ptr_array_index (response->parts, i);
+
+      if (part->kind != GG_PART_TEXT || part->text == NULL || part->text[0] == '\0')
+        continue;
+      if (!part->thought)
+        {
+          fputs (part->text, stdout);
+          if (!g_str_has_suffix (part->text, "\n"))
+            fputc ('\n', stdout);
+        }
+      else if (job->thoughts && !job->quiet)
+        {
+          /* stderr: stdout is the answer, which scripts read. */
+          g_autofree gchar *indented = g_strstrip (g_strdup (part->text));
+          fprintf (stderr, "thought: %s\n", indented);
+        }
+    }
+  fflush (stdout);
+}
+
+/* One answer image to @filename.  Decoded even when its bytes are written
+ * as they are: exit status 0 promises an image, and a damaged one (a PNG
+ * with a broken IDAT passes every header check) is not. */
+static gboolean
+save_answer (const GgPart *part, const gchar *filename, GError **error)
+{
+  g_autoptr (GgRaster) raster = NULL;
+  gsize                len;
+  const guint8        *data = g_bytes_get_data (part->data, &len);
+  GError              *local = NULL;
+
+  raster = gg_image_decode (data, len, 0, &local);
+  if (raster == NULL)
+    {
+      g_autofree gchar *why = g_strdup (local->message);
+      gsize             n = strlen (why);
+
+      /* The decoder's sentence becomes a clause of ours. */
+      if (n > 0 && why[n - 1] == '.')
+        why[n - 1] = '\0';
+      if (g_ascii_isupper (why[0]) && !g_ascii_isupper (why[1]))
+        why[0] = g_ascii_tolower (why[0]);
+      g_set_error (error, GG_ERROR, local->code,
+                   "The model's image could not be decoded: %s; nothing was written, "
+                   "try again.", why);
+      g_error_free (local);
+      return FALSE;
+    }
+  if (gg_image_sniff (data, len) == gg_format_from_filename (filename))
+    return gg_image_save_bytes (part->data, filename, 0, error);
+  return gg_image_save (raster, filename, error);
+}
+
+/* Writes every result image to a temporary file beside its final name. */
+static gboolean
+write_results (CliJob      *job,
+               GPtrArray   *images,
+               CliEditPlan *plan,
+               GPtrArray   *temps,
+               GPtrArray   *finals,
+               GError     **error)
+{
+  for (guint i = 0; i < images->len; i++)
+    {
+      const GgPart *part = g_ptr_array_index (images, i);
+      gchar        *final = cli_output_name (job->output, i);
+      gchar        *temp = cli_output_temp_name (final);
+      gboolean      ok;
+
+      g_ptr_array_add (finals, final);
+      g_ptr_array_add (temps, temp);
+      if (plan != NULL)
+        {
+          g_autoptr (GgRaster) edited = cli_mask_apply (plan, part->data, error);
+
+          ok = edited != NULL && gg_image_save (edited, temp, error);
+        }
+      else
+        ok = save_answer (part, temp, error);
+      if (!ok)
+        return FALSE;
+      if (g_cancellable_is_cancelled (job->cancellable))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* --json: the summary, with "error" when the run failed. */
+static void
+emit_json (CliJob *job, const GgRequest *request)
+{
+  cJSON *summary;
+
+  summary = cli_output_summary (job->response, gg_request_get_model (request),
+                                job->files, job->thought_files);
+  if (job->message != NULL)
+    cJSON_AddStringToObject (summary, "error", job->message);
+  cJSON_AddNumberToObject (summary, "exit_status", job->exit_status);
+  cli_output_print_json (summary);
+  cJSON_Delete (summary);
+  job->json_printed = TRUE;
+}
+
+void
+cli_job_run (CliJob *job, GgRequest *request, CliEditPlan *plan)
+{
+  GgClientOptions       options;
+  g_autoptr (GPtrArray) images = NULL;
+  g_autoptr (GPtrArray) temps = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) finals = g_ptr_array_new_with_free_func (g_free);
+  GError               *error = NULL;
+
+  gg_client_options_init (&options);
+  if (job->timeout > 0.0)
+    {
+      options.total_timeout = job->timeout;
+      options.connect_timeout = MIN (options.connect_timeout, job->timeout);
+      options.first_byte_timeout = MIN (options.first_byte_timeout, job->timeout);
+    }
+  if (job->stall_timeout > 0.0)
+    options.stall_timeout = job->stall_timeout;
+  if (job->retries >= 0)
+    options.max_retries = job->retries;
+  gg_client_set_options (job->client, &options);
+  gg_client_set_progress (job->client, on_progress, job);
+
+  job->response = gg_client_generate (job->client, request, job->cancellable, &error);
+  if (job->response == NULL)
+    {
+      fail_with_error (job, error);
+      g_error_free (error);
+      return;
+    }
+
+  job->thought_files = g_ptr_array_new_with_free_func (g_free);
+  if (job->save_thoughts != NULL
+      && !cli_output_thoughts (job->response, job->save_thoughts, job->thought_files, &error))
+    {
+      /* Thought images are a glimpse, not the result: say so and go on. */
+      job->warning = g_strdup (error->message);
+      g_clear_error (&error);
+    }
+
+  if (!gg_response_check (job->response, &error))
+    {
+      cli_job_fail (job, CLI_EXIT_FAILED, "%s", error->message);
+      g_error_free (error);
+      return;
+    }
+
+  images = gg_response_images (job->response);
+  if (!write_results (job, images, plan, temps, finals, &error)
+      || g_cancellable_is_cancelled (job->cancellable)
+      || !cli_output_commit (temps, finals, &error))
+    {
+      cli_output_discard (temps);
+      if (error == NULL)
+        fail_with_error (job, NULL);
+      else
+        {
+          cli_job_fail (job, CLI_EXIT_FAILED, "%s", error->message);
+          g_error_free (error);
+        }
+      return;
+    }
+  job->files = g_steal_pointer (&finals);
+  job->exit_status = CLI_EXIT_OK;
+}
+
+void
+cli_job_report (CliJob *job, const GgRequest *request)
+{
+  if (job->response != NULL && !job->json)
+    print_texts (job, job->response);
+  if (job->warning != NULL && !job->quiet)
+    fprintf (stderr, "%s: warning: %s\n", CLI_NAME, job->warning);
+  if (job->json)
+    emit_json (job, request);
+  else if (job->exit_status == CLI_EXIT_OK && !job->quiet)
+    {
+      g_autofree gchar *line = cli_output_cost_line (job->response,
+                                                     gg_request_get_model (request),
+                                                     job->files->len);
+
+      fprintf (stderr, "%s: wrote ", CLI_NAME);
+      for (guint i = 0; i < job->files->len; i++)
+        fprintf (stderr, "%s%s", i > 0 ? ", " : "",
+                 (const gchar *) g_ptr_array_index (job->files, i));
+      fprintf (stderr, " (%s).\n", line);
+    }
+}

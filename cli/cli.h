@@ -1,0 +1,145 @@
+/* cli.h: what the pieces of gemini-image share.
+ *
+ * gemini-image.c parses the command line and runs the main loop (signals,
+ * progress, the overall timeout); cli-job.c builds the request and does the
+ * work on a worker thread; cli-output.c writes the results; cli-models.c
+ * lists the catalogue.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <cJSON.h>
+
+#include "gg-client.h"
+#include "gg-request.h"
+#include "gg-response.h"
+
+G_BEGIN_DECLS
+
+#define CLI_NAME "gemini-image"
+
+/* Exit statuses (documented in --help). */
+#define CLI_EXIT_OK          0
+#define CLI_EXIT_FAILED      1    /* sent (or tried to) and got no image */
+#define CLI_EXIT_USAGE       2    /* nothing was sent: fix the invocation */
+#define CLI_EXIT_INTERRUPTED 130
+
+/* Largest input file sent as it is; a bigger one is decoded and re-encoded
+ * (the historic inline limit is 20 MB for the whole request, base64 adds a
+ * third). */
+#define CLI_MAX_INLINE_FILE ((gsize) 12 * 1024 * 1024)
+
+typedef struct
+{
+  /* The command line. */
+  gboolean      edit;
+  gchar        *prompt;
+  gchar        *output;
+  gchar        *input;
+  gchar        *mask;
+  gchar        *model;
+  gchar        *aspect;
+  gchar        *size;
+  gchar        *system;
+  gchar       **references;
+  gboolean      search;
+  gboolean      image_only;
+  gboolean      thoughts;
+  gchar        *save_thoughts;
+  gdouble       temperature;    /* < 0: not sent */
+  gint64        seed;
+  gboolean      seed_set;
+  gdouble       timeout;        /* s, total; 0: the engine's defaults */
+  gdouble       stall_timeout;  /* s; 0: the engine's default */
+  gint          retries;        /* < 0: the engine's default */
+  gboolean      dry_run;
+  gboolean      json;
+  gboolean      quiet;
+
+  /* Made by cli_job_prepare (). */
+  GgClient     *client;
+  gchar        *key;            /* only to redact messages; never printed */
+
+  /* Shared between the worker and the main loop. */
+  GCancellable *cancellable;
+  GMutex        lock;
+  GgProgress    progress;       /* the last report, under lock */
+  gboolean      have_progress;
+  gint          interrupted;    /* atomic: SIGINT or SIGTERM seen */
+  gint          timed_out;      /* atomic: --timeout expired */
+  gint64        started;        /* g_get_monotonic_time () at the start */
+
+  /* The outcome, set by the worker. */
+  gint          exit_status;
+  gchar        *message;        /* one sentence for stderr; NULL on success */
+  gboolean      json_printed;   /* --json: the summary is already out */
+  GgResponse   *response;       /* NULL when none arrived */
+  GPtrArray    *files;          /* the results written (gchar*), on success */
+  GPtrArray    *thought_files;  /* the thought images written */
+  gchar        *warning;        /* a problem that did not stop the run */
+} CliJob;
+
+/* cli-job.c */
+void     cli_job_init          (CliJob *job);
+void     cli_job_clear         (CliJob *job);
+/* Everything that can be refused before a byte is sent; on failure sets
+ * job->exit_status and job->message and returns NULL.  The request is the
+ * caller's (gg_request_free); @plan_out receives the mask's edit plan, or
+ * NULL when there is no mask (cli_edit_plan_free). */
+typedef struct _CliEditPlan CliEditPlan;
+GgRequest *cli_job_prepare     (CliJob *job, CliEditPlan **plan_out);
+void       cli_edit_plan_free  (CliEditPlan *plan);
+/* Sends @request and writes the results; the worker thread's body.  Prints
+ * nothing: the main thread owns the terminal while the progress line may
+ * be on it. */
+void       cli_job_run         (CliJob *job, GgRequest *request, CliEditPlan *plan);
+/* After the run, on the main thread: the model's text on stdout, and the
+ * --json summary or the line saying what was written and what it cost. */
+void       cli_job_report      (CliJob *job, const GgRequest *request);
+/* Sets the outcome: @status and the message of @error, redacted. */
+void       cli_job_fail        (CliJob *job, gint status, const gchar *format, ...) G_GNUC_PRINTF (3, 4);
+
+/* cli-mask.c: edit --mask.  The plan holds the input, the mask's weights
+ * and the region sent. */
+/* Loads the input and the mask, plans the region and returns the image to
+ * send (PNG bytes, g_bytes_unref); the plan is the caller's
+ * (cli_edit_plan_free). */
+CliEditPlan *cli_mask_plan     (const gchar *input, const gchar *mask, const GgModel *model,
+                                const gchar *max_size, GBytes **send, GError **error);
+const gchar *cli_mask_ratio    (const CliEditPlan *plan);
+const gchar *cli_mask_size     (const CliEditPlan *plan);
+/* "a 300x200 pixel area at 40,60 of the 1024x768 image"-like description of
+ * where the change belongs, in the coordinates of the image sent. g_free. */
+gchar       *cli_mask_area     (const CliEditPlan *plan);
+/* The full edited image: @answer placed on the region and composited
+ * through the mask onto the input (gg_raster_free). */
+GgRaster    *cli_mask_apply    (const CliEditPlan *plan, GBytes *answer, GError **error);
+
+/* cli-output.c */
+/* The name of the @index-th result (0-based): FILE, FILE-2, FILE-3 ...
+ * g_free. */
+gchar   *cli_output_name       (const gchar *output, guint index);
+/* A temporary name beside @final, keeping its extension so that the
+ * writers pick the same format.  g_free. */
+gchar   *cli_output_temp_name  (const gchar *final);
+/* Moves every temp[i] onto final[i]; on failure removes what it can of
+ * both lists' temporaries and the finals it already moved.  */
+gboolean cli_output_commit     (GPtrArray *temps, GPtrArray *finals, GError **error);
+void     cli_output_discard    (GPtrArray *temps);
+/* Writes the thought images of @response into @dir; the names written are
+ * appended to @written. */
+gboolean cli_output_thoughts   (const GgResponse *response, const gchar *dir,
+                                GPtrArray *written, GError **error);
+/* The --json summary (cJSON_Delete). @files, @thought_files may be NULL. */
+cJSON   *cli_output_summary    (const GgResponse *response, const gchar *model,
+                                GPtrArray *files, GPtrArray *thought_files);
+/* Prints @json on stdout, followed by a newline. */
+void     cli_output_print_json (cJSON *json);
+/* "1 image, 1290 output tokens, about $0.039". g_free. */
+gchar   *cli_output_cost_line  (const GgResponse *response, const gchar *model,
+                                guint n_images);
+
+/* cli-models.c */
+gint     cli_models_main       (gint argc, gchar **argv);
+
+G_END_DECLS

@@ -1,0 +1,603 @@
+/* gemini-image.c: the command line front end of the engine.
+ *
+ *   gemini-image generate --prompt TEXT --output FILE [OPTION...]
+ *   gemini-image edit --input FILE --prompt TEXT --output FILE [OPTION...]
+ *   gemini-image models [--json]
+ *
+ * This file parses the command line and owns the main loop: the request
+ * runs on a worker thread so that the main thread can take SIGINT through
+ * g_unix_signal_add (), redraw the progress line and enforce --timeout
+ * across retries.
+ */
+#include <locale.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib-unix.h>
+
+#include "cli.h"
+#include "gg-catalogue.h"
+#include "gg-region.h"
+
+#define CLI_ENVIRONMENT \
+  "ENVIRONMENT\n" \
+  "  GEMINI_API_KEY          The API key (from https://aistudio.google.com/apikey).\n" \
+  "  GOOGLE_API_KEY          The API key; wins over GEMINI_API_KEY when both are\n" \
+  "                          set, as in Google's own SDKs.  The key is read from\n" \
+  "                          the environment only: an option would show it to\n" \
+  "                          every user of the machine (ps).  It is never printed.\n" \
+  "  GOOGLE_GEMINI_BASE_URL  The endpoint base (default\n" \
+  "                          " GG_DEFAULT_BASE_URL ").\n" \
+  "                          Plain http is refused except to a loopback address.\n"
+
+#define CLI_EXIT_STATUS \
+  "EXIT STATUS\n" \
+  "  0    At least one image was written.\n" \
+  "  1    The request was sent (or tried) and no image came of it: an error\n" \
+  "       from the API or the network, a blocked prompt, a text-only answer.\n" \
+  "       One sentence on stderr says why; no output file is left behind.\n" \
+  "  2    Usage error: nothing was sent (and nothing billed).  A bad option,\n" \
+  "       an unreadable input, an unsupported output extension, a request\n" \
+  "       the API would refuse, no API key, an insecure base URL.\n" \
+  "  130  Interrupted (SIGINT); nothing was written.\n"
+
+#define CLI_COMMON_DESCRIPTION \
+  "  The model's text goes to stdout (always, also when it drew nothing);\n" \
+  "  errors go to stderr as one sentence.  The output's format follows its\n" \
+  "  extension (.png, .jpg, .jpeg, .webp), converted when the model answered\n" \
+  "  in another.  Several images are written as FILE, FILE-2, FILE-3 ...\n" \
+  "  (out.png, out-2.png).  Files are written to a temporary name and renamed\n" \
+  "  once everything succeeded, so a failure never leaves a partial file and\n" \
+  "  never replaces an existing one.  Progress is shown on stderr when it is a\n" \
+  "  terminal; after success one line estimates the cost.\n"
+
+static const gchar *generate_summary =
+  "DESCRIPTION\n"
+  "  Generates an image from a text prompt with one of Google's Gemini image\n"
+  "  models (\"Nano Banana\") and writes it to FILE.\n"
+  "\n"
+  CLI_COMMON_DESCRIPTION;
+
+static const gchar *edit_summary =
+  "DESCRIPTION\n"
+  "  Edits the image FILE as the prompt says and writes the result.  The\n"
+  "  prompt is wrapped in wording that asks the model to change only what it\n"
+  "  names and keep everything else (see common/prompts.json).  The aspect\n"
+  "  ratio defaults to the model's ratio nearest to the input's.\n"
+  "\n"
+  "  With --mask, only the mask's white area may change: the area's bounds\n"
+  "  plus some context are sent, the answer is realigned and colour-matched\n"
+  "  onto the input, and composited through the mask (grey = partly), so the\n"
+  "  result keeps the input's size and every pixel outside the mask.\n"
+  "\n"
+  CLI_COMMON_DESCRIPTION;
+
+static const gchar *generate_examples =
+  "EXAMPLES\n"
+  "  gemini-image generate --prompt 'a lighthouse at dusk, oil painting' \\\n"
+  "      --aspect 16:9 --output lighthouse.png\n"
+  "  gemini-image generate --model gemini-3-pro-image-preview --size 2K \\\n"
+  "      --reference style:monet.jpg --prompt 'my garden' --output garden.jpg\n"
+  "  gemini-image generate --prompt 'the weather in Paris today as a poster' \\\n"
+  "      --search --json --output poster.png\n"
+  "  gemini-image generate --prompt 'a cat' --output cat.png --dry-run\n";
+
+static const gchar *edit_examples =
+  "EXAMPLES\n"
+  "  gemini-image edit --input photo.jpg --prompt 'make the sky stormy' \\\n"
+  "      --output stormy.jpg\n"
+  "  gemini-image edit --input room.png --mask sofa-mask.png \\\n"
+  "      --prompt 'a green velvet sofa' --output room-green.png\n";
+
+static void
+print_overview (FILE *stream)
+{
+  fprintf (stream,
+    "NAME\n"
+    "  gemini-image - generate and edit images with Google's Gemini image models\n"
+    "\n"
+    "SYNOPSIS\n"
+    "  gemini-image generate --prompt TEXT --output FILE [OPTION...]\n"
+    "  gemini-image edit --input FILE --prompt TEXT --output FILE [OPTION...]\n"
+    "  gemini-image models [--json]\n"
+    "  gemini-image COMMAND --help\n"
+    "\n"
+    "DESCRIPTION\n"
+    "  The command-line front end of gimp-gemini, for scripts and batches.\n"
+    "\n"
+    "  generate   Make an image from a text prompt.\n"
+    "  edit       Change an image as a prompt says (optionally only inside a mask).\n"
+    "  models     List the known models: sizes, ratios with dimensions, limits\n"
+    "             and prices.  Other model names are accepted and sent as given.\n"
+    "\n"
+    "  Run 'gemini-image generate --help' for every option.\n"
+    "\n"
+    "%s\n%s\n"
+    "EXAMPLES\n"
+    "  export GEMINI_API_KEY=...   # better: read it from a file or a keyring\n"
+    "  gemini-image generate --prompt 'a red bicycle' --output bike.png\n"
+    "  gemini-image edit --input bike.png --prompt 'make it blue' --output blue.png\n"
+    "  gemini-image models\n",
+    CLI_ENVIRONMENT, CLI_EXIT_STATUS);
+}
+
+/* The options of generate or edit, edit's own first: one table for the
+ * parser and the help.  g_free the array (the strings are static). */
+static GOptionEntry *
+job_entries (CliJob *job, gboolean edit, gboolean *help)
+{
+  GOptionEntry common[] =
+  {
+    { "prompt", 'p', 0, G_OPTION_ARG_STRING, &job->prompt,
+      "What to draw (generate) or what to change (edit).  Required.", "TEXT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &job->output,
+      "Where to write the result; the extension picks the format: .png, .jpg, "
+      ".jpeg or .webp.  More images: FILE-2, FILE-3 ...  Required.", "FILE" },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &job->model,
+      "The model (default: the catalogue's default; see 'gemini-image models').  "
+      "Free text: new names are sent unchecked.", "NAME" },
+    { "aspect", 'a', 0, G_OPTION_ARG_STRING, &job->aspect,
+      "Aspect ratio such as 1:1, 16:9, 9:16, 4:3, 21:9 (default: generate 1:1, "
+      "edit the ratio nearest to the input's).", "RATIO" },
+    { "size", 's', 0, G_OPTION_ARG_STRING, &job->size,
+      "Image size for the models that take one: 1K, 2K, 4K (uppercase K), "
+      "512 on some.  Refused for models without sizes.", "SIZE" },
+    { "reference", 'r', 0, G_OPTION_ARG_FILENAME_ARRAY, &job->references,
+      "A reference image (repeatable), optionally with its role: style:FILE, "
+      "subject:FILE, object:FILE, person:FILE, composition:FILE.", "[ROLE:]FILE" },
+    { "search", 0, 0, G_OPTION_ARG_NONE, &job->search,
+      "Let the model use Google Search (grounding); the sources are listed.", NULL },
+    { "image-only", 0, 0, G_OPTION_ARG_NONE, &job->image_only,
+      "Ask for an image without text (not together with --search, which then "
+      "returns no image).", NULL },
+    { "system", 0, 0, G_OPTION_ARG_STRING, &job->system,
+      "A system instruction sent with the prompt.", "TEXT" },
+    { "temperature", 't', 0, G_OPTION_ARG_DOUBLE, &job->temperature,
+      "Sampling temperature, 0 to 2 (default: the model's).", "X" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &job->seed,
+      "Sampling seed, for repeatable results where the model honours it.", "N" },
+    { "thoughts", 0, 0, G_OPTION_ARG_NONE, &job->thoughts,
+      "Ask for the model's thoughts (thinking models); their text goes to "
+      "stderr, and in --json to \"thoughts\".", NULL },
+    { "save-thoughts", 0, 0, G_OPTION_ARG_FILENAME, &job->save_thoughts,
+      "Write the interim thought images into DIR (implies --thoughts).  They "
+      "are never taken for the result.", "DIR" },
+    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &job->timeout,
+      "Give up after this many seconds in all, retries included (default: "
+      "the engine's, generous: the 3 Pro model often takes minutes).", "SECONDS" },
+    { "stall-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &job->stall_timeout,
+      "Give up when the answer stops arriving for this long (default 60).", "SECONDS" },
+    { "retries", 0, 0, G_OPTION_ARG_INT, &job->retries,
+      "Further attempts after a retryable failure (429, 500, 502, 503, 504, "
+      "network); the server's RetryInfo delay is honoured.  Default 4.", "N" },
+    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &job->dry_run,
+      "Check everything and print the request JSON (image data elided; the key "
+      "is never in it) instead of sending it.  Needs no key; writes nothing.", NULL },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &job->json,
+      "Print a JSON summary on stdout instead of the text: texts, files, "
+      "finish_reason, model_version, usage, cost_usd, sources.", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &job->quiet,
+      "No progress and no cost line on stderr (errors are still reported).", NULL },
+    { NULL }
+  };
+  GOptionEntry edit_entries[] =
+  {
+    { "input", 'i', 0, G_OPTION_ARG_FILENAME, &job->input,
+      "The image to edit: PNG, JPEG or WebP (HEIF is sent as it is).  "
+      "Required.", "FILE" },
+    { "mask", 0, 0, G_OPTION_ARG_FILENAME, &job->mask,
+      "A mask of the input's size: white may change, black stays, grey "
+      "blends.  The result keeps the input's size.", "MASK.png" },
+    { NULL }
+  };
+  GOptionEntry help_entry[] =
+  {
+    { "help", 'h', 0, G_OPTION_ARG_NONE, help, "Show this help and exit.", NULL },
+    { NULL }
+  };
+  GArray *all = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+
+  if (edit)
+    g_array_append_vals (all, edit_entries, G_N_ELEMENTS (edit_entries) - 1);
+  g_array_append_vals (all, common, G_N_ELEMENTS (common) - 1);
+  g_array_append_vals (all, help_entry, 1);
+  return (GOptionEntry *) g_array_free (all, FALSE);
+}
+
+/* Appends @text to @out wrapped at 79 columns, every line indented by
+ * @indent spaces. */
+static void
+append_wrapped (GString *out, const gchar *text, gint indent)
+{
+  gchar **words = g_strsplit_set (text, " \n", -1);
+  gint    column = 0;
+
+  for (gint i = 0; words[i] != NULL; i++)
+    {
+      gint len = (gint) g_utf8_strlen (words[i], -1);
+
+      if (len == 0)
+        continue;
+      if (column > 0 && column + 1 + len > 79)
+        {
+          g_string_append_c (out, '\n');
+          column = 0;
+        }
+      if (column == 0)
+        {
+          g_string_append_printf (out, "%*s", indent, "");
+          column = indent;
+        }
+      else
+        {
+          g_string_append_c (out, ' ');
+          column++;
+        }
+      g_string_append (out, words[i]);
+      column += len;
+    }
+  g_string_append_c (out, '\n');
+  g_strfreev (words);
+}
+
+/* The man page of generate or edit, on stdout. */
+static void
+print_help (gboolean edit, const GOptionEntry *entries)
+{
+  GString *out = g_string_new (NULL);
+
+  g_string_append_printf (out,
+    "NAME\n"
+    "  gemini-image %s - %s\n"
+    "\n"
+    "SYNOPSIS\n"
+    "  gemini-image %s [OPTION...]\n"
+    "\n%s\n"
+    "OPTIONS\n",
+    edit ? "edit" : "generate",
+    edit ? "edit an image as a prompt says, with a Gemini image model"
+         : "make an image from a text prompt with a Gemini image model",
+    edit ? "edit --input FILE --prompt TEXT --output FILE"
+         : "generate --prompt TEXT --output FILE",
+    edit ? edit_summary : generate_summary);
+  for (const GOptionEntry *e = entries; e->long_name != NULL; e++)
+    {
+      g_string_append (out, "  ");
+      if (e->short_name != '\0')
+        g_string_append_printf (out, "-%c, ", e->short_name);
+      g_string_append_printf (out, "--%s", e->long_name);
+      if (e->arg_description != NULL)
+        g_string_append_printf (out, " %s", e->arg_description);
+      g_string_append_c (out, '\n');
+      append_wrapped (out, e->description, 6);
+    }
+  g_string_append_printf (out, "\n%s\n%s\n%s", CLI_ENVIRONMENT, CLI_EXIT_STATUS,
+                          edit ? edit_examples : generate_examples);
+  fputs (out->str, stdout);
+  g_string_free (out, TRUE);
+}
+
+static gboolean
+usage_error (const gchar *format, ...) G_GNUC_PRINTF (1, 2);
+
+static gboolean
+usage_error (const gchar *format, ...)
+{
+  va_list args;
+  gchar  *text;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "%s: %s\n", CLI_NAME, text);
+  g_free (text);
+  return FALSE;
+}
+
+/* Checks what GOption cannot: required options and ranges. */
+static gboolean
+check_options (CliJob *job, gint argc, gchar **argv)
+{
+  if (argc > 1)
+    return usage_error ("Unexpected argument '%s': every value belongs to an option "
+                        "(see '%s %s --help').", argv[1], CLI_NAME,
+                        job->edit ? "edit" : "generate");
+  if (job->edit && (job->input == NULL || job->input[0] == '\0'))
+    return usage_error ("No input image: give the image to edit with --input FILE.");
+  if (job->prompt == NULL || g_strstrip (job->prompt)[0] == '\0')
+    return usage_error ("No prompt: say what to %s with --prompt TEXT.",
+                        job->edit ? "change" : "draw");
+  if (job->output == NULL || job->output[0] == '\0')
+    return usage_error ("No output file: name it with --output FILE (.png, .jpg, .jpeg or .webp).");
+  if (job->temperature != -1.0 && (job->temperature < 0.0 || job->temperature > 2.0))
+    return usage_error ("The temperature must be between 0 and 2, not %g.", job->temperature);
+  if (job->timeout < 0.0 || job->stall_timeout < 0.0)
+    return usage_error ("Timeouts are positive numbers of seconds.");
+  if (job->retries < -1 || job->retries > 100)
+    return usage_error ("--retries takes a number from 0 to 100.");
+  if (job->mask != NULL && !job->edit)
+    return usage_error ("--mask belongs to edit.");
+  if (job->save_thoughts != NULL)
+    job->thoughts = TRUE;
+  return TRUE;
+}
+
+/* ---- the main loop around the worker ---------------------------------- */
+
+typedef struct
+{
+  CliJob      *job;
+  GgRequest   *request;
+  CliEditPlan *plan;
+  GMainLoop   *loop;
+  gboolean     progress_line;   /* stderr is a terminal and not --quiet */
+  gboolean     line_dirty;
+  gchar       *last_line;       /* redrawn only when it changes */
+} CliRun;
+
+static gboolean
+on_worker_done (gpointer data)
+{
+  CliRun *run = data;
+
+  g_main_loop_quit (run->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+worker (gpointer data)
+{
+  CliRun *run = data;
+
+  cli_job_run (run->job, run->request, run->plan);
+  g_idle_add (on_worker_done, run);
+  return NULL;
+}
+
+static gboolean
+on_interrupt (gpointer data)
+{
+  CliRun *run = data;
+
+  g_atomic_int_set (&run->job->interrupted, 1);
+  g_cancellable_cancel (run->job->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_timeout (gpointer data)
+{
+  CliRun *run = data;
+
+  g_atomic_int_set (&run->job->timed_out, 1);
+  g_cancellable_cancel (run->job->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static const gchar *
+phase_name (GgPhase phase)
+{
+  switch (phase)
+    {
+    case GG_PHASE_CONNECTING:  return "connecting";
+    case GG_PHASE_UPLOADING:   return "sending";
+    case GG_PHASE_WAITING:     return "the model is working";
+    case GG_PHASE_DOWNLOADING: return "receiving";
+    case GG_PHASE_RETRY_WAIT:  return "waiting to retry";
+    }
+  return "working";
+}
+
+/* Redraws the progress line; the elapsed time comes from our own clock so
+ * that it moves even while the engine has nothing to report. */
+static gboolean
+on_tick (gpointer data)
+{
+  CliRun    *run = data;
+  CliJob    *job = run->job;
+  GgProgress progress = { 0 };
+  gboolean   have;
+  gdouble    elapsed;
+  GString   *line;
+
+  g_mutex_lock (&job->lock);
+  progress = job->progress;
+  have = job->have_progress;
+  g_mutex_unlock (&job->lock);
+
+  elapsed = (g_get_monotonic_time () - job->started) / (gdouble) G_USEC_PER_SEC;
+  line = g_string_new (NULL);
+  g_string_append_printf (line, "\r%s: %s", gg_request_get_model (run->request),
+                          have ? phase_name (progress.phase) : "starting");
+  if (have && progress.phase == GG_PHASE_RETRY_WAIT)
+    g_string_append_printf (line, " in %.0f s", ceil (progress.retry_in));
+  else if (have && progress.attempt > 1)
+    g_string_append_printf (line, " (attempt %d)", progress.attempt);
+  if (have && progress.phase == GG_PHASE_DOWNLOADING && progress.received > 0)
+    g_string_append_printf (line, ", %.1f MB", progress.received / 1e6);
+  g_string_append_printf (line, ", %.0f s\033[K", floor (elapsed));
+  if (g_strcmp0 (line->str, run->last_line) != 0)
+    {
+      fputs (line->str, stderr);
+      fflush (stderr);
+      run->line_dirty = TRUE;
+      g_free (run->last_line);
+      run->last_line = g_string_free (line, FALSE);
+    }
+  else
+    g_string_free (line, TRUE);
+  return G_SOURCE_CONTINUE;
+}
+
+static gint
+run_job (CliJob *job)
+{
+  CliRun   run = { 0 };
+  GThread *thread;
+  guint    sigint_id, sigterm_id, tick_id = 0, timeout_id = 0;
+
+  run.job = job;
+  run.request = cli_job_prepare (job, &run.plan);
+  if (run.request == NULL)
+    return job->exit_status;
+  if (job->dry_run)
+    {
+      gg_request_free (run.request);
+      cli_edit_plan_free (run.plan);
+      return job->exit_status;
+    }
+
+  run.loop = g_main_loop_new (NULL, FALSE);
+  sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &run);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &run);
+  run.progress_line = !job->quiet && isatty (STDERR_FILENO);
+  if (run.progress_line)
+    tick_id = g_timeout_add (250, on_tick, &run);
+  /* The engine's total limit is per attempt; --timeout is for the whole
+   * run, retry waits included. */
+  if (job->timeout > 0.0)
+    timeout_id = g_timeout_add ((guint) MIN (job->timeout * 1000.0, G_MAXUINT - 1),
+                                on_timeout, &run);
+
+  job->started = g_get_monotonic_time ();
+  thread = g_thread_new ("gemini-request", worker, &run);
+  g_main_loop_run (run.loop);
+  g_thread_join (thread);
+
+  if (tick_id != 0)
+    g_source_remove (tick_id);
+  if (timeout_id != 0 && !g_atomic_int_get (&job->timed_out))
+    g_source_remove (timeout_id);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  if (run.line_dirty)
+    fputs ("\r\033[K", stderr);
+  g_free (run.last_line);
+  cli_job_report (job, run.request);
+
+  g_main_loop_unref (run.loop);
+  gg_request_free (run.request);
+  cli_edit_plan_free (run.plan);
+  return job->exit_status;
+}
+
+static gint
+job_main (gboolean edit, gint argc, gchar **argv)
+{
+  CliJob          job;
+  GOptionContext *context;
+  GOptionEntry   *entries;
+  gboolean        help = FALSE;
+  GError         *error = NULL;
+  gint            status;
+
+  cli_job_init (&job);
+  job.edit = edit;
+  entries = job_entries (&job, edit, &help);
+  /* Our own --help: GOption's does not wrap, and a man page has more
+   * sections than it knows. */
+  context = g_option_context_new (NULL);
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      usage_error ("%s (see '%s %s --help').", error->message, CLI_NAME,
+                   edit ? "edit" : "generate");
+      g_error_free (error);
+      g_option_context_free (context);
+      g_free (entries);
+      cli_job_clear (&job);
+      return CLI_EXIT_USAGE;
+    }
+  g_option_context_free (context);
+  if (help)
+    {
+      print_help (edit, entries);
+      g_free (entries);
+      cli_job_clear (&job);
+      return CLI_EXIT_OK;
+    }
+  g_free (entries);
+  if (!check_options (&job, argc, argv))
+    {
+      cli_job_clear (&job);
+      return CLI_EXIT_USAGE;
+    }
+
+  status = run_job (&job);
+  /* GEGL runs only for --mask; its exit lets leak checkers see a clean
+   * heap. */
+  gg_pixels_shutdown ();
+  if (job.message != NULL)
+    fprintf (stderr, "%s: %s\n", CLI_NAME, job.message);
+  /* A script reading --json gets JSON whatever happened. */
+  if (job.json && !job.json_printed)
+    {
+      cJSON *summary = cli_output_summary (NULL, job.model != NULL ? job.model
+                                                   : gg_catalogue_default_model (),
+                                           NULL, NULL);
+
+      cJSON_AddStringToObject (summary, "error", job.message != NULL ? job.message : "");
+      cJSON_AddNumberToObject (summary, "exit_status", status);
+      cli_output_print_json (summary);
+      cJSON_Delete (summary);
+    }
+  cli_job_clear (&job);
+  return status;
+}
+
+/* Each subcommand parses its own arguments (@argv[0] is its name), under
+ * the program name "gemini-image generate" so that --help reads right. */
+static gint
+subcommand_main (const gchar *command, gint argc, gchar **argv)
+{
+  gchar *program = g_strdup_printf ("%s %s", CLI_NAME, command);
+  gint   status;
+
+  g_set_prgname (program);
+  status = job_main (strcmp (command, "edit") == 0, argc, argv);
+  g_free (program);
+  return status;
+}
+
+int
+main (int argc, char **argv)
+{
+  const gchar *command;
+
+  setlocale (LC_ALL, "");
+  /* Numbers are for scripts too: "0.039", never "0,039". */
+  setlocale (LC_NUMERIC, "C");
+
+  if (argc < 2)
+    {
+      print_overview (stderr);
+      return CLI_EXIT_USAGE;
+    }
+  command = argv[1];
+  if (strcmp (command, "generate") == 0 || strcmp (command, "edit") == 0)
+    return subcommand_main (command, argc - 1, argv + 1);
+  if (strcmp (command, "models") == 0)
+    return cli_models_main (argc - 1, argv + 1);
+  if (strcmp (command, "--help") == 0 || strcmp (command, "-h") == 0
+      || strcmp (command, "help") == 0)
+    {
+      if (argc > 2 && (strcmp (argv[2], "generate") == 0 || strcmp (argv[2], "edit") == 0))
+        {
+          gchar *args[] = { argv[2], (gchar *) "--help", NULL };
+          return subcommand_main (argv[2], 2, args);
+        }
+      print_overview (stdout);
+      return CLI_EXIT_OK;
+    }
+  if (strcmp (command, "--version") == 0)
+    {
+      printf ("%s %s\n", CLI_NAME, GG_VERSION);
+      return CLI_EXIT_OK;
+    }
+  fprintf (stderr, "%s: Unknown command '%s': use generate, edit or models "
+           "(see '%s --help').\n", CLI_NAME, command, CLI_NAME);
+  return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,705 @@
+#!/usr/bin/python3
+"""End-to-end tests of gemini-image against the fake Gemini server.
+
+CTest runs this with GEMINI_IMAGE (the built binary) and GG_FAKE_SERVER
+(tests/fake_gemini/server.py) in the environment.  Each test asserts what a
+user or a script can observe: the exit status, the one sentence on stderr,
+the files left behind (format by magic bytes, dimensions and pixels with
+Pillow), and what the server was sent.
+"""
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.request
+
+try:
+    from PIL import Image, ImageDraw
+except ImportError:  # pragma: no cover - a setup error, not a skip
+    sys.exit("test_cli.py needs Pillow: run it with /usr/bin/python3 (python3-pil)")
+
+BINARY = os.environ.get("GEMINI_IMAGE")
+SERVER = os.environ.get("GG_FAKE_SERVER")
+PYTHON = "/usr/bin/python3"
+KEY = "fake-key-for-tests"
+
+FLASH = "gemini-2.5-flash-image"
+PRO = "gemini-3-pro-image-preview"
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "cli")
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+JPEG_MAGIC = b"\xff\xd8\xff"
+
+
+def magic(path):
+    with open(path, "rb") as f:
+        head = f.read(12)
+    if head.startswith(PNG_MAGIC):
+        return "png"
+    if head.startswith(JPEG_MAGIC):
+        return "jpeg"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    return "unknown"
+
+
+def sha256_file(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def picture(width, height, seed=1):
+    """A deterministic test picture with structure (for realignment)."""
+    img = Image.new("RGB", (width, height))
+    px = img.load()
+    for y in range(height):
+        for x in range(width):
+            px[x, y] = ((x * 255) // max(1, width - 1), (y * 255) // max(1, height - 1),
+                        (x * y * seed) % 256 // 2 + 64)
+    draw = ImageDraw.Draw(img)
+    for i in range(12):
+        x = (i * 97 * seed) % width
+        y = (i * 61 * seed) % height
+        r = 6 + (i * 7) % 30
+        draw.ellipse((x - r, y - r, x + r, y + r),
+                     fill=((i * 40) % 256, (i * 90) % 256, (i * 20) % 256))
+    return img
+
+
+class FakeServer:
+    """tests/fake_gemini/server.py on a free loopback port."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="gg-fake-")
+        port_file = os.path.join(self.dir, "port")
+        self.process = subprocess.Popen(
+            [PYTHON, SERVER, "--port", "0", "--port-file", port_file, "--quiet"],
+            stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        text = ""
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("the fake server exited with %d" % self.process.returncode)
+            try:
+                with open(port_file) as f:
+                    text = f.read()
+            except FileNotFoundError:
+                text = ""
+            if text.endswith("\n"):
+                break
+            time.sleep(0.05)
+        else:
+            self.stop()
+            raise RuntimeError("the fake server did not start within 30 s")
+        self.port = int(text.strip())
+        self.base_url = "http://127.0.0.1:%d" % self.port
+
+    def _call(self, path, payload=None):
+        data = None if payload is None else json.dumps(payload).encode()
+        request = urllib.request.Request(self.base_url + path, data=data,
+                                         method="GET" if data is None else "POST",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.read()
+
+    def scenario(self, name, **params):
+        self._call("/_control/scenario", {"scenario": name, "params": params})
+
+    def queue(self, items):
+        self._call("/_control/scenario", {"queue": items})
+
+    def reset(self):
+        self._call("/_control/reset", {})
+
+    def log(self):
+        """Requests received, the control ones left out."""
+        entries = json.loads(self._call("/_control/log"))
+        return [e for e in entries if not e.get("path", "").startswith("/_control")]
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Result:
+    def __init__(self, status, stdout, stderr, elapsed):
+        self.status, self.stdout, self.stderr, self.elapsed = status, stdout, stderr, elapsed
+
+    def sentence(self):
+        """The error sentence: the last stderr line that starts with our name."""
+        lines = [l for l in self.stderr.splitlines() if l.startswith("gemini-image: ")]
+        return lines[-1][len("gemini-image: "):] if lines else ""
+
+
+class CliTestCase(unittest.TestCase):
+    server = None
+
+    @classmethod
+    def setUpClass(cls):
+        if not BINARY or not os.access(BINARY, os.X_OK):
+            raise RuntimeError("GEMINI_IMAGE must name the built gemini-image binary")
+        if not SERVER or not os.path.exists(SERVER):
+            raise RuntimeError("GG_FAKE_SERVER must name tests/fake_gemini/server.py")
+        cls.server = FakeServer()
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.server is not None:
+            cls.server.stop()
+
+    def setUp(self):
+        self.server.reset()
+        self.tmp = tempfile.mkdtemp(prefix="gg-cli-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def env(self, key=KEY, base_url=None):
+        env = dict(os.environ)
+        for name in ("GOOGLE_API_KEY", "GEMINI_API_KEY", "GOOGLE_GEMINI_BASE_URL"):
+            env.pop(name, None)
+        if key is not None:
+            env["GEMINI_API_KEY"] = key
+        env["GOOGLE_GEMINI_BASE_URL"] = base_url or self.server.base_url
+        env["LC_ALL"] = "C.UTF-8"
+        return env
+
+    def gegl_env(self):
+        """For runs that start GEGL: its own init-time leaks are suppressed
+        (tests/data/cli/lsan-gegl.supp), ours still fail the test."""
+        env = self.env()
+        env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"),
+                                                     "fast_unwind_on_malloc=0"]))
+        env["LSAN_OPTIONS"] = ":".join(filter(None, [
+            env.get("LSAN_OPTIONS"),
+            "suppressions=" + os.path.abspath(os.path.join(DATA, "lsan-gegl.supp"))]))
+        return env
+
+    def run_cli(self, *args, env=None, timeout=120, secrets=(KEY,)):
+        """Runs gemini-image; asserts that no secret shows on stdout/stderr."""
+        start = time.monotonic()
+        proc = subprocess.run([BINARY] + list(args), env=env or self.env(),
+                              stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=timeout)
+        elapsed = time.monotonic() - start
+        out = proc.stdout.decode("utf-8", "replace")
+        err = proc.stderr.decode("utf-8", "replace")
+        for secret in secrets:
+            self.assertNotIn(secret, out, "the key leaked to stdout")
+            self.assertNotIn(secret, err, "the key leaked to stderr")
+        self.assertNotIn("AddressSanitizer", err)
+        self.assertNotIn("runtime error:", err)
+        return Result(proc.returncode, out, err, elapsed)
+
+    def generate(self, *extra, output="out.png", **kw):
+        return self.run_cli("generate", "--prompt", "a red bicycle", "--output",
+                            self.path(output), *extra, **kw)
+
+    # -- assertions
+
+    def assert_sentence(self, result, *words, any_of=()):
+        sentence = result.sentence()
+        self.assertTrue(sentence, "no 'gemini-image: ...' sentence on stderr: %r" % result.stderr)
+        low = sentence.lower()
+        for word in words:
+            self.assertIn(word.lower(), low, "%r not in %r" % (word, sentence))
+        if any_of:
+            self.assertTrue(any(w.lower() in low for w in any_of),
+                            "none of %r in %r" % (any_of, sentence))
+        return sentence
+
+    def assert_failed(self, result, status=1):
+        self.assertEqual(result.status, status, result.stderr)
+        self.assertEqual(self.files(), [], "a failed run left files behind")
+
+    def files(self, where=None):
+        return sorted(os.listdir(where or self.tmp))
+
+    def assert_image(self, path, fmt, size=None):
+        self.assertTrue(os.path.exists(path), "%s was not written" % path)
+        self.assertEqual(magic(path), fmt)
+        with Image.open(path) as img:
+            img.load()
+            if size is not None:
+                self.assertEqual(img.size, tuple(size))
+            return img.convert("RGB")
+
+    def generate_requests(self):
+        return [e for e in self.server.log() if ":generateContent" in e.get("path", "")]
+
+    def only_request(self):
+        requests = self.generate_requests()
+        self.assertEqual(len(requests), 1, requests)
+        return requests[0]
+
+    @staticmethod
+    def image_parts(entry):
+        return [p["inlineData"] for c in entry["body"]["contents"] for p in c["parts"]
+                if "inlineData" in p]
+
+    @staticmethod
+    def text_of(entry):
+        return " ".join(p["text"] for c in entry["body"]["contents"] for p in c["parts"]
+                        if "text" in p)
+
+
+class GenerateTest(CliTestCase):
+
+    def test_flash_16_9_png_at_catalogue_size(self):
+        r = self.generate("--aspect", "16:9")
+        self.assertEqual(r.status, 0, r.stderr)
+        self.assert_image(self.path("out.png"), "png", (1344, 768))
+        self.assertEqual(self.files(), ["out.png"])
+        entry = self.only_request()
+        self.assertEqual(entry["method"], "POST")
+        self.assertIn("/v1beta/models/%s:generateContent" % FLASH, entry["path"])
+        self.assertTrue(entry["key_ok"])
+        self.assertFalse(entry["key_in_url"])
+        config = entry["body"]["generationConfig"]
+        self.assertEqual(config["imageConfig"]["aspectRatio"], "16:9")
+        self.assertNotIn("imageSize", config["imageConfig"])
+        self.assertIn("a red bicycle", self.text_of(entry))
+        # Not a terminal: no progress line, but the cost line.
+        self.assertNotIn("\r", r.stderr)
+        self.assertRegex(r.stderr, r"1 image, \d+ output tokens, about \$\d+\.\d{3}")
+
+    def test_pro_2k_square(self):
+        r = self.generate("--model", PRO, "--size", "2K", "--aspect", "1:1", "--quiet")
+        self.assertEqual(r.status, 0, r.stderr)
+        self.assert_image(self.path("out.png"), "png", (2048, 2048))
+        entry = self.only_request()
+        self.assertIn(PRO, entry["path"])
+        self.assertEqual(entry["body"]["generationConfig"]["imageConfig"]["imageSize"], "2K")
+        self.assertEqual(r.stderr, "", "--quiet printed something")
+
+    def test_jpeg_answers_become_png(self):
+        for scenario in ("jpeg", "jpeg_as_png"):
+            with self.subTest(scenario=scenario):
+                self.server.scenario(scenario)
+                out = "out-%s.png" % scenario
+                r = self.generate("--model", PRO, output=out)
+                self.assertEqual(r.status, 0, r.stderr)
+                self.assert_image(self.path(out), "png", (1024, 1024))
+
+    def test_jpg_and_webp_outputs(self):
+        for scenario, out, fmt in (("ok", "a.jpg", "jpeg"), ("jpeg", "b.jpeg", "jpeg"),
+                                   ("ok", "c.webp", "webp"), ("webp", "d.png", "png")):
+            with self.subTest(scenario=scenario, out=out):
+                self.server.scenario(scenario)
+                r = self.generate(output=out)
+                self.assertEqual(r.status, 0, r.stderr)
+                self.assert_image(self.path(out), fmt)
+
+    def test_unknown_extension_refused_before_sending(self):
+        r = self.generate(output="out.gif")
+        self.assert_failed(r, 2)
+        self.assert_sentence(r, ".png", ".jpg", ".webp")
+        self.assertEqual(self.generate_requests(), [])
+
+    def test_lowercase_size_refused_before_sending(self):
+        r = self.generate("--model", PRO, "--size", "1k")
+        self.assert_failed(r, 2)
+        self.assert_sentence(r, "1k")
+        self.assertEqual(self.generate_requests(), [])
+
+    def test_size_on_flash_refused(self):
+        r = self.generate("--size", "2K")
+        self.assert_failed(r, 2)
+        self.assertTrue(r.sentence())
+        self.assertEqual(self.generate_requests(), [])
+
+    def test_image_only_with_search_refused(self):
+        r = self.generate("--image-only", "--search")
+        self.assert_failed(r, 2)
+        self.assert_sentence(r, "search")
+        self.assertEqual(self.generate_requests(), [])
+
+    def test_usage_errors(self):
+        for args, word in ((["generate", "--output", self.path("x.png")], "prompt"),
+                           (["generate", "--prompt", "x"], "output"),
+                           (["edit", "--prompt", "x", "--output", self.path("x.png")], "input"),
+                           (["generate", "--prompt", "x", "--output", self.path("x.png"),
+                             "--temperature", "5"], "temperature"),
+                           (["generate", "--bogus"], "bogus"),
+                           (["frobnicate"], "frobnicate")):
+            with self.subTest(args=args):
+                r = self.run_cli(*args)
+                self.assert_failed(r, 2)
+                self.assert_sentence(r, word)
+        self.assertEqual(self.generate_requests(), [])
+
+    def test_multi_image(self):
+        self.server.scenario("multi_image", count=3)
+        r = self.generate("--json")
+        self.assertEqual(r.status, 0, r.stderr)
+        names = ["out.png", "out-2.png", "out-3.png"]
+        self.assertEqual(self.files(), sorted(names))
+        for name in names:
+            self.assert_image(self.path(name), "png")
+        summary = json.loads(r.stdout)
+        self.assertEqual(summary["files"], [self.path(n) for n in names])
+
+    def test_thought_images_are_never_the_result(self):
+        self.server.scenario("thoughts")
+        thoughts = os.path.join(self.tmp, "thoughts")
+        r = self.generate("--model", PRO, "--thoughts", "--save-thoughts", thoughts, "--json")
+        self.assertEqual(r.status, 0, r.stderr)
+        entry = self.only_request()
+        self.assertTrue(entry["body"]["generationConfig"]["thinkingConfig"]["includeThoughts"])
+        summary = json.loads(r.stdout)
+        self.assertEqual(summary["files"], [self.path("out.png")])
+        result = self.assert_image(self.path("out.png"), "png", (1024, 1024))
+        saved = sorted(os.listdir(thoughts))
+        self.assertGreaterEqual(len(saved), 1, "no thought image saved")
+        self.assertEqual(len(summary["thought_files"]), len(saved))
+        for name in saved:
+            with Image.open(os.path.join(thoughts, name)) as img:
+                thought = img.convert("RGB")
+            same = thought.size == result.size and thought.tobytes() == result.tobytes()
+            self.assertFalse(same, "the result is the thought image %s" % name)
+
+    def test_json_summary(self):
+        r = self.generate("--json")
+        self.assertEqual(r.status, 0, r.stderr)
+        summary = json.loads(r.stdout)
+        self.assertEqual(summary["files"], [self.path("out.png")])
+        self.assertIsInstance(summary["texts"], list)
+        self.assertIn("usage", summary)
+        self.assertGreater(summary["usage"]["total_tokens"], 0)
+        self.assertIsInstance(summary["cost_usd"], float)
+        self.assertGreater(summary["cost_usd"], 0)
+        self.assertIn("finish_reason", summary)
+        self.assertIn("model_version", summary)
+        self.assertEqual(summary["sources"], [])
+        self.assertNotIn("about $", r.stderr, "--json prints the cost in the JSON")
+
+    def test_grounding_sources(self):
+        self.server.scenario("grounding")
+        r = self.generate("--model", PRO, "--search", "--json")
+        self.assertEqual(r.status, 0, r.stderr)
+        entry = self.only_request()
+        self.assertIn({"googleSearch": {}}, entry["body"]["tools"])
+        summary = json.loads(r.stdout)
+        self.assertGreaterEqual(len(summary["sources"]), 1)
+        self.assertTrue(all(s["uri"].startswith("http") for s in summary["sources"]))
+
+    def test_text_goes_to_stdout(self):
+        r = self.generate()
+        self.assertEqual(r.status, 0, r.stderr)
+        entry_text = r.stdout.strip()
+        # The fake server's ok answer carries a text part with the image.
+        self.assertTrue(entry_text, "the model's text did not reach stdout")
+
+    def test_dry_run(self):
+        ref = self.path("ref.png")
+        picture(64, 48).save(ref)
+        env = self.env(key=None)
+        r = self.run_cli("generate", "--prompt", "a red bicycle", "--output",
+                         self.path("out.png"), "--reference", "style:" + ref,
+                         "--dry-run", env=env)
+        self.assertEqual(r.status, 0, r.stderr)
+        body = json.loads(r.stdout)
+        self.assertIn("contents", body)
+        self.assertIn("generationConfig", body)
+        data = [p["inlineData"]["data"] for c in body["contents"] for p in c["parts"]
+                if "inlineData" in p]
+        self.assertEqual(len(data), 1)
+        self.assertLess(len(data[0]), 64, "image data was not elided")
+        with open(ref, "rb") as f:
+            import base64
+            self.assertNotIn(base64.b64encode(f.read())[:40].decode(), r.stdout)
+        self.assertEqual(self.files(), ["ref.png"])
+        self.assertEqual(self.server.log(), [])
+
+    def test_references_with_roles(self):
+        style, subject = self.path("style.png"), self.path("subject.jpg")
+        picture(64, 48, 2).save(style)
+        picture(40, 40, 3).save(subject, quality=90)
+        r = self.generate("--reference", "style:" + style, "--reference", subject)
+        self.assertEqual(r.status, 0, r.stderr)
+        entry = self.only_request()
+        parts = self.image_parts(entry)
+        self.assertEqual([p["data"]["format"] for p in parts], ["png", "jpeg"])
+        self.assertEqual(parts[0]["data"]["sha256"], sha256_file(style))
+        self.assertEqual(parts[1]["data"]["sha256"], sha256_file(subject))
+        self.assertIn("style", self.text_of(entry).lower())
+
+    def test_sampling_options_reach_the_request(self):
+        r = self.generate("--system", "You draw in ink.", "--temperature", "0.5",
+                          "--seed", "42", "--quiet")
+        self.assertEqual(r.status, 0, r.stderr)
+        body = self.only_request()["body"]
+        self.assertEqual(body["systemInstruction"]["parts"][0]["text"], "You draw in ink.")
+        self.assertEqual(body["generationConfig"]["temperature"], 0.5)
+        self.assertEqual(body["generationConfig"]["seed"], 42)
+        self.assertEqual(body["generationConfig"]["responseModalities"], ["TEXT", "IMAGE"])
+
+    def test_missing_reference(self):
+        r = self.generate("--reference", self.path("nope.png"))
+        self.assert_failed(r, 2)
+        self.assert_sentence(r, "nope.png")
+        self.assertEqual(self.generate_requests(), [])
+
+    def test_models(self):
+        r = self.run_cli("models")
+        self.assertEqual(r.status, 0, r.stderr)
+        for word in (FLASH, PRO, "1344 x 768", "2048 x 2048", "$"):
+            self.assertIn(word, r.stdout)
+        r = self.run_cli("models", "--json")
+        self.assertEqual(r.status, 0, r.stderr)
+        catalogue = json.loads(r.stdout)
+        flash = [m for m in catalogue["models"] if m["name"] == FLASH][0]
+        self.assertEqual(flash["dimensions"]["1K"]["16:9"], [1344, 768])
+
+    def test_help_reads_like_a_man_page(self):
+        r = self.run_cli("generate", "--help")
+        self.assertEqual(r.status, 0, r.stderr)
+        for word in ("DESCRIPTION", "ENVIRONMENT", "GEMINI_API_KEY", "GOOGLE_API_KEY",
+                     "GOOGLE_GEMINI_BASE_URL", "EXIT STATUS", "EXAMPLES", "--prompt",
+                     "--output", "--model", "--aspect", "--size", "--reference", "--search",
+                     "--image-only", "--system", "--temperature", "--seed", "--thoughts",
+                     "--save-thoughts", "--timeout", "--stall-timeout", "--retries",
+                     "--dry-run", "--json", "--quiet"):
+            self.assertIn(word, r.stdout)
+        r = self.run_cli("edit", "--help")
+        self.assertIn("--input", r.stdout)
+        self.assertIn("--mask", r.stdout)
+        r = self.run_cli("--help")
+        self.assertEqual(r.status, 0)
+        self.assertIn("SYNOPSIS", r.stdout)
+
+
+class ErrorTest(CliTestCase):
+
+    def test_429_retry_honours_retry_info(self):
+        self.server.queue([{"scenario": "error_429", "params": {"retry_delay": "1s"}},
+                           {"scenario": "ok"}])
+        r = self.generate()
+        self.assertEqual(r.status, 0, r.stderr)
+        self.assert_image(self.path("out.png"), "png")
+        requests = self.generate_requests()
+        self.assertEqual(len(requests), 2)
+        self.assertGreaterEqual(r.elapsed, 1.0)
+
+    def test_zero_quota_not_retried(self):
+        self.server.scenario("error_429_zero")
+        r = self.generate()
+        self.assert_failed(r)
+        self.assert_sentence(r, "quota", any_of=("0", "zero", "no quota"))
+        self.assert_sentence(r, any_of=("tier", "billing"))
+        self.assertEqual(len(self.generate_requests()), 1)
+
+    def test_blocked_prompt(self):
+        self.server.scenario("blocked")
+        r = self.generate()
+        self.assert_failed(r)
+        self.assert_sentence(r, "block")
+
+    def test_safety_finish(self):
+        self.server.scenario("safety")
+        r = self.generate()
+        self.assert_failed(r)
+        self.assert_sentence(r, "safety")
+
+    def test_text_only_answer(self):
+        self.server.scenario("text_only")
+        r = self.generate()
+        self.assert_failed(r)
+        self.assertTrue(r.stdout.strip(), "the model's text must reach stdout")
+        self.assert_sentence(r, any_of=("no image", "text", "did not"))
+
+    def test_proxy_html(self):
+        for scenario, status in (("html_502", "502"), ("html_200", "200")):
+            with self.subTest(scenario=scenario):
+                self.server.scenario(scenario)
+                r = self.generate("--retries", "0")
+                self.assert_failed(r)
+                sentence = self.assert_sentence(r)
+                self.assertNotIn("<html", sentence.lower())
+                self.assertNotIn("json", sentence.lower().replace("json error", ""))
+                if status == "502":
+                    self.assertIn("502", sentence)
+
+    def test_truncated_body(self):
+        for scenario in ("truncated", "malformed_json"):
+            with self.subTest(scenario=scenario):
+                self.server.scenario(scenario)
+                r = self.generate("--retries", "0")
+                self.assert_failed(r)
+                self.assertTrue(r.sentence())
+
+    def test_wrong_key(self):
+        r = self.generate(env=self.env(key="wrong-XYZ"), secrets=(KEY, "wrong-XYZ"))
+        self.assert_failed(r)
+        self.assert_sentence(r, "key")
+        self.assertEqual(len(self.generate_requests()), 1, "a rejected key is not retried")
+
+    def test_missing_key(self):
+        r = self.generate(env=self.env(key=None))
+        self.assert_failed(r, 2)
+        self.assert_sentence(r, "GEMINI_API_KEY")
+        self.assertEqual(self.generate_requests(), [])
+
+    def test_google_api_key_is_used(self):
+        env = self.env(key=None)
+        env["GOOGLE_API_KEY"] = KEY
+        r = self.generate(env=env)
+        self.assertEqual(r.status, 0, r.stderr)
+        self.assertTrue(self.only_request()["key_ok"])
+
+    def test_insecure_base_url_refused_without_connecting(self):
+        r = self.generate("--timeout", "20", env=self.env(base_url="http://10.255.255.1"))
+        self.assert_failed(r, 2)
+        self.assertLess(r.elapsed, 5.0, "it tried to connect")
+        self.assert_sentence(r, any_of=("insecure", "https", "http"))
+
+    def test_unknown_model_404(self):
+        self.server.scenario("error_404")
+        r = self.generate("--model", "gemini-0-imaginary-image")
+        self.assert_failed(r)
+        self.assert_sentence(r, any_of=("renamed", "retired"))
+        self.assertEqual(len(self.generate_requests()), 1)
+
+    def test_error_keeps_existing_output(self):
+        out = self.path("out.png")
+        picture(32, 32).save(out)
+        before = sha256_file(out)
+        self.server.scenario("error_400")
+        r = self.generate()
+        self.assertEqual(r.status, 1, r.stderr)
+        self.assertEqual(sha256_file(out), before, "a failed run replaced the output")
+        self.assertEqual(self.files(), ["out.png"], "temporary files were left behind")
+
+    def test_json_error(self):
+        self.server.scenario("error_403")
+        r = self.generate("--json")
+        self.assert_failed(r)
+        summary = json.loads(r.stdout)
+        self.assertEqual(summary["files"], [])
+        self.assertEqual(summary["exit_status"], 1)
+        self.assertTrue(summary["error"])
+
+    def test_corrupt_image(self):
+        self.server.scenario("corrupt_png")
+        r = self.generate("--retries", "0")
+        self.assert_failed(r)
+        self.assertTrue(r.sentence())
+
+    def test_timeout_is_total(self):
+        self.server.scenario("slow", delay=20)
+        r = self.generate("--timeout", "2")
+        self.assert_failed(r)
+        self.assertLess(r.elapsed, 10.0)
+        self.assert_sentence(r, any_of=("timeout", "time", "took"))
+
+    def test_stall_timeout(self):
+        self.server.scenario("stall_after_headers", hold=30)
+        r = self.generate("--stall-timeout", "1", "--retries", "0")
+        self.assert_failed(r)
+        self.assertLess(r.elapsed, 15.0)
+        self.assert_sentence(r, any_of=("stall", "stopped", "time"))
+
+    def test_sigint(self):
+        self.server.scenario("slow", delay=20)
+        proc = subprocess.Popen([BINARY, "generate", "--prompt", "x", "--output",
+                                 self.path("out.png")], env=self.env(),
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        time.sleep(1.5)
+        start = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=15)
+        self.assertLess(time.monotonic() - start, 5.0)
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertEqual(self.files(), [])
+        self.assertNotIn(KEY.encode(), out + err)
+
+
+class EditTest(CliTestCase):
+
+    def test_edit_sends_input_as_is(self):
+        src = self.path("in.png")
+        picture(640, 480).save(src)
+        r = self.run_cli("edit", "--input", src, "--prompt", "make it blue",
+                         "--output", self.path("out.png"))
+        self.assertEqual(r.status, 0, r.stderr)
+        entry = self.only_request()
+        parts = self.image_parts(entry)
+        self.assertEqual(len(parts), 1)
+        self.assertEqual(parts[0]["data"]["sha256"], sha256_file(src))
+        self.assertEqual(parts[0]["mimeType"], "image/png")
+        self.assertEqual(entry["body"]["generationConfig"]["imageConfig"]["aspectRatio"], "4:3")
+        text = self.text_of(entry)
+        self.assertIn("make it blue", text)
+        self.assertIn("keep everything else", text.lower())
+        self.assert_image(self.path("out.png"), "png", (1184, 864))
+
+    def test_edit_jpeg_input_to_webp(self):
+        src = self.path("in.jpg")
+        picture(300, 500).save(src, quality=90)
+        r = self.run_cli("edit", "--input", src, "--prompt", "add a hat",
+                         "--output", self.path("out.webp"))
+        self.assertEqual(r.status, 0, r.stderr)
+        parts = self.image_parts(self.only_request())
+        self.assertEqual(parts[0]["mimeType"], "image/jpeg")
+        self.assertEqual(parts[0]["data"]["sha256"], sha256_file(src))
+        self.assert_image(self.path("out.webp"), "webp")
+
+    def test_edit_unreadable_input(self):
+        src = self.path("in.png")
+        with open(src, "wb") as f:
+            f.write(b"this is not an image")
+        r = self.run_cli("edit", "--input", src, "--prompt", "x", "--output",
+                         self.path("out.png"))
+        self.assertEqual(r.status, 2)
+        self.assert_sentence(r, "in.png")
+        self.assertEqual(self.files(), ["in.png"])
+        self.assertEqual(self.generate_requests(), [])
+
+    def test_edit_with_mask(self):
+        width, height = 800, 600
+        src, mask = self.path("in.png"), self.path("mask.png")
+        original = picture(width, height, 5)
+        original.save(src)
+        m = Image.new("L", (width, height), 0)
+        box = (300, 200, 460, 360)
+        ImageDraw.Draw(m).rectangle(box, fill=255)
+        m.save(mask)
+        r = self.run_cli("edit", "--input", src, "--mask", mask, "--prompt",
+                         "a magenta ball", "--output", self.path("out.png"),
+                         env=self.gegl_env())
+        self.assertEqual(r.status, 0, r.stderr)
+        result = self.assert_image(self.path("out.png"), "png", (width, height))
+        # The region sent is smaller than the picture and holds the mask.
+        parts = self.image_parts(self.only_request())
+        self.assertEqual(len(parts), 1)
+        self.assertLess(parts[0]["data"]["width"] * parts[0]["data"]["height"], width * height)
+        # Outside the mask nothing changed, pixel for pixel.
+        res, orig = result.load(), original.load()
+        for (x, y) in ((0, 0), (799, 599), (299, 280), (461, 280), (380, 199), (380, 361),
+                       (100, 500), (700, 100)):
+            self.assertEqual(res[x, y], orig[x, y], "pixel %d,%d changed" % (x, y))
+        changed = sum(1 for y in range(box[1], box[3], 8) for x in range(box[0], box[2], 8)
+                      if res[x, y] != orig[x, y])
+        self.assertGreater(changed, 50, "the masked area did not change")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
