@@ -183,13 +183,13 @@ class CliTestCase(unittest.TestCase):
 
     def gegl_env(self):
         """For runs that start GEGL: its own init-time leaks are suppressed
-        (tests/data/cli/lsan-gegl.supp), ours still fail the test."""
+        (tests/lsan.supp), ours still fail the test."""
         env = self.env()
         env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"),
                                                      "fast_unwind_on_malloc=0"]))
         env["LSAN_OPTIONS"] = ":".join(filter(None, [
             env.get("LSAN_OPTIONS"),
-            "suppressions=" + os.path.abspath(os.path.join(DATA, "lsan-gegl.supp"))]))
+            "suppressions=" + os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lsan.supp"))]))
         return env
 
     def run_cli(self, *args, env=None, timeout=120, secrets=(KEY,)):
