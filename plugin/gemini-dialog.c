@@ -1,0 +1,408 @@
+/* gimp-gemini: the dialogs of the GIMP 3 plug-in.
+ *
+ * UI only: each dialog edits a GimpProcedureConfig (or, for the key, returns
+ * a string) and the run functions in gemini.c do the work.
+ */
+
+#include <string.h>
+
+#include <libgimp/gimp.h>
+#include <libgimp/gimpui.h>
+
+#include "gg-catalogue.h"
+
+#include "gemini.h"
+#include "gemini-dialog.h"
+
+
+#define KEY_URL "https://aistudio.google.com/apikey"
+
+/* The widgets that follow the model: its ratios and sizes change with it. */
+typedef struct
+{
+  GtkWidget *model;
+  GtkWidget *model_label;
+  GtkWidget *ratio;
+  GtkWidget *size;
+} ModelWidgets;
+
+
+static GtkWidget * dialog_prompt_widget    (GimpProcedureDialog *dialog,
+                                            const gchar         *label);
+static GtkWidget * dialog_model_grid       (GimpProcedureDialog *dialog,
+                                            GimpProcedureConfig *config,
+                                            const gchar         *ratio_property,
+                                            const gchar         *size_property,
+                                            const gchar         *size_label);
+static GtkWidget * dialog_entry_combo      (GObject             *config,
+                                            const gchar         *property,
+                                            const gchar         *placeholder);
+static gboolean    dialog_null_to_empty    (GBinding            *binding,
+                                            const GValue        *from,
+                                            GValue              *to,
+                                            gpointer             data);
+static void        dialog_model_changed    (GtkComboBox         *combo,
+                                            ModelWidgets        *widgets);
+static void        dialog_insert_after     (GimpProcedureDialog *dialog,
+                                            GtkWidget           *widget,
+                                            const gchar         *property);
+static void        key_entry_changed       (GtkEntry            *entry,
+                                            GtkWidget           *dialog);
+
+
+gboolean
+gemini_generate_dialog (GimpProcedure       *procedure,
+                        GimpProcedureConfig *config,
+                        gboolean             has_image)
+{
+  GtkWidget *dialog;
+  GtkWidget *grid;
+  gboolean   run;
+
+  dialog = gimp_procedure_dialog_new (procedure, config,
+                                      "Generate an Image with Gemini");
+  gimp_procedure_dialog_set_ok_label (GIMP_PROCEDURE_DIALOG (dialog),
+                                      "_Generate");
+
+  dialog_prompt_widget (GIMP_PROCEDURE_DIALOG (dialog),
+                        "Describe the image to create:");
+
+  gimp_procedure_dialog_get_widget (GIMP_PROCEDURE_DIALOG (dialog),
+                                    "as-layer", G_TYPE_NONE);
+  /* Without an image there is nothing to add a layer to. */
+  gimp_procedure_dialog_set_sensitive (GIMP_PROCEDURE_DIALOG (dialog),
+                                       "as-layer", has_image,
+                                       NULL, NULL, FALSE);
+
+  gimp_procedure_dialog_fill (GIMP_PROCEDURE_DIALOG (dialog),
+                              "prompt-label", "prompt",
+                              "image-only", "search", "as-layer",
+                              NULL);
+
+  grid = dialog_model_grid (GIMP_PROCEDURE_DIALOG (dialog), config,
+                            "aspect-ratio", "image-size", "_Size:");
+  dialog_insert_after (GIMP_PROCEDURE_DIALOG (dialog), grid, "prompt");
+
+  run = gimp_procedure_dialog_run (GIMP_PROCEDURE_DIALOG (dialog));
+
+  gtk_widget_destroy (dialog);
+
+  return run;
+}
+
+gboolean
+gemini_edit_dialog (GimpProcedure       *procedure,
+                    GimpProcedureConfig *config,
+                    const gchar         *note)
+{
+  GtkWidget *dialog;
+  GtkWidget *grid;
+  gboolean   run;
+
+  dialog = gimp_procedure_dialog_new (procedure, config,
+                                      "Edit with Gemini");
+  gimp_procedure_dialog_set_ok_label (GIMP_PROCEDURE_DIALOG (dialog),
+                                      "_Edit");
+
+  dialog_prompt_widget (GIMP_PROCEDURE_DIALOG (dialog),
+                        "What should change?");
+
+  gimp_procedure_dialog_get_label (GIMP_PROCEDURE_DIALOG (dialog),
+                                   "note-label", note ? note : "",
+                                   FALSE, FALSE);
+
+  gimp_procedure_dialog_get_spin_scale (GIMP_PROCEDURE_DIALOG (dialog),
+                                        "context-px", 1.0);
+  gimp_procedure_dialog_get_spin_scale (GIMP_PROCEDURE_DIALOG (dialog),
+                                        "context-pct", 1.0);
+  gimp_procedure_dialog_get_label (GIMP_PROCEDURE_DIALOG (dialog),
+                                   "context-title",
+                                   "Context around the selection",
+                                   FALSE, FALSE);
+  gimp_procedure_dialog_fill_box (GIMP_PROCEDURE_DIALOG (dialog),
+                                  "context-box",
+                                  "context-px", "context-pct", NULL);
+  gimp_procedure_dialog_fill_frame (GIMP_PROCEDURE_DIALOG (dialog),
+                                    "context-frame", "context-title",
+                                    FALSE, "context-box");
+
+  gimp_procedure_dialog_fill (GIMP_PROCEDURE_DIALOG (dialog),
+                              "note-label", "prompt-label", "prompt",
+                              "source", "context-frame",
+                              "image-only",
+                              NULL);
+
+  grid = dialog_model_grid (GIMP_PROCEDURE_DIALOG (dialog), config,
+                            "aspect-ratio", "image-size", "Largest _size:");
+  dialog_insert_after (GIMP_PROCEDURE_DIALOG (dialog), grid, "prompt");
+
+  run = gimp_procedure_dialog_run (GIMP_PROCEDURE_DIALOG (dialog));
+
+  gtk_widget_destroy (dialog);
+
+  return run;
+}
+
+gchar *
+gemini_key_dialog (gboolean *remember)
+{
+  GtkWidget *dialog;
+  GtkWidget *vbox;
+  GtkWidget *label;
+  GtkWidget *entry;
+  GtkWidget *check;
+  gchar     *key = NULL;
+
+  dialog = gimp_dialog_new ("Gemini API Key", PLUG_IN_ROLE,
+                            NULL, 0,
+                            gimp_standard_help_func, PLUG_IN_PROC_SET_KEY,
+
+                            "_Cancel", GTK_RESPONSE_CANCEL,
+                            "_OK",     GTK_RESPONSE_OK,
+
+                            NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
+  gtk_dialog_set_response_sensitive (GTK_DIALOG (dialog), GTK_RESPONSE_OK,
+                                     FALSE);
+  /* Over GIMP's window when there is one; gimp-console has none, and
+   * gimp_window_set_transient () would complain about the empty handle. */
+  {
+    GBytes *handle = gimp_progress_get_window_handle ();
+
+    if (handle && g_bytes_get_size (handle) > 0)
+      gimp_window_set_transient_for (GTK_WINDOW (dialog), handle);
+    g_clear_pointer (&handle, g_bytes_unref);
+  }
+
+  vbox = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  gtk_container_set_border_width (GTK_CONTAINER (vbox), 12);
+  gtk_box_pack_start (GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))),
+                      vbox, TRUE, TRUE, 0);
+
+  label = gtk_label_new (NULL);
+  gtk_label_set_markup (GTK_LABEL (label),
+                        "Gemini needs an API key. Create one at "
+                        "<a href=\"" KEY_URL "\">" KEY_URL "</a> "
+                        "and paste it here.");
+  gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 50);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_box_pack_start (GTK_BOX (vbox), label, FALSE, FALSE, 0);
+
+  /* Masked like a password: the key is a secret that costs money. */
+  entry = gtk_entry_new ();
+  gtk_entry_set_visibility (GTK_ENTRY (entry), FALSE);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PASSWORD);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_entry_set_width_chars (GTK_ENTRY (entry), 40);
+  gtk_box_pack_start (GTK_BOX (vbox), entry, FALSE, FALSE, 0);
+  g_signal_connect (entry, "changed",
+                    G_CALLBACK (key_entry_changed), dialog);
+
+  check = gtk_check_button_new_with_mnemonic
+    ("_Remember the key (desktop keyring, else a private file in the GIMP profile)");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check), *remember);
+  gtk_box_pack_start (GTK_BOX (vbox), check, FALSE, FALSE, 0);
+
+  gtk_widget_show_all (dialog);
+
+  if (gimp_dialog_run (GIMP_DIALOG (dialog)) == GTK_RESPONSE_OK)
+    {
+      gchar *text = g_strdup (gtk_entry_get_text (GTK_ENTRY (entry)));
+
+      g_strstrip (text);
+
+      if (*text)
+        key = text;
+      else
+        g_free (text);
+
+      *remember = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (check));
+    }
+
+  /* Leave no copy of the key in the entry's buffer. */
+  gtk_entry_set_text (GTK_ENTRY (entry), "");
+  gtk_widget_destroy (dialog);
+
+  return key;
+}
+
+
+static GtkWidget *
+dialog_prompt_widget (GimpProcedureDialog *dialog,
+                      const gchar         *label)
+{
+  GtkWidget *widget;
+
+  gimp_procedure_dialog_get_label (dialog, "prompt-label", label,
+                                   FALSE, FALSE);
+
+  /* A prompt is often a paragraph: a text view, not a one-line entry. */
+  widget = gimp_procedure_dialog_get_widget (dialog, "prompt",
+                                             GTK_TYPE_TEXT_VIEW);
+  if (GTK_IS_TEXT_VIEW (widget))
+    {
+      gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (widget), GTK_WRAP_WORD_CHAR);
+      gtk_text_view_set_left_margin (GTK_TEXT_VIEW (widget), 4);
+      gtk_text_view_set_right_margin (GTK_TEXT_VIEW (widget), 4);
+    }
+  gtk_widget_set_size_request (widget, 420, 96);
+
+  return widget;
+}
+
+/* Model, aspect ratio and size: free text with the catalogue's values as
+ * suggestions, so that a model newer than the catalogue can still be used. */
+static GtkWidget *
+dialog_model_grid (GimpProcedureDialog *dialog,
+                   GimpProcedureConfig *config,
+                   const gchar         *ratio_property,
+                   const gchar         *size_property,
+                   const gchar         *size_label)
+{
+  const GgModel *const *models = gg_catalogue_models ();
+  ModelWidgets         *widgets;
+  GtkWidget            *grid;
+  guint                 i;
+
+  widgets = g_new0 (ModelWidgets, 1);
+
+  grid = gtk_grid_new ();
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 6);
+
+  widgets->model = dialog_entry_combo (G_OBJECT (config), "model", NULL);
+  for (i = 0; models && models[i]; i++)
+    gtk_combo_box_text_append (GTK_COMBO_BOX_TEXT (widgets->model),
+                               models[i]->name, models[i]->name);
+  gimp_grid_attach_aligned (GTK_GRID (grid), 0, 0, "_Model:", 0.0, 0.5,
+                            widgets->model, 1);
+
+  widgets->model_label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (widgets->model_label), 0.0);
+  gimp_label_set_attributes (GTK_LABEL (widgets->model_label),
+                             PANGO_ATTR_STYLE, PANGO_STYLE_ITALIC, -1);
+  gtk_grid_attach (GTK_GRID (grid), widgets->model_label, 1, 1, 1, 1);
+
+  widgets->ratio = dialog_entry_combo (G_OBJECT (config), ratio_property,
+                                       "auto");
+  gimp_grid_attach_aligned (GTK_GRID (grid), 0, 2, "_Aspect ratio:", 0.0, 0.5,
+                            widgets->ratio, 1);
+
+  widgets->size = dialog_entry_combo (G_OBJECT (config), size_property,
+                                      "auto");
+  gimp_grid_attach_aligned (GTK_GRID (grid), 0, 3, size_label, 0.0, 0.5,
+                            widgets->size, 1);
+
+  g_signal_connect (widgets->model, "changed",
+                    G_CALLBACK (dialog_model_changed), widgets);
+  g_object_set_data_full (G_OBJECT (grid), "gemini-model-widgets",
+                          widgets, g_free);
+  dialog_model_changed (GTK_COMBO_BOX (widgets->model), widgets);
+
+  gtk_widget_show_all (grid);
+
+  return grid;
+}
+
+static GtkWidget *
+dialog_entry_combo (GObject     *config,
+                    const gchar *property,
+                    const gchar *placeholder)
+{
+  GtkWidget *combo = gtk_combo_box_text_new_with_entry ();
+  GtkWidget *entry = gtk_bin_get_child (GTK_BIN (combo));
+
+  if (placeholder)
+    gtk_entry_set_placeholder_text (GTK_ENTRY (entry), placeholder);
+
+  /* A string property may hold NULL, which a GtkEntry refuses. */
+  g_object_bind_property_full (config, property, entry, "text",
+                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
+                               dialog_null_to_empty, dialog_null_to_empty,
+                               NULL, NULL);
+  gtk_widget_set_hexpand (combo, TRUE);
+
+  return combo;
+}
+
+static gboolean
+dialog_null_to_empty (GBinding     *binding,
+                      const GValue *from,
+                      GValue       *to,
+                      gpointer      data)
+{
+  const gchar *text = g_value_get_string (from);
+
+  g_value_set_string (to, text ? text : "");
+
+  return TRUE;
+}
+
+static void
+dialog_model_changed (GtkComboBox  *combo,
+                      ModelWidgets *widgets)
+{
+  GtkWidget     *entry = gtk_bin_get_child (GTK_BIN (combo));
+  const GgModel *model = gg_catalogue_lookup (gtk_entry_get_text (GTK_ENTRY (entry)));
+  gint           i;
+
+  gtk_combo_box_text_remove_all (GTK_COMBO_BOX_TEXT (widgets->ratio));
+  gtk_combo_box_text_remove_all (GTK_COMBO_BOX_TEXT (widgets->size));
+
+  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (widgets->ratio), "auto");
+  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (widgets->size), "auto");
+
+  if (model)
+    {
+      for (i = 0; model->ratios && model->ratios[i]; i++)
+        gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (widgets->ratio),
+                                        model->ratios[i]);
+      for (i = 0; model->sizes && model->sizes[i]; i++)
+        gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (widgets->size),
+                                        model->sizes[i]);
+
+      gtk_label_set_text (GTK_LABEL (widgets->model_label), model->label);
+      /* A model without sizes rejects imageSize: do not offer one. */
+      gtk_widget_set_sensitive (widgets->size, gg_model_has_sizes (model));
+    }
+  else
+    {
+      gtk_label_set_text (GTK_LABEL (widgets->model_label),
+                          "Not in the catalogue: sent as written");
+      gtk_widget_set_sensitive (widgets->size, TRUE);
+    }
+}
+
+/* GimpProcedureDialog fills its content area in order; a widget it cannot
+ * build from a property goes in right after the one built for @property. */
+static void
+dialog_insert_after (GimpProcedureDialog *dialog,
+                     GtkWidget           *widget,
+                     const gchar         *property)
+{
+  GtkWidget *content = gtk_dialog_get_content_area (GTK_DIALOG (dialog));
+  GtkWidget *anchor  = gimp_procedure_dialog_get_widget (dialog, property,
+                                                         G_TYPE_NONE);
+  gint       position = -1;
+
+  while (anchor && gtk_widget_get_parent (anchor) != content)
+    anchor = gtk_widget_get_parent (anchor);
+
+  gtk_box_pack_start (GTK_BOX (content), widget, FALSE, FALSE, 0);
+
+  if (anchor)
+    {
+      gtk_container_child_get (GTK_CONTAINER (content), anchor,
+                               "position", &position, NULL);
+      gtk_box_reorder_child (GTK_BOX (content), widget, position + 1);
+    }
+}
+
+static void
+key_entry_changed (GtkEntry  *entry,
+                   GtkWidget *dialog)
+{
+  gtk_dialog_set_response_sensitive (GTK_DIALOG (dialog), GTK_RESPONSE_OK,
+                                     gtk_entry_get_text_length (entry) > 0);
+}

@@ -1,0 +1,25 @@
+/* gemini-dialog.h: the plug-in's dialogs (UI only, no work). */
+#pragma once
+
+#include <libgimp/gimp.h>
+
+G_BEGIN_DECLS
+
+/* TRUE when the user pressed OK; the options are in @config.
+ * @has_image: whether "as-layer" can apply. */
+gboolean gemini_generate_dialog (GimpProcedure       *procedure,
+                                 GimpProcedureConfig *config,
+                                 gboolean             has_image);
+
+/* @note: a line shown above the options (which layer, what is sent);
+ * may be NULL. */
+gboolean gemini_edit_dialog     (GimpProcedure       *procedure,
+                                 GimpProcedureConfig *config,
+                                 const gchar         *note);
+
+/* The masked key entry.  Returns the key (g_free; the caller wipes it) or
+ * NULL when cancelled; @remember: in, the check box's initial state; out,
+ * its final state. */
+gchar  * gemini_key_dialog      (gboolean            *remember);
+
+G_END_DECLS

@@ -1,0 +1,29 @@
+/* gimp-gemini: Gemini image models in GIMP 3.
+ *
+ * gemini.h: names shared by the plug-in's files.  The plug-in is glue only:
+ * everything that does not call libgimp lives in common/ (gg_*).
+ */
+#pragma once
+
+#include <libgimp/gimp.h>
+
+G_BEGIN_DECLS
+
+#define PLUG_IN_BINARY        "gimp-gemini"
+#define PLUG_IN_ROLE          "gimp-gemini"
+
+#define PLUG_IN_PROC_GENERATE "plug-in-gemini-generate"
+#define PLUG_IN_PROC_EDIT     "plug-in-gemini-edit"
+#define PLUG_IN_PROC_SET_KEY  "plug-in-gemini-set-key"
+#define PLUG_IN_PROC_FORGET   "plug-in-gemini-forget-key"
+
+#define PLUG_IN_MENU          "<Image>/Filters/Gemini"
+
+/* Where a paid answer goes when it cannot be placed, inside gimp_directory (). */
+#define GEMINI_RECOVERY_DIR   "gemini-recovery"
+
+/* The message non-interactive runs fail with when no key is configured. */
+#define GEMINI_NO_KEY_MESSAGE \
+  "No Gemini API key: set GEMINI_API_KEY or use Filters > Gemini > API Key…"
+
+G_END_DECLS

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# The GIMP 3 plug-in in real GIMP 3, headless, against the fake Gemini server.
+#
+#   tests/gimp/run.sh      (GG_TEST_OUT: where builds and outputs go,
+#                           default build-tests/ in the checkout)
+#
+# Builds the plug-in (natively when libgimp-3.0 is installed, else inside the
+# Debian 13 root of tests/gimp3-root.sh), starts tests/fake_gemini/server.py
+# on the host's loopback, makes a private GIMP profile whose plug-in-path
+# holds the fresh build, runs gimp-console-3.0 three times (Script-Fu: the
+# edits and generations; Python-Fu: errors; Python-Fu without a key) and
+# judges the outputs with tests/gimp/checks.py.  Prints "PASS name" or
+# "FAIL name: why" per check and a last line "N passed, N failed"; exits
+# non-zero on any failure.  A missing GIMP 3 or fake server is a failure,
+# never a skip.
+set -uo pipefail
+
+src=$(cd "$(dirname "$0")/../.." && pwd)
+out=${GG_TEST_OUT:-$src/build-tests}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+build="$out/gimp3"
+work="$out/gimp-run"
+python=/usr/bin/python3
+checks="$src/tests/gimp/checks.py"
+gimp_timeout=${GG_GIMP_TIMEOUT:-240}
+
+setup_failures=()
+fail_setup() { setup_failures+=("$1"); }
+
+finish() {
+  local lines=("$@") p=0 f=0 l
+  for l in "${setup_failures[@]}"; do echo "FAIL setup: $l"; f=$((f + 1)); done
+  for l in "${lines[@]}"; do
+    [ -n "$l" ] || continue
+    echo "$l"
+    case "$l" in PASS*) p=$((p + 1)) ;; FAIL*) f=$((f + 1)) ;; esac
+  done
+  [ $((p + f)) -gt 0 ] || { echo "FAIL setup: no check ran"; f=1; }
+  echo "$p passed, $f failed"
+  [ "$f" -eq 0 ]
+  exit $?
+}
+
+server_pid=""
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; }
+trap cleanup EXIT
+
+# --- where GIMP 3 is: here, or in the Debian 13 root
+if pkg-config --exists gimp-3.0 gimpui-3.0 2>/dev/null && command -v gimp-console-3.0 >/dev/null; then
+  inside() { env "$@"; }
+  where="this host"
+else
+  case "$out/" in
+    "$src"/*) ;;
+    *) fail_setup "GG_TEST_OUT ($out) must be inside the checkout ($src): only the checkout is visible in the GIMP 3 root"
+       finish ;;
+  esac
+  if ! "$src/tests/gimp3-root.sh" ensure >"$out/gimp3-root.log" 2>&1; then
+    fail_setup "GIMP 3 is not installed and the Debian 13 root could not be made: $(tail -3 "$out/gimp3-root.log" | tr '\n' ' ')"
+    finish
+  fi
+  # Leading VAR=value words go into the environment, which the root's
+  # runner passes through (never argv: one of them is the key).
+  inside() {
+    local vars=()
+    while [ $# -gt 0 ] && [[ "$1" == *=* ]]; do vars+=("$1"); shift; done
+    env "${vars[@]}" "$src/tests/gimp3-root.sh" run "$src" "$@"
+  }
+  where="the Debian 13 root"
+fi
+
+"$python" -c 'import PIL' 2>/dev/null \
+  || { fail_setup "/usr/bin/python3 with Pillow is missing (apt-get install python3-pil)"; finish; }
+[ -f "$src/tests/fake_gemini/server.py" ] \
+  || { fail_setup "the fake Gemini server tests/fake_gemini/server.py is missing"; finish; }
+
+# --- build
+echo "gimp tests: building the plug-in in $where" >&2
+if ! inside cmake -S "$src" -B "$build" -DGG_WERROR=ON -DCMAKE_BUILD_TYPE=Debug >"$out/gimp3-configure.log" 2>&1; then
+  fail_setup "cmake configure failed (see $out/gimp3-configure.log)"; finish
+fi
+if ! grep -q '^GIMP_FOUND:INTERNAL=1' "$build/CMakeCache.txt"; then
+  fail_setup "pkg-config did not find gimp-3.0 in $where: the plug-in is not built"; finish
+fi
+if ! inside cmake --build "$build" -j4 --target gimp-gemini gemini-image >"$out/gimp3-build.log" 2>&1; then
+  fail_setup "the build failed: $(grep -m3 -E 'error|Error' "$out/gimp3-build.log" | tr '\n' ' ')"; finish
+fi
+plugin_dir="$build/plugin/plug-ins/gimp-gemini"
+[ -x "$plugin_dir/gimp-gemini" ] || { fail_setup "no plug-in binary at $plugin_dir"; finish; }
+cli="$build/cli/gemini-image"
+
+# --- a private profile
+rm -rf "$work"
+mkdir -p "$work/profile/plug-ins" "$work/home" "$work/out" "$work/in"
+cp -r "$plugin_dir" "$work/profile/plug-ins/"
+sys_plugins="$(inside pkg-config --variable=gimplibdir gimp-3.0 2>/dev/null | tail -1)/plug-ins"
+printf '(plug-in-path "%s/profile/plug-ins:%s")\n' "$work" "$sys_plugins" >"$work/profile/gimprc"
+"$python" "$checks" prepare "$work/in" || { fail_setup "could not write the input pictures"; finish; }
+
+# --- the fake server, on the host, with a key no one could guess
+key="gg-gimp-test-key-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+"$python" "$src/tests/fake_gemini/server.py" --port 0 --port-file "$work/port" \
+  --key "$key" --quiet >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+[ -s "$work/port" ] || { fail_setup "the fake server did not start (see $work/server.log)"; finish; }
+port=$(cat "$work/port")
+base="http://127.0.0.1:$port"
+control() { "$python" "$checks" control "$port" "$1"; }
+
+# Runs gimp-console-3.0 with the private profile.  $1: log file, $2: with or
+# without the key, $3: interpreter, then the batch commands.
+gimp_run() {
+  local log=$1 keyvar=$2 interp=$3; shift 3
+  local batch=() b
+  for b in "$@"; do batch+=(-b "$b"); done
+  local env=(GIMP3_DIRECTORY="$work/profile" HOME="$work/home"
+             GOOGLE_GEMINI_BASE_URL="$base" GG_GIMP_IN="$work/in" GG_GIMP_OUT="$work/out"
+             GG_GIMP_PART="${GG_GIMP_PART:-}" GG_GIMP_TEST_KEY="$key")
+  [ "$keyvar" = key ] && env+=(GEMINI_API_KEY="$key")
+  inside "${env[@]}" timeout "$gimp_timeout" gimp-console-3.0 -i --batch-interpreter="$interp" \
+    "${batch[@]}" >"$log" 2>&1
+}
+
+t0=$(date +%s)
+
+# 1. Script-Fu: generate and edit, every kind of image; the server says ok.
+control '{"scenario": "ok", "queue": []}'
+gimp_run "$work/script-fu.log" key plug-in-script-fu-eval \
+  "(script-fu-use-v3) (define gg-in \"$work/in\") (define gg-out \"$work/out\") (load \"$src/tests/gimp/edit.scm\")" \
+  '(gimp-quit 0)' || fail_setup "gimp-console (Script-Fu) ended with status $? (see $work/script-fu.log)"
+
+# 2. Python-Fu: error answers leave the image as it was.
+# text_only says fixed words: by default it echoes the prompt, which the
+# edit wraps (gg_prompt_edit) and the CLI's generate does not.
+text_only='{"scenario": "text_only", "params": {"text": "I would rather describe it: a kite."}}'
+control "{\"scenario\": \"ok\", \"queue\": [\"ok\", \"error_429_zero\", \"blocked\", $text_only, \"ok\"]}"
+GG_GIMP_PART=errors gimp_run "$work/python-errors.log" key python-fu-eval \
+  "exec(open('$src/tests/gimp/pdb.py').read())" \
+  "Gimp.get_pdb().lookup_procedure('gimp-quit').run(Gimp.get_pdb().lookup_procedure('gimp-quit').create_config())" \
+  || fail_setup "gimp-console (Python-Fu) ended with status $? (see $work/python-errors.log)"
+
+# 3. Python-Fu without any key.
+GG_GIMP_PART=nokey gimp_run "$work/python-nokey.log" nokey python-fu-eval \
+  "exec(open('$src/tests/gimp/pdb.py').read())" \
+  "Gimp.get_pdb().lookup_procedure('gimp-quit').run(Gimp.get_pdb().lookup_procedure('gimp-quit').create_config())" \
+  || fail_setup "gimp-console (Python-Fu, no key) ended with status $? (see $work/python-nokey.log)"
+
+"$python" "$checks" log "$port" "$work/server-log.json" || fail_setup "could not read the server's log"
+
+# The engine's own sentences for the error scenarios, from the CLI.
+for scenario in error_429_zero blocked text_only; do
+  if [ "$scenario" = text_only ]; then
+    control "{\"scenario\": \"ok\", \"queue\": [$text_only]}"
+  else
+    control "{\"scenario\": \"$scenario\", \"queue\": []}"
+  fi
+  inside GEMINI_API_KEY="$key" GOOGLE_GEMINI_BASE_URL="$base" \
+    "$cli" generate --prompt "a red kite" --output "$work/out/cli-$scenario.png" \
+    >/dev/null 2>"$work/cli-$scenario.txt"
+done
+control '{"scenario": "ok", "queue": []}'
+
+echo "gimp tests: GIMP ran for $(( $(date +%s) - t0 )) s" >&2
+mapfile -t verdicts < <(GG_GIMP_TEST_KEY="$key" "$python" "$checks" check "$work" 2>&1)
+finish "${verdicts[@]}"
