@@ -37,33 +37,39 @@ typedef struct
   gdouble retry_in;       /* GG_PHASE_RETRY_WAIT: seconds left */
 } GgProgress;
 
-/* Return FALSE to cancel. */
+/* Return FALSE to cancel.  Called on the calling thread, at least every
+ * ~100 ms while a call runs and at once on each change of phase (possibly
+ * from inside the transfer: do not call back into the same client). */
 typedef gboolean (*GgProgressFunc) (const GgProgress *progress, gpointer user_data);
 
 typedef struct
 {
   gdouble connect_timeout;     /* s; default 30 */
-  gdouble first_byte_timeout;  /* s the model may think before answering; default 600 */
-  gdouble stall_timeout;       /* s without a byte once the answer started; default 60 */
+  gdouble first_byte_timeout;  /* s the model may think before answering; default 600; 0: none */
+  gdouble stall_timeout;       /* s without a byte once the answer started (or while
+                                * sending); default 60; 0: none */
   gdouble total_timeout;       /* s for one attempt; 0: none; default 1800 */
   gint    max_retries;         /* further attempts; default 4 */
   gdouble backoff_initial;     /* s; default 1 */
   gdouble backoff_max;         /* s; default 60 */
-  gsize   max_body;            /* bytes; default 512 MiB */
+  gsize   max_body;            /* decoded bytes; default (and 0) 512 MiB */
   GgResponseLimits limits;
 } GgClientOptions;
 
 void gg_client_options_init (GgClientOptions *options);
 
 /* The key from the environment: GOOGLE_API_KEY when set, else
- * GEMINI_API_KEY (as the official SDKs do); NULL when neither is. g_free. */
+ * GEMINI_API_KEY (as the official SDKs do); NULL when neither is.  Empty
+ * values count as unset; white space is trimmed.  g_free. */
 gchar *gg_key_from_environment (void);
 
-/* GOOGLE_GEMINI_BASE_URL when set, else GG_DEFAULT_BASE_URL. g_free. */
+/* GOOGLE_GEMINI_BASE_URL when set (trailing slashes trimmed), else
+ * GG_DEFAULT_BASE_URL.  g_free. */
 gchar *gg_base_url_from_environment (void);
 
 /* FALSE (GG_ERROR_INSECURE_URL) unless @base_url is https, or http to
- * 127.0.0.0/8, ::1 or localhost. */
+ * 127.0.0.0/8, ::1 or localhost.  A user name, password, query or fragment
+ * is refused too.  The message never repeats the URL beyond its host. */
 gboolean gg_base_url_check (const gchar *base_url, GError **error);
 
 typedef struct _GgClient GgClient;
@@ -84,7 +90,10 @@ GgResponse *gg_client_generate (GgClient        *client,
                                 GCancellable    *cancellable,
                                 GError         **error);
 
-/* One POST of a JSON body to {base}/{path}, with retries; the 2xx body. */
+/* One POST of a JSON body to {base}/{path}, with retries; the 2xx body
+ * (g_bytes_unref; its data is followed by a NUL byte that the size does not
+ * count).  @body is sent from the caller's buffer, not copied: keep it
+ * alive until this returns. */
 GBytes *gg_client_post_json (GgClient     *client,
                              const gchar  *path,
                              const gchar  *body,

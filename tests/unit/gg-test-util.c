@@ -14,7 +14,8 @@ read_port_file (const gchar *path, GSubprocess *process)
           && g_str_has_suffix (text, "\n"))
         return text;
       g_free (text);
-      if (g_subprocess_get_if_exited (process))
+      /* The identifier (pid) goes away once the process has exited. */
+      if (g_subprocess_get_identifier (process) == NULL)
         break;
       g_usleep (100 * 1000);
     }
