@@ -1,0 +1,508 @@
+#!/usr/bin/python3
+"""Tests of the fake Gemini server (unittest; run by CTest as
+/usr/bin/python3 tests/fake_gemini/test_server.py)."""
+
+import base64
+import gzip
+import http.client
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+from PIL import Image
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SERVER = os.path.join(HERE, "server.py")
+KEY = "fake-key-for-tests"
+FLASH = "gemini-2.5-flash-image"
+PRO = "gemini-3-pro-image-preview"
+
+
+class Server:
+    def __init__(self, *extra):
+        self.dir = tempfile.TemporaryDirectory(prefix="fake-gemini-test-")
+        port_file = os.path.join(self.dir.name, "port")
+        t0 = time.time()
+        self.proc = subprocess.Popen([sys.executable, SERVER, "--port", "0", "--port-file", port_file,
+                                      "--quiet", *extra])
+        text = ""
+        while not text.endswith("\n"):
+            if self.proc.poll() is not None or time.time() - t0 > 20:
+                raise RuntimeError("the fake server did not start")
+            time.sleep(0.01)
+            if os.path.exists(port_file):
+                with open(port_file) as f:
+                    text = f.read()
+        self.startup = time.time() - t0
+        self.port = int(text)
+        self.base = "http://127.0.0.1:%d" % self.port
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.dir.cleanup()
+
+
+S = None
+
+
+def setUpModule():
+    global S
+    S = Server()
+
+
+def tearDownModule():
+    S.stop()
+
+
+def control(path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(S.base + path, data=data, method="POST" if data is not None else "GET",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read())
+
+
+def call(model, body, key=KEY, method="generateContent", query="", headers=None, raw=None, timeout=60):
+    """(status, headers, body bytes) of one API request."""
+    url = "%s/v1beta/models/%s:%s%s" % (S.base, model, method, query)
+    h = {"Content-Type": "application/json"}
+    if key is not None:
+        h["x-goog-api-key"] = key
+    h.update(headers or {})
+    data = raw if raw is not None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, headers=h, method="POST")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+def gen_body(prompt="a lighthouse at dusk", ratio=None, size=None, images=(), **gc):
+    parts = [{"text": prompt}]
+    for data, mime in images:
+        parts.append({"inlineData": {"mimeType": mime, "data": base64.b64encode(data).decode()}})
+    ic = {}
+    if ratio:
+        ic["aspectRatio"] = ratio
+    if size:
+        ic["imageSize"] = size
+    config = {"responseModalities": ["TEXT", "IMAGE"]}
+    if ic:
+        config["imageConfig"] = ic
+    config.update(gc)
+    return {"contents": [{"role": "user", "parts": parts}], "generationConfig": config}
+
+
+def png_bytes(size, colour):
+    buf = io.BytesIO()
+    Image.new("RGB", size, colour).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def images_of(answer):
+    out = []
+    for part in answer["candidates"][0]["content"]["parts"]:
+        if "inlineData" in part:
+            out.append((part, Image.open(io.BytesIO(base64.b64decode(part["inlineData"]["data"])))))
+    return out
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        control("/_control/reset", {})
+
+    def ok_json(self, *a, **k):
+        status, headers, body = call(*a, **k)
+        self.assertEqual(status, 200, body[:500])
+        return json.loads(body)
+
+    def error(self, *a, **k):
+        status, headers, body = call(*a, **k)
+        self.assertTrue(headers["Content-Type"].startswith("application/json"))
+        return status, json.loads(body)["error"]
+
+
+class Generation(Base):
+    def test_flash_16_9_png(self):
+        ans = self.ok_json(FLASH, gen_body(ratio="16:9"))
+        parts = ans["candidates"][0]["content"]["parts"]
+        self.assertEqual(parts[0]["text"], "Here is your image.")
+        (part, img), = images_of(ans)
+        self.assertEqual(part["inlineData"]["mimeType"], "image/png")
+        self.assertEqual(img.format, "PNG")
+        self.assertEqual(img.size, (1344, 768))
+        self.assertNotIn("thoughtSignature", json.dumps(ans))
+        self.assertEqual(ans["candidates"][0]["finishReason"], "STOP")
+        usage = ans["usageMetadata"]
+        self.assertIn({"modality": "IMAGE", "tokenCount": 1290}, usage["candidatesTokensDetails"])
+        self.assertEqual(usage["totalTokenCount"], usage["promptTokenCount"] + usage["candidatesTokenCount"])
+        self.assertEqual(ans["modelVersion"], FLASH)
+        self.assertTrue(ans["responseId"])
+
+    def test_deterministic_by_prompt(self):
+        a = images_of(self.ok_json(FLASH, gen_body("same prompt")))[0][0]["inlineData"]["data"]
+        b = images_of(self.ok_json(FLASH, gen_body("same prompt")))[0][0]["inlineData"]["data"]
+        c = images_of(self.ok_json(FLASH, gen_body("other prompt")))[0][0]["inlineData"]["data"]
+        self.assertEqual(a, b)
+        self.assertNotEqual(a, c)
+
+    def test_pro_2k_signed(self):
+        ans = self.ok_json(PRO, gen_body(ratio="1:1", size="2K"))
+        parts = ans["candidates"][0]["content"]["parts"]
+        (part, img), = images_of(ans)
+        self.assertEqual(img.size, (2048, 2048))
+        self.assertGreater(len(part["thoughtSignature"]), 200)
+        self.assertIn("thoughtSignature", parts[0])        # the text before the image
+        self.assertIn("thoughtsTokenCount", ans["usageMetadata"])
+        self.assertIn({"modality": "IMAGE", "tokenCount": 1120}, ans["usageMetadata"]["candidatesTokensDetails"])
+
+    def test_pro_4k_jpeg_and_alias(self):
+        control("/_control/scenario", {"scenario": "jpeg"})
+        t0 = time.time()
+        ans = self.ok_json("gemini-3-pro-image", gen_body(ratio="16:9", size="4K"))
+        (part, img), = images_of(ans)
+        self.assertEqual(part["inlineData"]["mimeType"], "image/jpeg")
+        self.assertEqual((img.format, img.size), ("JPEG", (5504, 3072)))
+        self.assertLess(time.time() - t0, 20)
+        self.assertIn({"modality": "IMAGE", "tokenCount": 2000}, ans["usageMetadata"]["candidatesTokensDetails"])
+
+    def test_jpeg_as_png_lies(self):
+        control("/_control/scenario", {"scenario": "jpeg_as_png"})
+        (part, img), = images_of(self.ok_json(PRO, gen_body()))
+        self.assertEqual(part["inlineData"]["mimeType"], "image/png")
+        self.assertEqual(img.format, "JPEG")
+
+    def test_big_4k(self):
+        control("/_control/scenario", {"scenario": "jpeg"})
+        control("/_control/scenario", {"queue": ["big_4k"]})
+        (part, img), = images_of(self.ok_json(FLASH, gen_body(ratio="4:3")))
+        self.assertEqual(img.size, (4800, 3584))
+
+    def test_edit_resizes_and_marks(self):
+        src = png_bytes((600, 400), (20, 200, 40))       # 3:2 -> flash 1248x832
+        ans = self.ok_json(FLASH, gen_body("make it red", images=[(src, "image/png")]))
+        (part, img), = images_of(ans)
+        self.assertEqual(img.size, (1248, 832))
+        img = img.convert("RGB")
+        self.assertEqual(img.getpixel((624, 416)), (255, 0, 255))          # the mark
+        self.assertEqual(img.getpixel((300, 600)), (26, 196, 42))          # tinted (6,-4,2)
+        self.assertEqual(img.getpixel((0, 400)), (6, 0, 2))                # moved 3 px right: black edge
+        self.assertEqual(img.getpixel((3, 400)), (26, 196, 42))
+        self.assertEqual(img.getpixel((600, 831)), (6, 0, 2))              # and 2 px up
+        self.assertEqual(ans["usageMetadata"]["promptTokensDetails"][1], {"modality": "IMAGE", "tokenCount": 258})
+        # Clean resize.
+        control("/_control/scenario", {"scenario": "ok", "params": {"dx": 0, "dy": 0, "tint": [0, 0, 0],
+                                                                    "mark": False}})
+        (part, img), = images_of(self.ok_json(FLASH, gen_body("again", ratio="1:1", images=[(src, "image/png")])))
+        self.assertEqual(img.size, (1024, 1024))
+        self.assertEqual(set(img.convert("RGB").getdata()), {(20, 200, 40)})
+
+    def test_snake_case(self):
+        body = {"contents": [{"role": "user", "parts": [{"text": "x"}]}],
+                "generation_config": {"response_modalities": ["IMAGE"],
+                                      "image_config": {"aspect_ratio": "9:16", "image_size": "1K"}},
+                "some_unknown_field": 1}
+        ans = self.ok_json(PRO, body)
+        parts = ans["candidates"][0]["content"]["parts"]
+        self.assertEqual(len(parts), 1)                                    # IMAGE only: no text
+        self.assertEqual(images_of(ans)[0][1].size, (768, 1376))
+        control("/_control/scenario", {"scenario": "ok", "params": {"strict": True}})
+        status, err = self.error(PRO, body)
+        self.assertEqual(status, 400)
+        self.assertIn('Unknown name "some_unknown_field"', err["message"])
+
+    def test_parallel(self):
+        results = []
+
+        def one(i):
+            results.append(call(FLASH, gen_body("parallel %d" % i))[0])
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(results, [200] * 4)
+
+
+class Validation(Base):
+    def test_missing_key(self):
+        status, err = self.error(FLASH, gen_body(), key=None)
+        self.assertEqual((status, err["status"]), (403, "PERMISSION_DENIED"))
+        self.assertIn("unregistered callers", err["message"])
+
+    def test_wrong_key(self):
+        status, err = self.error(FLASH, gen_body(), key="nope")
+        self.assertEqual((status, err["status"]), (400, "INVALID_ARGUMENT"))
+        self.assertEqual(err["message"], "API key not valid. Please pass a valid API key.")
+        info = [d for d in err["details"] if d["@type"].endswith("ErrorInfo")][0]
+        self.assertEqual((info["reason"], info["domain"]), ("API_KEY_INVALID", "googleapis.com"))
+        self.assertTrue(any(d["@type"].endswith("LocalizedMessage") for d in err["details"]))
+
+    def test_key_in_url_accepted_and_logged(self):
+        status, _, _ = call(FLASH, gen_body(), key=None, query="?key=" + KEY)
+        self.assertEqual(status, 200)
+        entry = control("/_control/log")[-1]
+        self.assertTrue(entry["key_in_url"])
+        self.assertTrue(entry["key_ok"])
+        self.assertNotIn(KEY, json.dumps(entry))
+
+    def test_sizes(self):
+        status, err = self.error(PRO, gen_body(size="1k"))
+        self.assertEqual(status, 400)
+        self.assertIn("1k", err["message"])
+        status, err = self.error(FLASH, gen_body(size="1K"))
+        self.assertEqual((status, err["status"]), (400, "INVALID_ARGUMENT"))
+        status, err = self.error(FLASH, gen_body(ratio="1:4"))
+        self.assertEqual(status, 400)
+
+    def test_bad_inputs(self):
+        png = png_bytes((10, 10), (1, 2, 3))
+        status, err = self.error(FLASH, gen_body(images=[(png, "image/jpg")]))
+        self.assertEqual((status, err["message"]), (400, "Unsupported MIME type: image/jpg"))
+        status, err = self.error(FLASH, gen_body(images=[(png, "image/jpeg")]))
+        self.assertEqual(status, 400)
+        self.assertIn("Unable to process input image", err["message"])
+        body = gen_body()
+        body["contents"][0]["parts"].append({"inlineData": {"mimeType": "image/png", "data": "***"}})
+        status, err = self.error(FLASH, body)
+        self.assertIn("Base64 decoding failed", err["message"])
+        status, err = self.error(FLASH, gen_body(images=[(png, "image/png")] * 4))
+        self.assertEqual(status, 400)
+        self.assertEqual(call(PRO, gen_body(images=[(png, "image/png")] * 4))[0], 200)
+        status, err = self.error(FLASH, gen_body(candidateCount=2))
+        self.assertEqual(status, 400)
+        status, err = self.error(FLASH, {"contents": []})
+        self.assertIn("contents is not specified", err["message"])
+        status, err = self.error(FLASH, None, raw=b'{"contents": [')
+        self.assertIn("Invalid JSON payload received", err["message"])
+
+    def test_unknown_model(self):
+        status, err = self.error("gemini-9-imaginary", gen_body())
+        self.assertEqual((status, err["status"]), (404, "NOT_FOUND"))
+        self.assertTrue(err["message"].startswith("models/gemini-9-imaginary is not found for API version v1beta"))
+
+    def test_payload_limit(self):
+        status, err = self.error(FLASH, None, raw=b'{"contents":"' + b"A" * (20971520 + 10) + b'"}')
+        self.assertEqual(status, 400)
+        self.assertEqual(err["message"], "Request payload size exceeds the limit: 20971520 bytes.")
+
+    def test_search_with_image_only_gives_text(self):
+        body = gen_body()
+        body["generationConfig"]["responseModalities"] = ["IMAGE"]
+        body["tools"] = [{"googleSearch": {}}]
+        ans = self.ok_json(PRO, body)
+        self.assertEqual(images_of(ans), [])
+        self.assertIn("text", ans["candidates"][0]["content"]["parts"][0])
+
+
+class Signatures(Base):
+    def turn(self, extra_user="now make it blue"):
+        first = gen_body("a cat")
+        ans = self.ok_json(PRO, first)
+        model_turn = ans["candidates"][0]["content"]
+        body = {"contents": [first["contents"][0], model_turn,
+                             {"role": "user", "parts": [{"text": extra_user}]}]}
+        return body, model_turn
+
+    def test_round_trip(self):
+        body, model_turn = self.turn()
+        body = json.loads(json.dumps(body))      # stored and reloaded
+        ans = self.ok_json(PRO, body)
+        self.assertEqual(images_of(ans)[0][1].size, (1024, 1024))   # refines the previous picture
+
+    def test_missing_signature(self):
+        body, model_turn = self.turn()
+        del model_turn["parts"][1]["thoughtSignature"]
+        status, err = self.error(PRO, body)
+        self.assertEqual(status, 400)
+        self.assertTrue(err["message"].startswith(
+            "Image part is missing a thought_signature in content position 2, part position 2."), err["message"])
+
+    def test_forged_signature(self):
+        body, model_turn = self.turn()
+        sig = model_turn["parts"][1]["thoughtSignature"]
+        model_turn["parts"][1]["thoughtSignature"] = sig[:10] + ("A" if sig[10] != "A" else "B") + sig[11:]
+        status, err = self.error(PRO, body)
+        self.assertEqual((status, err["message"]), (400, "Thought signature is not valid."))
+
+    def test_survives_restart(self):
+        body, _ = self.turn()
+        other = Server()
+        try:
+            global S
+            saved, S = S, other
+            try:
+                self.assertEqual(call(PRO, body)[0], 200)
+            finally:
+                S = saved
+        finally:
+            other.stop()
+
+    def test_thoughts(self):
+        control("/_control/scenario", {"scenario": "thoughts"})
+        parts = self.ok_json(PRO, gen_body())["candidates"][0]["content"]["parts"]
+        thoughts = [p for p in parts if p.get("thought")]
+        self.assertEqual(len(thoughts), 3)
+        self.assertEqual(sum("inlineData" in p for p in thoughts), 2)
+        self.assertTrue(all("thoughtSignature" not in p for p in thoughts))
+        final = [p for p in parts if not p.get("thought")]
+        self.assertTrue(all("thoughtSignature" in p for p in final))
+
+
+class Scenarios(Base):
+    def test_error_429_retry_info(self):
+        control("/_control/scenario", {"queue": ["error_429", "ok"], "params": {"retry_delay": "7s"}})
+        status, err = self.error(FLASH, gen_body())
+        self.assertEqual((status, err["status"]), (429, "RESOURCE_EXHAUSTED"))
+        types = {d["@type"].rsplit(".", 1)[-1]: d for d in err["details"]}
+        self.assertEqual(types["RetryInfo"]["retryDelay"], "7s")
+        self.assertNotEqual(types["QuotaFailure"]["violations"][0]["quotaValue"], "0")
+        self.assertIn("Help", types)
+        self.assertEqual(call(FLASH, gen_body())[0], 200)
+        log = control("/_control/log")
+        self.assertEqual([(e["scenario"], e["status"]) for e in log], [("error_429", 429), ("ok", 200)])
+
+    def test_error_429_zero(self):
+        control("/_control/scenario", {"scenario": "error_429_zero"})
+        status, err = self.error(FLASH, gen_body())
+        violations = [d for d in err["details"] if d["@type"].endswith("QuotaFailure")][0]["violations"]
+        self.assertEqual(violations[0]["quotaValue"], "0")
+        self.assertTrue(any(d["@type"].endswith("RetryInfo") for d in err["details"]))
+
+    def test_error_table(self):
+        expect = {"error_400": (400, "INVALID_ARGUMENT"), "error_400_billing": (400, "FAILED_PRECONDITION"),
+                  "error_402": (402, "RESOURCE_EXHAUSTED"), "error_403": (403, "PERMISSION_DENIED"),
+                  "error_404": (404, "NOT_FOUND"), "error_500": (500, "INTERNAL"),
+                  "error_503": (503, "UNAVAILABLE"), "error_504": (504, "DEADLINE_EXCEEDED")}
+        control("/_control/scenario", {"queue": list(expect)})
+        for name, (code, status) in expect.items():
+            got, err = self.error(FLASH, gen_body())
+            self.assertEqual((got, err["status"]), (code, status), name)
+
+    def test_unknown_scenario(self):
+        with self.assertRaises(urllib.error.HTTPError) as cm:
+            control("/_control/scenario", {"scenario": "nope"})
+        self.assertEqual(cm.exception.code, 400)
+
+    def test_log_redacts(self):
+        png = png_bytes((30, 20), (0, 0, 0))
+        call(FLASH, gen_body(images=[(png, "image/png")]))
+        text = json.dumps(control("/_control/log"))
+        self.assertNotIn(KEY, text)
+        entry = json.loads(text)[0]
+        self.assertEqual(entry["headers"]["x-goog-api-key"], "<present>")
+        self.assertFalse(entry["key_in_url"])
+        data = entry["body"]["contents"][0]["parts"][1]["inlineData"]["data"]
+        self.assertEqual((data["format"], data["width"], data["height"], data["bytes"]), ("png", 30, 20, len(png)))
+        self.assertNotIn("imageSize", json.dumps(entry["body"]))
+
+    def test_content_scenarios(self):
+        control("/_control/scenario", {"queue": [
+            "blocked", "safety", "no_image", "prohibited", "text_only",
+            {"scenario": "multi_image", "params": {"count": 2}}, "grounding", "webp", "missing_fields"]})
+        a = self.ok_json(FLASH, gen_body())
+        self.assertNotIn("candidates", a)
+        self.assertEqual(a["promptFeedback"]["blockReason"], "SAFETY")
+        for reason in ("IMAGE_SAFETY", "NO_IMAGE", "PROHIBITED_CONTENT"):
+            c = self.ok_json(FLASH, gen_body())["candidates"][0]
+            self.assertEqual(c["finishReason"], reason)
+            self.assertNotIn("parts", c.get("content", {}))
+        c = self.ok_json(FLASH, gen_body())["candidates"][0]
+        self.assertEqual((c["finishReason"], len(c["content"]["parts"])), ("STOP", 1))
+        imgs = images_of(self.ok_json(FLASH, gen_body()))
+        self.assertEqual(len(imgs), 2)
+        self.assertNotEqual(imgs[0][0]["inlineData"]["data"], imgs[1][0]["inlineData"]["data"])
+        g = self.ok_json(PRO, gen_body())["candidates"][0]["groundingMetadata"]
+        self.assertEqual(len(g["groundingChunks"]), 2)
+        self.assertIn("<", g["searchEntryPoint"]["renderedContent"])
+        self.assertEqual(images_of(self.ok_json(FLASH, gen_body()))[0][1].format, "WEBP")
+        self.assertEqual(self.ok_json(FLASH, gen_body()), {"candidates": [{}]})
+
+    def test_broken_bodies(self):
+        control("/_control/scenario", {"queue": ["malformed_json", "html_502", "empty_502", "html_200",
+                                                 "deep_json", "huge_dims"]})
+        status, h, body = call(FLASH, gen_body())
+        self.assertEqual(status, 200)
+        self.assertRaises(ValueError, json.loads, body)
+        status, h, body = call(FLASH, gen_body())
+        self.assertEqual((status, h["Content-Type"]), (502, "text/html"))
+        self.assertEqual(call(FLASH, gen_body())[::2], (502, b""))
+        status, h, body = call(FLASH, gen_body())
+        self.assertEqual(status, 200)
+        self.assertTrue(h["Content-Type"].startswith("text/html"))
+        status, h, body = call(FLASH, gen_body())
+        self.assertGreater(len(body), 200000)
+        part = self.ok_json(FLASH, gen_body())["candidates"][0]["content"]["parts"][1]
+        data = base64.b64decode(part["inlineData"]["data"])
+        self.assertEqual(data[16:24], (50000).to_bytes(4, "big") * 2)
+
+    def test_transport(self):
+        control("/_control/scenario", {"queue": [
+            "truncated", "reset", {"scenario": "slow", "params": {"delay": 0.5}},
+            {"scenario": "stall_after_headers", "params": {"hold": 0.5}},
+            {"scenario": "drip", "params": {"rate": 2000000}}, "gzip", "chunked",
+            {"scenario": "huge_body", "params": {"bytes": 3000000}}]})
+        with self.assertRaises(http.client.IncompleteRead):
+            call(FLASH, gen_body())
+        with self.assertRaises((ConnectionResetError, http.client.IncompleteRead, urllib.error.URLError)):
+            call(FLASH, gen_body())
+        t0 = time.time()
+        self.assertEqual(call(FLASH, gen_body())[0], 200)
+        self.assertGreater(time.time() - t0, 0.45)
+        self.assertEqual(call(FLASH, gen_body())[0], 200)
+        self.assertEqual(call(FLASH, gen_body())[0], 200)
+        status, h, body = call(FLASH, gen_body(), headers={"Accept-Encoding": "gzip"})
+        self.assertEqual(h["Content-Encoding"], "gzip")
+        self.assertIn("candidates", json.loads(gzip.decompress(body)))
+        status, h, body = call(FLASH, gen_body())
+        self.assertEqual(h["Transfer-Encoding"], "chunked")
+        self.assertIn("candidates", json.loads(body))
+        status, h, body = call(FLASH, gen_body())
+        self.assertEqual(len(body), 3000000)
+        self.assertEqual(len(json.loads(body)["candidates"][0]["content"]["parts"][0]["text"].strip()), 0)
+
+    def test_stall_notices_disconnect(self):
+        control("/_control/scenario", {"scenario": "stall_after_headers"})
+        conn = http.client.HTTPConnection("127.0.0.1", S.port, timeout=10)
+        conn.request("POST", "/v1beta/models/%s:generateContent" % FLASH, json.dumps(gen_body()),
+                     {"x-goog-api-key": KEY, "Content-Type": "application/json"})
+        r = conn.getresponse()
+        self.assertEqual(r.status, 200)
+        self.assertGreater(int(r.headers["Content-Length"]), 1000)
+        self.assertEqual(control("/_control/state")["active"], 1)
+        r.close()
+        conn.close()
+        for _ in range(50):        # the handler notices within about 0.25 s
+            if control("/_control/state")["active"] == 0:
+                break
+            time.sleep(0.1)
+        self.assertEqual(control("/_control/state")["active"], 0)
+
+    def test_sse_stream(self):
+        status, h, body = call(PRO, gen_body(), method="streamGenerateContent", query="?alt=sse")
+        self.assertEqual(status, 200)
+        self.assertTrue(h["Content-Type"].startswith("text/event-stream"))
+        events = [json.loads(line[6:]) for line in body.decode().split("\r\n\r\n") if line.startswith("data: ")]
+        self.assertGreaterEqual(len(events), 3)
+        self.assertEqual(events[-1]["candidates"][0]["finishReason"], "STOP")
+        images = [p for e in events for p in e["candidates"][0]["content"]["parts"] if "inlineData" in p]
+        self.assertEqual(len(images), 1)
+        self.assertIn("thoughtSignature", images[0])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
