@@ -506,6 +506,8 @@ cli_job_run (CliJob *job, GgRequest *request, CliEditPlan *plan)
     options.stall_timeout = job->stall_timeout;
   if (job->retries >= 0)
     options.max_retries = job->retries;
+  /* One-shot: no conversation to keep, so no second copy of the images. */
+  options.limits.skip_model_turn = TRUE;
   gg_client_set_options (job->client, &options);
   gg_client_set_progress (job->client, on_progress, job);
 

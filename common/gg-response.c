@@ -567,7 +567,8 @@ parse_root (GgResponse             *response,
   /* Printed before the data strings are taken out of the tree: the history
    * needs the turn exactly as received, images and signatures included.
    * cJSON prints with malloc; g_free is free. */
-  response->model_turn_json = cJSON_PrintUnformatted (content);
+  if (limits == NULL || !limits->skip_model_turn)
+    response->model_turn_json = cJSON_PrintUnformatted (content);
 
   return parts == NULL || parse_parts (response, parts, limits, error);
 }

@@ -64,6 +64,9 @@ typedef struct
 {
   guint max_images;       /* 0: 16 */
   gsize max_image_bytes;  /* per decoded image; 0: 64 MiB */
+  gboolean skip_model_turn; /* TRUE: model_turn_json stays NULL.  One-shot
+                             * callers set it: the turn is a second copy of
+                             * every image's base64 (12 MB for a 4K answer). */
 } GgResponseLimits;
 
 /* Parses a 200 answer body.  GG_ERROR_BAD_RESPONSE for anything that is not

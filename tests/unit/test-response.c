@@ -361,10 +361,32 @@ test_error_in_ok (void)
 }
 
 static void
+test_skip_model_turn (void)
+{
+  g_autoptr(GBytes)     bytes = gg_test_data ("responses/thinking-grounded.json");
+  GgResponseLimits      limits = { .skip_model_turn = TRUE };
+  g_autoptr(GError)     error = NULL;
+  g_autoptr(GgResponse) kept = NULL;
+  g_autoptr(GgResponse) skipped = NULL;
+  g_autoptr(GPtrArray)  images = NULL;
+  gsize                 size;
+  const gchar          *body = g_bytes_get_data (bytes, &size);
+
+  kept = gg_response_parse (body, size, NULL, &error);
+  g_assert_no_error (error);
+  skipped = gg_response_parse (body, size, &limits, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (kept->model_turn_json);
+  g_assert_null (skipped->model_turn_json);
+  images = gg_response_images (skipped);
+  g_assert_cmpuint (images->len, >, 0);
+}
+
+static void
 test_limits (void)
 {
   g_autoptr(GBytes)     bytes = gg_test_data ("responses/thinking-grounded.json");
-  GgResponseLimits      limits = { 1, 0 };
+  GgResponseLimits      limits = { .max_images = 1 };
   g_autoptr(GError)     error = NULL;
   g_autoptr(GgResponse) response = NULL;
   GString              *many;
@@ -504,6 +526,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/response/skip-model-turn", test_skip_model_turn);
   g_test_add_func ("/response/full-answer", test_full_answer);
   g_test_add_func ("/response/model-turn", test_model_turn);
   g_test_add_func ("/response/lying-mime", test_lying_mime);
