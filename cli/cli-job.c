@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "gg-catalogue.h"
 #include "gg-error.h"
+#include "gg-files.h"
 #include "gg-prompt.h"
 
 void
@@ -46,6 +47,7 @@ cli_job_clear (CliJob *job)
   g_clear_pointer (&job->files, g_ptr_array_unref);
   g_clear_pointer (&job->thought_files, g_ptr_array_unref);
   g_free (job->warning);
+  g_free (job->stage);
   g_mutex_clear (&job->lock);
   g_free (job->message);
 }
@@ -129,6 +131,19 @@ read_image_file (const gchar *filename,
   if (len > CLI_MAX_INLINE_FILE && !gg_raster_has_alpha (raster))
     return gg_image_encode_jpeg (raster, 92, error);
   return gg_image_encode_png (raster, 6, error);
+}
+
+GBytes *
+cli_job_read_image (const gchar *filename, const gchar *what,
+                    gint *width, gint *height, GError **error)
+{
+  return read_image_file (filename, what, width, height, error);
+}
+
+gchar *
+cli_cache_dir (void)
+{
+  return g_build_filename (g_get_user_cache_dir (), "gimp-gemini", NULL);
 }
 
 static gboolean
@@ -291,6 +306,9 @@ cli_job_prepare (CliJob *job, CliEditPlan **plan_out)
   if (job->seed != G_MININT64)
     gg_request_set_seed (request, job->seed);
 
+  /* Beyond the inline limit the largest images go through the Files API
+   * (cli_job_run): only the rest is checked here. */
+  gg_request_set_max_inline (request, G_MAXSIZE);
   if (!gg_request_validate (request, &error))
     {
       cli_job_fail (job, CLI_EXIT_USAGE, "%s", error->message);
@@ -363,6 +381,110 @@ on_progress (const GgProgress *progress, gpointer user_data)
   return !g_cancellable_is_cancelled (job->cancellable);
 }
 
+static void
+set_stage (CliJob *job, gchar *stage)
+{
+  g_mutex_lock (&job->lock);
+  g_free (job->stage);
+  job->stage = stage;
+  g_mutex_unlock (&job->lock);
+  /* Without a progress line (not a terminal) the stage is a line of its own. */
+  if (stage != NULL && !job->progress_line && !job->quiet)
+    {
+      fprintf (stderr, "%s: %s\n", CLI_NAME, stage);
+      fflush (stderr);
+    }
+}
+
+/* Moves the largest images to the Files API until what is left inline fits
+ * under the limit; an upload of the same content within its lifetime is
+ * reused (the cache in cli_cache_dir ()). */
+static gboolean
+upload_large_images (CliJob *job, GgRequest *request, GError **error)
+{
+  gsize                  limit = job->max_inline_mb > 0
+                                 ? (gsize) (job->max_inline_mb * 1e6)
+                                 : GG_REQUEST_DEFAULT_MAX_INLINE;
+  g_autoptr(GgFileCache) cache = NULL;
+  GgUploadOptions        options = { 0, };
+  gboolean               ok = TRUE;
+
+  while (gg_request_inline_size (request) > limit)
+    {
+      g_autoptr(GgFile) file = NULL;
+      GBytes           *largest = NULL;
+      const gchar      *mime = NULL;
+      guint             index = 0;
+      gboolean          reused = FALSE;
+
+      for (guint i = 0; i < gg_request_n_images (request); i++)
+        {
+          const gchar *type;
+          GBytes      *bytes = gg_request_get_image (request, i, &type);
+
+          if (bytes != NULL
+              && (largest == NULL || g_bytes_get_size (bytes) > g_bytes_get_size (largest)))
+            {
+              largest = bytes;
+              mime = type;
+              index = i;
+            }
+        }
+      if (largest == NULL)
+        break;   /* only the history is left: validation says so */
+      if (cache == NULL)
+        {
+          g_autofree gchar *dir = cli_cache_dir ();
+
+          cache = gg_file_cache_open (dir);
+          options.cache = cache;
+          options.wait_timeout = job->upload_timeout;
+          options.poll_interval = 0.5;
+        }
+      file = gg_files_find_cached (job->client, cache, largest, job->cancellable, error);
+      if (file == NULL && *error != NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+      if (file != NULL)
+        set_stage (job, g_strdup_printf ("reusing the earlier upload %s of image %u "
+                                         "(%.1f MB)", file->name, index + 1,
+                                         g_bytes_get_size (largest) / 1e6));
+      else
+        {
+          set_stage (job, g_strdup_printf ("uploading %.1f MB with the Files API (image %u "
+                                           "is too large to send inline)",
+                                           g_bytes_get_size (largest) / 1e6, index + 1));
+          file = gg_files_ensure (job->client, largest, mime, "gimp-gemini input", &options,
+                                  &reused, job->cancellable, error);
+        }
+      if (file == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+      gg_request_use_file (request, index, file->uri, file->mime_type ? file->mime_type : mime);
+    }
+  set_stage (job, NULL);
+  if (cache != NULL)
+    {
+      GError *local = NULL;
+
+      /* A cache that cannot be written costs a second upload, nothing more. */
+      if (!gg_file_cache_save (cache, &local))
+        {
+          g_free (job->warning);
+          job->warning = g_strdup (local->message);
+          g_error_free (local);
+        }
+    }
+  if (!ok)
+    return FALSE;
+  gg_request_set_max_inline (request, limit);
+  return TRUE;
+}
+
 /* The outcome of an engine error, allowing for our own reasons to cancel. */
 static void
 fail_with_error (CliJob *job, const GError *error)
@@ -406,8 +528,8 @@ print_texts (CliJob *job, const GgResponse *response)
 /* One answer image to @filename.  Decoded even when its bytes are written
  * as they are: exit status 0 promises an image, and a damaged one (a PNG
  * with a broken IDAT passes every header check) is not. */
-static gboolean
-save_answer (const GgPart *part, const gchar *filename, GError **error)
+gboolean
+cli_job_save_image (const GgPart *part, const gchar *filename, GError **error)
 {
   g_autoptr (GgRaster) raster = NULL;
   gsize                len;
@@ -461,7 +583,7 @@ write_results (CliJob      *job,
           ok = edited != NULL && gg_image_save (edited, temp, error);
         }
       else
-        ok = save_answer (part, temp, error);
+        ok = cli_job_save_image (part, temp, error);
       if (!ok)
         return FALSE;
       if (g_cancellable_is_cancelled (job->cancellable))
@@ -511,6 +633,16 @@ cli_job_run (CliJob *job, GgRequest *request, CliEditPlan *plan)
   gg_client_set_options (job->client, &options);
   gg_client_set_progress (job->client, on_progress, job);
 
+  if (!upload_large_images (job, request, &error))
+    {
+      if (error->domain == GG_ERROR && error->code == GG_ERROR_CANCELLED)
+        fail_with_error (job, error);
+      else
+        cli_job_fail (job, CLI_EXIT_FAILED, "%s", error->message);
+      g_error_free (error);
+      return;
+    }
+
   job->response = gg_client_generate (job->client, request, job->cancellable, &error);
   if (job->response == NULL)
     {
@@ -528,6 +660,14 @@ cli_job_run (CliJob *job, GgRequest *request, CliEditPlan *plan)
       g_clear_error (&error);
     }
 
+  if (job->response->images_dropped > 0 && job->warning == NULL)
+    {
+      g_autoptr(GPtrArray) kept = gg_response_images (job->response);
+
+      job->warning = g_strdup_printf ("the answer held %u more images than the "
+                                      "limit of %u; only the first ones were kept.",
+                                      job->response->images_dropped, kept->len);
+    }
   if (!gg_response_check (job->response, &error))
     {
       cli_job_fail (job, CLI_EXIT_FAILED, "%s", error->message);

@@ -20,6 +20,8 @@
 #include "gg-catalogue.h"
 #include "gg-error.h"
 
+#define MAX_THOUGHT_IMAGES 4
+
 #define DEFAULT_MAX_IMAGES      16
 #define DEFAULT_MAX_IMAGE_BYTES ((gsize) 64 * 1024 * 1024)
 #define EXCERPT_CHARS           60
@@ -302,6 +304,7 @@ parse_parts (GgResponse             *response,
   gsize  max_bytes = limits && limits->max_image_bytes ? limits->max_image_bytes
                                                        : DEFAULT_MAX_IMAGE_BYTES;
   guint  n_images = 0;
+  guint  n_thought_images = 0;
   guint  index = 0;
   cJSON *item;
 
@@ -347,12 +350,15 @@ parse_parts (GgResponse             *response,
         {
           g_autofree gchar *data_path = g_strconcat (path, "inlineData.", NULL);
 
-          if (++n_images > max_images)
+          /* Past the limit, images are dropped, not the answer: the ones
+           * kept are paid for.  Thought images have their own small cap so
+           * that they can never crowd out a result. */
+          if (part->thought ? ++n_thought_images > MAX_THOUGHT_IMAGES
+                            : ++n_images > max_images)
             {
-              g_set_error (error, GG_ERROR, GG_ERROR_TOO_LARGE,
-                           "The answer holds more than %u images, the limit: "
-                           "ask for fewer images.", max_images);
-              return FALSE;
+              if (!part->thought)
+                response->images_dropped++;
+              continue;
             }
           part->kind = GG_PART_IMAGE;
           if (!parse_image (part, (cJSON *) inline_data, data_path, max_bytes, error))
@@ -480,9 +486,40 @@ parse_usage (GgUsage     *usage,
   return TRUE;
 }
 
+/* TRUE when @body ends inside a string or an open object or array: an
+ * answer cut short on the way, rather than one that was wrong as sent. */
+static gboolean
+json_cut_short (const gchar *body,
+                gsize        length)
+{
+  gsize    depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      gchar c = body[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        depth++;
+      else if ((c == '}' || c == ']') && depth > 0)
+        depth--;
+    }
+  return in_string || depth > 0;
+}
+
 static GError *
 not_a_response (const gchar *body,
-                gsize        length)
+                gsize        length,
+                gboolean     cut_short)
 {
   g_autofree gchar *excerpt = NULL;
 
@@ -502,6 +539,11 @@ not_a_response (const gchar *body,
                           "network problem between you and Google.", excerpt);
     }
   excerpt = gg_excerpt (body, length, EXCERPT_CHARS, FALSE);
+  /* JSON whose parse fails at its very end was cut short on the way. */
+  if (cut_short)
+    return g_error_new (GG_ERROR, GG_ERROR_BAD_RESPONSE,
+                        "The server's answer was cut short or is not valid JSON "
+                        "(“%s”): try again.", excerpt);
   return g_error_new (GG_ERROR, GG_ERROR_BAD_RESPONSE,
                       "The server answered with something that is not a Gemini "
                       "response: “%s”.", excerpt);
@@ -589,7 +631,9 @@ gg_response_parse (const gchar            *body,
   if (!cJSON_IsObject (root))
     {
       cJSON_Delete (root);
-      g_propagate_error (error, not_a_response (body, length));
+      g_propagate_error (error, not_a_response (body, length,
+                                                 (body[0] == '{' || body[0] == '[')
+                                                 && json_cut_short (body, length)));
       return NULL;
     }
 

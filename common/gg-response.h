@@ -58,11 +58,13 @@ typedef struct
   GPtrArray *sources;            /* of GgSource* */
   GStrv      search_queries;
   gchar     *model_turn_json;    /* candidates[0].content verbatim, for history */
+  guint      images_dropped;     /* result images past max_images, not decoded */
 } GgResponse;
 
 typedef struct
 {
-  guint max_images;       /* 0: 16 */
+  guint max_images;       /* result images kept; later ones are dropped and
+                           * counted in images_dropped.  0: 16 */
   gsize max_image_bytes;  /* per decoded image; 0: 64 MiB */
   gboolean skip_model_turn; /* TRUE: model_turn_json stays NULL.  One-shot
                              * callers set it: the turn is a second copy of
