@@ -4,9 +4,11 @@
 #   1. build (warnings are errors) and CTest: unit tests, the fake server's
 #      own tests, gemini-image end to end against the fake server;
 #   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer;
-#   3. the GIMP 3 plug-in headless in real GIMP 3 (natively when libgimp-3.0
+#   3. the fault table: gemini-image against every hostile answer the fake
+#      server can give (normal and sanitizer builds);
+#   4. the GIMP 3 plug-in headless in real GIMP 3 (natively when libgimp-3.0
 #      is installed, else in a Debian 13 root built once by tests/gimp3-root.sh);
-#   4. fuzz targets for a short run each, when clang's libFuzzer is present.
+#   5. fuzz targets for 30 s each (clang's libFuzzer).
 #
 # Nothing is skipped silently: a missing GIMP 3, Python/Pillow or fake server
 # is a failure.  GG_TEST_QUICK=1 leaves out the sanitizer build and fuzzing.
@@ -38,6 +40,21 @@ ctest_stage() {
     failed=$((failed + f))
     while read -r l; do failures+=("$name: $l"); done < <(sed -n '/The following tests FAILED/,$p' "$log" | grep -E '^\s+[0-9]+ - ' || true)
   fi
+}
+
+# A suite that ends with "N passed, N failed" on its last such line.
+suite_stage() {
+  local name=$1; shift
+  local log="$out/$name.log"
+  "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  local line; line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+  if [ -z "$line" ]; then note_fail "$name: the suite did not complete (see $log)"; return; fi
+  local p=${line%% passed*} f=${line#*passed, }; f=${f%% failed*}
+  passed=$((passed + p)); failed=$((failed + f))
+  [ "$f" -gt 0 ] && failures+=("$name: $f failed (see $log)")
+  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && note_fail "$name: exited $rc"
+  return 0
 }
 
 build() {
@@ -73,36 +90,29 @@ if [ "${GG_TEST_QUICK:-0}" != 1 ]; then
   fi
 fi
 
-echo "== 3. GIMP 3 headless"
-if [ -x "$src/tests/gimp/run.sh" ] || [ -f "$src/tests/gimp/run.sh" ]; then
-  log="$out/gimp.log"
-  GG_TEST_OUT="$out" bash "$src/tests/gimp/run.sh" 2>&1 | tee "$log"
-  rc=${PIPESTATUS[0]}
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
-  if [ -n "$line" ]; then
-    p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
-    passed=$((passed + p)); failed=$((failed + f))
-    [ "$f" -gt 0 ] && failures+=("gimp: $f failed (see $log)")
-    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && note_fail "gimp: the suite exited $rc"
-  else
-    note_fail "gimp: the GIMP 3 suite did not run (see $log)"
+echo "== 3. hostile answers (fault table)"
+if [ -x "$out/default/cli/gemini-image" ]; then
+  suite_stage faults /usr/bin/python3 "$src/tests/faults/run.py" \
+    --cli "$out/default/cli/gemini-image" --server "$src/tests/fake_gemini/server.py"
+  if [ "${GG_TEST_QUICK:-0}" != 1 ] && [ -x "$out/asan/cli/gemini-image" ]; then
+    ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions=$src/tests/lsan.supp \
+      suite_stage faults-asan /usr/bin/python3 "$src/tests/faults/run.py" \
+        --cli "$out/asan/cli/gemini-image" --server "$src/tests/fake_gemini/server.py"
   fi
+else
+  note_fail "faults: no gemini-image to test"
+fi
+
+echo "== 4. GIMP 3 headless"
+if [ -f "$src/tests/gimp/run.sh" ]; then
+  GG_TEST_OUT="$out" suite_stage gimp bash "$src/tests/gimp/run.sh"
 else
   note_fail "gimp: tests/gimp/run.sh is missing"
 fi
 
-if [ "${GG_TEST_QUICK:-0}" != 1 ] && [ -f "$src/tests/fuzz/run.sh" ]; then
-  echo "== 4. fuzzing (short runs)"
-  log="$out/fuzz.log"
-  GG_TEST_OUT="$out" bash "$src/tests/fuzz/run.sh" --seconds "${GG_FUZZ_SECONDS:-30}" 2>&1 | tee "$log"
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
-  if [ -n "$line" ]; then
-    p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
-    passed=$((passed + p)); failed=$((failed + f))
-    [ "$f" -gt 0 ] && failures+=("fuzz: $f failed (see $log)")
-  else
-    note_fail "fuzz: the fuzz run did not complete (see $log)"
-  fi
+if [ "${GG_TEST_QUICK:-0}" != 1 ]; then
+  echo "== 5. fuzzing (short runs)"
+  GG_TEST_OUT="$out" suite_stage fuzz bash "$src/tests/fuzz/run.sh" --seconds "${GG_FUZZ_SECONDS:-30}"
 fi
 
 echo
