@@ -7,8 +7,9 @@
 # Builds the plug-in (natively when libgimp-3.0 is installed, else inside the
 # Debian 13 root of tests/gimp3-root.sh), starts tests/fake_gemini/server.py
 # on the host's loopback, makes a private GIMP profile whose plug-in-path
-# holds the fresh build, runs gimp-console-3.0 three times (Script-Fu: the
-# edits and generations; Python-Fu: errors; Python-Fu without a key) and
+# holds the fresh build, runs gimp-console-3.0 four times (Script-Fu: the
+# edits, generations and a refine; Python-Fu: errors; Python-Fu without a
+# key; Python-Fu: conversations, answers, references, variations) and
 # judges the outputs with tests/gimp/checks.py.  Prints "PASS name" or
 # "FAIL name: why" per check and a last line "N passed, N failed"; exits
 # non-zero on any failure.  A missing GIMP 3 or fake server is a failure,
@@ -48,7 +49,11 @@ trap cleanup EXIT
 
 # --- where GIMP 3 is: here, or in the Debian 13 root
 if pkg-config --exists gimp-3.0 gimpui-3.0 2>/dev/null && command -v gimp-console-3.0 >/dev/null; then
-  inside() { env "$@"; }
+  inside() {
+    local vars=()
+    while [ $# -gt 0 ] && [[ "$1" == *=* ]]; do vars+=("$1"); shift; done
+    ( [ ${#vars[@]} -eq 0 ] || export "${vars[@]}"; exec "$@" )
+  }
   where="this host"
 else
   case "$out/" in
@@ -65,7 +70,8 @@ else
   inside() {
     local vars=()
     while [ $# -gt 0 ] && [[ "$1" == *=* ]]; do vars+=("$1"); shift; done
-    env "${vars[@]}" "$src/tests/gimp3-root.sh" run "$src" "$@"
+    # export is a builtin: the values never reach any process's argv.
+    ( [ ${#vars[@]} -eq 0 ] || export "${vars[@]}"; exec "$src/tests/gimp3-root.sh" run "$src" "$@" )
   }
   where="the Debian 13 root"
 fi
@@ -146,6 +152,15 @@ GG_GIMP_PART=nokey gimp_run "$work/python-nokey.log" nokey python-fu-eval \
   "exec(open('$src/tests/gimp/pdb.py').read())" \
   "Gimp.get_pdb().lookup_procedure('gimp-quit').run(Gimp.get_pdb().lookup_procedure('gimp-quit').create_config())" \
   || fail_setup "gimp-console (Python-Fu, no key) ended with status $? (see $work/python-nokey.log)"
+
+# 4. Python-Fu: refine across save and reopen, what an answer holds,
+# references, variations (pdb.py sets the server's scenarios itself).
+control '{"scenario": "ok", "queue": []}'
+GG_GIMP_PART=conversation gimp_run "$work/python-conversation.log" key python-fu-eval \
+  "exec(open('$src/tests/gimp/pdb.py').read())" \
+  "Gimp.get_pdb().lookup_procedure('gimp-quit').run(Gimp.get_pdb().lookup_procedure('gimp-quit').create_config())" \
+  || fail_setup "gimp-console (Python-Fu, conversation) ended with status $? (see $work/python-conversation.log)"
+control '{"scenario": "ok", "queue": []}'
 
 "$python" "$checks" log "$port" "$work/server-log.json" || fail_setup "could not read the server's log"
 
