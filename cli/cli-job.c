@@ -325,6 +325,16 @@ cli_job_prepare (CliJob *job, CliEditPlan **plan_out)
       fwrite (body, 1, length, stdout);
       fputc ('\n', stdout);
       fflush (stdout);
+      {
+        gsize limit = job->max_inline_mb > 0 ? (gsize) (job->max_inline_mb * 1e6)
+                                             : GG_REQUEST_DEFAULT_MAX_INLINE;
+
+        if (!job->quiet && gg_request_inline_size (request) > limit)
+          fprintf (stderr, "%s: dry run: the images add up to %.1f MB inline, over the "
+                   "%.1f MB limit: the largest would be uploaded with the Files API and "
+                   "sent as fileData.\n", CLI_NAME, gg_request_inline_size (request) / 1e6,
+                   limit / 1e6);
+      }
       /* The URL only when it passed the check: a malformed one pasted
        * with a key in it must not be echoed. */
       if (!job->quiet && gg_base_url_check (base_url, NULL))
@@ -400,7 +410,10 @@ set_stage (CliJob *job, gchar *stage)
  * under the limit; an upload of the same content within its lifetime is
  * reused (the cache in cli_cache_dir ()). */
 static gboolean
-upload_large_images (CliJob *job, GgRequest *request, GError **error)
+upload_large_images (CliJob    *job,
+                     GgRequest *request,
+                     GPtrArray *uploaded,
+                     GError   **error)
 {
   gsize                  limit = job->max_inline_mb > 0
                                  ? (gsize) (job->max_inline_mb * 1e6)
@@ -432,17 +445,18 @@ upload_large_images (CliJob *job, GgRequest *request, GError **error)
         }
       if (largest == NULL)
         break;   /* only the history is left: validation says so */
-      if (cache == NULL)
+      if (cache == NULL && !job->no_upload_cache)
         {
           g_autofree gchar *dir = cli_cache_dir ();
 
           cache = gg_file_cache_open (dir);
           options.cache = cache;
-          options.wait_timeout = job->upload_timeout;
-          options.poll_interval = 0.5;
         }
-      file = gg_files_find_cached (job->client, cache, largest, job->cancellable, error);
-      if (file == NULL && *error != NULL)
+      options.wait_timeout = job->upload_timeout;
+      options.poll_interval = 0.5;
+      if (cache != NULL)
+        file = gg_files_find_cached (job->client, cache, largest, job->cancellable, error);
+      if (file == NULL && cache != NULL && *error != NULL)
         {
           ok = FALSE;
           break;
@@ -458,6 +472,8 @@ upload_large_images (CliJob *job, GgRequest *request, GError **error)
                                            g_bytes_get_size (largest) / 1e6, index + 1));
           file = gg_files_ensure (job->client, largest, mime, "gimp-gemini input", &options,
                                   &reused, job->cancellable, error);
+          if (file != NULL && cache == NULL)
+            g_ptr_array_add (uploaded, g_strdup (file->name));
         }
       if (file == NULL)
         {
@@ -483,6 +499,32 @@ upload_large_images (CliJob *job, GgRequest *request, GError **error)
     return FALSE;
   gg_request_set_max_inline (request, limit);
   return TRUE;
+}
+
+/* --no-upload-cache: the uploads of this run are deleted, best effort (they
+ * expire by themselves after 48 hours anyway). */
+static void
+delete_uploads (CliJob *job, GPtrArray *uploaded)
+{
+  for (guint i = 0; i < uploaded->len; i++)
+    {
+      const gchar *name = g_ptr_array_index (uploaded, i);
+      GError      *error = NULL;
+
+      if (!gg_files_delete (job->client, name, job->cancellable, &error))
+        {
+          if (g_cancellable_is_cancelled (job->cancellable))
+            {
+              g_error_free (error);
+              break;
+            }
+          g_free (job->warning);
+          job->warning = g_strdup_printf ("the uploaded file %s could not be deleted (%s); "
+                                          "it expires by itself within 48 hours.",
+                                          name, error->message);
+          g_error_free (error);
+        }
+    }
 }
 
 /* The outcome of an engine error, allowing for our own reasons to cancel. */
@@ -615,6 +657,7 @@ cli_job_run (CliJob *job, GgRequest *request, CliEditPlan *plan)
   g_autoptr (GPtrArray) images = NULL;
   g_autoptr (GPtrArray) temps = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) finals = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) uploaded = g_ptr_array_new_with_free_func (g_free);
   GError               *error = NULL;
 
   gg_client_options_init (&options);
@@ -633,17 +676,19 @@ cli_job_run (CliJob *job, GgRequest *request, CliEditPlan *plan)
   gg_client_set_options (job->client, &options);
   gg_client_set_progress (job->client, on_progress, job);
 
-  if (!upload_large_images (job, request, &error))
+  if (!upload_large_images (job, request, uploaded, &error))
     {
       if (error->domain == GG_ERROR && error->code == GG_ERROR_CANCELLED)
         fail_with_error (job, error);
       else
         cli_job_fail (job, CLI_EXIT_FAILED, "%s", error->message);
       g_error_free (error);
+      delete_uploads (job, uploaded);
       return;
     }
 
   job->response = gg_client_generate (job->client, request, job->cancellable, &error);
+  delete_uploads (job, uploaded);
   if (job->response == NULL)
     {
       fail_with_error (job, error);

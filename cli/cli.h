@@ -22,6 +22,7 @@ G_BEGIN_DECLS
 #define CLI_EXIT_OK          0
 #define CLI_EXIT_FAILED      1    /* sent (or tried to) and got no image */
 #define CLI_EXIT_USAGE       2    /* nothing was sent: fix the invocation */
+#define CLI_EXIT_PARTIAL     3    /* batch fetch: some keys got no image */
 #define CLI_EXIT_INTERRUPTED 130
 
 /* Largest input file sent as it is; a bigger one is decoded and re-encoded
@@ -55,6 +56,9 @@ typedef struct
   gboolean      dry_run;
   gboolean      json;
   gboolean      quiet;
+  gdouble       max_inline_mb;  /* inline limit in MB; 0: the API's 20 */
+  gdouble       upload_timeout; /* s for an upload to become ACTIVE; 0: 300 */
+  gboolean      no_upload_cache; /* upload afresh, delete after use */
 
   /* Made by cli_job_prepare (). */
   GgClient     *client;
@@ -65,6 +69,8 @@ typedef struct
   GMutex        lock;
   GgProgress    progress;       /* the last report, under lock */
   gboolean      have_progress;
+  gchar        *stage;          /* under lock: "uploading 34 MB" while it lasts */
+  gboolean      progress_line;  /* the main thread draws a progress line */
   gint          interrupted;    /* atomic: SIGINT or SIGTERM seen */
   gint          timed_out;      /* atomic: --timeout expired */
   gint64        started;        /* g_get_monotonic_time () at the start */
@@ -98,6 +104,17 @@ void       cli_job_run         (CliJob *job, GgRequest *request, CliEditPlan *pl
 void       cli_job_report      (CliJob *job, const GgRequest *request);
 /* Sets the outcome: @status and the message of @error, redacted. */
 void       cli_job_fail        (CliJob *job, gint status, const gchar *format, ...) G_GNUC_PRINTF (3, 4);
+
+/* Reads an image file to send (as it is, or re-encoded when too big or in
+ * a format the API does not take); @width, @height 0 when unknown.
+ * g_bytes_unref. */
+GBytes    *cli_job_read_image  (const gchar *filename, const gchar *what,
+                                gint *width, gint *height, GError **error);
+/* Writes one answer image to @filename after checking that it decodes
+ * (converted when the extension asks for another format). */
+gboolean   cli_job_save_image  (const GgPart *part, const gchar *filename, GError **error);
+/* The folder of gemini-image's cache ($XDG_CACHE_HOME/gimp-gemini).  g_free. */
+gchar     *cli_cache_dir       (void);
 
 /* cli-mask.c: edit --mask.  The plan holds the input, the mask's weights
  * and the region sent. */
@@ -141,5 +158,8 @@ gchar   *cli_output_cost_line  (const GgResponse *response, const gchar *model,
 
 /* cli-models.c */
 gint     cli_models_main       (gint argc, gchar **argv);
+
+/* cli-batch.c: gemini-image batch SUBCOMMAND ... */
+gint     cli_batch_main        (gint argc, gchar **argv);
 
 G_END_DECLS

@@ -102,6 +102,7 @@ print_overview (FILE *stream)
     "  gemini-image generate --prompt TEXT --output FILE [OPTION...]\n"
     "  gemini-image edit --input FILE --prompt TEXT --output FILE [OPTION...]\n"
     "  gemini-image models [--json]\n"
+    "  gemini-image batch (submit|status|wait|fetch|cancel|list) ...\n"
     "  gemini-image COMMAND --help\n"
     "\n"
     "DESCRIPTION\n"
@@ -111,6 +112,8 @@ print_overview (FILE *stream)
     "  edit       Change an image as a prompt says (optionally only inside a mask).\n"
     "  models     List the known models: sizes, ratios with dimensions, limits\n"
     "             and prices.  Other model names are accepted and sent as given.\n"
+    "  batch      Run many prompts on Google's batch service at half the price:\n"
+    "             submit, then status, wait, fetch, cancel, list.\n"
     "\n"
     "  Run 'gemini-image generate --help' for every option.\n"
     "\n"
@@ -172,6 +175,18 @@ job_entries (CliJob *job, gboolean edit, gboolean *help)
     { "retries", 0, 0, G_OPTION_ARG_INT, &job->retries,
       "Further attempts after a retryable failure (429, 500, 502, 503, 504, "
       "network); the server's RetryInfo delay is honoured.  Default 4.", "N" },
+    { "max-inline", 0, 0, G_OPTION_ARG_DOUBLE, &job->max_inline_mb,
+      "The most the images may add up to inline, in MB once encoded (default "
+      "20, the API's historic limit; newer documentation allows 100).  Beyond "
+      "it the largest images are uploaded with the Files API and sent by "
+      "reference; an upload of the same content is reused for 48 hours "
+      "(cached in $XDG_CACHE_HOME/gimp-gemini).", "MB" },
+    { "upload-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &job->upload_timeout,
+      "Give up when an uploaded image is still being processed by the server "
+      "after this long (default 300).", "SECONDS" },
+    { "no-upload-cache", 0, 0, G_OPTION_ARG_NONE, &job->no_upload_cache,
+      "Neither reuse an earlier upload nor keep this run's: images uploaded "
+      "with the Files API are deleted once the answer arrived.", NULL },
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &job->dry_run,
       "Check everything and print the request JSON (image data elided; the key "
       "is never in it) instead of sending it.  Needs no key; writes nothing.", NULL },
@@ -315,6 +330,8 @@ check_options (CliJob *job, gint argc, gchar **argv)
     return usage_error ("The temperature must be between 0 and 2, not %g.", job->temperature);
   if (job->timeout < 0.0 || job->stall_timeout < 0.0)
     return usage_error ("Timeouts are positive numbers of seconds.");
+  if (job->max_inline_mb < 0.0 || job->upload_timeout < 0.0)
+    return usage_error ("--max-inline and --upload-timeout take positive numbers.");
   if (job->retries < -1 || job->retries > 100)
     return usage_error ("--retries takes a number from 0 to 100.");
   if (job->mask != NULL && !job->edit)
@@ -401,21 +418,32 @@ on_tick (gpointer data)
   gboolean   have;
   gdouble    elapsed;
   GString   *line;
+  gchar     *stage;
 
   g_mutex_lock (&job->lock);
   progress = job->progress;
   have = job->have_progress;
+  stage = g_strdup (job->stage);
   g_mutex_unlock (&job->lock);
 
   elapsed = (g_get_monotonic_time () - job->started) / (gdouble) G_USEC_PER_SEC;
   line = g_string_new (NULL);
-  g_string_append_printf (line, "\r%s: %s", gg_request_get_model (run->request),
-                          have ? phase_name (progress.phase) : "starting");
+  if (stage != NULL)
+    {
+      g_string_append_printf (line, "\r%s", stage);
+      if (have && progress.phase == GG_PHASE_UPLOADING && progress.send_total > 0)
+        g_string_append_printf (line, ", %.0f%%", 100.0 * progress.sent / progress.send_total);
+    }
+  else
+    g_string_append_printf (line, "\r%s: %s", gg_request_get_model (run->request),
+                            have ? phase_name (progress.phase) : "starting");
+  g_free (stage);
   if (have && progress.phase == GG_PHASE_RETRY_WAIT)
     g_string_append_printf (line, " in %.0f s", ceil (progress.retry_in));
   else if (have && progress.attempt > 1)
     g_string_append_printf (line, " (attempt %d)", progress.attempt);
-  if (have && progress.phase == GG_PHASE_DOWNLOADING && progress.received > 0)
+  if (have && progress.phase == GG_PHASE_DOWNLOADING && progress.received > 0
+      && !strchr (line->str, '%'))
     g_string_append_printf (line, ", %.1f MB", progress.received / 1e6);
   g_string_append_printf (line, ", %.0f s\033[K", floor (elapsed));
   if (g_strcmp0 (line->str, run->last_line) != 0)
@@ -453,6 +481,7 @@ run_job (CliJob *job)
   sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &run);
   sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &run);
   run.progress_line = !job->quiet && isatty (STDERR_FILENO);
+  job->progress_line = run.progress_line;
   if (run.progress_line)
     tick_id = g_timeout_add (250, on_tick, &run);
   /* The engine's total limit is per attempt; --timeout is for the whole
@@ -581,6 +610,8 @@ main (int argc, char **argv)
     return subcommand_main (command, argc - 1, argv + 1);
   if (strcmp (command, "models") == 0)
     return cli_models_main (argc - 1, argv + 1);
+  if (strcmp (command, "batch") == 0)
+    return cli_batch_main (argc - 1, argv + 1);
   if (strcmp (command, "--help") == 0 || strcmp (command, "-h") == 0
       || strcmp (command, "help") == 0)
     {
@@ -597,7 +628,7 @@ main (int argc, char **argv)
       printf ("%s %s\n", CLI_NAME, GG_VERSION);
       return CLI_EXIT_OK;
     }
-  fprintf (stderr, "%s: Unknown command '%s': use generate, edit or models "
+  fprintf (stderr, "%s: Unknown command '%s': use generate, edit, models or batch "
            "(see '%s --help').\n", CLI_NAME, command, CLI_NAME);
   return CLI_EXIT_USAGE;
 }

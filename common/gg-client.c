@@ -64,6 +64,7 @@ typedef struct
   GgClient     *client;
   CURL         *easy;
   const gchar  *model;
+  const gchar  *subject;          /* GgHttpRequest.subject */
   GCancellable *cancellable;
   gint          attempt;
   gint64        call_start;       /* monotonic µs */
@@ -82,6 +83,7 @@ typedef struct
   glong         status;
   gdouble       retry_after;      /* Retry-After header in s; < 0: none */
   GByteArray   *body;             /* decoded body; NULL until the first byte */
+  GHashTable   *headers;          /* lower-case name -> value of the last response; NULL: not kept */
   gboolean      body_clipped;     /* an error body beyond MAX_ERROR_BODY */
 
   StopReason    stop;
@@ -533,8 +535,20 @@ transfer_header (char *data, size_t size, size_t count, void *user)
   t->last_activity = g_get_monotonic_time ();
 
   if (length > 5 && g_ascii_strncasecmp (data, "HTTP/", 5) == 0)
-    t->retry_after = -1;   /* a new (final or interim) response */
-  else if (length > 12 && g_ascii_strncasecmp (data, "retry-after:", 12) == 0)
+    {
+      t->retry_after = -1;   /* a new (final or interim) response */
+      if (t->headers)
+        g_hash_table_remove_all (t->headers);
+    }
+  else if (t->headers != NULL && memchr (data, ':', length) != NULL)
+    {
+      const gchar *colon = memchr (data, ':', length);
+      gchar       *name = g_ascii_strdown (data, colon - data);
+      gchar       *value = g_strstrip (g_strndup (colon + 1, length - (colon + 1 - data)));
+
+      g_hash_table_replace (t->headers, g_strstrip (name), value);
+    }
+  if (length > 12 && g_ascii_strncasecmp (data, "retry-after:", 12) == 0)
     {
       g_autofree gchar *value = g_strstrip (g_strndup (data + 12, length - 12));
       gchar            *end = NULL;
@@ -596,16 +610,25 @@ transfer_write (char *data, size_t size, size_t count, void *user)
 }
 
 static struct curl_slist *
-request_headers (const gchar *key)
+request_headers (const gchar        *key,
+                 const gchar        *content_type,
+                 const gchar *const *extra)
 {
   g_autofree gchar  *key_header = g_strconcat ("x-goog-api-key: ", key, NULL);
+  g_autofree gchar  *type_header = NULL;
   struct curl_slist *headers = NULL;
 
-  headers = curl_slist_append (headers, "Content-Type: application/json");
+  if (content_type != NULL)
+    {
+      type_header = g_strconcat ("Content-Type: ", content_type, NULL);
+      headers = curl_slist_append (headers, type_header);
+    }
   headers = curl_slist_append (headers, key_header);
   /* No "Expect: 100-continue": it costs a round trip (or a 1 s wait) per
    * multi-MB request, and the API answers errors in the final response. */
   headers = curl_slist_append (headers, "Expect:");
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    headers = curl_slist_append (headers, extra[i]);
   memset (key_header, 0, strlen (key_header));
   return headers;
 }
@@ -621,8 +644,9 @@ request_headers_free (struct curl_slist *headers)
 
 static void
 transfer_setup (Transfer          *t,
+                const gchar       *method,
                 const gchar       *url,
-                const gchar       *body,
+                gconstpointer      body,
                 gsize              length,
                 struct curl_slist *headers)
 {
@@ -643,10 +667,17 @@ transfer_setup (Transfer          *t,
   curl_easy_setopt (e, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt (e, CURLOPT_USERAGENT, "gimp-gemini/" GG_VERSION);
   curl_easy_setopt (e, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt (e, CURLOPT_POST, 1L);
-  /* The caller's buffer, not a copy: request bodies run to many MB. */
-  curl_easy_setopt (e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) length);
-  curl_easy_setopt (e, CURLOPT_POSTFIELDS, body);
+  if (g_ascii_strcasecmp (method, "GET") == 0)
+    curl_easy_setopt (e, CURLOPT_HTTPGET, 1L);
+  else
+    {
+      curl_easy_setopt (e, CURLOPT_POST, 1L);
+      /* The caller's buffer, not a copy: request bodies run to many MB. */
+      curl_easy_setopt (e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) length);
+      curl_easy_setopt (e, CURLOPT_POSTFIELDS, body);
+      if (g_ascii_strcasecmp (method, "POST") != 0)
+        curl_easy_setopt (e, CURLOPT_CUSTOMREQUEST, method);
+    }
   if (o->connect_timeout > 0)
     curl_easy_setopt (e, CURLOPT_CONNECTTIMEOUT_MS, (long) (o->connect_timeout * 1000));
   /* The model may think for minutes with the line silent: keepalives stop
@@ -758,6 +789,35 @@ connect_failure (Transfer *t)
     }
 }
 
+/* A request about a file or a batch, not a model: "not found" and "not
+ * allowed" are about that thing (which may have expired), and a failed
+ * precondition is its state, not the region's billing. */
+static void
+subject_error (GError **error, const GgApiError *api, const gchar *subject)
+{
+  g_autofree gchar *message = api->message ? gg_excerpt (api->message, -1, 200, FALSE)
+                                           : g_strdup (api->status ? api->status : "");
+  GError           *replaced = NULL;
+
+  if ((*error)->domain != GG_ERROR)
+    return;
+  if (api->http_status == 404
+      || ((*error)->code == GG_ERROR_PERMISSION && api->http_status == 403))
+    replaced = g_error_new (GG_ERROR, GG_ERROR_FAILED,
+                            "The server does not know %s (“%s”): it may have expired "
+                            "(files last 48 hours), been deleted, or belong to another "
+                            "API key's project.", subject, message);
+  else if (g_strcmp0 (api->status, "FAILED_PRECONDITION") == 0)
+    replaced = g_error_new (GG_ERROR, GG_ERROR_BAD_ARGUMENT,
+                            "The server refused this for %s in its present state (“%s”).",
+                            subject, message);
+  if (replaced != NULL)
+    {
+      g_error_free (*error);
+      *error = replaced;
+    }
+}
+
 /* Turns the end of an attempt into success (TRUE) or an error, and says
  * whether another attempt may help and after how long (< 0: backoff). */
 static gboolean
@@ -823,6 +883,8 @@ transfer_outcome (Transfer  *t,
 
       api = gg_api_error_parse ((gint) t->status, data, length);
       api_error = gg_api_error_to_gerror (api, t->model);
+      if (t->subject != NULL)
+        subject_error (&api_error, api, t->subject);
       redact_error (api_error, key);
       *retryable = status_is_retryable (t->status)
                    && !(api_error->domain == GG_ERROR && api_error->code == GG_ERROR_QUOTA_ZERO)
@@ -1025,14 +1087,18 @@ describe_wait (gdouble seconds)
 /* The body of a 2xx answer, followed in memory by a NUL byte that the
  * GBytes' size does not count (g_bytes_unref). */
 static GBytes *
-client_post (GgClient     *client,
-             const gchar  *url,
-             const gchar  *body,
-             gsize         length,
-             const gchar  *model,
-             GCancellable *cancellable,
-             GError      **error)
+client_call (GgClient            *client,
+             const gchar         *url,
+             const GgHttpRequest *request,
+             GHashTable         **headers_out,
+             GCancellable        *cancellable,
+             GError             **error)
 {
+  const gchar       *method = request->method ? request->method : "POST";
+  gconstpointer      body = request->body ? request->body : "";
+  gsize              length = request->length;
+  const gchar       *model = request->model;
+  const gchar       *content_type = request->content_type;
   struct curl_slist *headers;
   Waker              waker = { 0, };
   gulong             handler = 0;
@@ -1057,7 +1123,9 @@ client_post (GgClient     *client,
   if (cancellable)
     handler = g_cancellable_connect (cancellable, G_CALLBACK (waker_cancelled),
                                      &waker, NULL);
-  headers = request_headers (client->api_key);
+  if (content_type == NULL && g_ascii_strcasecmp (method, "GET") != 0)
+    content_type = "application/json";
+  headers = request_headers (client->api_key, content_type, request->headers);
 
   for (gint attempt = 1; attempt <= attempts; attempt++)
     {
@@ -1070,13 +1138,16 @@ client_post (GgClient     *client,
       t.client      = client;
       t.easy        = client->easy;
       t.model       = model;
+      t.subject     = request->subject;
       t.cancellable = cancellable;
       t.attempt     = attempt;
       t.call_start  = call_start;
       t.phase       = GG_PHASE_CONNECTING;
       t.send_total  = (gint64) length;
       t.retry_after = -1;
-      transfer_setup (&t, url, body, length, headers);
+      if (headers_out != NULL)
+        t.headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      transfer_setup (&t, method, url, body, length, headers);
       code = transfer_run (&t, client->multi);
       /* Nothing in the handle may point at this stack frame any more. */
       curl_easy_reset (client->easy);
@@ -1092,10 +1163,13 @@ client_post (GgClient     *client,
           g_byte_array_append (t.body, &nul, 1);
           g_byte_array_set_size (t.body, size);
           result = g_byte_array_free_to_bytes (t.body);
+          if (headers_out != NULL)
+            *headers_out = g_steal_pointer (&t.headers);
           break;
         }
       if (t.body)
         g_byte_array_unref (t.body);
+      g_clear_pointer (&t.headers, g_hash_table_unref);
 
       if (retryable && delay > MAX_RETRY_DELAY)
         {
@@ -1138,6 +1212,64 @@ client_post (GgClient     *client,
   return result;
 }
 
+/* The URL of @path: relative to the base URL, or an absolute URL whose
+ * path and query are kept on the base URL's scheme and host (as the SDKs
+ * treat an upload URL), so the key never goes to another host.  g_free. */
+static gchar *
+client_url (GgClient *client, const gchar *path, GError **error)
+{
+  g_autoptr(GUri) base = NULL;
+  g_autoptr(GUri) given = NULL;
+  const gchar    *query;
+
+  if (!g_str_has_prefix (path, "http://") && !g_str_has_prefix (path, "https://"))
+    {
+      while (*path == '/')
+        path++;
+      return g_strconcat (client->base_url, "/", path, NULL);
+    }
+  base = g_uri_parse (client->base_url, G_URI_FLAGS_ENCODED, NULL);
+  given = g_uri_parse (path, G_URI_FLAGS_ENCODED, NULL);
+  if (base == NULL || given == NULL)
+    {
+      set_error (error, GG_ERROR_BAD_RESPONSE, client->api_key,
+                 "The server at %s gave an address that is not a valid URL: try again.",
+                 client->host);
+      return NULL;
+    }
+  query = g_uri_get_query (given);
+  return g_strdup_printf ("%s://%s%s%s%s%s", g_uri_get_scheme (base), client->host,
+                          *g_uri_get_path (given) == '/' ? "" : "/", g_uri_get_path (given),
+                          query ? "?" : "", query ? query : "");
+}
+
+GBytes *
+gg_client_request (GgClient            *client,
+                   const GgHttpRequest *request,
+                   GHashTable         **headers,
+                   GCancellable        *cancellable,
+                   GError             **error)
+{
+  g_autofree gchar *url = NULL;
+
+  g_return_val_if_fail (client != NULL, NULL);
+  g_return_val_if_fail (request != NULL && request->path != NULL, NULL);
+  g_return_val_if_fail (request->body != NULL || request->length == 0, NULL);
+
+  if (headers != NULL)
+    *headers = NULL;
+  for (guint i = 0; request->headers != NULL && request->headers[i] != NULL; i++)
+    if (strpbrk (request->headers[i], "\r\n") != NULL)
+      {
+        set_error (error, GG_ERROR_FAILED, NULL, "A request header holds a line break.");
+        return NULL;
+      }
+  url = client_url (client, request->path, error);
+  if (url == NULL)
+    return NULL;
+  return client_call (client, url, request, headers, cancellable, error);
+}
+
 GBytes *
 gg_client_post_json (GgClient     *client,
                      const gchar  *path,
@@ -1147,16 +1279,24 @@ gg_client_post_json (GgClient     *client,
                      GCancellable *cancellable,
                      GError      **error)
 {
-  g_autofree gchar *url = NULL;
+  GgHttpRequest request = { 0, };
 
   g_return_val_if_fail (client != NULL, NULL);
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (body != NULL || length == 0, NULL);
 
-  while (*path == '/')
-    path++;
-  url = g_strconcat (client->base_url, "/", path, NULL);
-  return client_post (client, url, body ? body : "", length, model, cancellable, error);
+  request.method = "POST";
+  request.path   = path;
+  request.body   = body;
+  request.length = length;
+  request.model  = model;
+  return gg_client_request (client, &request, NULL, cancellable, error);
+}
+
+const gchar *
+gg_client_get_base_url (GgClient *client)
+{
+  return client->base_url;
 }
 
 GgResponse *

@@ -102,4 +102,37 @@ GBytes *gg_client_post_json (GgClient     *client,
                              GCancellable *cancellable,
                              GError      **error);
 
+/* One HTTP request for gg_client_request ().  Everything is borrowed for
+ * the call; @body is sent from the caller's buffer, not copied. */
+typedef struct
+{
+  const gchar        *method;        /* "GET", "POST", "DELETE"...; NULL: POST */
+  const gchar        *path;          /* relative to the base URL ("v1beta/files/x",
+                                      * a query allowed), or an absolute URL the
+                                      * server gave (an upload URL): its path and
+                                      * query are used on the base URL's scheme and
+                                      * host, so the key never goes elsewhere */
+  const gchar *const *headers;       /* NULL-terminated "Name: value" lines, or NULL */
+  const gchar        *content_type;  /* NULL: application/json unless GET */
+  gconstpointer       body;          /* NULL: none */
+  gsize               length;
+  const gchar        *model;         /* for error messages; may be NULL */
+  const gchar        *subject;       /* not a model but this ("the batch batches/x"):
+                                      * 403, 404 and FAILED_PRECONDITION speak of it */
+} GgHttpRequest;
+
+/* Any request, with the retries, timeouts, cancellation, progress and
+ * redaction of gg_client_post_json ().  Returns the 2xx body (g_bytes_unref;
+ * NUL-terminated beyond its size) or NULL with the error.  @headers (may be
+ * NULL): on success, the answer's headers, lower-case name to value
+ * (g_hash_table_unref). */
+GBytes *gg_client_request (GgClient            *client,
+                           const GgHttpRequest *request,
+                           GHashTable         **headers,
+                           GCancellable        *cancellable,
+                           GError             **error);
+
+/* The base URL in use (no trailing slash); owned by the client. */
+const gchar *gg_client_get_base_url (GgClient *client);
+
 G_END_DECLS

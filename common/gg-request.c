@@ -24,8 +24,9 @@
 
 typedef struct
 {
-  GBytes      *bytes;
+  GBytes      *bytes;        /* NULL for an uploaded file */
   gchar       *mime_type;    /* as declared; NULL: sniff */
+  gchar       *file_uri;     /* sent as fileData when set */
   GgImageRole  role;
 } Image;
 
@@ -79,13 +80,22 @@ static const gchar *const accepted_mime_types[] =
   "image/png", "image/jpeg", "image/webp", "image/heic", "image/heif", NULL
 };
 
+static const gchar *image_mime_type (const Image *image);
+
+static gsize
+base64_length (gsize n)
+{
+  return (n + 2) / 3 * 4;
+}
+
 static void
 image_free (gpointer data)
 {
   Image *image = data;
 
-  g_bytes_unref (image->bytes);
+  g_clear_pointer (&image->bytes, g_bytes_unref);
   g_free (image->mime_type);
+  g_free (image->file_uri);
   g_free (image);
 }
 
@@ -267,6 +277,79 @@ gg_request_n_images (const GgRequest *request)
   return request->images->len;
 }
 
+void
+gg_request_add_file (GgRequest   *request,
+                     const gchar *uri,
+                     const gchar *mime_type)
+{
+  Image *image = g_new0 (Image, 1);
+
+  g_return_if_fail (uri != NULL && mime_type != NULL);
+
+  image->file_uri = g_strdup (uri);
+  image->mime_type = g_strdup (mime_type);
+  image->role = GG_ROLE_INPUT;
+  g_ptr_array_add (request->images, image);
+}
+
+GBytes *
+gg_request_get_image (const GgRequest *request,
+                      guint            index,
+                      const gchar    **mime_type)
+{
+  const Image *image;
+
+  g_return_val_if_fail (index < request->images->len, NULL);
+  image = g_ptr_array_index (request->images, index);
+  if (mime_type)
+    *mime_type = image_mime_type (image);
+  return image->bytes;
+}
+
+void
+gg_request_use_file (GgRequest   *request,
+                     guint        index,
+                     const gchar *uri,
+                     const gchar *mime_type)
+{
+  Image *image;
+
+  g_return_if_fail (index < request->images->len && uri != NULL);
+  image = g_ptr_array_index (request->images, index);
+  if (mime_type != NULL)
+    {
+      g_free (image->mime_type);
+      image->mime_type = g_strdup (mime_type);
+    }
+  else if (image->mime_type == NULL && image->bytes != NULL)
+    image->mime_type = g_strdup (gg_format_mime_type (gg_image_sniff (g_bytes_get_data (image->bytes, NULL),
+                                                                      g_bytes_get_size (image->bytes))));
+  g_free (image->file_uri);
+  image->file_uri = g_strdup (uri);
+  g_clear_pointer (&image->bytes, g_bytes_unref);
+}
+
+gsize
+gg_request_inline_size (const GgRequest *request)
+{
+  gsize total = request->history_len;
+
+  for (guint i = 0; i < request->images->len; i++)
+    {
+      const Image *image = g_ptr_array_index (request->images, i);
+
+      if (image->bytes != NULL)
+        total += base64_length (g_bytes_get_size (image->bytes));
+    }
+  return total;
+}
+
+gsize
+gg_request_get_max_inline (const GgRequest *request)
+{
+  return request->max_inline;
+}
+
 gboolean
 gg_request_set_history (GgRequest   *request,
                         const gchar *contents_json,
@@ -335,16 +418,11 @@ gg_request_set_history (GgRequest   *request,
   return TRUE;
 }
 
-static gsize
-base64_length (gsize n)
-{
-  return (n + 2) / 3 * 4;
-}
 
 static const gchar *
 image_mime_type (const Image *image)
 {
-  if (image->mime_type != NULL)
+  if (image->mime_type != NULL || image->bytes == NULL)
     return image->mime_type;
   return gg_format_mime_type (gg_image_sniff (g_bytes_get_data (image->bytes, NULL),
                                               g_bytes_get_size (image->bytes)));
@@ -405,14 +483,27 @@ validate_images (const GgRequest *request,
   for (guint i = 0; i < request->images->len; i++)
     {
       const Image  *image = g_ptr_array_index (request->images, i);
-      gsize         size;
-      const guint8 *data = g_bytes_get_data (image->bytes, &size);
+      gsize         size = 0;
+      const guint8 *data = image->bytes ? g_bytes_get_data (image->bytes, &size) : NULL;
       GgFormat      sniffed = size > 0 ? gg_image_sniff (data, size) : GG_FORMAT_UNKNOWN;
 
       if (image->role == GG_ROLE_OBJECT)
         n_objects++;
       else if (image->role == GG_ROLE_PERSON)
         n_people++;
+
+      if (image->file_uri != NULL)
+        {
+          /* Uploaded: the server has checked the bytes; the type still counts. */
+          if (!strv_has (accepted_mime_types, image->mime_type))
+            {
+              g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                           "The MIME type “%s” of image %u is not accepted by the API: "
+                           "convert the image to PNG or JPEG.", image->mime_type, i + 1);
+              return FALSE;
+            }
+          continue;
+        }
 
       if (size == 0)
         {
@@ -621,13 +712,7 @@ gg_request_validate (const GgRequest *request,
   if (!validate_images (request, error))
     return FALSE;
 
-  inline_bytes = request->history_len;
-  for (guint i = 0; i < request->images->len; i++)
-    {
-      const Image *image = g_ptr_array_index (request->images, i);
-
-      inline_bytes += base64_length (g_bytes_get_size (image->bytes));
-    }
+  inline_bytes = gg_request_inline_size (request);
   if (inline_bytes > request->max_inline)
     {
       g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
@@ -685,6 +770,15 @@ user_turn_new (const GgRequest *request)
       cJSON       *inline_data = cJSON_CreateObject ();
       gchar        marker[32];
 
+      if (image->file_uri != NULL)
+        {
+          cJSON_AddStringToObject (inline_data, "mimeType", mime);
+          cJSON_AddStringToObject (inline_data, "fileUri", image->file_uri);
+          part = cJSON_CreateObject ();
+          cJSON_AddItemToObject (part, "fileData", inline_data);
+          cJSON_AddItemToArray (parts, part);
+          continue;
+        }
       g_snprintf (marker, sizeof marker, MARK_STR "%u" MARK_STR, i);
       cJSON_AddStringToObject (inline_data, "mimeType",
                                mime ? mime : "application/octet-stream");
@@ -778,7 +872,8 @@ splice (const GgRequest *request,
       const Image *image = g_ptr_array_index (request->images, i);
 
       /* Room for the encoder's own slack (see g_base64_encode_step). */
-      total += elide_data ? 48 : base64_length (g_bytes_get_size (image->bytes)) + 8;
+      if (image->bytes != NULL)
+        total += elide_data ? 48 : base64_length (g_bytes_get_size (image->bytes)) + 8;
     }
   out = g_string_sized_new (total);
 

@@ -66,6 +66,24 @@ void gg_request_add_image (GgRequest   *request,
                            GgImageRole  role);
 guint gg_request_n_images (const GgRequest *request);
 
+/* Adds an input image (GG_ROLE_INPUT) that was uploaded with the Files API
+ * (gg-files.h): sent as {"fileData":{"mimeType","fileUri"}}, like inline
+ * data in every other respect.  @mime_type is required. */
+void gg_request_add_file (GgRequest   *request,
+                          const gchar *uri,
+                          const gchar *mime_type);
+/* The bytes of image @index (borrowed; NULL once it refers to a file),
+ * and its MIME type (declared, else sniffed; may be NULL). */
+GBytes *gg_request_get_image (const GgRequest *request,
+                              guint            index,
+                              const gchar    **mime_type);
+/* Turns image @index into a reference to its uploaded copy: the bytes are
+ * dropped, the role kept.  @mime_type NULL: the image's own. */
+void gg_request_use_file (GgRequest   *request,
+                          guint        index,
+                          const gchar *uri,
+                          const gchar *mime_type);
+
 /* Earlier turns for a multi-turn conversation: a JSON array of Content
  * objects ({"role":..,"parts":[..]}) sent first, exactly as given (thought
  * signatures stay on their parts; the text inside the brackets is spliced
@@ -81,7 +99,12 @@ gboolean gg_request_set_history (GgRequest   *request,
  * plus the history, in bytes.  The historic 20 MB limit of the whole request
  * is the default; newer documentation allows 100 MB. */
 #define GG_REQUEST_DEFAULT_MAX_INLINE ((gsize) 20 * 1000 * 1000)
-void gg_request_set_max_inline (GgRequest *request, gsize max_bytes);
+void  gg_request_set_max_inline (GgRequest *request, gsize max_bytes);
+gsize gg_request_get_max_inline (const GgRequest *request);
+/* What the request sends inline, counted as gg_request_validate () does
+ * (base64 of the images not given by file, plus the history), so that a
+ * caller can upload the largest images before going over the limit. */
+gsize gg_request_inline_size (const GgRequest *request);
 
 /* Refuses what the API would reject: lowercase size, a size on a model
  * without sizes, an unknown size or ratio for a catalogued model, a ratio

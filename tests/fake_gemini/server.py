@@ -6,7 +6,9 @@
         [--secret TEXT] [--strict] [--catalogue PATH]
 
 Speaks POST /v1beta/models/{model}:generateContent (and
-:streamGenerateContent) like generativelanguage.googleapis.com, validates
+:streamGenerateContent), the Files API (resumable upload, get, list, delete,
+download) and the Batch API (batchGenerateContent, batches get/list/cancel)
+like generativelanguage.googleapis.com, validates
 requests like it, answers with deterministic pictures at the catalogue's
 dimensions, and misbehaves on demand (scenarios).  See README.md beside it.
 Standard library + Pillow (imported lazily) only.
@@ -149,6 +151,13 @@ class ServerState:
         self.active = 0           # API requests being answered
         self.started = time.time()
         self.stopping = threading.Event()
+        self.clock_offset = 0.0   # simulated time ahead of the real clock (file expiry)
+        self.files = {}           # id -> StoredFile
+        self.uploads = {}         # upload id -> pending upload session
+        self.batches = {}         # id -> Batch
+
+    def now(self):
+        return time.time() + self.clock_offset
 
     def next_scenario(self):
         with self.lock:
@@ -644,13 +653,21 @@ class Request:
         elif kind == "fileData":
             fd = g(part, "fileData")
             uri = g(fd, "fileUri", "") if isinstance(fd, dict) else ""
-            raise ApiError(403, "PERMISSION_DENIED", "You do not have permission to access the File %s or it may "
-                           "not exist." % (uri.rsplit("/", 1)[-1] or "?"))
+            raw, mime = resolve_file_data(uri, g(fd, "mimeType") if isinstance(fd, dict) else None)
+            fmt = fi.sniff(raw)
+            if mime not in INPUT_MIME or fmt != MIME_FORMAT[mime]:
+                raise bad("Unable to process input image. Please retry or report in %s" % TROUBLESHOOT)
+            if not part.get("thought"):
+                self.images.append((role, ci, pi, raw, fmt))
+                if role == "user":
+                    self.user_image_count += 1
 
     # --------------------------------------------------------------- answers
 
     def target(self, force_4k=False):
         """(width, height, ratio) of the answer."""
+        if getattr(self, "force_dims", None):
+            return self.force_dims[0], self.force_dims[1], "1:1"
         model = self.model
         size = self.size
         if force_4k:
@@ -1255,6 +1272,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 STATE.default_params = {}
                 STATE.queue = []
                 STATE.log = []
+                STATE.clock_offset = 0.0
             return self.simple(200, {"ok": True, "scenario": "ok"}, google=False)
         if path == "/_control/scenario" and self.command == "POST":
             if not isinstance(data, dict):
@@ -1290,6 +1308,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
                          "active": STATE.active,
                          "instant": STATE.instant, "scenarios": SCENARIOS}
             return self.simple(200, state, google=False)
+        if path == "/_control/clock" and self.command == "POST":
+            with STATE.lock:
+                if isinstance(data, dict) and "offset" in data:
+                    STATE.clock_offset = float(data["offset"])
+                elif isinstance(data, dict):
+                    STATE.clock_offset += float(data.get("advance", 0))
+                offset = STATE.clock_offset
+            return self.simple(200, {"ok": True, "offset": offset}, google=False)
+        if path == "/_control/files" and self.command == "GET":
+            with STATE.lock:
+                files = [dict(f.meta(), _uploads=f.uploads) for f in STATE.files.values()]
+            return self.simple(200, files, google=False)
         if path == "/_control/instant" and self.command == "POST":
             with STATE.lock:
                 STATE.instant = bool(data.get("instant", True)) if isinstance(data, dict) else True
@@ -1336,6 +1366,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.simple(e.code, error_body(e.code, e.status, e.message, e.details))
 
     def api_inner(self, url, query, key, entry):
+        if files_batch_route(self, url, query, key, entry):
+            return
         m = re.fullmatch(r"/v1beta/models/([^/:]+):(generateContent|streamGenerateContent)", url.path)
         lm = re.fullmatch(r"/v1beta/models(?:/([^/:]+))?", url.path)
         body = None
@@ -1610,6 +1642,444 @@ def redact_body(obj):
     return walk(obj)
 
 
+# ====================================================================== Files API and Batch API
+
+FILE_LIFETIME = 48 * 3600
+UPLOAD_LIMIT = 256 << 20
+GRPC_CODES = {400: 3, 403: 7, 404: 5, 429: 8, 500: 13, 503: 14, 504: 4}
+BATCH_TERMINAL = ("SUCCEEDED", "FAILED", "CANCELLED", "EXPIRED")
+
+
+def rfc3339(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + ".%06dZ" % int((t % 1) * 1e6)
+
+
+def new_id():
+    return base64.b32encode(os.urandom(10)).decode().lower().rstrip("=")[:12]
+
+
+class StoredFile:
+    """An uploaded (or generated) file.  Its state follows the params seen
+    at upload: ACTIVE after file_processing seconds, or stuck in
+    PROCESSING, or FAILED."""
+
+    def __init__(self, data, mime, display_name, params, source="UPLOADED"):
+        self.id = new_id()
+        self.data = data
+        self.mime = mime
+        self.display_name = display_name
+        self.source = source
+        self.created = STATE.now()
+        self.real_created = time.time()
+        self.processing = 0 if source == "GENERATED" else param_num(params, "file_processing", 0.3)
+        self.end_state = str(params.get("file_state", "ACTIVE")).upper() if source == "UPLOADED" else "ACTIVE"
+        self.uploads = 1
+
+    def state(self):
+        if time.time() - self.real_created < self.processing or self.end_state == "PROCESSING":
+            return "PROCESSING"
+        return self.end_state
+
+    def expired(self):
+        return STATE.now() > self.created + FILE_LIFETIME
+
+    def meta(self):
+        base = "http://127.0.0.1:%d" % STATE.port
+        m = {"name": "files/" + self.id, "mimeType": self.mime, "sizeBytes": str(len(self.data)),
+             "createTime": rfc3339(self.created), "updateTime": rfc3339(self.created),
+             "expirationTime": rfc3339(self.created + FILE_LIFETIME),
+             "sha256Hash": base64.b64encode(hashlib.sha256(self.data).hexdigest().encode()).decode(),
+             "uri": "%s/v1beta/files/%s" % (base, self.id), "state": self.state(), "source": self.source}
+        if self.display_name:
+            m["displayName"] = self.display_name
+        if self.source == "GENERATED":
+            m["downloadUri"] = "%s/download/v1beta/files/%s:download?alt=media" % (base, self.id)
+        if m["state"] == "FAILED":
+            m["error"] = {"code": 3, "message": "The file could not be processed: its content is not a valid %s."
+                          % self.mime}
+        return m
+
+
+def lookup_file(file_id):
+    """The stored file, or an ApiError as the real service words it."""
+    with STATE.lock:
+        f = STATE.files.get(file_id)
+    if f is None or f.expired():
+        raise ApiError(403, "PERMISSION_DENIED", "You do not have permission to access the File %s or it may "
+                       "not exist." % file_id)
+    return f
+
+
+def resolve_file_data(uri, mime):
+    """(bytes, mime) of a fileData part's file."""
+    m = re.search(r"/files/([a-z0-9-]+)$", uri or "")
+    if not m:
+        raise bad("Invalid file uri: %s" % (uri or "(empty)"))
+    f = lookup_file(m.group(1))
+    state = f.state()
+    if state != "ACTIVE":
+        raise ApiError(400, "FAILED_PRECONDITION", "The File %s is not in an ACTIVE state and usage is not "
+                       "allowed." % f.id)
+    return f.data, mime or f.mime
+
+
+class Batch:
+    """A batch job: PENDING for batch_step seconds, RUNNING while its
+    requests are answered (at least batch_step), then batch_end
+    (SUCCEEDED)."""
+
+    def __init__(self, model, model_name, display_name, items, from_file, params):
+        self.id = new_id()
+        self.model, self.model_name = model, model_name
+        self.display_name = display_name
+        self.items = items                 # [(key, request dict)]
+        self.from_file = from_file
+        self.params = params
+        self.created = STATE.now()
+        self.updated = self.created
+        self.ended = None
+        self.state = "PENDING"
+        self.done_count = 0
+        self.failed_count = 0
+        self.results = []                  # (key, b'"response": {...}' or b'"error": {...}')
+        self.output_file = None
+        self.cancelled = threading.Event()
+        self.error = None
+        threading.Thread(target=self.run, daemon=True).start()
+
+    def set_state(self, state):
+        with STATE.lock:
+            self.state = state
+            self.updated = STATE.now()
+            if state in BATCH_TERMINAL:
+                self.ended = self.updated
+
+    def run(self):
+        step = param_num(self.params, "batch_step", 1.0)
+        if self.cancelled.wait(step):
+            return self.set_state("CANCELLED")
+        self.set_state("RUNNING")
+        t0 = time.time()
+        end = str(self.params.get("batch_end", "SUCCEEDED")).upper()
+        fail_keys = set(self.params.get("batch_fail_keys") or [])
+        safety_keys = set(self.params.get("batch_safety_keys") or [])
+        dims = self.params.get("batch_dims")
+        for key, body in self.items:
+            if self.cancelled.is_set():
+                return self.set_state("CANCELLED")
+            if end in ("FAILED", "EXPIRED"):
+                break
+            result = self.answer(key, body, key in fail_keys, key in safety_keys, dims)
+            with STATE.lock:
+                self.results.append((key, result))
+                if result.startswith(b'"error"'):
+                    self.failed_count += 1
+                else:
+                    self.done_count += 1
+        if self.cancelled.wait(max(0.0, step - (time.time() - t0))):
+            return self.set_state("CANCELLED")
+        if end == "FAILED":
+            self.error = {"code": 13, "message": "The batch failed: an internal error occurred while processing "
+                          "its requests."}
+        elif end == "SUCCEEDED" and self.from_file:
+            lines = [b'{"key": %s, %s}' % (json.dumps(k).encode(), r) for k, r in self.results]
+            f = StoredFile(b"\n".join(lines) + b"\n", "application/jsonl", "batch-%s-results" % self.id, {},
+                           source="GENERATED")
+            with STATE.lock:
+                STATE.files[f.id] = f
+            self.output_file = f.id
+        self.set_state(end if end in BATCH_TERMINAL else "SUCCEEDED")
+
+    def answer(self, key, body, fail, safety, dims):
+        if fail:
+            return b'"error": ' + json.dumps({"code": 13, "message": "Internal error encountered."}).encode()
+        try:
+            if not isinstance(body, dict):
+                raise bad("Invalid value at 'request': expected a GenerateContentRequest object.")
+            req = Request(body, self.model, self.model_name, False)
+            if dims:
+                req.force_dims = (int(dims[0]), int(dims[1]))
+            params = dict(self.params, _counter=0)
+            obj, ans = build_content_answer(req, "safety" if safety else "ok", params)
+            return b'"response": ' + ans.render(obj, indent=None)
+        except ApiError as e:
+            return b'"error": ' + json.dumps({"code": GRPC_CODES.get(e.code, 2), "message": e.message}).encode()
+
+    def operation(self, with_output=True):
+        """(JSON text) of the Operation the REST API answers."""
+        with STATE.lock:
+            state = self.state
+            n = len(self.items)
+            meta = {"@type": "type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatch",
+                    "model": "models/" + self.model_name, "displayName": self.display_name,
+                    "createTime": rfc3339(self.created), "updateTime": rfc3339(self.updated),
+                    "batchStats": {"requestCount": str(n),
+                                   "pendingRequestCount": str(n - self.done_count - self.failed_count),
+                                   "successfulRequestCount": str(self.done_count),
+                                   "failedRequestCount": str(self.failed_count)},
+                    "state": "BATCH_STATE_" + state, "name": "batches/" + self.id}
+            if self.ended is not None:
+                meta["endTime"] = rfc3339(self.ended)
+            if self.from_file:
+                meta["inputConfig"] = {"fileName": self.from_file}
+            results = list(self.results)
+            output_file = self.output_file
+        op = {"name": "batches/" + self.id, "metadata": meta}
+        if state in BATCH_TERMINAL:
+            op["done"] = True
+        if state == "FAILED" and self.error:
+            op["error"] = self.error
+        out = None
+        if with_output and state == "SUCCEEDED":
+            if output_file:
+                out = json.dumps({"responsesFile": "files/" + output_file}).encode()
+            else:
+                out = (b'{"inlinedResponses": {"inlinedResponses": ['
+                       + b", ".join(b'{%s, "metadata": {"key": %s}}' % (r, json.dumps(k).encode())
+                                    for k, r in results) + b"]}}")
+        if out is None:
+            return json.dumps(op, indent=2).encode()
+        meta["output"] = "@@GG_OUTPUT@@"
+        op["response"] = {"@type": "type.googleapis.com/google.ai.generativelanguage.v1main."
+                                   "GenerateContentBatchOutput", "_": "@@GG_OUTPUT_INNER@@"}
+        text = json.dumps(op, indent=2).encode()
+        text = text.replace(b'"@@GG_OUTPUT@@"', out)
+        return text.replace(b'"_": "@@GG_OUTPUT_INNER@@"', out.strip()[1:-1])
+
+
+def page(items, query, default_size, name):
+    try:
+        size = int(query.get("pageSize", [default_size])[-1] or default_size)
+        start = int(query.get("pageToken", ["0"])[-1] or 0)
+    except ValueError:
+        raise bad("Invalid page token or page size.")
+    size = max(1, min(size, 100))
+    chosen = items[start:start + size]
+    token = str(start + size) if start + size < len(items) else None
+    return chosen, token
+
+
+def files_batch_route(h, url, query, key, entry):
+    """Serves the Files API and the Batch API; False for other paths."""
+    path = url.path
+    routes = [
+        (r"/upload/v1beta/files", ("POST",)),
+        (r"/v1beta/files", ("GET",)),
+        (r"/v1beta/files/([a-z0-9-]+)", ("GET", "DELETE")),
+        (r"/download/v1beta/files/([a-z0-9-]+):download", ("GET",)),
+        (r"/v1beta/models/([^/:]+):batchGenerateContent", ("POST",)),
+        (r"/v1beta/batches", ("GET",)),
+        (r"/v1beta/batches/([a-z0-9-]+)", ("GET", "DELETE")),
+        (r"/v1beta/batches/([a-z0-9-]+):cancel", ("POST",)),
+    ]
+    for pattern, methods in routes:
+        m = re.fullmatch(pattern, path)
+        if m and h.command in methods:
+            break
+    else:
+        return False
+    is_upload_chunk = path == "/upload/v1beta/files" and "upload_id" in query
+    limit = UPLOAD_LIMIT if is_upload_chunk else PAYLOAD_LIMIT
+    body = b""
+    if h.command in ("POST", "PUT", "PATCH") or h.headers.get("Content-Length"):
+        body, n = h.read_body(limit)
+        entry["body_bytes"] = n
+    entry["scenario"] = "files" if "files" in path else "batch"
+    # The upload URL authorises the upload itself, as on the real service.
+    if not is_upload_chunk:
+        if key is None:
+            h.api_error(ApiError(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers "
+                                 "without established identity). Please use API Key or other form of API "
+                                 "consumer identity to call this API."))
+            return True
+        if key != STATE.key:
+            h.api_error(ApiError(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.", [
+                {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID",
+                 "domain": "googleapis.com", "metadata": {"service": "generativelanguage.googleapis.com"}}]))
+            return True
+    if body is None:
+        h.api_error(bad("Request payload size exceeds the limit: %d bytes." % limit))
+        return True
+    try:
+        if path == "/upload/v1beta/files":
+            return upload(h, query, body, entry) or True
+        if path == "/v1beta/files":
+            files = sorted((f for f in STATE.files.values() if not f.expired()), key=lambda f: f.created)
+            chosen, token = page(files, query, 10, "files")
+            out = {"files": [f.meta() for f in chosen]}
+            if token:
+                out["nextPageToken"] = token
+            h.simple(200, out)
+            return True
+        if path.startswith("/v1beta/files/"):
+            f = lookup_file(m.group(1))
+            if h.command == "DELETE":
+                with STATE.lock:
+                    STATE.files.pop(f.id, None)
+                h.simple(200, {})
+            else:
+                h.simple(200, f.meta())
+            return True
+        if path.startswith("/download/"):
+            f = lookup_file(m.group(1))
+            if query.get("alt", [""])[-1] != "media":
+                raise bad("Download requires alt=media.")
+            if f.source != "GENERATED":
+                raise bad("Only generated files can be downloaded.")
+            h.start(200, [("Content-Type", f.mime)], len(f.data))
+            h.write(f.data)
+            return True
+        if path.endswith(":batchGenerateContent"):
+            return create_batch(h, m.group(1), body, entry) or True
+        if path == "/v1beta/batches":
+            batches = sorted(STATE.batches.values(), key=lambda b: b.created, reverse=True)
+            chosen, token = page(batches, query, 10, "batches")
+            parts = [b.operation(with_output=False) for b in chosen]
+            text = b'{"operations": [' + b", ".join(parts) + b"]"
+            if token:
+                text += b', "nextPageToken": "%s"' % token.encode()
+            h.simple(200, text + b"}")
+            return True
+        b = STATE.batches.get(m.group(1))
+        if b is None:
+            raise ApiError(404, "NOT_FOUND", "Requested entity was not found.")
+        if path.endswith(":cancel"):
+            with STATE.lock:
+                state = b.state
+            if state in BATCH_TERMINAL:
+                raise ApiError(400, "FAILED_PRECONDITION", "The batch is already in a terminal state: %s."
+                               % ("BATCH_STATE_" + state))
+            b.cancelled.set()
+            h.simple(200, {})
+            return True
+        if h.command == "DELETE":
+            b.cancelled.set()
+            with STATE.lock:
+                STATE.batches.pop(b.id, None)
+            h.simple(200, {})
+            return True
+        h.simple(200, b.operation())
+        return True
+    except ApiError as e:
+        h.api_error(e)
+        return True
+
+
+def upload(h, query, body, entry):
+    with STATE.lock:
+        params = dict(STATE.default_params)
+    command = (h.headers.get("X-Goog-Upload-Command") or "").replace(" ", "").lower()
+    protocol = (h.headers.get("X-Goog-Upload-Protocol") or "").lower()
+    if "upload_id" not in query:
+        if protocol != "resumable" or command != "start":
+            raise bad("Upload requires X-Goog-Upload-Protocol: resumable and X-Goog-Upload-Command: start.")
+        try:
+            size = int(h.headers.get("X-Goog-Upload-Header-Content-Length") or "")
+        except ValueError:
+            raise bad("X-Goog-Upload-Header-Content-Length must give the file's size in bytes.")
+        mime = h.headers.get("X-Goog-Upload-Header-Content-Type") or "application/octet-stream"
+        try:
+            meta = json.loads(body or b"{}")
+        except ValueError:
+            raise bad("Invalid JSON payload received.")
+        f = g(meta, "file") or {}
+        uid = new_id() + new_id()
+        with STATE.lock:
+            STATE.uploads[uid] = {"size": size, "mime": mime, "display_name": g(f, "displayName"),
+                                  "params": dict(params), "failures": 0}
+        url = "http://127.0.0.1:%d/upload/v1beta/files?upload_id=%s&upload_protocol=resumable" % (STATE.port, uid)
+        entry["upload_id"] = uid
+        h.start(200, [("Content-Type", "text/plain; charset=utf-8"), ("X-Goog-Upload-Status", "active"),
+                      ("X-Goog-Upload-URL", url), ("X-Goog-Upload-Control-URL", url),
+                      ("X-Goog-Upload-Chunk-Granularity", "8388608")], 0)
+        return
+    uid = query["upload_id"][-1]
+    with STATE.lock:
+        session = STATE.uploads.get(uid)
+    entry["upload_id"] = uid
+    if session is None:
+        return h.simple(404, b"Upload session not found or expired.", "text/plain; charset=utf-8")
+    if command not in ("upload,finalize",):
+        raise bad("This fake server takes the whole file in one 'upload, finalize' command.")
+    offset = h.headers.get("X-Goog-Upload-Offset")
+    if offset != "0":
+        raise bad("X-Goog-Upload-Offset must be 0 for the first chunk (got %s)." % offset)
+    fails = int(param_num(session["params"], "upload_fail", 0))
+    if session["failures"] < fails:
+        session["failures"] += 1
+        code = int(param_num(session["params"], "upload_fail_code", 503))
+        return h.simple(code, error_body(code, "UNAVAILABLE" if code == 503 else "INTERNAL",
+                                         "The upload failed: the service is temporarily unavailable. "
+                                         "Please retry."))
+    if len(body) != session["size"]:
+        raise bad("The uploaded size %d does not match X-Goog-Upload-Header-Content-Length %d."
+                  % (len(body), session["size"]))
+    f = StoredFile(body, session["mime"], session["display_name"], session["params"])
+    with STATE.lock:
+        STATE.files[f.id] = f
+        STATE.uploads.pop(uid, None)
+    entry["file"] = "files/" + f.id
+    data = json.dumps({"file": f.meta()}, indent=2).encode()
+    h.start(200, [("Content-Type", JSON_TYPE), ("X-Goog-Upload-Status", "final")], len(data))
+    h.write(data)
+
+
+def create_batch(h, model_name, body, entry):
+    try:
+        parsed = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise bad("Invalid JSON payload received.")
+    entry["body"] = redact_body(parsed)
+    model = STATE.catalogue.lookup(model_name)
+    if model is None:
+        raise ApiError(404, "NOT_FOUND", not_found_message(model_name))
+    batch = g(parsed, "batch")
+    if not isinstance(batch, dict):
+        raise bad("* BatchGenerateContentRequest.batch: batch is required\n")
+    cfg = g(batch, "inputConfig")
+    if not isinstance(cfg, dict):
+        raise bad("* BatchGenerateContentRequest.batch.input_config: input_config is required\n")
+    items = []
+    from_file = None
+    requests = g(cfg, "requests")
+    file_name = g(cfg, "fileName")
+    if requests is not None and file_name is not None:
+        raise bad("Invalid JSON payload received. Oneof field 'source' is already set.")
+    if file_name is not None:
+        fm = re.fullmatch(r"files/([a-z0-9-]+)", str(file_name))
+        if not fm:
+            raise bad("Invalid file name: %s" % file_name)
+        f = lookup_file(fm.group(1))
+        if f.state() != "ACTIVE":
+            raise ApiError(400, "FAILED_PRECONDITION", "The File %s is not in an ACTIVE state." % f.id)
+        for i, line in enumerate(f.data.decode("utf-8", "replace").splitlines()):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                raise bad("Invalid JSON in line %d of the input file %s." % (i + 1, file_name))
+            items.append((str(g(obj, "key", "")), g(obj, "request")))
+        from_file = "files/" + f.id
+    else:
+        reqs = g(requests, "requests") if isinstance(requests, dict) else None
+        if not isinstance(reqs, list) or not reqs:
+            raise bad("* BatchGenerateContentRequest.batch.input_config.requests: requests must not be empty\n")
+        for r in reqs:
+            meta = g(r, "metadata") or {}
+            items.append((str(g(meta, "key", "")), g(r, "request")))
+    if not items:
+        raise bad("The batch has no requests.")
+    with STATE.lock:
+        params = dict(STATE.default_params)
+    b = Batch(model, model_name, g(batch, "displayName") or "", items, from_file, params)
+    with STATE.lock:
+        STATE.batches[b.id] = b
+    entry["batch"] = "batches/" + b.id
+    entry["model"] = model["name"]
+    h.simple(200, b.operation())
+
+
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -1644,6 +2114,7 @@ def main(argv=None):
         fi.pil()
     httpd = Server(("127.0.0.1", args.port), Handler)
     port = httpd.server_address[1]
+    STATE.port = port
     if args.port_file:
         tmp = "%s.tmp.%d" % (args.port_file, os.getpid())
         with open(tmp, "w") as f:

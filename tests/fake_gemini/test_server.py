@@ -504,5 +504,210 @@ class Scenarios(Base):
         self.assertIn("thoughtSignature", images[0])
 
 
+def api(method, path, body=None, headers=None, key=KEY, raw=None):
+    """(status, headers, body bytes) of a Files or Batch API request."""
+    h = {}
+    if key is not None:
+        h["x-goog-api-key"] = key
+    if body is not None or raw is not None:
+        h["Content-Type"] = "application/json"
+    h.update(headers or {})
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    url = path if path.startswith("http") else S.base + path
+    req = urllib.request.Request(url, data=data, headers=h, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+def upload(data, mime="image/png", name="test"):
+    """(status of the finalize, file dict or error, start headers)."""
+    status, h, _ = api("POST", "/upload/v1beta/files", {"file": {"display_name": name}}, headers={
+        "X-Goog-Upload-Protocol": "resumable", "X-Goog-Upload-Command": "start",
+        "X-Goog-Upload-Header-Content-Length": str(len(data)), "X-Goog-Upload-Header-Content-Type": mime})
+    assert status == 200, status
+    url = h["x-goog-upload-url"]
+    status, h2, body = api("POST", url, raw=data, headers={"X-Goog-Upload-Command": "upload, finalize",
+                                                          "X-Goog-Upload-Offset": "0",
+                                                          "Content-Type": mime})
+    out = json.loads(body)
+    return status, out.get("file", out.get("error")), h, h2
+
+
+def wait_state(name, want, limit=20):
+    deadline = time.time() + limit
+    while True:
+        status, _, body = api("GET", "/v1beta/" + name)
+        op = json.loads(body)
+        state = op.get("metadata", op).get("state")
+        if state == want or time.time() > deadline:
+            return op
+        time.sleep(0.05)
+
+
+class FilesApi(Base):
+    def test_upload_get_list_delete(self):
+        data = png_bytes((40, 30), (1, 2, 3))
+        control("/_control/scenario", {"scenario": "ok", "params": {"file_processing": 0.3}})
+        status, f, start, final = upload(data)
+        self.assertEqual(status, 200)
+        self.assertEqual(start["x-goog-upload-status"], "active")
+        self.assertIn("upload_id=", start["x-goog-upload-url"])
+        self.assertEqual(final["x-goog-upload-status"], "final")
+        self.assertRegex(f["name"], r"^files/[a-z0-9]+$")
+        self.assertEqual((f["mimeType"], f["sizeBytes"], f["state"], f["displayName"]),
+                         ("image/png", str(len(data)), "PROCESSING", "test"))
+        self.assertTrue(f["uri"].endswith("/v1beta/" + f["name"]))
+        created = time.mktime(time.strptime(f["createTime"][:19], "%Y-%m-%dT%H:%M:%S"))
+        expires = time.mktime(time.strptime(f["expirationTime"][:19], "%Y-%m-%dT%H:%M:%S"))
+        self.assertEqual(expires - created, 48 * 3600)
+        time.sleep(0.4)
+        got = json.loads(api("GET", "/v1beta/" + f["name"])[2])
+        self.assertEqual(got["state"], "ACTIVE")
+        names = [x["name"] for x in json.loads(api("GET", "/v1beta/files?pageSize=100")[2])["files"]]
+        self.assertIn(f["name"], names)
+        self.assertEqual(api("DELETE", "/v1beta/" + f["name"])[0], 200)
+        status, _, body = api("GET", "/v1beta/" + f["name"])
+        self.assertEqual(status, 403)
+        self.assertEqual(json.loads(body)["error"]["status"], "PERMISSION_DENIED")
+
+    def test_upload_protocol_errors(self):
+        status, _, _ = api("POST", "/upload/v1beta/files", {"file": {}}, key=None,
+                           headers={"X-Goog-Upload-Protocol": "resumable", "X-Goog-Upload-Command": "start",
+                                    "X-Goog-Upload-Header-Content-Length": "3"})
+        self.assertEqual(status, 403)
+        status, _, _ = api("POST", "/upload/v1beta/files", {"file": {}})
+        self.assertEqual(status, 400)
+        status, h, _ = api("POST", "/upload/v1beta/files", {"file": {}}, headers={
+            "X-Goog-Upload-Protocol": "resumable", "X-Goog-Upload-Command": "start",
+            "X-Goog-Upload-Header-Content-Length": "10"})
+        status, _, body = api("POST", h["x-goog-upload-url"], raw=b"short", headers={
+            "X-Goog-Upload-Command": "upload, finalize", "X-Goog-Upload-Offset": "0"})
+        self.assertEqual(status, 400)
+        self.assertIn("does not match", json.loads(body)["error"]["message"])
+
+    def test_failure_modes(self):
+        data = png_bytes((20, 20), (9, 9, 9))
+        control("/_control/scenario", {"scenario": "ok", "params": {"upload_fail": 1}})
+        status, h, _ = api("POST", "/upload/v1beta/files", {"file": {}}, headers={
+            "X-Goog-Upload-Protocol": "resumable", "X-Goog-Upload-Command": "start",
+            "X-Goog-Upload-Header-Content-Length": str(len(data))})
+        chunk = {"X-Goog-Upload-Command": "upload, finalize", "X-Goog-Upload-Offset": "0"}
+        self.assertEqual(api("POST", h["x-goog-upload-url"], raw=data, headers=chunk)[0], 503)
+        self.assertEqual(api("POST", h["x-goog-upload-url"], raw=data, headers=chunk)[0], 200)
+        control("/_control/scenario", {"scenario": "ok", "params": {"file_state": "PROCESSING",
+                                                                    "file_processing": 0}})
+        _, f, _, _ = upload(data)
+        time.sleep(0.2)
+        self.assertEqual(json.loads(api("GET", "/v1beta/" + f["name"])[2])["state"], "PROCESSING")
+        body = gen_body()
+        body["contents"][0]["parts"].append({"fileData": {"mimeType": "image/png", "fileUri": f["uri"]}})
+        status, err = self.error(FLASH, body)
+        self.assertEqual((status, err["status"]), (400, "FAILED_PRECONDITION"))
+        control("/_control/scenario", {"scenario": "ok", "params": {"file_state": "FAILED",
+                                                                    "file_processing": 0}})
+        _, f, _, _ = upload(data)
+        got = json.loads(api("GET", "/v1beta/" + f["name"])[2])
+        self.assertEqual(got["state"], "FAILED")
+        self.assertIn("message", got["error"])
+
+    def test_file_data_in_generate_and_expiry(self):
+        src = png_bytes((300, 200), (200, 10, 10))
+        control("/_control/scenario", {"scenario": "ok", "params": {"file_processing": 0}})
+        _, f, _, _ = upload(src)
+        body = gen_body("make it blue")
+        body["contents"][0]["parts"].append({"fileData": {"mimeType": "image/png", "fileUri": f["uri"]}})
+        answer = self.ok_json(FLASH, body)
+        (part, img), = images_of(answer)
+        self.assertEqual(img.size, (1248, 832))      # the ratio of the uploaded picture
+        log = control("/_control/log")
+        self.assertEqual(log[-1]["body"]["contents"][0]["parts"][1]["fileData"]["fileUri"], f["uri"])
+        control("/_control/clock", {"advance": 48 * 3600 + 60})
+        status, err = self.error(FLASH, body)
+        self.assertEqual((status, err["status"]), (403, "PERMISSION_DENIED"))
+        self.assertEqual(api("GET", "/v1beta/" + f["name"])[0], 403)
+
+
+class BatchApi(Base):
+    def inline_batch(self, n=3, **params):
+        control("/_control/scenario", {"scenario": "ok", "params": dict(
+            {"batch_step": 0.1, "batch_dims": [16, 16], "noise": False}, **params)})
+        reqs = [{"request": gen_body("prompt %d" % i), "metadata": {"key": "k%d" % i}} for i in range(n)]
+        status, _, body = api("POST", "/v1beta/models/%s:batchGenerateContent" % FLASH,
+                              {"batch": {"display_name": "t", "input_config": {"requests": {"requests": reqs}}}})
+        self.assertEqual(status, 200, body[:300])
+        return json.loads(body)
+
+    def test_inline_progression_and_results(self):
+        op = self.inline_batch(3, batch_fail_keys=["k1"], batch_step=0.8)
+        self.assertRegex(op["name"], r"^batches/[a-z0-9]+$")
+        self.assertEqual(op["metadata"]["state"], "BATCH_STATE_PENDING")
+        self.assertEqual(op["metadata"]["batchStats"]["requestCount"], "3")
+        self.assertNotIn("done", op)
+        self.assertEqual(wait_state(op["name"], "BATCH_STATE_RUNNING")["metadata"]["state"], "BATCH_STATE_RUNNING")
+        done = wait_state(op["name"], "BATCH_STATE_SUCCEEDED")
+        self.assertTrue(done["done"])
+        stats = done["metadata"]["batchStats"]
+        self.assertEqual((stats["successfulRequestCount"], stats["failedRequestCount"]), ("2", "1"))
+        items = done["metadata"]["output"]["inlinedResponses"]["inlinedResponses"]
+        self.assertEqual(done["response"]["inlinedResponses"]["inlinedResponses"], items)
+        self.assertEqual([i["metadata"]["key"] for i in items], ["k0", "k1", "k2"])
+        self.assertEqual(items[1]["error"]["code"], 13)
+        parts = items[0]["response"]["candidates"][0]["content"]["parts"]
+        img = Image.open(io.BytesIO(base64.b64decode(parts[1]["inlineData"]["data"])))
+        self.assertEqual(img.size, (16, 16))
+        listed = json.loads(api("GET", "/v1beta/batches?pageSize=50")[2])["operations"]
+        self.assertIn(op["name"], [o["name"] for o in listed])
+
+    def test_invalid_request_is_a_per_key_error(self):
+        control("/_control/scenario", {"scenario": "ok", "params": {"batch_step": 0.05, "batch_dims": [8, 8]}})
+        reqs = [{"request": gen_body("fine"), "metadata": {"key": "good"}},
+                {"request": gen_body("bad", ratio="7:3"), "metadata": {"key": "bad"}}]
+        op = json.loads(api("POST", "/v1beta/models/%s:batchGenerateContent" % FLASH,
+                            {"batch": {"inputConfig": {"requests": {"requests": reqs}}}})[2])
+        done = wait_state(op["name"], "BATCH_STATE_SUCCEEDED")
+        items = done["metadata"]["output"]["inlinedResponses"]["inlinedResponses"]
+        self.assertIn("response", items[0])
+        self.assertEqual(items[1]["error"]["code"], 3)
+        self.assertIn("aspect ratio", items[1]["error"]["message"])
+
+    def test_file_input_and_download(self):
+        control("/_control/scenario", {"scenario": "ok", "params": {"file_processing": 0, "batch_step": 0.05,
+                                                                    "batch_dims": [8, 8]}})
+        lines = b"".join(json.dumps({"key": "f%d" % i, "request": gen_body("x %d" % i)}).encode() + b"\n"
+                         for i in range(4))
+        _, f, _, _ = upload(lines, "application/jsonl")
+        op = json.loads(api("POST", "/v1beta/models/%s:batchGenerateContent" % FLASH,
+                            {"batch": {"inputConfig": {"fileName": f["name"]}}})[2])
+        done = wait_state(op["name"], "BATCH_STATE_SUCCEEDED")
+        name = done["metadata"]["output"]["responsesFile"]
+        self.assertRegex(name, r"^files/")
+        status, h, body = api("GET", "/download/v1beta/%s:download?alt=media" % name)
+        self.assertEqual(status, 200)
+        rows = [json.loads(l) for l in body.splitlines()]
+        self.assertEqual([r["key"] for r in rows], ["f0", "f1", "f2", "f3"])
+        self.assertIn("candidates", rows[0]["response"])
+
+    def test_cancel_fail_expire(self):
+        op = self.inline_batch(2, batch_step=30)
+        self.assertEqual(api("POST", "/v1beta/%s:cancel" % op["name"], raw=b"")[0], 200)
+        self.assertEqual(wait_state(op["name"], "BATCH_STATE_CANCELLED")["metadata"]["state"],
+                         "BATCH_STATE_CANCELLED")
+        status, _, body = api("POST", "/v1beta/%s:cancel" % op["name"], raw=b"")
+        self.assertEqual((status, json.loads(body)["error"]["status"]), (400, "FAILED_PRECONDITION"))
+        op = self.inline_batch(2, batch_end="FAILED")
+        done = wait_state(op["name"], "BATCH_STATE_FAILED")
+        self.assertEqual(done["metadata"]["state"], "BATCH_STATE_FAILED")
+        self.assertIn("message", done["error"])
+        op = self.inline_batch(2, batch_end="EXPIRED")
+        self.assertEqual(wait_state(op["name"], "BATCH_STATE_EXPIRED")["metadata"]["state"], "BATCH_STATE_EXPIRED")
+        self.assertEqual(api("GET", "/v1beta/batches/nope")[0], 404)
+        status, _, _ = api("POST", "/v1beta/models/nope-model:batchGenerateContent",
+                           {"batch": {"inputConfig": {"requests": {"requests": [{"request": gen_body()}]}}}})
+        self.assertEqual(status, 404)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -1,0 +1,129 @@
+/* gg-files.h: the Gemini Files API, for inputs too large to send inline.
+ *
+ * An upload is the resumable protocol in two requests (start, then one
+ * "upload, finalize" with the bytes); the file is then polled until ACTIVE
+ * and referred to by its URI in a fileData part.  Files expire after 48 h.
+ * A small cache (a JSON file in a folder the caller names) remembers the
+ * uploads by the SHA-256 of their content, so that a repeated edit of the
+ * same source within the lifetime reuses the upload.  Calls block, like
+ * those of gg-client.h; progress goes through the client's callback.
+ */
+#pragma once
+
+#include "gg-client.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  GG_FILE_STATE_UNKNOWN,
+  GG_FILE_STATE_PROCESSING,
+  GG_FILE_STATE_ACTIVE,
+  GG_FILE_STATE_FAILED,
+} GgFileState;
+
+typedef struct
+{
+  gchar       *name;             /* "files/abc123" */
+  gchar       *uri;              /* for fileData.fileUri */
+  gchar       *mime_type;
+  gchar       *display_name;     /* may be NULL */
+  gint64       size_bytes;       /* -1 when not given */
+  GgFileState  state;
+  gchar       *state_name;       /* as the server wrote it; NULL when absent */
+  gint64       expires;          /* Unix seconds; 0 when unknown */
+  gchar       *expiration_time;  /* RFC 3339 as given; may be NULL */
+  gchar       *error_message;    /* FAILED: the server's reason; may be NULL */
+} GgFile;
+
+void    gg_file_free (GgFile *file);
+GgFile *gg_file_copy (const GgFile *file);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GgFile, gg_file_free)
+
+/* A File object, or {"file": File} as the upload answers.  NULL with
+ * GG_ERROR_BAD_RESPONSE when it has no name.  gg_file_free. */
+GgFile *gg_file_parse (const gchar *json, gsize length, GError **error);
+
+/* Uploads @data (the resumable protocol, one chunk).  The answer may still
+ * be PROCESSING: see gg_files_wait_active ().  gg_file_free. */
+GgFile *gg_files_upload (GgClient     *client,
+                         GBytes       *data,
+                         const gchar  *mime_type,
+                         const gchar  *display_name,
+                         GCancellable *cancellable,
+                         GError      **error);
+
+/* GET files/{id}; @name: "files/abc" or "abc".  gg_file_free. */
+GgFile *gg_files_get    (GgClient *client, const gchar *name,
+                         GCancellable *cancellable, GError **error);
+gboolean gg_files_delete (GgClient *client, const gchar *name,
+                          GCancellable *cancellable, GError **error);
+/* Every file of the project (all pages), GgFile*; g_ptr_array_unref. */
+GPtrArray *gg_files_list (GgClient *client, GCancellable *cancellable, GError **error);
+/* The content of a generated file (batch results): GET
+ * download/v1beta/files/{id}:download?alt=media.  g_bytes_unref. */
+GBytes  *gg_files_download (GgClient *client, const gchar *name,
+                            GCancellable *cancellable, GError **error);
+
+/* Polls @file until ACTIVE (returned, gg_file_free), every @interval s
+ * (0: 1 s), for at most @timeout s (0: 300).  FAILED gives
+ * GG_ERROR_BAD_ARGUMENT with the server's reason; the time running out
+ * GG_ERROR_TIMEOUT.  Cancellable between polls. */
+GgFile *gg_files_wait_active (GgClient     *client,
+                              const GgFile *file,
+                              gdouble       timeout,
+                              gdouble       interval,
+                              GCancellable *cancellable,
+                              GError      **error);
+
+/* ---- the upload cache ---------------------------------------------------- */
+
+typedef struct _GgFileCache GgFileCache;
+
+/* The cache in @dir/files.json (the folder is made when saving).  A
+ * missing or damaged file is an empty cache.  One thread at a time; two
+ * processes saving at once keep the last one's entries (a lost entry costs
+ * one more upload, nothing else). */
+GgFileCache *gg_file_cache_open  (const gchar *dir);
+void         gg_file_cache_free  (GgFileCache *cache);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GgFileCache, gg_file_cache_free)
+/* The entry for content @sha256 (hex) uploaded to @base_url that still
+ * has more than @margin s to live at @now (Unix s); NULL if none.
+ * gg_file_free. */
+GgFile  *gg_file_cache_lookup (GgFileCache *cache, const gchar *sha256,
+                               const gchar *base_url, gint64 now, gint64 margin);
+void     gg_file_cache_store  (GgFileCache *cache, const gchar *sha256,
+                               const gchar *base_url, const GgFile *file);
+void     gg_file_cache_forget (GgFileCache *cache, const gchar *sha256);
+/* Writes the cache (atomically), expired entries dropped. */
+gboolean gg_file_cache_save   (GgFileCache *cache, GError **error);
+
+typedef struct
+{
+  gdouble      wait_timeout;     /* s for PROCESSING -> ACTIVE; 0: 300 */
+  gdouble      poll_interval;    /* s; 0: 1 */
+  GgFileCache *cache;            /* NULL: no reuse */
+} GgUploadOptions;
+
+/* A cached upload of @data that the server still has ACTIVE (checked with
+ * a GET), or NULL: with @error set only when the check itself failed
+ * (network, cancelled); a stale entry is forgotten.  gg_file_free. */
+GgFile *gg_files_find_cached (GgClient     *client,
+                              GgFileCache  *cache,
+                              GBytes       *data,
+                              GCancellable *cancellable,
+                              GError      **error);
+
+/* The file to refer to for @data: a cached upload that the server still
+ * has ACTIVE, else a new upload waited for until ACTIVE (and cached).
+ * @reused (may be NULL): TRUE when nothing was uploaded.  gg_file_free. */
+GgFile *gg_files_ensure (GgClient              *client,
+                         GBytes                *data,
+                         const gchar           *mime_type,
+                         const gchar           *display_name,
+                         const GgUploadOptions *options,
+                         gboolean              *reused,
+                         GCancellable          *cancellable,
+                         GError               **error);
+
+G_END_DECLS
