@@ -664,6 +664,7 @@ cli_job_run (CliJob *job, GgRequest *request, CliEditPlan *plan)
   if (job->timeout > 0.0)
     {
       options.total_timeout = job->timeout;
+      options.call_timeout = job->timeout;
       options.connect_timeout = MIN (options.connect_timeout, job->timeout);
       options.first_byte_timeout = MIN (options.first_byte_timeout, job->timeout);
     }

@@ -48,6 +48,7 @@ typedef enum
   STOP_FIRST_BYTE,
   STOP_STALL,
   STOP_TOTAL,
+  STOP_SLOW,
 } StopReason;
 
 /* Shared with the cancel handler, which may run on any thread. */
@@ -88,6 +89,8 @@ typedef struct
 
   StopReason    stop;
   gint64        last_report;
+  gint64        slow_window_start;  /* µs: start of the low-speed window */
+  gint64        slow_window_bytes;  /* received at that time */
   char          errbuf[CURL_ERROR_SIZE];
 } Transfer;
 
@@ -118,6 +121,8 @@ gg_client_options_init (GgClientOptions *options)
   options->backoff_initial    = 1;
   options->backoff_max        = 60;
   options->max_body           = (gsize) 512 << 20;
+  options->low_speed_bytes    = 1024;
+  options->low_speed_time     = 60;
 }
 
 /* An environment variable, NULL when unset or empty (as the SDKs treat an
@@ -455,6 +460,22 @@ transfer_check (Transfer *t)
       if (o->stall_timeout > 0
           && now - t->last_activity > o->stall_timeout * G_USEC_PER_SEC)
         t->stop = STOP_STALL;
+      else if (o->low_speed_time > 0 && o->low_speed_bytes > 0)
+        {
+          /* A drip is not a stall: judge the rate over whole windows. */
+          if (t->slow_window_start == 0)
+            {
+              t->slow_window_start = now;
+              t->slow_window_bytes = t->received;
+            }
+          else if (now - t->slow_window_start >= o->low_speed_time * G_USEC_PER_SEC)
+            {
+              if (t->received - t->slow_window_bytes < o->low_speed_bytes * o->low_speed_time)
+                t->stop = STOP_SLOW;
+              t->slow_window_start = now;
+              t->slow_window_bytes = t->received;
+            }
+        }
     }
   else if (t->phase == GG_PHASE_WAITING)
     {
@@ -865,6 +886,12 @@ transfer_outcome (Transfer  *t,
                  "The server stopped sending in the middle of the answer (no data "
                  "for %.0f s): check your network and try again.", o->stall_timeout);
       return FALSE;
+    case STOP_SLOW:
+      set_error (error, GG_ERROR_TIMEOUT, NULL,
+                 "The answer was arriving too slowly (under %.0f bytes/s for %.0f s): "
+                 "check your network and try again.", o->low_speed_bytes,
+                 o->low_speed_time);
+      return FALSE;
     case STOP_TOTAL:
       *retryable = !t->response_began;
       set_error (error, GG_ERROR_TIMEOUT, NULL,
@@ -1080,7 +1107,12 @@ describe_wait (gdouble seconds)
   if (seconds >= 3600)
     return g_strdup_printf ("%.1f hours", seconds / 3600);
   if (seconds >= 120)
-    return g_strdup_printf ("%.0f minutes", seconds / 60);
+    {
+      gint whole = (gint) (seconds + 0.5);
+
+      return whole % 60 == 0 ? g_strdup_printf ("%d minutes", whole / 60)
+                             : g_strdup_printf ("%d min %d s", whole / 60, whole % 60);
+    }
   return g_strdup_printf ("%.0f seconds", seconds);
 }
 
@@ -1191,10 +1223,24 @@ client_call (GgClient            *client,
           g_propagate_error (error, local);
           break;
         }
-      g_clear_error (&local);
 
       if (delay < 0)
         delay = backoff_delay (&client->options, attempt);
+      if (client->options.call_timeout > 0
+          && (g_get_monotonic_time () - call_start) / (gdouble) G_USEC_PER_SEC + delay
+             > client->options.call_timeout)
+        {
+          /* Waiting would only end in the caller's time limit: say what the
+           * server said instead. */
+          g_autofree gchar *wait = describe_wait (delay);
+          g_autofree gchar *note = g_strdup_printf ("a retry in %s would pass the "
+                                                    "%.0f s time limit", wait,
+                                                    client->options.call_timeout);
+          error_add_note (local, note);
+          g_propagate_error (error, local);
+          break;
+        }
+      g_clear_error (&local);
       if (!client_wait (client, &waker, delay, attempt + 1, call_start))
         {
           set_error (error, GG_ERROR_CANCELLED, NULL, "Cancelled.");

@@ -53,6 +53,12 @@ typedef struct
   gdouble backoff_initial;     /* s; default 1 */
   gdouble backoff_max;         /* s; default 60 */
   gsize   max_body;            /* decoded bytes; default (and 0) 512 MiB */
+  gdouble low_speed_bytes;     /* once the answer started, fewer bytes/s than this */
+  gdouble low_speed_time;      /* over this many s stops it (a drip); defaults
+                                * 1024 and 60; 0: no check */
+  gdouble call_timeout;        /* s for the whole call, retries and waits included;
+                                * a retry that could not finish in time is not
+                                * started; 0 (default): none */
   GgResponseLimits limits;
 } GgClientOptions;
 

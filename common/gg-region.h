@@ -32,7 +32,9 @@ typedef struct
   GgRect       region;       /* what is sent, in drawable coordinates; may
                               * extend past the drawable only when the drawable
                               * is smaller than the ratio needs (then padded) */
-  GgRect       selection;    /* the selection bounds, in drawable coordinates */
+  GgRect       selection;    /* the selection bounds clipped to the drawable, in
+                              * drawable coordinates; the whole drawable when
+                              * there was no selection */
   const gchar *ratio;        /* aspect ratio asked for (catalogue string) */
   const gchar *size;         /* imageSize asked for; NULL for models without sizes */
   gint         out_width;    /* the answer's expected dimensions */
@@ -43,7 +45,10 @@ typedef struct
 
 /* Plans an edit: @selection (width 0: none, the whole drawable) inside a
  * drawable of @drawable_width x @drawable_height.  @model NULL: an unknown
- * model, planned with 1:1..21:9 ratios and no sizes. */
+ * model, planned with the default model's ratios and no sizes.  @options
+ * NULL: the defaults.  GG_ERROR_INVALID_REQUEST for an empty layer, a
+ * negative size or padding, a selection outside the layer, or a max_size
+ * the model does not offer. */
 gboolean gg_region_plan (const GgModel          *model,
                          gint                    drawable_width,
                          gint                    drawable_height,
@@ -66,5 +71,32 @@ GgRaster *gg_region_place (const GgRegionPlan *plan,
                            const GgRaster     *original,
                            const GgRaster     *answer,
                            GError            **error);
+
+/* What gg_region_place_full measured and did. */
+typedef struct
+{
+  gboolean realigned;    /* FALSE: no trustworthy estimate, placed as is */
+  gboolean whole_frame;  /* the ring was too thin: measured on the whole region */
+  gdouble  dx, dy;       /* where the answer's content sat against the original,
+                          * in region pixels: original (x, y) was found at
+                          * answer (x + dx, y + dy) after scaling to the region */
+  gdouble  scale;        /* ... and scaled by this about the region's centre */
+  gdouble  residual;     /* RMS colour difference left on the ring (0-255) */
+  gdouble  gain[3];      /* colour match applied: out = gain * in + offset */
+  gdouble  offset[3];
+} GgPlaceReport;
+
+/* gg_region_place that also fills @report (may be NULL). */
+GgRaster *gg_region_place_full (const GgRegionPlan *plan,
+                                const GgRaster     *original,
+                                const GgRaster     *answer,
+                                GgPlaceReport      *report,
+                                GError            **error);
+
+/* GEGL is initialised on first use (a no-op inside GIMP, which did it
+ * already).  Programs that use GEGL only through this library (the CLI,
+ * tests) call this once at exit so leak checkers see a clean heap; never
+ * call it inside GIMP. */
+void gg_pixels_shutdown (void);
 
 G_END_DECLS

@@ -59,7 +59,7 @@ suite_stage() {
 
 build() {
   local dir=$1; shift
-  cmake -S "$src" -B "$dir" -DGG_WERROR=ON -DCMAKE_BUILD_TYPE=Debug "$@" >"$dir.configure.log" 2>&1 \
+  cmake -S "$src" -B "$dir" -DGG_WERROR=ON "$@" >"$dir.configure.log" 2>&1 \
     || { cat "$dir.configure.log" >&2; return 1; }
   cmake --build "$dir" -j"$jobs" >"$dir.build.log" 2>&1 \
     || { tail -60 "$dir.build.log" >&2; return 1; }
@@ -80,7 +80,7 @@ fi
 
 if [ "${GG_TEST_QUICK:-0}" != 1 ]; then
   echo "== 2. AddressSanitizer + UndefinedBehaviorSanitizer"
-  if build "$out/asan" -DGG_SANITIZE=ON -DGG_PLUGIN=OFF; then
+  if build "$out/asan" -DCMAKE_BUILD_TYPE=Debug -DGG_SANITIZE=ON -DGG_PLUGIN=OFF; then
     # GEGL and babl keep start-up allocations that gegl_exit () never frees.
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0 \
     LSAN_OPTIONS=suppressions=$src/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 \

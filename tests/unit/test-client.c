@@ -731,6 +731,51 @@ test_stall_detected (void)
 }
 
 static void
+test_low_speed (void)
+{
+  GgClientOptions     options;
+  g_autoptr(GgClient) client = NULL;
+  Outcome             o;
+
+  /* 50 bytes/s is never a stall, but far below 1000 bytes/s over 2 s. */
+  fast_options (&options);
+  options.stall_timeout = 30;
+  options.low_speed_bytes = 1000;
+  options.low_speed_time = 2;
+  client = fake_client (NULL, &options);
+  scenario ("{\"queue\":[\"drip\"],\"params\":{\"rate\":50}}");
+  o = generate (client, NULL);
+  g_test_message ("drip stopped after %.2f s", o.elapsed);
+  g_assert_error (o.error, GG_ERROR, GG_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (o.error->message, "too slowly"));
+  g_assert_cmpfloat (o.elapsed, >=, 1.9);
+  g_assert_cmpfloat (o.elapsed, <, 5.0 * time_factor);
+  outcome_clear (&o);
+}
+
+static void
+test_retry_past_call_timeout (void)
+{
+  GgClientOptions     options;
+  g_autoptr(GgClient) client = NULL;
+  Outcome             o;
+  gint                before = log_count ();
+
+  /* The server asks for 30 s; the caller has 5 s in all: fail now, saying so. */
+  fast_options (&options);
+  options.max_retries = 3;
+  options.call_timeout = 5;
+  client = fake_client (NULL, &options);
+  scenario ("{\"queue\":[\"error_429\"],\"params\":{\"retry_delay\":\"30s\"}}");
+  o = generate (client, NULL);
+  g_assert_error (o.error, GG_ERROR, GG_ERROR_QUOTA);
+  g_assert_nonnull (strstr (o.error->message, "30 seconds would pass the 5 s time limit"));
+  g_assert_cmpfloat (o.elapsed, <, 1.0 * time_factor);
+  g_assert_cmpint (log_count (), ==, before + 1);
+  outcome_clear (&o);
+}
+
+static void
 test_first_byte_timeout (void)
 {
   GgClientOptions     options;
@@ -1178,6 +1223,8 @@ main (int argc, char **argv)
   g_unsetenv ("all_proxy");
   g_unsetenv ("ALL_PROXY");
 
+  g_test_add_func ("/client/low-speed", test_low_speed);
+  g_test_add_func ("/client/retry-past-call-timeout", test_retry_past_call_timeout);
   g_test_add_func ("/client/base-url-check", test_base_url_check);
   g_test_add_func ("/client/environment", test_environment);
   g_test_add_func ("/client/no-key", test_no_key);

@@ -1,0 +1,976 @@
+/* gg-image.c: rasters, format sniffing, and the PNG/JPEG/WebP codecs.
+ *
+ * Every decoder first reads the header alone (gg_image_probe) and refuses an
+ * image whose claimed size exceeds the pixel limit, so a tiny file that
+ * promises 50000 x 50000 pixels never costs more than its own bytes.  libpng
+ * and libjpeg report errors with longjmp: everything those paths must free
+ * is kept in a struct or a volatile local that the landing site releases.
+ */
+#include "gg-image.h"
+#include "gg-error.h"
+
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <png.h>
+#include <jpeglib.h>
+#include <jerror.h>
+#include <webp/decode.h>
+#include <webp/encode.h>
+
+#define RGBA 4
+
+/* Rasters */
+
+/* Bytes of a width x height RGBA raster, or 0 when that overflows gsize
+ * (or the stride overflows gint, which libpng/libjpeg/GEGL take). */
+static gsize
+raster_bytes (gint width, gint height)
+{
+  gsize n;
+
+  if (width <= 0 || height <= 0 || width > G_MAXINT / RGBA)
+    return 0;
+  if (! g_size_checked_mul (&n, (gsize) width, (gsize) height) ||
+      ! g_size_checked_mul (&n, n, RGBA))
+    return 0;
+  return n;
+}
+
+/* Allocates a zeroed raster; free with gg_raster_free (). */
+GgRaster *
+gg_raster_new (gint width, gint height, GError **error)
+{
+  gsize     n = raster_bytes (width, height);
+  GgRaster *raster;
+
+  if (n == 0)
+    {
+      g_set_error (error, GG_ERROR, GG_ERROR_IMAGE,
+                   "An image of %d x %d pixels is not possible.",
+                   width, height);
+      return NULL;
+    }
+  raster = g_new0 (GgRaster, 1);
+  /* g_try: a huge request must be an error the user sees, not an abort. */
+  raster->pixels = g_try_malloc0 (n);
+  if (raster->pixels == NULL)
+    {
+      g_free (raster);
+      g_set_error (error, GG_ERROR, GG_ERROR_TOO_LARGE,
+                   "There is not enough memory for an image of %d x %d pixels.",
+                   width, height);
+      return NULL;
+    }
+  raster->width = width;
+  raster->height = height;
+  return raster;
+}
+
+void
+gg_raster_free (GgRaster *raster)
+{
+  if (raster == NULL)
+    return;
+  g_free (raster->pixels);
+  g_free (raster);
+}
+
+/* A deep copy; free with gg_raster_free ().  NULL only when memory fails. */
+GgRaster *
+gg_raster_copy (const GgRaster *raster)
+{
+  GgRaster *copy;
+
+  g_return_val_if_fail (raster != NULL, NULL);
+  copy = gg_raster_new (raster->width, raster->height, NULL);
+  if (copy)
+    memcpy (copy->pixels, raster->pixels,
+            raster_bytes (raster->width, raster->height));
+  return copy;
+}
+
+gboolean
+gg_raster_has_alpha (const GgRaster *raster)
+{
+  gsize n, i;
+
+  g_return_val_if_fail (raster != NULL, FALSE);
+  n = (gsize) raster->width * raster->height;
+  for (i = 0; i < n; i++)
+    if (raster->pixels[i * RGBA + 3] != 255)
+      return TRUE;
+  return FALSE;
+}
+
+/* Formats */
+
+GgFormat
+gg_image_sniff (const guint8 *data, gsize len)
+{
+  static const guint8 png_sig[8] = { 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a };
+  /* HEIF brands: still images (heic, heix, mif1 ...) and sequences. */
+  static const gchar *const heif_brands[] =
+    { "heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1" };
+
+  if (data == NULL)
+    return GG_FORMAT_UNKNOWN;
+  if (len >= 8 && memcmp (data, png_sig, 8) == 0)
+    return GG_FORMAT_PNG;
+  if (len >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
+    return GG_FORMAT_JPEG;
+  if (len >= 12 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WEBP", 4) == 0)
+    return GG_FORMAT_WEBP;
+  if (len >= 6 && (memcmp (data, "GIF87a", 6) == 0 || memcmp (data, "GIF89a", 6) == 0))
+    return GG_FORMAT_GIF;
+  if (len >= 12 && memcmp (data + 4, "ftyp", 4) == 0)
+    for (guint i = 0; i < G_N_ELEMENTS (heif_brands); i++)
+      if (memcmp (data + 8, heif_brands[i], 4) == 0)
+        return GG_FORMAT_HEIF;
+  return GG_FORMAT_UNKNOWN;
+}
+
+const gchar *
+gg_format_mime_type (GgFormat format)
+{
+  switch (format)
+    {
+    case GG_FORMAT_PNG:  return "image/png";
+    case GG_FORMAT_JPEG: return "image/jpeg";
+    case GG_FORMAT_WEBP: return "image/webp";
+    case GG_FORMAT_GIF:  return "image/gif";
+    case GG_FORMAT_HEIF: return "image/heif";
+    case GG_FORMAT_UNKNOWN:
+    default:             return NULL;
+    }
+}
+
+GgFormat
+gg_format_from_mime (const gchar *mime_type)
+{
+  static const struct { const gchar *mime; GgFormat format; } table[] =
+    {
+      { "image/png",  GG_FORMAT_PNG  },
+      { "image/jpeg", GG_FORMAT_JPEG },
+      { "image/jpg",  GG_FORMAT_JPEG },   /* seen in the wild; the API rejects it */
+      { "image/webp", GG_FORMAT_WEBP },
+      { "image/gif",  GG_FORMAT_GIF  },
+      { "image/heif", GG_FORMAT_HEIF },
+      { "image/heic", GG_FORMAT_HEIF },
+    };
+  gsize len;
+
+  if (mime_type == NULL)
+    return GG_FORMAT_UNKNOWN;
+  /* Ignore parameters such as "; charset=binary". */
+  len = strcspn (mime_type, "; \t");
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    if (strlen (table[i].mime) == len &&
+        g_ascii_strncasecmp (mime_type, table[i].mime, len) == 0)
+      return table[i].format;
+  return GG_FORMAT_UNKNOWN;
+}
+
+GgFormat
+gg_format_from_filename (const gchar *filename)
+{
+  const gchar *dot;
+
+  if (filename == NULL)
+    return GG_FORMAT_UNKNOWN;
+  dot = strrchr (filename, '.');
+  if (dot == NULL || strchr (dot, G_DIR_SEPARATOR) != NULL)
+    return GG_FORMAT_UNKNOWN;
+  if (g_ascii_strcasecmp (dot, ".png") == 0)
+    return GG_FORMAT_PNG;
+  if (g_ascii_strcasecmp (dot, ".jpg") == 0 || g_ascii_strcasecmp (dot, ".jpeg") == 0)
+    return GG_FORMAT_JPEG;
+  if (g_ascii_strcasecmp (dot, ".webp") == 0)
+    return GG_FORMAT_WEBP;
+  return GG_FORMAT_UNKNOWN;
+}
+
+static const gchar *
+format_name (GgFormat format)
+{
+  switch (format)
+    {
+    case GG_FORMAT_PNG:  return "PNG";
+    case GG_FORMAT_JPEG: return "JPEG";
+    case GG_FORMAT_WEBP: return "WebP";
+    case GG_FORMAT_GIF:  return "GIF";
+    case GG_FORMAT_HEIF: return "HEIF";
+    case GG_FORMAT_UNKNOWN:
+    default:             return "unknown";
+    }
+}
+
+/* Header probes */
+
+static guint32
+be32 (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+static guint
+be16 (const guint8 *p)
+{
+  return ((guint) p[0] << 8) | p[1];
+}
+
+static gboolean
+probe_png (const guint8 *data, gsize len, gint *width, gint *height)
+{
+  guint32 w, h;
+
+  /* Signature, then the IHDR chunk, which the format requires to be first. */
+  if (len < 24 || be32 (data + 8) < 8 || memcmp (data + 12, "IHDR", 4) != 0)
+    return FALSE;
+  w = be32 (data + 16);
+  h = be32 (data + 20);
+  if (w == 0 || h == 0 || w > G_MAXINT || h > G_MAXINT)
+    return FALSE;
+  *width = (gint) w;
+  *height = (gint) h;
+  return TRUE;
+}
+
+/* Walks the marker segments up to the first SOFn; never decodes. */
+static gboolean
+probe_jpeg (const guint8 *data, gsize len, gint *width, gint *height)
+{
+  gsize pos = 2;
+
+  while (pos + 4 <= len)
+    {
+      guint marker, seglen;
+
+      if (data[pos] != 0xff)
+        return FALSE;
+      while (pos < len && data[pos] == 0xff)    /* fill bytes */
+        pos++;
+      if (pos >= len)
+        return FALSE;
+      marker = data[pos++];
+      if (marker == 0xd8 || marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7))
+        continue;                               /* no length field */
+      if (marker == 0xd9 || marker == 0xda)     /* EOI or scan before any SOF */
+        return FALSE;
+      if (pos + 2 > len)
+        return FALSE;
+      seglen = be16 (data + pos);
+      if (seglen < 2)
+        return FALSE;
+      if (marker >= 0xc0 && marker <= 0xcf &&
+          marker != 0xc4 && marker != 0xc8 && marker != 0xcc)
+        {
+          guint w, h;
+
+          if (seglen < 7 || pos + 7 > len)
+            return FALSE;
+          h = be16 (data + pos + 3);
+          w = be16 (data + pos + 5);
+          if (w == 0 || h == 0)                 /* DNL-defined height: rare, refuse */
+            return FALSE;
+          *width = (gint) w;
+          *height = (gint) h;
+          return TRUE;
+        }
+      pos += seglen;
+    }
+  return FALSE;
+}
+
+gboolean
+gg_image_probe (const guint8 *data,
+                gsize         len,
+                GgFormat     *format,
+                gint         *width,
+                gint         *height,
+                GError      **error)
+{
+  GgFormat fmt = gg_image_sniff (data, len);
+  gint     w = 0, h = 0;
+  gboolean ok = FALSE;
+
+  switch (fmt)
+    {
+    case GG_FORMAT_PNG:
+      ok = probe_png (data, len, &w, &h);
+      break;
+    case GG_FORMAT_JPEG:
+      ok = probe_jpeg (data, len, &w, &h);
+      break;
+    case GG_FORMAT_WEBP:
+      /* Parses the RIFF/VP8 headers only. */
+      ok = WebPGetInfo (data, len, &w, &h) != 0 && w > 0 && h > 0;
+      break;
+    case GG_FORMAT_GIF:
+    case GG_FORMAT_HEIF:
+      if (format)
+        *format = fmt;
+      g_set_error (error, GG_ERROR, GG_ERROR_IMAGE,
+                   "%s images are not supported here; convert the image to PNG or JPEG.",
+                   format_name (fmt));
+      return FALSE;
+    case GG_FORMAT_UNKNOWN:
+    default:
+      if (format)
+        *format = fmt;
+      g_set_error (error, GG_ERROR, GG_ERROR_IMAGE,
+                   "The data is not a PNG, JPEG or WebP image.");
+      return FALSE;
+    }
+
+  if (format)
+    *format = fmt;
+  if (! ok)
+    {
+      g_set_error (error, GG_ERROR, GG_ERROR_IMAGE,
+                   "The %s image's header is truncated or corrupt.", format_name (fmt));
+      return FALSE;
+    }
+  if (width)
+    *width = w;
+  if (height)
+    *height = h;
+  return TRUE;
+}
+
+/* PNG decoding (classic libpng API: full control over the conversions, and
+ * 16-bit data is scaled, not reinterpreted as linear light). */
+
+typedef struct
+{
+  const guint8 *data;
+  gsize         len;
+  gsize         pos;
+  gchar         message[200];
+} PngReader;
+
+static void
+png_read_mem (png_structp png, png_bytep out, png_size_t n)
+{
+  PngReader *reader = png_get_io_ptr (png);
+
+  if (n > reader->len - reader->pos)
+    png_error (png, "the data ends too early");
+  memcpy (out, reader->data + reader->pos, n);
+  reader->pos += n;
+}
+
+static void
+png_error_cb (png_structp png, png_const_charp message)
+{
+  /* The error pointer is the caller's 200-byte message buffer: keep the
+   * reason for the GError, then jump back to the caller's setjmp. */
+  gchar *buf = png_get_error_ptr (png);
+
+  g_strlcpy (buf, message, 200);
+  png_longjmp (png, 1);
+}
+
+static void
+png_warning_cb (png_structp png, png_const_charp message)
+{
+  /* Warnings (odd ancillary chunks, bad iCCP) must not reach stderr. */
+}
+
+static GgRaster *
+decode_png (const guint8 *data, gsize len, GError **error)
+{
+  PngReader         reader = { data, len, 0, "" };
+  png_structp       png;
+  png_infop         info = NULL;
+  GgRaster *volatile raster = NULL;
+  png_bytep *volatile rows = NULL;
+  png_uint_32       w, h;
+  int               depth, color;
+
+  png = png_create_read_struct (PNG_LIBPNG_VER_STRING, reader.message,
+                                png_error_cb, png_warning_cb);
+  if (png)
+    info = png_create_info_struct (png);
+  if (png == NULL || info == NULL)
+    {
+      png_destroy_read_struct (&png, NULL, NULL);
+      g_set_error (error, GG_ERROR, GG_ERROR_IMAGE,
+                   "There is not enough memory to decode the PNG image.");
+      return NULL;
+    }
+
+  if (setjmp (png_jmpbuf (png)))
+    {
+      /* Everything allocated after setjmp is reachable from volatiles. */
+      g_free (rows);
+      gg_raster_free (raster);
+      png_destroy_read_struct (&png, &info, NULL);
+      g_set_error (error, GG_ERROR, GG_ERROR_IMAGE,
+                   "The PNG image is truncated or corrupt (%s).", reader.message);
+      return NULL;
+    }
+
+  png_set_read_fn (png, &reader, png_read_mem);
+  /* Our own pixel limit was checked before; lift libpng's 1M-per-side one. */
+  png_set_user_limits (png, 0x7fffffff, 0x7fffffff);
+  png_read_info (png, info);
+  png_get_IHDR (png, info, &w, &h, &depth, &color, NULL, NULL, NULL);
+
+  /* Everything to 8-bit RGBA: palette and low-depth gray expand, tRNS
+   * becomes alpha, 16-bit is rounded, gray is replicated, opaque gets 255. */
+  png_set_expand (png);
+  png_set_scale_16 (png);
+  if (color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA)
+    png_set_gray_to_rgb (png);
+  png_set_add_alpha (png, 0xff, PNG_FILLER_AFTER);
+  png_set_interlace_handling (png);
+  png_read_update_info (png, info);
+
+  if (png_get_rowbytes (png, info) != (gsize) w * RGBA)
+    png_error (png, "unexpected row layout");
+
+  {
+    GError *local = NULL;
+
+    raster = gg_raster_new ((gint) w, (gint) h, &local);
+    if (raster == NULL)
+      {
+        png_destroy_read_struct (&png, &info, NULL);
+        g_propagate_error (error, local);
+        return NULL;
+      }
+  }
+  rows = g_try_new (png_bytep, h);
+  if (rows == NULL)
+    png_error (png, "out of memory");
+  for (png_uint_32 y = 0; y < h; y++)
+    rows[y] = raster->pixels + (gsize) y * w * RGBA;
+  png_read_image (png, rows);
+  png_read_end (png, NULL);
+
+  g_free (rows);
+  png_destroy_read_struct (&png, &info, NULL);
+  return raster;
+}
+
+/* JPEG decoding */
+
+typedef struct
+{
+  struct jpeg_error_mgr pub;
+  jmp_buf               jump;
+  gchar                 message[JMSG_LENGTH_MAX];
+} JpegError;
+
+static void
+jpeg_error_exit_cb (j_common_ptr cinfo)
+{
+  JpegError *err = (JpegError *) cinfo->err;
+
+  err->pub.format_message (cinfo, err->message);
+  longjmp (err->jump, 1);
+}
+
+static void
+jpeg_emit_message_cb (j_common_ptr cinfo, int level)
+{
+  JpegError *err = (JpegError *) cinfo->err;
+
+  /* libjpeg pads a truncated file with grey and only warns: for us a
+   * half-grey answer is an error.  Other warnings (extraneous bytes) are
+   * common in valid files and stay silent. */
+  if (level < 0 && err->pub.msg_code == JWRN_JPEG_EOF)
+    jpeg_error_exit_cb (cinfo);
+  if (level < 0)
+    err->pub.num_warnings++;
+}
+
+static void
+jpeg_output_message_cb (j_common_ptr cinfo)
+{
+  /* Never print to stderr. */
+}
+
+static void
+jpeg_error_init (JpegError *err)
+{
+  jpeg_std_error (&err->pub);
+  err->pub.error_exit = jpeg_error_exit_cb;
+  err->pub.emit_message = jpeg_emit_message_cb;
+  err->pub.output_message = jpeg_output_message_cb;
+  err->message[0] = '\0';
+}
+
+static GgRaster *
+decode_jpeg (const guint8 *data, gsize len, GError **error)
+{
+  struct jpeg_decompress_struct cinfo;
+  JpegError                     err;
+  GgRaster *volatile            raster = NULL;
+  guint8 *volatile              row = NULL;
+  gboolean                      cmyk, inverted;
+
+  memset (&cinfo, 0, sizeof cinfo);
+  jpeg_error_init (&err);
+  cinfo.err = &err.pub;
+  if (setjmp (err.jump))
+    {
+      g_free (row);
+      gg_raster_free (raster);
+      jpeg_destroy_decompress (&cinfo);
+      g_set_error (error, GG_ERROR, GG_ERROR_IMAGE,
+                   "The JPEG image is truncated or corrupt (%s).", err.message);
+      return NULL;
+    }
+  jpeg_create_decompress (&cinfo);
+  jpeg_mem_src (&cinfo, data, (unsigned long) len);
+  jpeg_read_header (&cinfo, TRUE);
+
+  cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
+  /* Photoshop (and Pillow) write CMYK with inverted values, flagged by
+   * the Adobe APP14 marker. */
+  inverted = cmyk && cinfo.saw_Adobe_marker;
+  cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_EXT_RGBA;
+  cinfo.dct_method = JDCT_ISLOW;
+  jpeg_start_decompress (&cinfo);
+
+  {
+    GError *local = NULL;
+
+    raster = gg_raster_new ((gint) cinfo.output_width, (gint) cinfo.output_height, &local);
+    if (raster == NULL)
+      {
+        jpeg_destroy_decompress (&cinfo);
+        g_propagate_error (error, local);
+        return NULL;
+      }
+  }
+  if (cmyk)
+    row = g_try_malloc ((gsize) cinfo.output_width * 4);
+  if (cmyk && row == NULL)
+    ERREXIT (&cinfo, JERR_OUT_OF_MEMORY);
+
+  while (cinfo.output_scanline < cinfo.output_height)
+    {
+      guint8  *dest = raster->pixels + (gsize) cinfo.output_scanline * raster->width * RGBA;
+      JSAMPROW rowp = cmyk ? row : dest;
+
+      jpeg_read_scanlines (&cinfo, &rowp, 1);
+      if (cmyk)
+        {
+          /* A naive CMYK -> RGB without a profile: good enough for a
+           * reference image, which is all a CMYK JPEG will be here. */
+          for (guint x = 0; x < cinfo.output_width; x++)
+            {
+              guint c = row[x * 4], m = row[x * 4 + 1], yy = row[x * 4 + 2], k = row[x * 4 + 3];
+
+              if (! inverted)
+                {
+                  c = 255 - c; m = 255 - m; yy = 255 - yy; k = 255 - k;
+                }
+              dest[x * 4]     = (guint8) ((c * k + 127) / 255);
+              dest[x * 4 + 1] = (guint8) ((m * k + 127) / 255);
+              dest[x * 4 + 2] = (guint8) ((yy * k + 127) / 255);
+              dest[x * 4 + 3] = 255;
+            }
+        }
+    }
+  jpeg_finish_decompress (&cinfo);
+  jpeg_destroy_decompress (&cinfo);
+  g_free (row);
+  return raster;
+}
+
+/* WebP decoding */
+
+static GgRaster *
+decode_webp (const guint8 *data, gsize len, gint width, gint height, GError **error)
+{
+  GgRaster *raster = gg_raster_new (width, height, error);
+
+  if (raster == NULL)
+    return NULL;
+  /* Into our buffer, so allocation stays after the size check and on our
+   * allocator. */
+  if (WebPDecodeRGBAInto (data, len, raster->pixels,
+                          raster_bytes (width, height), width * RGBA) == NULL)
+    {
+      gg_raster_free (raster);
+      g_set_error (error, GG_ERROR, GG_ERROR_IMAGE,
+                   "The WebP image is truncated, corrupt or animated.");
+      return NULL;
+    }
+  return raster;
+}
+
+/* Decodes; the caller frees with gg_raster_free (). */
+GgRaster *
+gg_image_decode (const guint8 *data,
+                 gsize         len,
+                 gsize         max_pixels,
+                 GError      **error)
+{
+  GgFormat format;
+  gint     width, height;
+  gsize    pixels;
+
+  if (! gg_image_probe (data, len, &format, &width, &height, error))
+    return NULL;
+
+  if (max_pixels == 0)
+    max_pixels = GG_DEFAULT_MAX_PIXELS;
+  pixels = (gsize) width * (gsize) height;   /* both < 2^31: no overflow in 64 bits */
+  if (pixels > max_pixels || raster_bytes (width, height) == 0)
+    {
+      g_set_error (error, GG_ERROR, GG_ERROR_TOO_LARGE,
+                   "The %s image is %d x %d pixels (%" G_GSIZE_FORMAT " pixels), "
+                   "more than the limit of %" G_GSIZE_FORMAT " pixels.",
+                   format_name (format), width, height, pixels, max_pixels);
+      return NULL;
+    }
+
+  switch (format)
+    {
+    case GG_FORMAT_PNG:
+      return decode_png (data, len, error);
+    case GG_FORMAT_JPEG:
+      return decode_jpeg (data, len, error);
+    case GG_FORMAT_WEBP:
+      return decode_webp (data, len, width, height, error);
+    default:
+      g_assert_not_reached ();
+    }
+  return NULL;
+}
+
+/* PNG encoding */
+
+typedef struct
+{
+  gchar       message[200];   /* first: the error callback writes here */
+  GByteArray *out;
+} PngWriter;
+
+static void
+png_write_mem (png_structp png, png_bytep data, png_size_t n)
+{
+  PngWriter *writer = png_get_io_ptr (png);
+
+  g_byte_array_append (writer->out, data, (guint) n);
+}
+
+static void
+png_flush_mem (png_structp png)
+{
+}
+
+/* Returns new bytes (g_bytes_unref).  A fully opaque raster is written as
+ * RGB: about a quarter smaller, and the same pixels. */
+GBytes *
+gg_image_encode_png (const GgRaster *raster, gint level, GError **error)
+{
+  PngWriter               writer;
+  png_structp             png;
+  png_infop               info = NULL;
+  png_bytep *volatile     rows = NULL;
+  gboolean                alpha;
+
+  g_return_val_if_fail (raster != NULL && raster->pixels != NULL, NULL);
+
+  alpha = gg_raster_has_alpha (raster);
+  writer.message[0] = '\0';
+  writer.out = g_byte_array_sized_new (1 << 16);
+
+  png = png_create_write_struct (PNG_LIBPNG_VER_STRING, writer.message,
+                                 png_error_cb, png_warning_cb);
+  if (png)
+    info = png_create_info_struct (png);
+  if (png == NULL || info == NULL)
+    {
+      png_destroy_write_struct (&png, NULL);
+      g_byte_array_unref (writer.out);
+      g_set_error (error, GG_ERROR, GG_ERROR_IMAGE,
+                   "There is not enough memory to encode a PNG image.");
+      return NULL;
+    }
+  if (setjmp (png_jmpbuf (png)))
+    {
+      g_free (rows);
+      png_destroy_write_struct (&png, &info);
+      g_byte_array_unref (writer.out);
+      g_set_error (error, GG_ERROR, GG_ERROR_IMAGE,
+                   "The PNG image could not be encoded (%s).", writer.message);
+      return NULL;
+    }
+
+  png_set_write_fn (png, &writer, png_write_mem, png_flush_mem);
+  png_set_compression_level (png, CLAMP (level, 0, 9));
+  png_set_IHDR (png, info, (png_uint_32) raster->width, (png_uint_32) raster->height,
+                8, alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB,
+                PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+                PNG_FILTER_TYPE_DEFAULT);
+  /* Our pixels are sRGB; say so, so that viewers do not guess. */
+  png_set_sRGB (png, info, PNG_sRGB_INTENT_PERCEPTUAL);
+  png_write_info (png, info);
+  if (! alpha)
+    png_set_filler (png, 0, PNG_FILLER_AFTER);   /* on write: drops the 4th byte */
+
+  rows = g_try_new (png_bytep, raster->height);
+  if (rows == NULL)
+    png_error (png, "out of memory");
+  for (gint y = 0; y < raster->height; y++)
+    rows[y] = raster->pixels + (gsize) y * raster->width * RGBA;
+  png_write_image (png, rows);
+  png_write_end (png, info);
+
+  g_free (rows);
+  png_destroy_write_struct (&png, &info);
+  return g_byte_array_free_to_bytes (writer.out);
+}
+
+/* JPEG encoding: our own destination manager over a GByteArray, because
+ * jpeg_mem_dest's buffer leaks when an error jumps out mid-write. */
+
+#define JPEG_CHUNK 65536
+
+typedef struct
+{
+  struct jpeg_destination_mgr pub;
+  GByteArray                 *out;
+} JpegDest;
+
+static void
+jpeg_dest_init (j_compress_ptr cinfo)
+{
+  JpegDest *dest = (JpegDest *) cinfo->dest;
+
+  g_byte_array_set_size (dest->out, JPEG_CHUNK);
+  dest->pub.next_output_byte = dest->out->data;
+  dest->pub.free_in_buffer = JPEG_CHUNK;
+}
+
+static boolean
+jpeg_dest_empty (j_compress_ptr cinfo)
+{
+  JpegDest *dest = (JpegDest *) cinfo->dest;
+  guint     used = dest->out->len;   /* the whole buffer is full */
+
+  g_byte_array_set_size (dest->out, used * 2);
+  dest->pub.next_output_byte = dest->out->data + used;
+  dest->pub.free_in_buffer = dest->out->len - used;
+  return TRUE;
+}
+
+static void
+jpeg_dest_term (j_compress_ptr cinfo)
+{
+  JpegDest *dest = (JpegDest *) cinfo->dest;
+
+  g_byte_array_set_size (dest->out, dest->out->len - (guint) dest->pub.free_in_buffer);
+}
+
+/* Returns new bytes (g_bytes_unref).  Alpha is dropped (JPEG has none). */
+GBytes *
+gg_image_encode_jpeg (const GgRaster *raster, gint quality, GError **error)
+{
+  struct jpeg_compress_struct cinfo;
+  JpegError                   err;
+  JpegDest                    dest;
+
+  g_return_val_if_fail (raster != NULL && raster->pixels != NULL, NULL);
+
+  memset (&cinfo, 0, sizeof cinfo);
+  memset (&dest, 0, sizeof dest);
+  dest.out = g_byte_array_new ();
+  jpeg_error_init (&err);
+  cinfo.err = &err.pub;
+  if (setjmp (err.jump))
+    {
+      jpeg_destroy_compress (&cinfo);
+      g_byte_array_unref (dest.out);
+      g_set_error (error, GG_ERROR, GG_ERROR_IMAGE,
+                   "The JPEG image could not be encoded (%s).", err.message);
+      return NULL;
+    }
+  jpeg_create_compress (&cinfo);
+  dest.pub.init_destination = jpeg_dest_init;
+  dest.pub.empty_output_buffer = jpeg_dest_empty;
+  dest.pub.term_destination = jpeg_dest_term;
+  cinfo.dest = &dest.pub;
+
+  cinfo.image_width = (JDIMENSION) raster->width;
+  cinfo.image_height = (JDIMENSION) raster->height;
+  cinfo.input_components = 4;
+  cinfo.in_color_space = JCS_EXT_RGBX;     /* reads RGBA rows, ignores A */
+  jpeg_set_defaults (&cinfo);
+  jpeg_set_quality (&cinfo, CLAMP (quality, 1, 100), TRUE);
+  /* Huffman optimisation costs a second pass for ~5 % of size: not worth
+   * it for an upload.  4:2:0 chroma, as every camera and the model do. */
+  cinfo.optimize_coding = FALSE;
+  cinfo.comp_info[0].h_samp_factor = 2;
+  cinfo.comp_info[0].v_samp_factor = 2;
+  cinfo.comp_info[1].h_samp_factor = cinfo.comp_info[1].v_samp_factor = 1;
+  cinfo.comp_info[2].h_samp_factor = cinfo.comp_info[2].v_samp_factor = 1;
+  cinfo.dct_method = JDCT_ISLOW;
+
+  jpeg_start_compress (&cinfo, TRUE);
+  while (cinfo.next_scanline < cinfo.image_height)
+    {
+      JSAMPROW row = raster->pixels + (gsize) cinfo.next_scanline * raster->width * RGBA;
+
+      jpeg_write_scanlines (&cinfo, &row, 1);
+    }
+  jpeg_finish_compress (&cinfo);
+  jpeg_destroy_compress (&cinfo);
+  return g_byte_array_free_to_bytes (dest.out);
+}
+
+/* Returns new bytes (g_bytes_unref).  quality >= 100: lossless. */
+GBytes *
+gg_image_encode_webp (const GgRaster *raster, gint quality, GError **error)
+{
+  guint8 *out = NULL;
+  size_t  size;
+  GBytes *bytes;
+
+  g_return_val_if_fail (raster != NULL && raster->pixels != NULL, NULL);
+
+  /* libwebp's limit is 16383 per side. */
+  if (raster->width > WEBP_MAX_DIMENSION || raster->height > WEBP_MAX_DIMENSION)
+    {
+      g_set_error (error, GG_ERROR, GG_ERROR_TOO_LARGE,
+                   "WebP cannot hold an image of %d x %d pixels (at most %d per side); "
+                   "save it as PNG or JPEG.",
+                   raster->width, raster->height, WEBP_MAX_DIMENSION);
+      return NULL;
+    }
+  if (quality >= 100)
+    size = WebPEncodeLosslessRGBA (raster->pixels, raster->width, raster->height,
+                                   raster->width * RGBA, &out);
+  else
+    size = WebPEncodeRGBA (raster->pixels, raster->width, raster->height,
+                           raster->width * RGBA, (float) CLAMP (quality, 0, 100), &out);
+  if (size == 0 || out == NULL)
+    {
+      WebPFree (out);
+      g_set_error (error, GG_ERROR, GG_ERROR_IMAGE,
+                   "The WebP image could not be encoded.");
+      return NULL;
+    }
+  bytes = g_bytes_new (out, size);
+  WebPFree (out);
+  return bytes;
+}
+
+/* Defaults: PNG level 6 (zlib's own balance), JPEG 92 (no visible loss,
+ * half the size of 100), WebP 90 lossy. */
+GBytes *
+gg_image_encode (const GgRaster *raster, GgFormat format, GError **error)
+{
+  switch (format)
+    {
+    case GG_FORMAT_PNG:
+      return gg_image_encode_png (raster, 6, error);
+    case GG_FORMAT_JPEG:
+      return gg_image_encode_jpeg (raster, 92, error);
+    case GG_FORMAT_WEBP:
+      return gg_image_encode_webp (raster, 90, error);
+    default:
+      g_set_error (error, GG_ERROR, GG_ERROR_IMAGE,
+                   "Images can only be written as PNG, JPEG or WebP, not %s.",
+                   format_name (format));
+      return NULL;
+    }
+}
+
+/* Files */
+
+/* Loads and decodes; the caller frees with gg_raster_free (). */
+GgRaster *
+gg_image_load (const gchar *filename, gsize max_pixels, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autofree gchar *contents = NULL;
+  g_autofree gchar *display = NULL;
+  gsize             len = 0;
+  GgRaster         *raster;
+
+  g_return_val_if_fail (filename != NULL, NULL);
+  display = g_filename_display_name (filename);
+  if (! g_file_get_contents (filename, &contents, &len, &local))
+    {
+      g_set_error (error, GG_ERROR, GG_ERROR_IO,
+                   "Could not read %s: %s.", display, local->message);
+      return NULL;
+    }
+  raster = gg_image_decode ((const guint8 *) contents, len, max_pixels, &local);
+  if (raster == NULL)
+    g_set_error (error, GG_ERROR, local->code, "%s: %s", display, local->message);
+  return raster;
+}
+
+static gboolean
+write_atomically (const gchar *filename, const guint8 *data, gsize len, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  /* g_file_set_contents writes a temporary file and renames it over. */
+  if (! g_file_set_contents (filename, (const gchar *) data, (gssize) len, &local))
+    {
+      g_autofree gchar *display = g_filename_display_name (filename);
+
+      g_set_error (error, GG_ERROR, GG_ERROR_IO,
+                   "Could not write %s: %s.", display, local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GgFormat
+save_format (const gchar *filename)
+{
+  GgFormat format = gg_format_from_filename (filename);
+
+  return format == GG_FORMAT_UNKNOWN ? GG_FORMAT_PNG : format;
+}
+
+gboolean
+gg_image_save (const GgRaster *raster, const gchar *filename, GError **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  gsize             len;
+  const guint8     *data;
+
+  g_return_val_if_fail (raster != NULL && filename != NULL, FALSE);
+  bytes = gg_image_encode (raster, save_format (filename), error);
+  if (bytes == NULL)
+    return FALSE;
+  data = g_bytes_get_data (bytes, &len);
+  return write_atomically (filename, data, len, error);
+}
+
+gboolean
+gg_image_save_bytes (GBytes       *bytes,
+                     const gchar  *filename,
+                     gsize         max_pixels,
+                     GError      **error)
+{
+  g_autoptr(GgRaster) raster = NULL;
+  GgFormat            target;
+  gsize               len;
+  const guint8       *data;
+
+  g_return_val_if_fail (bytes != NULL && filename != NULL, FALSE);
+  data = g_bytes_get_data (bytes, &len);
+  target = save_format (filename);
+  /* As received: no generation loss, and the model's own metadata kept. */
+  if (gg_image_sniff (data, len) == target)
+    return write_atomically (filename, data, len, error);
+
+  raster = gg_image_decode (data, len, max_pixels, error);
+  if (raster == NULL)
+    return FALSE;
+  return gg_image_save (raster, filename, error);
+}
