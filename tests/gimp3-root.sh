@@ -51,7 +51,8 @@ run() {
   [ $# -ge 2 ] || die "usage: run DIR CMD..."
   local dir; dir=$(realpath "$1"); shift
   ensure >/dev/null
-  mkdir -p "$ROOT$dir"
+  # (a checkout under /tmp is bound after the private /tmp is mounted)
+  case "$dir" in /tmp/*) ;; *) mkdir -p "$ROOT$dir" ;; esac
   # Arguments are passed through the environment to survive quoting.
   local q; q=$(printf '%q ' "$@")
   # The environment passes through (never argv: it may hold the API key),
@@ -59,7 +60,8 @@ run() {
   PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp LANG=C.UTF-8 \
   unshare --mount --propagation private sh -c '
       mount -t proc proc "$0/proc" && mount --rbind /dev "$0/dev" &&
-      mount --bind "$1" "$0$1" && mount -t tmpfs tmpfs "$0/tmp" &&
+      mount -t tmpfs tmpfs "$0/tmp" && mkdir -p "$0$1" &&
+      mount --bind "$1" "$0$1" &&
       unset LD_LIBRARY_PATH LD_PRELOAD PYTHONPATH PYTHONHOME PKG_CONFIG_PATH XDG_RUNTIME_DIR &&
       exec chroot "$0" /bin/bash -c "cd \"$1\" && $2"' "$ROOT" "$dir" "$q"
 }
