@@ -509,7 +509,6 @@ test_large_body (void)
   g_autofree gchar    *tail = NULL;
   guint8              *data = g_malloc (size);
   gint64               best = G_MAXINT64;
-  gint64               budget;
   gsize                length = 0;
   const gchar         *start;
 
@@ -532,14 +531,7 @@ test_large_body (void)
                   length, best / 1000.0);
   g_assert_cmpuint (length, ==, (size + 2) / 3 * 4 + 173);
 
-  /* Well under 100 ms natively; instrumented builds get more room. */
-  budget = 100 * 1000;
-#if defined(__SANITIZE_ADDRESS__)
-  budget *= 10;
-#endif
-  if (RUNNING_ON_VALGRIND)
-    budget *= 50;
-  g_assert_cmpint (best, <, budget);
+  /* The time is printed, not asserted: speed belongs to tests/bench. */
 
   body = gg_request_to_json (request, FALSE, &length);
   start = strstr (body, "\"data\":\"") + strlen ("\"data\":\"");
