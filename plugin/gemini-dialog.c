@@ -48,6 +48,14 @@ static void        dialog_insert_after     (GimpProcedureDialog *dialog,
                                             const gchar         *property);
 static void        key_entry_changed       (GtkEntry            *entry,
                                             GtkWidget           *dialog);
+static gboolean    simple_dialog           (GimpProcedure       *procedure,
+                                            GimpProcedureConfig *config,
+                                            const gchar         *title,
+                                            const gchar         *ok_label,
+                                            const gchar         *prompt_label,
+                                            const gchar         *note,
+                                            const gchar         *first_property,
+                                            ...) G_GNUC_NULL_TERMINATED;
 
 
 gboolean
@@ -77,6 +85,8 @@ gemini_generate_dialog (GimpProcedure       *procedure,
   gimp_procedure_dialog_fill (GIMP_PROCEDURE_DIALOG (dialog),
                               "prompt-label", "prompt",
                               "image-only", "search", "as-layer",
+                              "variations", "thought-layers",
+                              "dialog-reference", "dialog-reference-role",
                               NULL);
 
   grid = dialog_model_grid (GIMP_PROCEDURE_DIALOG (dialog), config,
@@ -129,7 +139,9 @@ gemini_edit_dialog (GimpProcedure       *procedure,
   gimp_procedure_dialog_fill (GIMP_PROCEDURE_DIALOG (dialog),
                               "note-label", "prompt-label", "prompt",
                               "source", "context-frame",
-                              "image-only",
+                              "image-only", "search",
+                              "variations", "thought-layers",
+                              "dialog-reference", "dialog-reference-role",
                               NULL);
 
   grid = dialog_model_grid (GIMP_PROCEDURE_DIALOG (dialog), config,
@@ -141,6 +153,45 @@ gemini_edit_dialog (GimpProcedure       *procedure,
   gtk_widget_destroy (dialog);
 
   return run;
+}
+
+gboolean
+gemini_refine_dialog (GimpProcedure       *procedure,
+                      GimpProcedureConfig *config,
+                      const gchar         *note)
+{
+  return simple_dialog (procedure, config,
+                        "Refine with Gemini", "_Refine",
+                        "What should change next?", note,
+                        "include-region", "image-only", "search",
+                        "variations", "thought-layers",
+                        NULL);
+}
+
+gboolean
+gemini_style_dialog (GimpProcedure       *procedure,
+                     GimpProcedureConfig *config,
+                     const gchar         *note)
+{
+  return simple_dialog (procedure, config,
+                        "Style Transfer with Gemini", "_Apply Style",
+                        "Words of your own (optional):", note,
+                        "style", "source", "image-only",
+                        "variations", "thought-layers",
+                        NULL);
+}
+
+gboolean
+gemini_compose_dialog (GimpProcedure       *procedure,
+                       GimpProcedureConfig *config,
+                       const gchar         *note)
+{
+  return simple_dialog (procedure, config,
+                        "Compose with Gemini", "_Compose",
+                        "How should the layers be combined?", note,
+                        "reference-roles", "as-layer", "image-only", "search",
+                        "variations", "thought-layers",
+                        NULL);
 }
 
 gchar *
@@ -366,6 +417,13 @@ dialog_model_changed (GtkComboBox  *combo,
       /* A model without sizes rejects imageSize: do not offer one. */
       gtk_widget_set_sensitive (widgets->size, gg_model_has_sizes (model));
     }
+  else if (! *gtk_entry_get_text (GTK_ENTRY (entry)))
+    {
+      /* Refine's default: the model that holds the conversation. */
+      gtk_label_set_text (GTK_LABEL (widgets->model_label),
+                          "The default (for Refine: the conversation's model)");
+      gtk_widget_set_sensitive (widgets->size, TRUE);
+    }
   else
     {
       gtk_label_set_text (GTK_LABEL (widgets->model_label),
@@ -405,4 +463,54 @@ key_entry_changed (GtkEntry  *entry,
 {
   gtk_dialog_set_response_sensitive (GTK_DIALOG (dialog), GTK_RESPONSE_OK,
                                      gtk_entry_get_text_length (entry) > 0);
+}
+
+/* The shape every smaller dialog shares: a note, the prompt, the listed
+ * properties and the model grid under the prompt. */
+static gboolean
+simple_dialog (GimpProcedure       *procedure,
+               GimpProcedureConfig *config,
+               const gchar         *title,
+               const gchar         *ok_label,
+               const gchar         *prompt_label,
+               const gchar         *note,
+               const gchar         *first_property,
+               ...)
+{
+  GtkWidget   *dialog;
+  GtkWidget   *grid;
+  GList       *properties = NULL;
+  const gchar *property;
+  va_list      args;
+  gboolean     run;
+
+  dialog = gimp_procedure_dialog_new (procedure, config, title);
+  gimp_procedure_dialog_set_ok_label (GIMP_PROCEDURE_DIALOG (dialog), ok_label);
+
+  dialog_prompt_widget (GIMP_PROCEDURE_DIALOG (dialog), prompt_label);
+  gimp_procedure_dialog_get_label (GIMP_PROCEDURE_DIALOG (dialog),
+                                   "note-label", note ? note : "",
+                                   FALSE, FALSE);
+
+  properties = g_list_append (properties, (gpointer) "note-label");
+  properties = g_list_append (properties, (gpointer) "prompt-label");
+  properties = g_list_append (properties, (gpointer) "prompt");
+
+  va_start (args, first_property);
+  for (property = first_property; property; property = va_arg (args, const gchar *))
+    properties = g_list_append (properties, (gpointer) property);
+  va_end (args);
+
+  gimp_procedure_dialog_fill_list (GIMP_PROCEDURE_DIALOG (dialog), properties);
+  g_list_free (properties);
+
+  grid = dialog_model_grid (GIMP_PROCEDURE_DIALOG (dialog), config,
+                            "aspect-ratio", "image-size", "_Size:");
+  dialog_insert_after (GIMP_PROCEDURE_DIALOG (dialog), grid, "prompt");
+
+  run = gimp_procedure_dialog_run (GIMP_PROCEDURE_DIALOG (dialog));
+
+  gtk_widget_destroy (dialog);
+
+  return run;
 }

@@ -17,6 +17,18 @@ gboolean gemini_edit_dialog     (GimpProcedure       *procedure,
                                  GimpProcedureConfig *config,
                                  const gchar         *note);
 
+/* Refine, Style Transfer and Compose: the prompt, @note, their own
+ * options and the model grid. */
+gboolean gemini_refine_dialog   (GimpProcedure       *procedure,
+                                 GimpProcedureConfig *config,
+                                 const gchar         *note);
+gboolean gemini_style_dialog    (GimpProcedure       *procedure,
+                                 GimpProcedureConfig *config,
+                                 const gchar         *note);
+gboolean gemini_compose_dialog  (GimpProcedure       *procedure,
+                                 GimpProcedureConfig *config,
+                                 const gchar         *note);
+
 /* The masked key entry.  Returns the key (g_free; the caller wipes it) or
  * NULL when cancelled; @remember: in, the check box's initial state; out,
  * its final state. */

@@ -96,10 +96,34 @@ gemini_pixels_insert_layer (GimpImage       *image,
                             gint             y,
                             GError         **error)
 {
+  GimpLayer *parent   = NULL;
+  gint       position = 0;
+
+  /* Directly above the source, inside the same group when it is in one. */
+  if (above && gimp_item_is_valid (GIMP_ITEM (above)))
+    {
+      GimpItem *item = gimp_item_get_parent (GIMP_ITEM (above));
+
+      parent   = item ? GIMP_LAYER (item) : NULL;
+      position = gimp_image_get_item_position (image, GIMP_ITEM (above));
+    }
+
+  return gemini_pixels_insert_layer_at (image, parent, position, name, raster,
+                                        x, y, error);
+}
+
+GimpLayer *
+gemini_pixels_insert_layer_at (GimpImage       *image,
+                               GimpLayer       *parent,
+                               gint             position,
+                               const gchar     *name,
+                               const GgRaster  *raster,
+                               gint             x,
+                               gint             y,
+                               GError         **error)
+{
   GimpImageType  type;
   GimpLayer     *layer;
-  GimpLayer     *parent   = NULL;
-  gint           position = 0;
 
   switch (gimp_image_get_base_type (image))
     {
@@ -122,15 +146,6 @@ gemini_pixels_insert_layer (GimpImage       *image,
                           100.0, gimp_image_get_default_new_layer_mode (image));
   if (! layer)
     goto failed;
-
-  /* Directly above the source, inside the same group when it is in one. */
-  if (above && gimp_item_is_valid (GIMP_ITEM (above)))
-    {
-      GimpItem *item = gimp_item_get_parent (GIMP_ITEM (above));
-
-      parent   = item ? GIMP_LAYER (item) : NULL;
-      position = gimp_image_get_item_position (image, GIMP_ITEM (above));
-    }
 
   if (! gimp_image_insert_layer (image, layer, parent, position))
     {

@@ -35,4 +35,14 @@ GimpLayer *gemini_pixels_insert_layer (GimpImage      *image,
                                        gint            y,
                                        GError        **error);
 
+/* The same inside @parent (NULL: the image's top level) at @position. */
+GimpLayer *gemini_pixels_insert_layer_at (GimpImage      *image,
+                                          GimpLayer      *parent,
+                                          gint            position,
+                                          const gchar    *name,
+                                          const GgRaster *raster,
+                                          gint            x,
+                                          gint            y,
+                                          GError        **error);
+
 G_END_DECLS

@@ -19,16 +19,18 @@
 
 #define POLL_INTERVAL (100 * G_TIME_SPAN_MILLISECOND)
 
+typedef struct _Shared Shared;
+
+/* One request on its own thread, with its own client (a GgClient is not
+ * shared between threads). */
 typedef struct
 {
-  GMutex           mutex;
-  GCond            cond;
-
+  Shared          *shared;
   GgClient        *client;
   const GgRequest *request;
-  GCancellable    *cancellable;
+  GThread         *thread;
 
-  /* Written by the worker under the mutex, read by the main thread. */
+  /* Written by the worker under shared->mutex, read by the main thread. */
   GgProgress       progress;
   gboolean         has_progress;
   gboolean         done;
@@ -36,6 +38,14 @@ typedef struct
   GgResponse      *response;
   GError          *error;
 } Job;
+
+struct _Shared
+{
+  GMutex        mutex;
+  GCond         cond;
+  GCancellable *cancellable;
+  guint         n_done;
+};
 
 
 static gpointer  worker_thread   (gpointer          data);
@@ -53,43 +63,88 @@ gemini_worker_generate (GgClient         *client,
                         const gchar      *label,
                         GError          **error)
 {
-  Job               job = { 0, };
-  GThread          *thread;
+  GgResponse *response = NULL;
+  GError     *job_error = NULL;
+
+  gemini_worker_generate_many (&client, &request, 1, label,
+                               &response, &job_error);
+  if (! response)
+    g_propagate_error (error, job_error);
+
+  return response;
+}
+
+void
+gemini_worker_generate_many (GgClient        **clients,
+                             const GgRequest **requests,
+                             guint             n,
+                             const gchar      *label,
+                             GgResponse      **responses,
+                             GError          **errors)
+{
+  Shared            shared = { 0, };
+  Job              *jobs;
   GTimer           *timer;
   g_autofree gchar *shown = NULL;
+  guint             i;
 
-  g_mutex_init (&job.mutex);
-  g_cond_init (&job.cond);
-  job.client      = client;
-  job.request     = request;
-  job.cancellable = g_cancellable_new ();
+  g_mutex_init (&shared.mutex);
+  g_cond_init (&shared.cond);
+  shared.cancellable = g_cancellable_new ();
 
-  gg_client_set_progress (client, worker_progress, &job);
+  jobs = g_new0 (Job, n);
 
-  gimp_progress_init_printf ("%s: sending the request…", label);
-  timer  = g_timer_new ();
-  thread = g_thread_new ("gemini-request", worker_thread, &job);
+  if (n > 1)
+    gimp_progress_init_printf ("%s: sending %u requests…", label, n);
+  else
+    gimp_progress_init_printf ("%s: sending the request…", label);
+  timer = g_timer_new ();
 
-  g_mutex_lock (&job.mutex);
-  while (! job.done)
+  for (i = 0; i < n; i++)
+    {
+      jobs[i].shared  = &shared;
+      jobs[i].client  = clients[i];
+      jobs[i].request = requests[i];
+      gg_client_set_progress (clients[i], worker_progress, &jobs[i]);
+      jobs[i].thread  = g_thread_new ("gemini-request", worker_thread, &jobs[i]);
+    }
+
+  g_mutex_lock (&shared.mutex);
+  while (shared.n_done < n)
     {
       gint64      deadline = g_get_monotonic_time () + POLL_INTERVAL;
-      GgProgress  progress;
-      gboolean    has_progress;
+      GgProgress  progress = { 0, };
+      gboolean    has_progress = FALSE;
+      guint       n_done;
       gchar      *text;
 
-      g_cond_wait_until (&job.cond, &job.mutex, deadline);
-      if (job.done)
+      g_cond_wait_until (&shared.cond, &shared.mutex, deadline);
+      if (shared.n_done == n)
         break;
 
-      progress     = job.progress;
-      has_progress = job.has_progress;
+      /* The first request still running speaks for all of them. */
+      for (i = 0; i < n; i++)
+        if (! jobs[i].done)
+          {
+            progress     = jobs[i].progress;
+            has_progress = jobs[i].has_progress;
+            break;
+          }
+      n_done = shared.n_done;
 
       /* GIMP calls go over the wire: never hold the lock meanwhile. */
-      g_mutex_unlock (&job.mutex);
+      g_mutex_unlock (&shared.mutex);
 
       text = progress_text (label, &progress, has_progress,
                             g_timer_elapsed (timer, NULL));
+      if (n > 1)
+        {
+          gchar *more = g_strdup_printf ("%s (%u of %u done)", text, n_done, n);
+
+          g_free (text);
+          text = more;
+        }
+
       if (g_strcmp0 (text, shown) != 0)
         {
           gimp_progress_set_text (text);
@@ -102,35 +157,40 @@ gemini_worker_generate (GgClient         *client,
         }
 
       if (! gimp_progress_pulse ())
-        g_cancellable_cancel (job.cancellable);
+        g_cancellable_cancel (shared.cancellable);
 
-      g_mutex_lock (&job.mutex);
+      g_mutex_lock (&shared.mutex);
     }
-  g_mutex_unlock (&job.mutex);
+  g_mutex_unlock (&shared.mutex);
 
-  g_thread_join (thread);
+  for (i = 0; i < n; i++)
+    {
+      g_thread_join (jobs[i].thread);
+      gg_client_set_progress (clients[i], NULL, NULL);
+
+      responses[i] = jobs[i].response;
+      errors[i]    = NULL;
+      if (! jobs[i].response)
+        {
+          if (jobs[i].error)
+            errors[i] = jobs[i].error;
+          else
+            g_set_error_literal (&errors[i], GG_ERROR, GG_ERROR_FAILED,
+                                 "The request failed without saying why.");
+        }
+      else
+        {
+          g_clear_error (&jobs[i].error);
+        }
+    }
+
   g_timer_destroy (timer);
-
-  gg_client_set_progress (client, NULL, NULL);
   gimp_progress_set_text_printf ("%s: placing the result…", label);
 
-  g_mutex_clear (&job.mutex);
-  g_cond_clear (&job.cond);
-  g_object_unref (job.cancellable);
-
-  if (! job.response)
-    {
-      if (job.error)
-        g_propagate_error (error, job.error);
-      else
-        g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
-                             "The request failed without saying why.");
-      return NULL;
-    }
-
-  g_clear_error (&job.error);
-
-  return job.response;
+  g_mutex_clear (&shared.mutex);
+  g_cond_clear (&shared.cond);
+  g_object_unref (shared.cancellable);
+  g_free (jobs);
 }
 
 
@@ -142,14 +202,15 @@ worker_thread (gpointer data)
   GError     *error = NULL;
 
   response = gg_client_generate (job->client, job->request,
-                                 job->cancellable, &error);
+                                 job->shared->cancellable, &error);
 
-  g_mutex_lock (&job->mutex);
+  g_mutex_lock (&job->shared->mutex);
   job->response = response;
   job->error    = error;
   job->done     = TRUE;
-  g_cond_signal (&job->cond);
-  g_mutex_unlock (&job->mutex);
+  job->shared->n_done++;
+  g_cond_signal (&job->shared->cond);
+  g_mutex_unlock (&job->shared->mutex);
 
   return NULL;
 }
@@ -161,12 +222,12 @@ worker_progress (const GgProgress *progress,
 {
   Job *job = data;
 
-  g_mutex_lock (&job->mutex);
+  g_mutex_lock (&job->shared->mutex);
   job->progress     = *progress;
   job->has_progress = TRUE;
-  g_mutex_unlock (&job->mutex);
+  g_mutex_unlock (&job->shared->mutex);
 
-  return ! g_cancellable_is_cancelled (job->cancellable);
+  return ! g_cancellable_is_cancelled (job->shared->cancellable);
 }
 
 static gchar *

@@ -21,4 +21,17 @@ GgResponse *gemini_worker_generate (GgClient        *client,
                                     const gchar     *label,
                                     GError         **error);
 
+/* Variations: @n requests at once, one thread and one client each (the
+ * clients must differ).  Each request ends on its own: responses[i] is
+ * the answer or NULL with errors[i] set (the caller frees both).  A cancel
+ * ends all of them.  Threads rather than one libcurl multi handle, because
+ * GgClient has no multi interface yet; the clients' retries and timeouts
+ * stay per request either way. */
+void        gemini_worker_generate_many (GgClient        **clients,
+                                         const GgRequest **requests,
+                                         guint             n,
+                                         const gchar      *label,
+                                         GgResponse      **responses,
+                                         GError          **errors);
+
 G_END_DECLS

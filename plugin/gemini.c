@@ -1,13 +1,17 @@
 /* gimp-gemini: Gemini image models ("Nano Banana") in GIMP 3.
  *
  * gemini.c: registration of the procedures and their run functions.  The
- * dialogs live in gemini-dialog.c, pixel I/O in gemini-pixels.c, the key in
- * gemini-key.c and the network call in gemini-worker.c; the engine (request,
- * region planning, placement) is common/.
+ * steps every run shares (options, requests, sending, the end of a run)
+ * live in gemini-run.c, the dialogs in gemini-dialog.c, pixel I/O in
+ * gemini-pixels.c, the key in gemini-key.c, the network calls in
+ * gemini-worker.c, reference images in gemini-references.c, the image's
+ * conversation in gemini-conversation.c and the layers made from an answer
+ * in gemini-result.c; the engine (request, region planning, placement) is
+ * common/.
  *
- * The image is only touched once a paid answer has been decoded and placed,
- * inside one undo group, so that a failure or a cancel leaves it exactly as
- * it was.
+ * The image is only touched once every paid answer has been decoded and
+ * placed, inside one undo group, so that a failure or a cancel leaves it
+ * exactly as it was.
  */
 
 #include <string.h>
@@ -17,6 +21,7 @@
 
 #include "gg-catalogue.h"
 #include "gg-client.h"
+#include "gg-conversation.h"
 #include "gg-error.h"
 #include "gg-image.h"
 #include "gg-prompt.h"
@@ -25,17 +30,22 @@
 #include "gg-response.h"
 
 #include "gemini.h"
+#include "gemini-conversation.h"
 #include "gemini-dialog.h"
 #include "gemini-key.h"
 #include "gemini-pixels.h"
-#include "gemini-worker.h"
+#include "gemini-references.h"
+#include "gemini-result.h"
+#include "gemini-run.h"
 
 
-/* Layer names longer than this are cut at a word. */
-#define LAYER_NAME_MAX 40
+/* Refine with the whole canvas (a conversation that started from a
+ * generation): the canvas sent is at most this large on its longer side. */
+#define REFINE_MAX_SIDE   2048
 
-/* Quality of the JPEG sent for regions without transparency. */
-#define SEND_JPEG_QUALITY 92
+/* Style transfer with no words of the user's own. */
+#define STYLE_DEFAULT_PROMPT \
+  "Repaint this image in the style of the reference image, keeping its content"
 
 
 typedef struct _Gemini      Gemini;
@@ -72,6 +82,24 @@ static GimpValueArray * edit_run                (GimpProcedure        *procedure
                                                  GimpDrawable        **drawables,
                                                  GimpProcedureConfig  *config,
                                                  gpointer              run_data);
+static GimpValueArray * refine_run              (GimpProcedure        *procedure,
+                                                 GimpRunMode           run_mode,
+                                                 GimpImage            *image,
+                                                 GimpDrawable        **drawables,
+                                                 GimpProcedureConfig  *config,
+                                                 gpointer              run_data);
+static GimpValueArray * start_over_run          (GimpProcedure        *procedure,
+                                                 GimpRunMode           run_mode,
+                                                 GimpImage            *image,
+                                                 GimpDrawable        **drawables,
+                                                 GimpProcedureConfig  *config,
+                                                 gpointer              run_data);
+static GimpValueArray * compose_run             (GimpProcedure        *procedure,
+                                                 GimpRunMode           run_mode,
+                                                 GimpImage            *image,
+                                                 GimpDrawable        **drawables,
+                                                 GimpProcedureConfig  *config,
+                                                 gpointer              run_data);
 static GimpValueArray * set_key_run             (GimpProcedure        *procedure,
                                                  GimpProcedureConfig  *config,
                                                  gpointer              run_data);
@@ -79,34 +107,42 @@ static GimpValueArray * forget_key_run          (GimpProcedure        *procedure
                                                  GimpProcedureConfig  *config,
                                                  gpointer              run_data);
 
-static void             add_model_arguments     (GimpProcedure        *procedure);
+static gboolean         generate_core           (GeminiOptions        *options,
+                                                 GimpImage            *image,
+                                                 GimpImage           **new_image,
+                                                 GimpLayer           **new_layer,
+                                                 GError              **error);
+static GimpLayer      * edit_core               (GeminiOptions        *options,
+                                                 GimpImage            *image,
+                                                 GimpLayer            *source,
+                                                 gboolean              has_selection,
+                                                 GgRect                selection,
+                                                 GError              **error);
+
+static void             add_model_arguments     (GimpProcedure        *procedure,
+                                                 const gchar          *default_model);
+static void             add_answer_arguments    (GimpProcedure        *procedure);
+static void             add_reference_arguments (GimpProcedure        *procedure);
+static void             add_context_arguments   (GimpProcedure        *procedure);
+static void             add_dialog_reference    (GimpProcedure        *procedure);
+static void             set_attribution         (GimpProcedure        *procedure);
 static void             set_icon                (GimpProcedure        *procedure);
+
+
 static GimpValueArray * run_failed              (GimpProcedure        *procedure,
                                                  GError               *error);
-static gchar          * model_short_label       (const gchar          *model);
-static const gchar    * option_or_null          (const gchar          *value);
-static gchar          * layer_name_from_prompt  (const gchar          *prompt);
-static GgResponse     * ask_model               (GimpRunMode           run_mode,
-                                                 GgRequest            *request,
-                                                 GError              **error);
-static GgRaster       * answer_image            (GgResponse           *response,
-                                                 GBytes              **bytes,
-                                                 GError              **error);
-static gchar          * save_for_recovery       (GBytes               *bytes,
-                                                 const gchar          *prompt,
-                                                 GError              **error);
-static void             recovery_error          (GError              **error,
-                                                 GBytes               *bytes,
-                                                 const gchar          *prompt,
-                                                 const gchar          *why);
 static GimpLayer      * edit_source_layer       (GimpImage            *image,
                                                  GimpDrawable        **drawables,
                                                  gchar               **note,
                                                  GError              **error);
+static gboolean         image_selection         (GimpImage            *image,
+                                                 GgRect               *selection);
 static gchar          * selection_area          (const GgRegionPlan   *plan);
 static gboolean         rect_intersect          (const GgRect         *a,
                                                  const GgRect         *b,
                                                  GgRect               *out);
+static gboolean         refuse_indexed          (GimpImage            *image,
+                                                 GError              **error);
 
 
 G_DEFINE_TYPE (Gemini, gemini, GIMP_TYPE_PLUG_IN)
@@ -136,6 +172,10 @@ gemini_query_procedures (GimpPlugIn *plug_in)
 
   list = g_list_append (list, g_strdup (PLUG_IN_PROC_GENERATE));
   list = g_list_append (list, g_strdup (PLUG_IN_PROC_EDIT));
+  list = g_list_append (list, g_strdup (PLUG_IN_PROC_REFINE));
+  list = g_list_append (list, g_strdup (PLUG_IN_PROC_STYLE));
+  list = g_list_append (list, g_strdup (PLUG_IN_PROC_COMPOSE));
+  list = g_list_append (list, g_strdup (PLUG_IN_PROC_START_OVER));
   list = g_list_append (list, g_strdup (PLUG_IN_PROC_SET_KEY));
   list = g_list_append (list, g_strdup (PLUG_IN_PROC_FORGET));
 
@@ -174,15 +214,17 @@ gemini_create_procedure (GimpPlugIn  *plug_in,
       gimp_procedure_set_documentation
         (procedure,
          "Create an image from a text prompt with Gemini",
-         "Sends the prompt to a Gemini image model (\"Nano Banana\") and "
-         "opens the answer as a new image of the model's dimensions; with "
-         "\"as-layer\" and an image, adds it to that image as a new layer "
-         "instead. The API key comes from GEMINI_API_KEY / GOOGLE_API_KEY, "
-         "the desktop keyring or Filters > Gemini > API Key…; it is never an "
+         "Sends the prompt (and any reference drawables, each with a role) "
+         "to a Gemini image model (\"Nano Banana\") and opens the answer as "
+         "a new image of the model's dimensions; with \"as-layer\" and an "
+         "image, adds it to that image as a new layer instead. Several "
+         "images (in one answer, or variations) become a layer group named "
+         "after the prompt. The image keeps the conversation for Refine. "
+         "The API key comes from GEMINI_API_KEY / GOOGLE_API_KEY, the "
+         "desktop keyring or Filters > Gemini > API Key…; it is never an "
          "argument.",
          name);
-      gimp_procedure_set_attribution (procedure, "gimp-gemini authors",
-                                      "gimp-gemini authors", "2025");
+      set_attribution (procedure);
 
       gimp_procedure_add_enum_argument (procedure, "run-mode",
                                         "Run mode", "The run mode",
@@ -198,12 +240,10 @@ gemini_create_procedure (GimpPlugIn  *plug_in,
                                           "_Prompt",
                                           "What to create",
                                           "", G_PARAM_READWRITE);
-      add_model_arguments (procedure);
-      gimp_procedure_add_boolean_argument (procedure, "search",
-                                           "Ground with Google _Search",
-                                           "Let the model look things up "
-                                           "(not with image-only)",
-                                           FALSE, G_PARAM_READWRITE);
+      add_model_arguments (procedure, gg_catalogue_default_model ());
+      add_answer_arguments (procedure);
+      add_reference_arguments (procedure);
+      add_dialog_reference (procedure);
       gimp_procedure_add_boolean_argument (procedure, "as-layer",
                                            "Add as a _layer to this image",
                                            "Add the result to \"image\" as a "
@@ -218,14 +258,14 @@ gemini_create_procedure (GimpPlugIn  *plug_in,
                                              FALSE, G_PARAM_READWRITE);
       gimp_procedure_add_layer_return_value (procedure, "new-layer",
                                              "New layer",
-                                             "The layer holding the result",
+                                             "The layer holding the result "
+                                             "(a group when there are several)",
                                              FALSE, G_PARAM_READWRITE);
     }
-  else if (! strcmp (name, PLUG_IN_PROC_EDIT))
+  else if (! strcmp (name, PLUG_IN_PROC_EDIT) ||
+           ! strcmp (name, PLUG_IN_PROC_STYLE))
     {
-      GgRegionOptions region;
-
-      gg_region_options_init (&region);
+      gboolean style = ! strcmp (name, PLUG_IN_PROC_STYLE);
 
       procedure = gimp_image_procedure_new (plug_in, name,
                                             GIMP_PDB_PROC_TYPE_PLUGIN,
@@ -236,55 +276,186 @@ gemini_create_procedure (GimpPlugIn  *plug_in,
       gimp_procedure_set_sensitivity_mask (procedure,
                                            GIMP_PROCEDURE_SENSITIVE_DRAWABLE |
                                            GIMP_PROCEDURE_SENSITIVE_DRAWABLES);
-      gimp_procedure_set_menu_label (procedure, "_Edit…");
+      if (style)
+        {
+          gimp_procedure_set_menu_label (procedure, "_Style Transfer…");
+          gimp_procedure_set_documentation
+            (procedure,
+             "Repaint the layer or the selection in the style of another layer",
+             "An edit with one reference image of role \"style\": the "
+             "\"style\" drawable, from any open image. \"prompt\" may add "
+             "words of your own (\"\": a plain style transfer). The result "
+             "is placed and masked like an edit.",
+             name);
+        }
+      else
+        {
+          gimp_procedure_set_menu_label (procedure, "_Edit…");
+          gimp_procedure_set_documentation
+            (procedure,
+             "Edit the layer or the selection with a Gemini prompt",
+             "Sends the layer (or what is visible), cropped to the "
+             "selection's bounds plus some context, to a Gemini image model "
+             "and adds the answer as a new layer above it, aligned, "
+             "colour-matched and masked by the selection. The layer itself "
+             "is never changed. \"references\": drawables of any open image "
+             "sent along, with \"reference-roles\" (comma-separated: style, "
+             "subject, object, person, composition). aspect-ratio \"\" "
+             "(recommended) picks the supported ratio nearest the region; "
+             "another ratio is sent as given and the answer is fitted back "
+             "onto the region. image-size \"\" picks the size from the "
+             "region; otherwise it caps the size asked for. The image keeps "
+             "the conversation for Refine.",
+             name);
+        }
+      gimp_procedure_add_menu_path (procedure, PLUG_IN_MENU);
+      set_attribution (procedure);
+
+      if (style)
+        gimp_procedure_add_drawable_argument (procedure, "style",
+                                              "St_yle from",
+                                              "The layer (of any open image) "
+                                              "whose style is applied",
+                                              TRUE, G_PARAM_READWRITE);
+      gimp_procedure_add_string_argument (procedure, "prompt",
+                                          "_Prompt",
+                                          style ?
+                                          "Words of your own (\"\": a plain "
+                                          "style transfer)" :
+                                          "What should change",
+                                          "", G_PARAM_READWRITE);
+      add_model_arguments (procedure, gg_catalogue_default_model ());
+      add_context_arguments (procedure);
+      add_answer_arguments (procedure);
+      if (! style)
+        {
+          add_reference_arguments (procedure);
+          add_dialog_reference (procedure);
+        }
+
+      gimp_procedure_add_layer_return_value (procedure, "new-layer",
+                                             "New layer",
+                                             "The layer holding the result "
+                                             "(a group when there are several)",
+                                             FALSE, G_PARAM_READWRITE);
+    }
+  else if (! strcmp (name, PLUG_IN_PROC_REFINE))
+    {
+      procedure = gimp_image_procedure_new (plug_in, name,
+                                            GIMP_PDB_PROC_TYPE_PLUGIN,
+                                            refine_run, NULL, NULL);
+
+      gimp_procedure_set_image_types (procedure, "*");
+      gimp_procedure_set_sensitivity_mask (procedure,
+                                           GIMP_PROCEDURE_SENSITIVE_DRAWABLE |
+                                           GIMP_PROCEDURE_SENSITIVE_DRAWABLES |
+                                           GIMP_PROCEDURE_SENSITIVE_NO_DRAWABLES);
+      gimp_procedure_set_menu_label (procedure, "_Refine…");
       gimp_procedure_add_menu_path (procedure, PLUG_IN_MENU);
       gimp_procedure_set_documentation
         (procedure,
-         "Edit the layer or the selection with a Gemini prompt",
-         "Sends the layer (or what is visible), cropped to the selection's "
-         "bounds plus some context, to a Gemini image model and adds the "
-         "answer as a new layer above it, aligned, colour-matched and masked "
-         "by the selection. The layer itself is never changed. "
-         "aspect-ratio \"\" (recommended) picks the supported ratio nearest "
-         "the region; another ratio is sent as given and the answer is "
-         "fitted back onto the region. image-size \"\" picks the size from "
-         "the region; otherwise it caps the size asked for.",
+         "Continue the image's Gemini conversation",
+         "Sends the image's conversation (the earlier prompts and the "
+         "model's answers as received, kept with the image and saved in the "
+         ".xcf) followed by the new prompt, and adds the answer as a new "
+         "layer where the last edit went, above the selected layer. The "
+         "prompt is sent as text only; with \"include-region\" the current "
+         "pixels of the region (what is visible there now) go with it, for "
+         "when you have painted on the result. model, aspect-ratio and "
+         "image-size \"\": those of the conversation. Filters > Gemini > "
+         "Start Over forgets the conversation.",
          name);
-      gimp_procedure_set_attribution (procedure, "gimp-gemini authors",
-                                      "gimp-gemini authors", "2025");
+      set_attribution (procedure);
 
       gimp_procedure_add_string_argument (procedure, "prompt",
                                           "_Prompt",
-                                          "What should change",
+                                          "What to change next",
                                           "", G_PARAM_READWRITE);
-      add_model_arguments (procedure);
-      gimp_procedure_add_int_argument (procedure, "context-px",
-                                       "Context (_pixels)",
-                                       "Pixels of context sent around the "
-                                       "selection",
-                                       0, 4096, region.pad_px,
-                                       G_PARAM_READWRITE);
-      gimp_procedure_add_int_argument (procedure, "context-pct",
-                                       "Context (% of selection si_ze)",
-                                       "Further context, as a percentage of "
-                                       "the selection's size",
-                                       0, 200,
-                                       (gint) (region.pad_pct * 100.0 + 0.5),
-                                       G_PARAM_READWRITE);
-      gimp_procedure_add_choice_argument (procedure, "source",
-                                          "So_urce",
-                                          "What is sent: the layer's own "
-                                          "pixels or everything visible",
-                                          gimp_choice_new_with_values
-                                            ("layer",   0, "Layer",   NULL,
-                                             "visible", 1, "Visible", NULL,
-                                             NULL),
-                                          "layer", G_PARAM_READWRITE);
+      add_model_arguments (procedure, "");
+      add_answer_arguments (procedure);
+      add_reference_arguments (procedure);
+      gimp_procedure_add_boolean_argument (procedure, "include-region",
+                                           "Send the _current pixels too",
+                                           "Send what the region looks like "
+                                           "now along with the prompt",
+                                           FALSE, G_PARAM_READWRITE);
 
+      gimp_procedure_add_layer_return_value (procedure, "new-layer",
+                                             "New layer",
+                                             "The layer holding the result "
+                                             "(a group when there are several)",
+                                             FALSE, G_PARAM_READWRITE);
+    }
+  else if (! strcmp (name, PLUG_IN_PROC_COMPOSE))
+    {
+      procedure = gimp_image_procedure_new (plug_in, name,
+                                            GIMP_PDB_PROC_TYPE_PLUGIN,
+                                            compose_run, NULL, NULL);
+
+      gimp_procedure_set_image_types (procedure, "*");
+      gimp_procedure_set_sensitivity_mask (procedure,
+                                           GIMP_PROCEDURE_SENSITIVE_DRAWABLE |
+                                           GIMP_PROCEDURE_SENSITIVE_DRAWABLES);
+      gimp_procedure_set_menu_label (procedure, "_Compose…");
+      gimp_procedure_add_menu_path (procedure, PLUG_IN_MENU);
+      gimp_procedure_set_documentation
+        (procedure,
+         "Compose a new picture from the selected layers",
+         "Sends every selected layer as a reference image, each with its "
+         "role from \"reference-roles\" (comma-separated: style, subject, "
+         "object, person, composition; the last one repeats; default "
+         "object), and the prompt saying how to combine them. The answer "
+         "becomes a new layer at the top of this image (or, without "
+         "\"as-layer\", a new image).",
+         name);
+      set_attribution (procedure);
+
+      gimp_procedure_add_string_argument (procedure, "prompt",
+                                          "_Prompt",
+                                          "How to combine the layers",
+                                          "", G_PARAM_READWRITE);
+      gimp_procedure_add_string_argument (procedure, "reference-roles",
+                                          "_Roles",
+                                          "One per selected layer, "
+                                          "comma-separated: style, subject, "
+                                          "object, person, composition",
+                                          "", G_PARAM_READWRITE);
+      add_model_arguments (procedure, gg_catalogue_default_model ());
+      add_answer_arguments (procedure);
+      gimp_procedure_add_boolean_argument (procedure, "as-layer",
+                                           "Add as a _layer to this image",
+                                           "Add the result to this image "
+                                           "instead of opening a new one",
+                                           TRUE, G_PARAM_READWRITE);
+
+      gimp_procedure_add_image_return_value (procedure, "new-image",
+                                             "New image",
+                                             "The image holding the result",
+                                             FALSE, G_PARAM_READWRITE);
       gimp_procedure_add_layer_return_value (procedure, "new-layer",
                                              "New layer",
                                              "The layer holding the result",
                                              FALSE, G_PARAM_READWRITE);
+    }
+  else if (! strcmp (name, PLUG_IN_PROC_START_OVER))
+    {
+      procedure = gimp_image_procedure_new (plug_in, name,
+                                            GIMP_PDB_PROC_TYPE_PLUGIN,
+                                            start_over_run, NULL, NULL);
+
+      gimp_procedure_set_image_types (procedure, "*");
+      gimp_procedure_set_sensitivity_mask (procedure,
+                                           GIMP_PROCEDURE_SENSITIVE_ALWAYS);
+      gimp_procedure_set_menu_label (procedure, "Start _Over");
+      gimp_procedure_add_menu_path (procedure, PLUG_IN_MENU);
+      gimp_procedure_set_documentation
+        (procedure,
+         "Forget the image's Gemini conversation",
+         "Removes the conversation kept with the image, so that the next "
+         "Refine has nothing to continue (Edit and Generate start a new one "
+         "anyway). Undoable.",
+         name);
+      set_attribution (procedure);
     }
   else if (! strcmp (name, PLUG_IN_PROC_SET_KEY))
     {
@@ -303,8 +474,7 @@ gemini_create_procedure (GimpPlugIn  *plug_in,
          "keyring, else in a private file in the GIMP profile. Interactive "
          "only: the key is never a procedure argument.",
          name);
-      gimp_procedure_set_attribution (procedure, "gimp-gemini authors",
-                                      "gimp-gemini authors", "2025");
+      set_attribution (procedure);
 
       gimp_procedure_add_enum_argument (procedure, "run-mode",
                                         "Run mode", "The run mode",
@@ -328,8 +498,7 @@ gemini_create_procedure (GimpPlugIn  *plug_in,
          "Removes the key from the desktop keyring and from the GIMP "
          "profile. A key in GEMINI_API_KEY / GOOGLE_API_KEY stays in use.",
          name);
-      gimp_procedure_set_attribution (procedure, "gimp-gemini authors",
-                                      "gimp-gemini authors", "2025");
+      set_attribution (procedure);
 
       gimp_procedure_add_enum_argument (procedure, "run-mode",
                                         "Run mode", "The run mode",
@@ -350,24 +519,13 @@ generate_run (GimpProcedure       *procedure,
               GimpProcedureConfig *config,
               gpointer             run_data)
 {
-  GimpRunMode          run_mode;
-  GimpImage           *image      = NULL;
-  GimpImage           *target     = NULL;
-  GimpLayer           *layer      = NULL;
-  g_autofree gchar    *prompt     = NULL;
-  g_autofree gchar    *model      = NULL;
-  g_autofree gchar    *ratio      = NULL;
-  g_autofree gchar    *size       = NULL;
-  g_autofree gchar    *name       = NULL;
-  gboolean             image_only = FALSE;
-  gboolean             search     = FALSE;
-  gboolean             as_layer   = FALSE;
-  g_autoptr (GgRequest)  request  = NULL;
-  g_autoptr (GgResponse) response = NULL;
-  g_autoptr (GgRaster)   raster   = NULL;
-  GBytes              *bytes      = NULL;
-  GimpValueArray      *return_vals;
-  GError              *error      = NULL;
+  GimpRunMode      run_mode;
+  GimpImage       *image     = NULL;
+  GimpImage       *new_image = NULL;
+  GimpLayer       *new_layer = NULL;
+  GeminiOptions    options;
+  GimpValueArray  *return_vals;
+  GError          *error     = NULL;
 
   g_object_get (config,
                 "run-mode", &run_mode,
@@ -390,108 +548,165 @@ generate_run (GimpProcedure       *procedure,
         }
     }
 
-  g_object_get (config,
-                "prompt",       &prompt,
-                "model",        &model,
-                "aspect-ratio", &ratio,
-                "image-size",   &size,
-                "image-only",   &image_only,
-                "search",       &search,
-                "as-layer",     &as_layer,
-                NULL);
+  gemini_options_read (config, run_mode, &options);
 
-  if (as_layer && ! image)
+  if (! generate_core (&options, image, &new_image, &new_layer, &error))
     {
-      g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                           "\"as-layer\" needs an image to add the layer to.");
-      goto out;
-    }
-  if (as_layer && gimp_image_get_base_type (image) == GIMP_INDEXED)
-    {
-      g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                           "Indexed images are not supported: convert to RGB "
-                           "(Image > Mode > RGB).");
-      goto out;
-    }
-
-  request = gg_request_new (option_or_null (model));
-  gg_request_set_prompt (request, prompt);
-  gg_request_set_aspect_ratio (request, option_or_null (ratio));
-  gg_request_set_image_size (request, option_or_null (size));
-  gg_request_set_image_only (request, image_only);
-  gg_request_set_search (request, search);
-
-  response = ask_model (run_mode, request, &error);
-  if (! response)
-    goto out;
-
-  raster = answer_image (response, &bytes, &error);
-  if (! raster)
-    goto out;
-
-  name = layer_name_from_prompt (prompt);
-
-  /* libgimp owns its GimpImage proxies (transfer none): target is only
-   * borrowed, never unreferenced. */
-  if (as_layer && gimp_image_is_valid (image))
-    {
-      target = image;
-
-      gimp_image_undo_group_start (target);
-      layer = gemini_pixels_insert_layer (target, NULL, name, raster,
-                                          0, 0, &error);
-      gimp_image_undo_group_end (target);
-    }
-  else
-    {
-      /* Also when the image was closed meanwhile: the result is paid for. */
-      target = gimp_image_new (raster->width, raster->height, GIMP_RGB);
-      if (target)
-        {
-          /* A new image starts with no history, as if it had been opened. */
-          gimp_image_undo_disable (target);
-          layer = gemini_pixels_insert_layer (target, NULL, name, raster,
-                                              0, 0, &error);
-          gimp_image_undo_enable (target);
-
-          if (! layer)
-            {
-              gimp_image_delete (target);
-              target = NULL;
-            }
-        }
-    }
-
-  if (! layer)
-    {
-      recovery_error (&error, bytes, prompt,
-                      "The result could not be added to an image");
-      goto out;
-    }
-
-  if (run_mode == GIMP_RUN_INTERACTIVE)
-    {
-      if (target != image)
-        gimp_display_new (target);
-      gimp_displays_flush ();
-    }
-
-out:
-  g_clear_pointer (&bytes, g_bytes_unref);
-
-  if (error)
-    {
+      gemini_options_clear (&options);
       g_clear_object (&image);
       return run_failed (procedure, error);
     }
 
-  return_vals = gimp_procedure_new_return_values (procedure, GIMP_PDB_SUCCESS,
-                                                  NULL);
-  GIMP_VALUES_SET_IMAGE (return_vals, 1, target);
-  GIMP_VALUES_SET_LAYER (return_vals, 2, layer);
+  gemini_options_clear (&options);
   g_clear_object (&image);
 
+  return_vals = gimp_procedure_new_return_values (procedure, GIMP_PDB_SUCCESS,
+                                                  NULL);
+  GIMP_VALUES_SET_IMAGE (return_vals, 1, new_image);
+  GIMP_VALUES_SET_LAYER (return_vals, 2, new_layer);
+
   return return_vals;
+}
+
+static GimpValueArray *
+compose_run (GimpProcedure        *procedure,
+             GimpRunMode           run_mode,
+             GimpImage            *image,
+             GimpDrawable        **drawables,
+             GimpProcedureConfig  *config,
+             gpointer              run_data)
+{
+  GimpImage      *new_image = NULL;
+  GimpLayer      *new_layer = NULL;
+  GeminiOptions   options;
+  GimpValueArray *return_vals;
+  GError         *error = NULL;
+  gint            n = 0;
+
+  while (drawables && drawables[n])
+    n++;
+
+  if (n == 0)
+    {
+      g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                           "Compose needs the layers to combine: select "
+                           "them in the Layers dialog.");
+      return run_failed (procedure, error);
+    }
+
+  if (run_mode == GIMP_RUN_INTERACTIVE)
+    {
+      g_autofree gchar *note =
+        g_strdup_printf ("%d selected layer%s will be sent as reference%s.",
+                         n, n == 1 ? "" : "s", n == 1 ? "" : "s");
+
+      gimp_ui_init (PLUG_IN_BINARY);
+
+      if (! gemini_compose_dialog (procedure, config, note))
+        return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL,
+                                                 NULL);
+    }
+
+  gemini_options_read (config, run_mode, &options);
+
+  /* The selected layers are the references. */
+  g_free (options.references);
+  options.references = g_memdup2 (drawables, (n + 1) * sizeof (GimpDrawable *));
+
+  if (! generate_core (&options, image, &new_image, &new_layer, &error))
+    {
+      gemini_options_clear (&options);
+      return run_failed (procedure, error);
+    }
+  gemini_options_clear (&options);
+
+  return_vals = gimp_procedure_new_return_values (procedure, GIMP_PDB_SUCCESS,
+                                                  NULL);
+  GIMP_VALUES_SET_IMAGE (return_vals, 1, new_image);
+  GIMP_VALUES_SET_LAYER (return_vals, 2, new_layer);
+
+  return return_vals;
+}
+
+/* Generate (and Compose): a new image, or a new layer of @image. */
+static gboolean
+generate_core (GeminiOptions  *options,
+               GimpImage      *image,
+               GimpImage     **new_image,
+               GimpLayer     **new_layer,
+               GError        **error)
+{
+  g_autoptr (GPtrArray)       references = NULL;
+  g_autoptr (GPtrArray)       responses  = NULL;
+  g_autoptr (GPtrArray)       failures   = NULL;
+  g_autoptr (GgConversation)  conversation = NULL;
+  GgRequest                  *requests[GEMINI_MAX_VARIATIONS] = { NULL, };
+  GeminiPlace                 place      = { 0, };
+  GeminiTarget                target     = { 0, };
+  GeminiRequestSpec           spec       = { 0, };
+  GimpLayer                  *layer      = NULL;
+  gint                        i;
+
+  *new_image = NULL;
+  *new_layer = NULL;
+
+  if (options->as_layer && ! image)
+    {
+      g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                           "\"as-layer\" needs an image to add the layer to.");
+      return FALSE;
+    }
+  if (options->as_layer && ! refuse_indexed (image, error))
+    return FALSE;
+
+  references = gemini_references_read (options->references, options->roles,
+                                       error);
+  if (! references)
+    return FALSE;
+
+  spec.model      = gemini_option (options->model);
+  spec.text       = options->prompt;
+  spec.ratio      = gemini_option (options->ratio);
+  spec.size       = gemini_option (options->size);
+  spec.references = references;
+
+  for (i = 0; i < options->variations; i++)
+    {
+      requests[i] = gemini_request_build (options, &spec, error);
+      if (! requests[i])
+        goto out;
+    }
+
+  responses = gemini_ask (options, requests, options->variations,
+                         &failures, error);
+  if (! responses)
+    goto out;
+
+  /* libgimp owns its GimpImage proxies (transfer none): the target is
+   * only borrowed, never unreferenced.  Without as-layer (or when the
+   * image was closed meanwhile: the result is paid for), a new image. */
+  target.image          = (options->as_layer && gimp_image_is_valid (image)) ?
+                          image : NULL;
+  target.prompt         = options->prompt;
+  target.thought_layers = options->thought_layers;
+
+  conversation = gg_conversation_new ();
+  place.model  = g_strdup (gg_request_get_model (requests[0]));
+
+  layer = gemini_finish (options, &target, responses, failures, conversation,
+                      &place, requests[0], error);
+  if (layer)
+    {
+      *new_image = target.image;
+      *new_layer = layer;
+    }
+
+out:
+  for (i = 0; i < GEMINI_MAX_VARIATIONS; i++)
+    g_clear_pointer (&requests[i], gg_request_free);
+  gemini_place_clear (&place);
+
+  return layer != NULL;
 }
 
 static GimpValueArray *
@@ -502,80 +717,43 @@ edit_run (GimpProcedure        *procedure,
           GimpProcedureConfig  *config,
           gpointer              run_data)
 {
-  GimpLayer           *source;
-  GimpLayer           *layer        = NULL;
-  g_autofree gchar    *note         = NULL;
-  g_autofree gchar    *prompt       = NULL;
-  g_autofree gchar    *model        = NULL;
-  g_autofree gchar    *ratio        = NULL;
-  g_autofree gchar    *size         = NULL;
-  g_autofree gchar    *name         = NULL;
-  gboolean             image_only   = FALSE;
-  gint                 context_px   = 0;
-  gint                 context_pct  = 0;
-  gboolean             visible;
-  gboolean             has_selection = FALSE;
-  GgRect               space;
-  GgRect               selection    = { 0, 0, 0, 0 };
-  GgRect               clip;
-  gint                 origin_x     = 0;
-  gint                 origin_y     = 0;
-  GgRegionOptions      options;
-  GgRegionPlan         plan;
-  g_autoptr (GgRaster)   original     = NULL;
-  g_autoptr (GgRaster)   scaled       = NULL;
-  g_autoptr (GgRaster)   answer       = NULL;
-  g_autoptr (GgRaster)   placed       = NULL;
-  g_autoptr (GgRaster)   cropped      = NULL;
-  g_autoptr (GgRequest)  request      = NULL;
-  g_autoptr (GgResponse) response     = NULL;
-  const GgRaster      *send;
-  const GgRaster      *result;
-  GBytes              *encoded      = NULL;
-  GBytes              *bytes        = NULL;
-  GimpValueArray      *return_vals;
-  GError              *error        = NULL;
+  gboolean          style = ! strcmp (gimp_procedure_get_name (procedure),
+                                      PLUG_IN_PROC_STYLE);
+  GimpLayer        *source;
+  GimpLayer        *layer;
+  g_autofree gchar *note = NULL;
+  gboolean          has_selection;
+  GgRect            selection;
+  GeminiOptions     options;
+  GimpValueArray   *return_vals;
+  GError           *error = NULL;
 
-  if (gimp_image_get_base_type (image) == GIMP_INDEXED)
-    {
-      g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                           "Indexed images are not supported: convert to RGB "
-                           "(Image > Mode > RGB).");
-      return run_failed (procedure, error);
-    }
+  if (! refuse_indexed (image, &error))
+    return run_failed (procedure, error);
 
   source = edit_source_layer (image, drawables, &note, &error);
   if (! source)
     return run_failed (procedure, error);
 
-  /* Where the selection is, for the dialog's note and for the plan. */
-  {
-    gint x1, y1, x2, y2;
-
-    gimp_selection_bounds (image, &has_selection, &x1, &y1, &x2, &y2);
-    if (has_selection)
-      {
-        selection.x      = x1;
-        selection.y      = y1;
-        selection.width  = x2 - x1;
-        selection.height = y2 - y1;
-      }
-  }
+  has_selection = image_selection (image, &selection);
 
   if (run_mode == GIMP_RUN_INTERACTIVE)
     {
       g_autofree gchar *what = NULL;
       g_autofree gchar *item_name = gimp_item_get_name (GIMP_ITEM (source));
+      gboolean          run;
 
       gimp_ui_init (PLUG_IN_BINARY);
 
       if (has_selection)
-        what = g_strdup_printf ("Editing “%s”: the selection (%d × %d px) "
+        what = g_strdup_printf ("%s “%s”: the selection (%d × %d px) "
                                 "and some context around it are sent.",
+                                style ? "Restyling" : "Editing",
                                 item_name, selection.width, selection.height);
       else
-        what = g_strdup_printf ("Editing “%s”: nothing is selected, so the "
-                                "whole layer is sent.", item_name);
+        what = g_strdup_printf ("%s “%s”: nothing is selected, so the "
+                                "whole layer is sent.",
+                                style ? "Restyling" : "Editing", item_name);
 
       if (note)
         {
@@ -589,24 +767,91 @@ edit_run (GimpProcedure        *procedure,
           note = g_steal_pointer (&what);
         }
 
-      if (! gemini_edit_dialog (procedure, config, note))
+      if (style)
+        run = gemini_style_dialog (procedure, config, note);
+      else
+        run = gemini_edit_dialog (procedure, config, note);
+
+      if (! run)
         return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL,
                                                  NULL);
     }
 
-  g_object_get (config,
-                "prompt",       &prompt,
-                "model",        &model,
-                "aspect-ratio", &ratio,
-                "image-size",   &size,
-                "image-only",   &image_only,
-                "context-px",   &context_px,
-                "context-pct",  &context_pct,
-                NULL);
-  visible = gimp_procedure_config_get_choice_id (config, "source") == 1;
+  gemini_options_read (config, run_mode, &options);
+
+  if (style)
+    {
+      GimpDrawable *style_drawable = NULL;
+
+      g_object_get (config, "style", &style_drawable, NULL);
+      if (! style_drawable)
+        {
+          g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                               "Style transfer needs a layer to take the "
+                               "style from (\"style\").");
+          gemini_options_clear (&options);
+          return run_failed (procedure, error);
+        }
+
+      g_free (options.references);
+      options.references    = g_new0 (GimpDrawable *, 2);
+      options.references[0] = style_drawable;
+      g_free (options.roles);
+      options.roles         = g_strdup ("style");
+      /* The proxy is owned by libgimp: drop the reference g_object_get took. */
+      g_object_unref (style_drawable);
+
+      if (! options.prompt || ! *g_strstrip (options.prompt))
+        {
+          g_free (options.prompt);
+          options.prompt = g_strdup (STYLE_DEFAULT_PROMPT);
+        }
+    }
+
+  layer = edit_core (&options, image, source, has_selection, selection, &error);
+  gemini_options_clear (&options);
+
+  if (! layer)
+    return run_failed (procedure, error);
+
+  return_vals = gimp_procedure_new_return_values (procedure, GIMP_PDB_SUCCESS,
+                                                  NULL);
+  GIMP_VALUES_SET_LAYER (return_vals, 1, layer);
+
+  return return_vals;
+}
+
+/* Edit (and Style Transfer): the region around the selection goes out,
+ * the answers come back placed over it. */
+static GimpLayer *
+edit_core (GeminiOptions  *options,
+           GimpImage      *image,
+           GimpLayer      *source,
+           gboolean        has_selection,
+           GgRect          selection,
+           GError        **error)
+{
+  g_autoptr (GPtrArray)       references = NULL;
+  g_autoptr (GPtrArray)       responses  = NULL;
+  g_autoptr (GPtrArray)       failures   = NULL;
+  g_autoptr (GgConversation)  conversation = NULL;
+  g_autoptr (GgRaster)        original   = NULL;
+  g_autoptr (GBytes)          encoded    = NULL;
+  g_autofree gchar           *text       = NULL;
+  GgRequest                  *requests[GEMINI_MAX_VARIATIONS] = { NULL, };
+  GeminiPlace                 place      = { 0, };
+  GeminiTarget                target     = { 0, };
+  GeminiRequestSpec           spec       = { 0, };
+  GgRegionOptions             region_options;
+  GgRegionPlan                plan;
+  GgRect                      space;
+  gint                        origin_x   = 0;
+  gint                        origin_y   = 0;
+  GimpLayer                  *layer      = NULL;
+  gint                        i;
 
   /* The space the plan works in: the layer's own pixels, or the canvas. */
-  if (visible)
+  if (options->visible)
     {
       space.x      = 0;
       space.y      = 0;
@@ -633,152 +878,283 @@ edit_run (GimpProcedure        *procedure,
         {
           g_autofree gchar *item_name = gimp_item_get_name (GIMP_ITEM (source));
 
-          g_set_error (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+          g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
                        "The selection does not touch the layer “%s”: select "
                        "inside it, or select nothing (Select > None) to edit "
                        "the whole layer.", item_name);
-          goto out;
+          return NULL;
         }
     }
-
-  gg_region_options_init (&options);
-  options.pad_px   = context_px;
-  options.pad_pct  = context_pct / 100.0;
-  options.max_size = option_or_null (size);
-
-  if (! gg_region_plan (gg_catalogue_lookup (option_or_null (model) ?
-                                             model :
-                                             gg_catalogue_default_model ()),
-                        space.width, space.height,
-                        &selection,
-                        &options, &plan, &error))
-    goto out;
-
-  if (visible)
-    original = gemini_pixels_read_visible (image, &plan.region, &error);
   else
-    original = gemini_pixels_read (GIMP_DRAWABLE (source), &plan.region,
-                                   &error);
-  if (! original)
-    goto out;
-
-  send = original;
-  if (plan.send_width  != original->width ||
-      plan.send_height != original->height)
     {
-      scaled = gg_raster_scale (original, plan.send_width, plan.send_height,
-                                &error);
-      if (! scaled)
-        goto out;
-      send = scaled;
+      selection.x = selection.y = selection.width = selection.height = 0;
     }
 
-  /* Lossless when transparency must survive, compact otherwise. */
-  if (gg_raster_has_alpha (send))
-    encoded = gg_image_encode_png (send, 6, &error);
+  gg_region_options_init (&region_options);
+  region_options.pad_px   = options->context_px;
+  region_options.pad_pct  = options->context_pct / 100.0;
+  region_options.max_size = gemini_option (options->size);
+
+  if (! gg_region_plan (gg_catalogue_lookup (gemini_option (options->model) ?
+                                             options->model :
+                                             gg_catalogue_default_model ()),
+                        space.width, space.height,
+                        &selection, &region_options, &plan, error))
+    return NULL;
+
+  /* References first: a bad role is refused before any pixel is read. */
+  references = gemini_references_read (options->references, options->roles,
+                                       error);
+  if (! references)
+    return NULL;
+
+  if (options->visible)
+    original = gemini_pixels_read_visible (image, &plan.region, error);
   else
-    encoded = gg_image_encode_jpeg (send, SEND_JPEG_QUALITY, &error);
+    original = gemini_pixels_read (GIMP_DRAWABLE (source), &plan.region,
+                                   error);
+  if (! original)
+    return NULL;
+
+  encoded = gemini_encode (original, plan.send_width, plan.send_height,
+                                error);
   if (! encoded)
-    goto out;
+    return NULL;
 
   {
     g_autofree gchar *area = has_selection ? selection_area (&plan) : NULL;
-    g_autofree gchar *text = gg_prompt_edit (prompt, has_selection, area);
 
-    request = gg_request_new (option_or_null (model));
-    gg_request_set_prompt (request, text);
+    text = gg_prompt_edit (options->prompt, has_selection, area);
   }
-  gg_request_set_aspect_ratio (request,
-                               option_or_null (ratio) ? ratio : plan.ratio);
-  gg_request_set_image_size (request, plan.size);
-  gg_request_set_image_only (request, image_only);
-  gg_request_add_image (request, encoded, NULL, GG_ROLE_INPUT);
 
-  response = ask_model (run_mode, request, &error);
-  if (! response)
+  spec.model      = gemini_option (options->model);
+  spec.text       = text;
+  spec.ratio      = gemini_option (options->ratio) ? options->ratio : plan.ratio;
+  spec.size       = plan.size;
+  spec.input      = encoded;
+  spec.references = references;
+
+  for (i = 0; i < options->variations; i++)
+    {
+      requests[i] = gemini_request_build (options, &spec, error);
+      if (! requests[i])
+        goto out;
+    }
+
+  responses = gemini_ask (options, requests, options->variations,
+                         &failures, error);
+  if (! responses)
     goto out;
 
-  answer = answer_image (response, &bytes, &error);
-  if (! answer)
-    goto out;
+  if (! gimp_item_is_valid (GIMP_ITEM (source)))
+    source = NULL;
 
-  placed = gg_region_place (&plan, original, answer, &error);
-  if (! placed)
+  target.image          = image;
+  target.above          = source;
+  target.prompt         = options->prompt;
+  target.plan           = &plan;
+  target.origin_x       = origin_x;
+  target.origin_y       = origin_y;
+  target.space          = space;
+  target.original       = original;
+  target.mask_selection = has_selection;
+  target.thought_layers = options->thought_layers;
+
+  /* An edit starts a new conversation, placed over this region. */
+  conversation = gg_conversation_new ();
+  place.model  = g_strdup (gg_request_get_model (requests[0]));
+  gemini_place_from_plan (&place, &plan, origin_x, origin_y);
+  place.had_selection = has_selection;
+
+  layer = gemini_finish (options, &target, responses, failures, conversation,
+                      &place, requests[0], error);
+
+out:
+  for (i = 0; i < GEMINI_MAX_VARIATIONS; i++)
+    g_clear_pointer (&requests[i], gg_request_free);
+  gemini_place_clear (&place);
+
+  return layer;
+}
+
+static GimpValueArray *
+refine_run (GimpProcedure        *procedure,
+            GimpRunMode           run_mode,
+            GimpImage            *image,
+            GimpDrawable        **drawables,
+            GimpProcedureConfig  *config,
+            gpointer              run_data)
+{
+  g_autoptr (GgConversation)  conversation = NULL;
+  g_autoptr (GPtrArray)       references = NULL;
+  g_autoptr (GPtrArray)       responses  = NULL;
+  g_autoptr (GPtrArray)       failures   = NULL;
+  g_autoptr (GgRaster)        original   = NULL;
+  g_autoptr (GBytes)          encoded    = NULL;
+  g_autofree gchar           *history    = NULL;
+  GgRequest                  *requests[GEMINI_MAX_VARIATIONS] = { NULL, };
+  GeminiPlace                 place      = { 0, };
+  GeminiTarget                target     = { 0, };
+  GeminiRequestSpec           spec       = { 0, };
+  GgRegionPlan                plan;
+  GgRect                      selection;
+  GimpLayer                  *above      = NULL;
+  GimpLayer                  *previous   = NULL;
+  GimpLayer                  *layer      = NULL;
+  GeminiOptions               options    = { 0, };
+  GimpValueArray             *return_vals;
+  GError                     *error      = NULL;
+  gboolean                    has_selection;
+  gint                        i;
+
+  if (! refuse_indexed (image, &error))
+    return run_failed (procedure, error);
+
+  conversation = gemini_conversation_load (image, &place, &error);
+  if (! conversation)
     {
-      recovery_error (&error, bytes, prompt,
-                      "The result could not be fitted onto the region");
-      goto out;
-    }
-
-  /* Padding beyond the layer was context for the model, not a result. */
-  result = placed;
-  if (! rect_intersect (&plan.region, &space, &clip))
-    clip = plan.region;
-  if (clip.x != plan.region.x || clip.y != plan.region.y ||
-      clip.width != plan.region.width || clip.height != plan.region.height)
-    {
-      GgRect inside = { clip.x - plan.region.x, clip.y - plan.region.y,
-                        clip.width, clip.height };
-
-      cropped = gg_raster_crop (placed, &inside, &error);
-      if (! cropped)
-        {
-          recovery_error (&error, bytes, prompt,
-                          "The result could not be cut to the layer");
-          goto out;
-        }
-      result = cropped;
-    }
-
-  if (! gimp_image_is_valid (image) ||
-      ! gimp_item_is_valid (GIMP_ITEM (source)))
-    {
-      recovery_error (&error, bytes, prompt,
-                      "The image or its layer was closed before the result "
-                      "arrived");
-      goto out;
-    }
-
-  name = layer_name_from_prompt (prompt);
-
-  gimp_image_undo_group_start (image);
-
-  layer = gemini_pixels_insert_layer (image, source, name, result,
-                                      origin_x + clip.x, origin_y + clip.y,
-                                      &error);
-  if (layer && has_selection)
-    {
-      GimpLayerMask *mask;
-
-      /* After insertion: GIMP maps the selection onto the layer's place. */
-      mask = gimp_layer_create_mask (layer, GIMP_ADD_MASK_SELECTION);
-      if (! mask || ! gimp_layer_add_mask (layer, mask))
-        {
-          g_set_error (&error, GG_ERROR, GG_ERROR_FAILED,
-                       "The selection could not become the layer's mask: %s",
-                       gimp_pdb_get_last_error (gimp_get_pdb ()));
-          gimp_image_remove_layer (image, layer);
-          layer = NULL;
-        }
-    }
-
-  gimp_image_undo_group_end (image);
-
-  if (! layer)
-    {
-      recovery_error (&error, bytes, prompt,
-                      "The result could not be added to the image");
-      goto out;
+      if (! error)
+        g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                             "This image has no Gemini conversation to "
+                             "refine: start one with Filters > Gemini > "
+                             "Edit… or Generate….");
+      return run_failed (procedure, error);
     }
 
   if (run_mode == GIMP_RUN_INTERACTIVE)
-    gimp_displays_flush ();
+    {
+      g_autofree gchar *note =
+        g_strdup_printf ("Continuing a conversation of %u exchange%s with %s%s.",
+                         gg_conversation_n_turns (conversation),
+                         gg_conversation_n_turns (conversation) == 1 ? "" : "s",
+                         place.model ? place.model : "the default model",
+                         place.has_region ? ", placed over the edited region" : "");
+
+      gimp_ui_init (PLUG_IN_BINARY);
+
+      if (! gemini_refine_dialog (procedure, config, note))
+        {
+          gemini_place_clear (&place);
+          return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL,
+                                                   NULL);
+        }
+    }
+
+  gemini_options_read (config, run_mode, &options);
+
+  /* The signatures belong to the model that made them: by default the
+   * conversation's model, ratio and size. */
+  spec.model = gemini_option (options.model) ? options.model : place.model;
+  spec.text  = options.prompt;
+  spec.ratio = gemini_option (options.ratio) ? options.ratio : place.ratio;
+  spec.size  = gemini_option (options.size) ? options.size : place.size;
+
+  history = gg_conversation_contents_json (conversation);
+  spec.history = history;
+
+  references = gemini_references_read (options.references, options.roles,
+                                       &error);
+  if (! references)
+    goto out;
+  spec.references = references;
+
+  if (place.has_region)
+    {
+      gemini_place_to_plan (&place, &plan);
+
+      /* What is visible over the region now: the ground truth the answer
+       * is realigned and colour-matched against. */
+      original = gemini_pixels_read_visible (image, &plan.region, &error);
+      if (! original)
+        goto out;
+
+      if (options.include_region)
+        {
+          encoded = gemini_encode (original, plan.send_width,
+                                        plan.send_height, &error);
+          if (! encoded)
+            goto out;
+        }
+    }
+  else if (options.include_region)
+    {
+      GgRect  canvas = { 0, 0, gimp_image_get_width (image),
+                         gimp_image_get_height (image) };
+      gint    longest = MAX (canvas.width, canvas.height);
+      gdouble factor  = longest > REFINE_MAX_SIDE ?
+                        (gdouble) REFINE_MAX_SIDE / longest : 1.0;
+
+      original = gemini_pixels_read_visible (image, &canvas, &error);
+      if (! original)
+        goto out;
+
+      encoded = gemini_encode (original,
+                                    MAX (1, (gint) (canvas.width * factor + 0.5)),
+                                    MAX (1, (gint) (canvas.height * factor + 0.5)),
+                                    &error);
+      if (! encoded)
+        goto out;
+    }
+  spec.input = encoded;
+
+  for (i = 0; i < options.variations; i++)
+    {
+      requests[i] = gemini_request_build (&options, &spec, &error);
+      if (! requests[i])
+        goto out;
+    }
+
+  responses = gemini_ask (&options, requests, options.variations,
+                         &failures, &error);
+  if (! responses)
+    goto out;
+
+  /* Above the selected layer; else above the result being refined. */
+  if (place.result_tattoo)
+    previous = gimp_image_get_layer_by_tattoo (image, place.result_tattoo);
+  if (drawables && drawables[0])
+    {
+      GimpDrawable *drawable = drawables[0];
+
+      if (GIMP_IS_LAYER_MASK (drawable))
+        drawable = GIMP_DRAWABLE (gimp_layer_from_mask (GIMP_LAYER_MASK (drawable)));
+      if (drawable && GIMP_IS_LAYER (drawable))
+        above = GIMP_LAYER (drawable);
+    }
+  if (! above)
+    above = previous;
+
+  has_selection = image_selection (image, &selection);
+
+  target.image          = image;
+  target.above          = above;
+  target.prompt         = options.prompt;
+  target.thought_layers = options.thought_layers;
+
+  if (place.has_region)
+    {
+      target.plan           = &plan;
+      target.space          = place.clip;
+      target.original       = original;
+      /* The selection as it is now; without one, the refined result's
+       * mask carries over. */
+      target.mask_selection = has_selection;
+      target.mask_from      = has_selection ? NULL : previous;
+    }
+
+  g_free (place.model);
+  place.model = g_strdup (gg_request_get_model (requests[0]));
+
+  layer = gemini_finish (&options, &target, responses, failures, conversation,
+                      &place, requests[0], &error);
 
 out:
-  g_clear_pointer (&encoded, g_bytes_unref);
-  g_clear_pointer (&bytes, g_bytes_unref);
+  for (i = 0; i < GEMINI_MAX_VARIATIONS; i++)
+    g_clear_pointer (&requests[i], gg_request_free);
+  gemini_place_clear (&place);
+  gemini_options_clear (&options);
 
-  if (error)
+  if (! layer)
     return run_failed (procedure, error);
 
   return_vals = gimp_procedure_new_return_values (procedure, GIMP_PDB_SUCCESS,
@@ -786,6 +1162,29 @@ out:
   GIMP_VALUES_SET_LAYER (return_vals, 1, layer);
 
   return return_vals;
+}
+
+static GimpValueArray *
+start_over_run (GimpProcedure        *procedure,
+                GimpRunMode           run_mode,
+                GimpImage            *image,
+                GimpDrawable        **drawables,
+                GimpProcedureConfig  *config,
+                gpointer              run_data)
+{
+  gboolean had;
+
+  gimp_image_undo_group_start (image);
+  had = gemini_conversation_forget (image);
+  gimp_image_undo_group_end (image);
+
+  if (run_mode == GIMP_RUN_INTERACTIVE)
+    gimp_message (had ?
+                  "The image's Gemini conversation was forgotten: the next "
+                  "edit starts afresh." :
+                  "This image had no Gemini conversation.");
+
+  return gimp_procedure_new_return_values (procedure, GIMP_PDB_SUCCESS, NULL);
 }
 
 static GimpValueArray *
@@ -834,17 +1233,21 @@ forget_key_run (GimpProcedure       *procedure,
 }
 
 
-/* Model, aspect ratio, size and image-only: the same for both procedures.
- * All free text, so that scripts can name models newer than the catalogue;
- * "" (or "auto") lets the model or the region planner decide. */
+/* Model, aspect ratio, size and image-only.  All free text, so that
+ * scripts can name models newer than the catalogue; "" (or "auto") lets
+ * the model, the region planner or (for Refine) the conversation decide. */
 static void
-add_model_arguments (GimpProcedure *procedure)
+add_model_arguments (GimpProcedure *procedure,
+                     const gchar   *default_model)
 {
   gimp_procedure_add_string_argument (procedure, "model",
                                       "_Model",
+                                      *default_model ?
                                       "Gemini model name (free text; "
-                                      "\"\": the default)",
-                                      gg_catalogue_default_model (),
+                                      "\"\": the default)" :
+                                      "Gemini model name (free text; "
+                                      "\"\": the conversation's)",
+                                      default_model,
                                       G_PARAM_READWRITE);
   gimp_procedure_add_string_argument (procedure, "aspect-ratio",
                                       "_Aspect ratio",
@@ -859,6 +1262,115 @@ add_model_arguments (GimpProcedure *procedure)
                                        "_Image only",
                                        "Ask for an image without any text",
                                        FALSE, G_PARAM_READWRITE);
+}
+
+/* What the answer may hold, and how many answers. */
+static void
+add_answer_arguments (GimpProcedure *procedure)
+{
+  gimp_procedure_add_boolean_argument (procedure, "search",
+                                       "Ground with Google _Search",
+                                       "Let the model look things up; the "
+                                       "sources are shown and stored with "
+                                       "the result (not with image-only)",
+                                       FALSE, G_PARAM_READWRITE);
+  gimp_procedure_add_boolean_argument (procedure, "thought-layers",
+                                       "Keep _thought images",
+                                       "Add the model's interim thought "
+                                       "images as hidden layers in a "
+                                       "\"Thoughts\" group",
+                                       FALSE, G_PARAM_READWRITE);
+  gimp_procedure_add_int_argument (procedure, "variations",
+                                   "_Variations",
+                                   "Independent requests sent at once, one "
+                                   "layer each in a group (each is billed)",
+                                   1, GEMINI_MAX_VARIATIONS, 1,
+                                   G_PARAM_READWRITE);
+}
+
+static void
+add_reference_arguments (GimpProcedure *procedure)
+{
+  gimp_procedure_add_core_object_array_argument (procedure, "references",
+                                                 "Re_ferences",
+                                                 "Drawables of any open image "
+                                                 "sent as reference images",
+                                                 GIMP_TYPE_DRAWABLE,
+                                                 /* Empty by default: an
+                                                  * empty array validates
+                                                  * to NULL, not an error */
+                                                 G_PARAM_READWRITE |
+                                                 G_PARAM_LAX_VALIDATION |
+                                                 GIMP_PARAM_NO_VALIDATE);
+  gimp_procedure_add_string_argument (procedure, "reference-roles",
+                                      "Reference _roles",
+                                      "One role per reference, "
+                                      "comma-separated: style, subject, "
+                                      "object, person, composition (the "
+                                      "last repeats; \"\": object)",
+                                      "", G_PARAM_READWRITE);
+}
+
+static void
+add_context_arguments (GimpProcedure *procedure)
+{
+  GgRegionOptions region;
+
+  gg_region_options_init (&region);
+
+  gimp_procedure_add_int_argument (procedure, "context-px",
+                                   "Context (_pixels)",
+                                   "Pixels of context sent around the "
+                                   "selection",
+                                   0, 4096, region.pad_px,
+                                   G_PARAM_READWRITE);
+  gimp_procedure_add_int_argument (procedure, "context-pct",
+                                   "Context (% of selection si_ze)",
+                                   "Further context, as a percentage of "
+                                   "the selection's size",
+                                   0, 200,
+                                   (gint) (region.pad_pct * 100.0 + 0.5),
+                                   G_PARAM_READWRITE);
+  gimp_procedure_add_choice_argument (procedure, "source",
+                                      "So_urce",
+                                      "What is sent: the layer's own "
+                                      "pixels or everything visible",
+                                      gimp_choice_new_with_values
+                                        ("layer",   0, "Layer",   NULL,
+                                         "visible", 1, "Visible", NULL,
+                                         NULL),
+                                      "layer", G_PARAM_READWRITE);
+}
+
+/* The dialogs offer one reference layer with its role (scripts pass any
+ * number in "references"): aux arguments, remembered between runs but not
+ * part of the procedure's signature. */
+static void
+add_dialog_reference (GimpProcedure *procedure)
+{
+  gimp_procedure_add_drawable_aux_argument (procedure, "dialog-reference",
+                                            "_Reference layer",
+                                            "A layer of any open image sent "
+                                            "along as a reference",
+                                            TRUE, G_PARAM_READWRITE);
+  gimp_procedure_add_choice_aux_argument (procedure, "dialog-reference-role",
+                                          "Reference r_ole",
+                                          "What the reference is for",
+                                          gimp_choice_new_with_values
+                                            ("style",       0, "Style",       NULL,
+                                             "subject",     1, "Subject",     NULL,
+                                             "object",      2, "Object",      NULL,
+                                             "person",      3, "Person",      NULL,
+                                             "composition", 4, "Composition", NULL,
+                                             NULL),
+                                          "style", G_PARAM_READWRITE);
+}
+
+static void
+set_attribution (GimpProcedure *procedure)
+{
+  gimp_procedure_set_attribution (procedure, "gimp-gemini authors",
+                                  "gimp-gemini authors", "2025");
 }
 
 /* The icons are installed beside the binary (plugin/CMakeLists.txt). */
@@ -878,6 +1390,7 @@ set_icon (GimpProcedure *procedure)
     }
 }
 
+
 /* Every failure ends here.  GIMP itself shows the error of an interactive
  * run ("Execution error for …"), so it is not shown twice; a cancel is not
  * an error. */
@@ -896,211 +1409,19 @@ run_failed (GimpProcedure *procedure,
                                            GIMP_PDB_EXECUTION_ERROR, error);
 }
 
-/* "Gemini 3 Pro Image (Nano Banana Pro)" -> "Gemini 3 Pro Image". */
-static gchar *
-model_short_label (const gchar *model)
+static gboolean
+refuse_indexed (GimpImage  *image,
+                GError    **error)
 {
-  const GgModel *info  = gg_catalogue_lookup (model);
-  const gchar   *label = info ? info->label : model;
-  const gchar   *paren = strstr (label, " (");
-
-  return paren ? g_strndup (label, paren - label) : g_strdup (label);
-}
-
-static const gchar *
-option_or_null (const gchar *value)
-{
-  if (! value || ! *value || ! g_ascii_strcasecmp (value, "auto"))
-    return NULL;
-
-  return value;
-}
-
-static gchar *
-layer_name_from_prompt (const gchar *prompt)
-{
-  g_autofree gchar *text = g_strdup (prompt ? prompt : "");
-  gchar            *cut;
-  GString          *name;
-
-  g_strdelimit (text, "\r\n\t", ' ');
-  g_strstrip (text);
-
-  if (! *text)
-    return g_strdup ("Gemini");
-
-  if (g_utf8_strlen (text, -1) <= LAYER_NAME_MAX)
-    return g_steal_pointer (&text);
-
-  cut  = g_utf8_offset_to_pointer (text, LAYER_NAME_MAX);
-  name = g_string_new_len (text, cut - text);
-
-  /* At a word when there is one in the second half. */
-  {
-    gchar *space = strrchr (name->str, ' ');
-
-    if (space && space - name->str > LAYER_NAME_MAX / 2)
-      g_string_truncate (name, space - name->str);
-  }
-
-  g_string_append (name, "…");
-
-  return g_string_free (name, FALSE);
-}
-
-static GgResponse *
-ask_model (GimpRunMode   run_mode,
-           GgRequest    *request,
-           GError      **error)
-{
-  g_autoptr (GgClient) client = NULL;
-  g_autofree gchar    *label  = NULL;
-  GgResponse          *response;
-  gchar               *key;
-
-  if (! gg_request_validate (request, error))
-    return NULL;
-
-  key = gemini_key_get (run_mode, error);
-  if (! key)
-    return NULL;
-
-  client = gg_client_new (key, NULL, error);
-  gemini_key_free (key);
-  if (! client)
-    return NULL;
-
-  label    = model_short_label (gg_request_get_model (request));
-  response = gemini_worker_generate (client, request, label, error);
-  if (! response)
-    return NULL;
-
-  if (! gg_response_check (response, error))
+  if (gimp_image_get_base_type (image) == GIMP_INDEXED)
     {
-      gg_response_free (response);
-      return NULL;
+      g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                           "Indexed images are not supported: convert to RGB "
+                           "(Image > Mode > RGB).");
+      return FALSE;
     }
 
-  return response;
-}
-
-/* The first result image, decoded; @bytes: its encoded form, kept for the
- * recovery folder. */
-static GgRaster *
-answer_image (GgResponse  *response,
-              GBytes     **bytes,
-              GError     **error)
-{
-  g_autoptr (GPtrArray) images = gg_response_images (response);
-  GgPart               *part;
-  GgRaster             *raster;
-  gsize                 length;
-  const guint8         *data;
-
-  if (! images || images->len == 0)
-    {
-      g_set_error_literal (error, GG_ERROR, GG_ERROR_NO_IMAGE,
-                           "The model answered without an image: try "
-                           "rephrasing the prompt.");
-      return NULL;
-    }
-
-  part   = g_ptr_array_index (images, 0);
-  *bytes = g_bytes_ref (part->data);
-  data   = g_bytes_get_data (part->data, &length);
-
-  raster = gg_image_decode (data, length, 0, error);
-  if (! raster)
-    {
-      GError *decode_error = *error;
-
-      *error = NULL;
-      recovery_error (error, *bytes, NULL, decode_error->message);
-      g_error_free (decode_error);
-    }
-
-  return raster;
-}
-
-/* Writes the paid answer to gimp_directory()/gemini-recovery/ and returns
- * the file's path (g_free). */
-static gchar *
-save_for_recovery (GBytes       *bytes,
-                   const gchar  *prompt,
-                   GError      **error)
-{
-  g_autofree gchar *dir   = g_build_filename (gimp_directory (),
-                                              GEMINI_RECOVERY_DIR, NULL);
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-  g_autofree gchar *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  g_autofree gchar *base  = NULL;
-  gsize             length;
-  const guint8     *data  = g_bytes_get_data (bytes, &length);
-  const gchar      *ext;
-  gchar            *path;
-
-  switch (gg_image_sniff (data, length))
-    {
-    case GG_FORMAT_JPEG: ext = "jpg";  break;
-    case GG_FORMAT_WEBP: ext = "webp"; break;
-    case GG_FORMAT_PNG:  ext = "png";  break;
-    default:             ext = "bin";  break;
-    }
-
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      g_set_error (error, GG_ERROR, GG_ERROR_IO,
-                   "The folder %s could not be created.", dir);
-      return NULL;
-    }
-
-  base = g_strdup_printf ("gemini-%s-%u.%s", stamp,
-                          g_str_hash (prompt ? prompt : "") % 10000, ext);
-  path = g_build_filename (dir, base, NULL);
-
-  /* Written as received: whatever went wrong here, the bytes are intact. */
-  if (! g_file_set_contents (path, (const gchar *) data, length, error))
-    {
-      g_free (path);
-      return NULL;
-    }
-
-  return path;
-}
-
-/* Replaces *error (may be NULL) with one that says where the paid result
- * went, or why it could not be kept either. */
-static void
-recovery_error (GError      **error,
-                GBytes       *bytes,
-                const gchar  *prompt,
-                const gchar  *why)
-{
-  g_autofree gchar *detail = NULL;
-  g_autofree gchar *path   = NULL;
-  GError           *save_error = NULL;
-  gint              code   = GG_ERROR_FAILED;
-
-  if (*error)
-    {
-      detail = g_strdup ((*error)->message);
-      code   = (*error)->code;
-      g_clear_error (error);
-    }
-
-  path = bytes ? save_for_recovery (bytes, prompt, &save_error) : NULL;
-
-  if (path)
-    g_set_error (error, GG_ERROR, code,
-                 "%s%s%s. The result was saved as %s.",
-                 why, detail ? ": " : "", detail ? detail : "", path);
-  else
-    g_set_error (error, GG_ERROR, code,
-                 "%s%s%s, and it could not be saved either: %s",
-                 why, detail ? ": " : "", detail ? detail : "",
-                 save_error ? save_error->message : "no data");
-
-  g_clear_error (&save_error);
+  return TRUE;
 }
 
 /* The layer an edit starts from: the first selected one (GIMP lists them
@@ -1145,6 +1466,28 @@ edit_source_layer (GimpImage     *image,
     }
 
   return GIMP_LAYER (drawable);
+}
+
+/* The selection's bounds in image coordinates; FALSE when nothing is
+ * selected. */
+static gboolean
+image_selection (GimpImage *image,
+                 GgRect    *selection)
+{
+  gboolean has_selection = FALSE;
+  gint     x1, y1, x2, y2;
+
+  memset (selection, 0, sizeof *selection);
+  gimp_selection_bounds (image, &has_selection, &x1, &y1, &x2, &y2);
+  if (has_selection)
+    {
+      selection->x      = x1;
+      selection->y      = y1;
+      selection->width  = x2 - x1;
+      selection->height = y2 - y1;
+    }
+
+  return has_selection;
 }
 
 /* Where the selection lies in the image sent, in words for the edit

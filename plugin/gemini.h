@@ -16,6 +16,13 @@ G_BEGIN_DECLS
 #define PLUG_IN_PROC_EDIT     "plug-in-gemini-edit"
 #define PLUG_IN_PROC_SET_KEY  "plug-in-gemini-set-key"
 #define PLUG_IN_PROC_FORGET   "plug-in-gemini-forget-key"
+#define PLUG_IN_PROC_REFINE   "plug-in-gemini-refine"
+#define PLUG_IN_PROC_START_OVER "plug-in-gemini-forget-conversation"
+#define PLUG_IN_PROC_STYLE    "plug-in-gemini-style-transfer"
+#define PLUG_IN_PROC_COMPOSE  "plug-in-gemini-compose"
+
+/* Variations: independent requests sent at once. */
+#define GEMINI_MAX_VARIATIONS 4
 
 #define PLUG_IN_MENU          "<Image>/Filters/Gemini"
 

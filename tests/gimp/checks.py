@@ -200,6 +200,7 @@ def check(work, key):
     sf = sf_reports(sf_text)
     py = py_reports(read(os.path.join(work, "python-errors.log")))
     py.update(py_reports(read(os.path.join(work, "python-nokey.log"))))
+    py.update(py_reports(read(os.path.join(work, "python-conversation.log"))))
 
     def sfcheck(name, conds_fn):
         d = sf.get(name)
@@ -343,6 +344,8 @@ def check(work, key):
         (d and d["file_gone"], "the key file is still there"),
         (d and d["after_message"] == NO_KEY, "after forgetting: %s %r" % (d and d["after_status"], d and d["after_message"]))])
 
+    conversation_verdicts(v, work, sf, py, sfcheck)
+
     # The request sent for the selection: the region, not the whole layer.
     log = []
     try:
@@ -382,6 +385,183 @@ def check(work, key):
         (not leaks, "the key was found in %s" % leaks)])
 
     print("\n".join(v.lines))
+
+
+SIGNATURE_400 = "Image part is missing a thought_signature in content position 2, part position"
+
+
+def image_parts_signed(content):
+    return all(s for k, s in zip(content["kinds"], content["signed"]) if k == "image") \
+        and "image" in content["kinds"]
+
+
+def conversation_verdicts(v, work, sf, py, sfcheck):
+    """Issue 5: refine, answers, references, variations (python-conversation.log)."""
+    log = read(os.path.join(work, "python-conversation.log"))
+
+    def require(name, fn):
+        d = py.get(name)
+        if d is None:
+            return v.check(name, False, "no report (see %s/python-conversation.log)" % work)
+        try:
+            v.require(name, fn(d))
+        except (KeyError, TypeError, IndexError, ValueError) as e:
+            v.check(name, False, "incomplete report %r (%s)" % (d, e))
+
+    def ok(d):
+        return (d["status"] == "success", "status %s: %s" % (d["status"], d["message"]))
+
+    def failed(d, words):
+        return [(d["status"] == "execution-error", "status %s" % d["status"]),
+                (words in (d["message"] or ""), "message %r lacks %r" % (d["message"], words))]
+
+    src = sf.get("sf-refine-first", {})
+    sfcheck("sf-refine", lambda d: [
+        (int(d["layers"]) == int(d["before"]) + 1, "layers %s -> %s" % (d["before"], d["layers"])),
+        (d["pos-new"] == "0", "the refined layer is not on top"),
+        (d["mask"] == "1", "no mask"),
+        (geometry(d) == geometry(src), "placed at %s, the edit at %s" % (geometry(d), geometry(src)))])
+
+    sfcheck("sf-references", lambda d: [
+        (d["layers"] == "3", "layers=%s, expected the source and two results" % d["layers"]),
+        (d["pos-styled"] == "1" and d["pos-edited"] == "0",
+         "positions: styled %s, edited %s" % (d["pos-styled"], d["pos-edited"]))])
+
+    require("py-edit-conversation", lambda d: [
+        ok(d),
+        ([c["role"] for c in d["contents"]] == ["user", "model"],
+         "stored roles %s" % [c["role"] for c in d["contents"]]),
+        ("image" in d["contents"][0]["kinds"], "the user turn lost its image"),
+        (image_parts_signed(d["contents"][1]), "the stored model turn lost its signatures: %s" % d["contents"][1]),
+        ("has-region=true" in (d["place"] or ""), "the region was not stored: %r" % d["place"]),
+        (d["layer"]["mask"], "the edit has no mask")])
+
+    require("py-refine-reopened", lambda d: [
+        ok(d),
+        (d["reopened_contents"] == 2, "after reopening, %s contents" % d["reopened_contents"]),
+        ([c["role"] for c in d["sent"]] == ["user", "model", "user"],
+         "sent roles %s" % [c["role"] for c in d["sent"]]),
+        (image_parts_signed(d["sent"][1]), "the model turn went out without its signatures"),
+        (d["sent"][2]["kinds"] == ["text"] and d["sent"][2]["texts"] == ["make the balloon blue"],
+         "the new turn is %s" % d["sent"][2]),
+        (len(d["after"]) == 4, "the conversation holds %d contents, not 4" % len(d["after"])),
+        (d["layers_after"] == d["layers_before"] + 1, "layers %s -> %s" % (d["layers_before"], d["layers_after"])),
+        (d["new"]["geometry"] == d["first"], "refine placed at %s, the edit at %s" % (d["new"]["geometry"], d["first"])),
+        (d["new"]["mask"], "the refined layer has no mask"),
+        (d["above"], "not above the selected layer"),
+        (not d["key_in_parasite"], "the key is in a parasite")])
+
+    require("py-refine-include-region", lambda d: [
+        ok(d),
+        (len(d["sent"]) == 5 and "image" in d["sent"][4]["kinds"],
+         "the current pixels were not sent: %s" % (d["sent"][-1:],)),
+        (d["after"] == 6, "the conversation holds %s contents, not 6" % d["after"]),
+        (d["new"]["mask"] and d["new"]["geometry"] == d["first"],
+         "without a selection, not placed and masked like the result it refines: %s" % d["new"])])
+
+    require("py-refine-trim", lambda d: [
+        ok(d),
+        (d["roles"] == ["user", "model"] * 4, "stored roles %s: expected 4 exchanges" % d["roles"]),
+        (d["first_text"] == "make the balloon blue", "the oldest kept turn is %r" % d["first_text"]),
+        (d["last_text"] == "add a string to the balloon", "the newest turn is %r" % d["last_text"])])
+
+    require("py-refine-missing-signature", lambda d: failed(d, SIGNATURE_400) + [
+        (d["log_status"] == 400, "the server answered %s" % d["log_status"]),
+        (d["layers_before"] == d["layers_after"], "a layer was added"),
+        (d["conversation_same"], "the failed refine changed the stored conversation")])
+
+    require("py-start-over", lambda d: [
+        ok(d), (d["gone"], "the parasite is still there")] +
+        failed({"status": d["refine_status"], "message": d["refine_message"]},
+               "no Gemini conversation"))
+
+    require("py-refine-generated", lambda d: [
+        ok(d),
+        (d["sent"] == ["user", "model", "user"], "sent roles %s" % d["sent"]),
+        (d["layers"] == 2, "layers %s" % d["layers"]),
+        (d["new"]["geometry"][:2] == [0, 0], "the refined image is at %s" % d["new"]["geometry"]),
+        (d["contents"] == 4, "the conversation holds %s contents" % d["contents"])])
+
+    require("py-multi-image", lambda d: [
+        ok(d),
+        (d["layer"]["group"] and d["layer"]["name"] == "three kinds of hat",
+         "not a group named after the prompt: %s" % d["layer"]["name"]),
+        (len(d["layer"]["children"]) == 3, "%d layers in the group" % len(d["layer"]["children"])),
+        (all(c["mask"] for c in d["layer"]["children"]), "a layer of the group has no mask"),
+        (d["layers"] == 2, "top-level layers %s" % d["layers"]),
+        (len([t for t in d["model_texts"] if t]) >= 3, "the text parts were not kept: %s" % d["model_texts"])])
+
+    def thoughts(d):
+        names = [l["name"] for l in d["stack"]]
+        if "Thoughts" not in names:
+            return [(False, "no Thoughts group: %s" % names)]
+        t = d["stack"][names.index("Thoughts")]
+        return [ok(d),
+                (not d["result"]["group"] and d["result"]["name"] == "add a moon" and d["result"]["visible"],
+                 "the result is %s" % d["result"]),
+                (names.index("Thoughts") == names.index("add a moon") + 1, "Thoughts not right below the result"),
+                (not t["visible"] and len(t["children"]) == 2 and not any(c["visible"] for c in t["children"]),
+                 "Thoughts: %s" % t),
+                (all(c["geometry"] == d["result"]["geometry"] for c in t["children"]),
+                 "thought layers not over the result: %s" % [c["geometry"] for c in t["children"]])]
+    require("py-thoughts", thoughts)
+    require("py-thoughts-off", lambda d: [
+        ok(d), ([l["name"] for l in d["stack"]] == ["add a moon", "Background"] or len(d["stack"]) == 2,
+                "layers %s" % [l["name"] for l in d["stack"]])])
+
+    def grounding(d):
+        sources = json.loads(d["sources"] or "null")
+        return [ok(d), (d["sent_search"], "search was not sent"),
+                (isinstance(sources, list) and len(sources) == 2, "sources %r" % d["sources"]),
+                (all(s.get("title") and s.get("uri", "").startswith("http") for s in sources or []),
+                 "sources lack a title or uri: %r" % d["sources"])]
+    require("py-grounding", grounding)
+
+    require("py-references-over", lambda d: failed(d, "at most 3") + [
+        (d["layers_before"] == d["layers_after"], "a layer was added"),
+        (d["pixels_same"], "the layer's pixels changed")])
+    require("py-references-limit", lambda d: [
+        ok(d),
+        (d["sent"][-1]["kinds"].count("image") == 3, "sent %s" % d["sent"][-1]["kinds"]),
+        ("image 2 as a reference for style" in d["sent"][-1]["texts"][0] and
+         "Image 3 shows an object" in d["sent"][-1]["texts"][0],
+         "the roles are not in the prompt: %r" % d["sent"][-1]["texts"])])
+    require("py-references-objects-limit", lambda d: [
+        ok(d), (d["sent_images"] == 7, "sent %s images, not 7" % d["sent_images"]),
+        (d["layers_after"] == d["layers_before"] + 1, "no new layer")])
+    require("py-references-objects-over", lambda d: failed(d, "at most 6 object") + [
+        (d["layers_before"] == d["layers_after"], "a layer was added")])
+    require("py-references-bad-role", lambda d: failed(d, "Unknown reference role"))
+    require("py-style-transfer", lambda d: [
+        ok(d),
+        (d["sent"][-1]["kinds"].count("image") == 2, "sent %s" % d["sent"][-1]["kinds"]),
+        ("image 2 as a reference for style" in d["sent"][-1]["texts"][0], "no style role: %r" % d["sent"][-1]["texts"])])
+    require("py-compose", lambda d: [
+        ok(d),
+        (d["sent"][-1]["kinds"].count("image") == 2, "sent %s" % d["sent"][-1]["kinds"]),
+        ("Image 1 shows the subject" in d["sent"][-1]["texts"][0], "no subject role: %r" % d["sent"][-1]["texts"]),
+        (d["same_image"] and d["layers_after"] == d["layers_before"] + 1, "not one new layer in this image")])
+
+    require("py-variations-partial", lambda d: [
+        ok(d),
+        (d["layer"]["group"] and len(d["layer"]["children"]) == 2,
+         "expected a group of 2 layers: %s" % d["layer"]),
+        (d["layers"] == 2, "top-level layers %s" % d["layers"]),
+        ("1 of 3 variations failed" in log, "the failure was not named in the log")])
+    require("py-variations-all-fail", lambda d: [
+        (d["status"] == "execution-error", "status %s" % d["status"]),
+        (d["layers"] == 1 and d["pixels_same"], "the image changed")])
+
+    def usage(d):
+        import configparser
+        ini = configparser.ConfigParser(interpolation=None)
+        ini.read_string(d["text"] or "")
+        total = ini["total"] if ini.has_section("total") else {}
+        return [(d["exists"], "no gemini-usage.ini in the profile"),
+                (int(total.get("requests", 0)) >= 15, "total requests %s" % total.get("requests")),
+                (float(total.get("cost-usd", 0)) > 0, "total cost %s" % total.get("cost-usd")),
+                (ini.has_section("model gemini-3-pro-image-preview"), "no per-model total")]
+    require("py-usage", usage)
 
 
 def main():

@@ -96,6 +96,44 @@
       (gg-export (gimp-layer-get-mask new) "sel-mask.png")
       (gimp-xcf-save RUN-NONINTERACTIVE img (gg-path "edit-selection.xcf")))))
 
+; --- refine: reopen the edit's .xcf and continue its conversation
+(catch (gg-report "sf-refine" " error=1")
+  (let* ((img (gimp-file-load RUN-NONINTERACTIVE (gg-path "edit-selection.xcf")))
+         (before (gg-n-layers img))
+         (top (vector-ref (gimp-image-get-layers img) 0))
+         (new (plug-in-gemini-refine #:run-mode RUN-NONINTERACTIVE #:image img
+                                     #:drawables (vector top)
+                                     #:prompt "make the balloon yellow")))
+    (gg-report "sf-refine"
+               " before=" (gg-num before)
+               " layers=" (gg-num (gg-n-layers img))
+               " pos-new=" (gg-num (gimp-image-get-item-position img new))
+               " mask=" (gg-num (gg-has-mask new))
+               (gg-geometry new))
+    (gg-report "sf-refine-first" (gg-geometry top))))
+
+; --- references and style transfer, as a script writes them
+(catch (gg-report "sf-references" " error=1")
+  (let* ((img (gg-load "texture.png"))
+         (src (vector-ref (gimp-image-get-layers img) 0))
+         (other (gg-load "gray.png"))
+         (ref (vector-ref (gimp-image-get-layers other) 0))
+         (edited (plug-in-gemini-edit #:run-mode RUN-NONINTERACTIVE #:image img
+                                      #:drawables (vector src)
+                                      #:prompt "add a cat"
+                                      #:references (vector ref)
+                                      #:reference-roles "subject"))
+         (styled (plug-in-gemini-style-transfer #:run-mode RUN-NONINTERACTIVE
+                                                #:image img
+                                                #:drawables (vector src)
+                                                #:style ref)))
+    (gg-report "sf-references"
+               " layers=" (gg-num (gg-n-layers img))
+               " pos-styled=" (gg-num (gimp-image-get-item-position img styled))
+               " pos-edited=" (gg-num (gimp-image-get-item-position img edited)))
+    (gimp-image-delete other)
+    (gimp-image-delete img)))
+
 ; --- edit with nothing selected: the result covers the layer
 (catch (gg-report "edit-whole" " error=1")
   (let* ((img (gg-load "texture.png"))

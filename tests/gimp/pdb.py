@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import sys
+import urllib.request
 
 import gi
 gi.require_version('Gimp', '3.0')
@@ -19,6 +20,9 @@ IN = os.environ['GG_GIMP_IN']
 OUT = os.environ['GG_GIMP_OUT']
 PART = os.environ['GG_GIMP_PART']
 PDB = Gimp.get_pdb()
+BASE = os.environ.get('GOOGLE_GEMINI_BASE_URL', '')
+PRO = 'gemini-3-pro-image-preview'
+FLASH = 'gemini-2.5-flash-image'
 
 
 def report(name, **values):
@@ -42,7 +46,7 @@ def run(proc_name, props):
     proc = PDB.lookup_procedure(proc_name)
     config = proc.create_config()
     for key, value in props.items():
-        if key == 'drawables':
+        if key in ('drawables', 'references'):
             config.set_core_object_array(key, value)
         else:
             config.set_property(key, value)
@@ -53,6 +57,65 @@ def run(proc_name, props):
     if status != Gimp.PDBStatusType.SUCCESS:
         message = values[0] if values and isinstance(values[0], str) else PDB.get_last_error()
     return status.value_nick, values, message
+
+
+def server(scenario, queue=None, params=None):
+    """Sets the fake server's scenario (the control API needs no key)."""
+    body = {'scenario': scenario, 'queue': queue or []}
+    if params:
+        body['params'] = params
+    req = urllib.request.Request(BASE + '/_control/scenario', data=json.dumps(body).encode(),
+                                 method='POST', headers={'Content-Type': 'application/json'})
+    urllib.request.urlopen(req, timeout=10).read()
+
+
+def server_log():
+    return json.loads(urllib.request.urlopen(BASE + '/_control/log', timeout=10).read())
+
+
+def last_request():
+    """The body of the newest generateContent request."""
+    entries = [e for e in server_log() if ':generateContent' in (e.get('path') or '')]
+    return entries[-1]['body'] if entries else {}
+
+
+def contents_summary(body):
+    """Per content: role, part kinds, and which parts carry a signature."""
+    out = []
+    for c in (body or {}).get('contents') or []:
+        parts = c.get('parts') or []
+        out.append({'role': c.get('role'),
+                    'kinds': ['image' if ('inlineData' in p or 'inline_data' in p) else
+                              'text' if 'text' in p else 'other' for p in parts],
+                    'signed': ['thoughtSignature' in p for p in parts],
+                    'thought': [bool(p.get('thought')) for p in parts],
+                    'texts': [p.get('text') for p in parts if 'text' in p]})
+    return out
+
+
+def parasite_text(owner, name):
+    parasite = owner.get_parasite(name)
+    if parasite is None:
+        return None
+    return bytes(parasite.get_data()).decode('utf-8', 'replace')
+
+
+def conversation(img):
+    text = parasite_text(img, 'gemini-conversation')
+    return json.loads(text) if text else None
+
+
+def geometry(drawable):
+    _, x, y = drawable.get_offsets()
+    return [x, y, drawable.get_width(), drawable.get_height()]
+
+
+def layer_info(layer):
+    kids = layer.get_children() if layer.is_group() else []
+    return {'name': layer.get_name(), 'group': layer.is_group(),
+            'visible': layer.get_visible(), 'geometry': geometry(layer),
+            'mask': layer.get_mask() is not None,
+            'children': [layer_info(k) for k in kids]}
 
 
 def edit_fails(name, prompt):
@@ -97,6 +160,8 @@ def main():
                above=bool(new) and img.get_item_position(new) < img.get_item_position(layer))
         Gimp.file_save(Gimp.RunMode.NONINTERACTIVE, img,
                        Gio.File.new_for_path(os.path.join(OUT, 'py-edit.xcf')), None)
+    elif PART == 'conversation':
+        conversation_checks()
     elif PART == 'nokey':
         status, _, message = run('plug-in-gemini-generate', {
             'run-mode': Gimp.RunMode.NONINTERACTIVE, 'prompt': 'a red kite'})
@@ -125,6 +190,242 @@ def main():
                after_status=status2, after_message=message2)
     else:
         report('py-setup', status='error', message='unknown GG_GIMP_PART ' + PART)
+
+
+def conversation_checks():
+    """Issue 5: refine across save and reopen, start over, what an answer
+    can hold, references and variations."""
+    edit = 'plug-in-gemini-edit'
+    refine = 'plug-in-gemini-refine'
+    nonint = Gimp.RunMode.NONINTERACTIVE
+    xcf = os.path.join(OUT, 'refine.xcf')
+
+    # --- edit with a thinking model, save, close, reopen, refine
+    server('ok')
+    img = load('texture.png')
+    src = img.get_layers()[0]
+    img.select_rectangle(Gimp.ChannelOps.REPLACE, 130, 120, 160, 120)
+    status, values, message = run(edit, {'run-mode': nonint, 'image': img, 'drawables': [src],
+                                         'prompt': 'add a red balloon', 'model': PRO})
+    first = values[0] if status == 'success' else None
+    conv = conversation(img)
+    place = parasite_text(img, 'gemini-conversation-place')
+    report('py-edit-conversation', status=status, message=message,
+           contents=contents_summary({'contents': conv or []}),
+           place=place, layer=layer_info(first) if first else None)
+    Gimp.file_save(nonint, img, Gio.File.new_for_path(xcf), None)
+    img.delete()
+
+    img = Gimp.file_load(nonint, Gio.File.new_for_path(xcf))
+    top = img.get_layers()[0]
+    n_before = len(img.get_layers())
+    reopened = conversation(img)
+    status, values, message = run(refine, {'run-mode': nonint, 'image': img, 'drawables': [top],
+                                           'prompt': 'make the balloon blue'})
+    new = values[0] if status == 'success' else None
+    report('py-refine-reopened', status=status, message=message,
+           reopened_contents=len(reopened or []),
+           sent=contents_summary(last_request()),
+           after=contents_summary({'contents': conversation(img) or []}),
+           layers_before=n_before, layers_after=len(img.get_layers()),
+           first=geometry(top), new=layer_info(new) if new else None,
+           above=bool(new) and img.get_item_position(new) < img.get_item_position(top),
+           key_in_parasite=os.environ['GG_GIMP_TEST_KEY'] in
+           ((parasite_text(img, 'gemini-conversation') or '') +
+            (parasite_text(img, 'gemini-conversation-place') or '')))
+
+    # --- refine with the current pixels sent along, nothing selected: the
+    # mask of the result being refined carries over
+    Gimp.Selection.none(img)
+    status, values, message = run(refine, {'run-mode': nonint, 'image': img, 'drawables': [top],
+                                           'prompt': 'a little darker', 'include-region': True})
+    new = values[0] if status == 'success' else None
+    sent = contents_summary(last_request())
+    report('py-refine-include-region', status=status, message=message, sent=sent,
+           after=len(conversation(img) or []), new=layer_info(new) if new else None,
+           first=geometry(top))
+
+    # --- the stored conversation keeps the last 4 exchanges
+    for prompt in ('a bit smaller', 'add a string to the balloon'):
+        status, _, message = run(refine, {'run-mode': nonint, 'image': img, 'drawables': [top],
+                                          'prompt': prompt})
+    kept = contents_summary({'contents': conversation(img) or []})
+    report('py-refine-trim', status=status, message=message,
+           roles=[c['role'] for c in kept],
+           first_text=kept[0]['texts'][0] if kept else None,
+           last_text=kept[-2]['texts'][0] if len(kept) > 1 else None)
+
+    # --- a copy whose stored model turns lost their image signatures: the API's 400
+    copy = img.duplicate()
+    damaged = conversation(copy) or []
+    for c in damaged:
+        if c.get('role') == 'model':
+            for p in c.get('parts') or []:
+                if 'inlineData' in p:
+                    p.pop('thoughtSignature', None)
+    copy.attach_parasite(Gimp.Parasite.new('gemini-conversation', Gimp.PARASITE_PERSISTENT,
+                                           json.dumps(damaged).encode()))
+    n_copy = len(copy.get_layers())
+    stored = parasite_text(copy, 'gemini-conversation')
+    status, _, message = run(refine, {'run-mode': nonint, 'image': copy,
+                                      'drawables': [copy.get_layers()[0]],
+                                      'prompt': 'make the balloon green'})
+    report('py-refine-missing-signature', status=status, message=message,
+           layers_before=n_copy, layers_after=len(copy.get_layers()),
+           conversation_same=parasite_text(copy, 'gemini-conversation') == stored,
+           log_status=[e.get('status') for e in server_log()][-1])
+    copy.delete()
+
+    # --- Start Over forgets; refine then says why it cannot run
+    status, _, message = run('plug-in-gemini-forget-conversation',
+                             {'run-mode': nonint, 'image': img, 'drawables': [top]})
+    gone = img.get_parasite('gemini-conversation') is None
+    status2, _, message2 = run(refine, {'run-mode': nonint, 'image': img, 'drawables': [top],
+                                        'prompt': 'anything'})
+    report('py-start-over', status=status, message=message, gone=gone,
+           refine_status=status2, refine_message=message2)
+    img.delete()
+
+    # --- a conversation that started from a generation: whole images
+    server('ok')
+    status, values, message = run('plug-in-gemini-generate', {
+        'run-mode': nonint, 'prompt': 'a lighthouse at dusk', 'model': PRO, 'aspect-ratio': '4:3'})
+    gen = values[0] if status == 'success' else None
+    if gen:
+        status, values, message = run(refine, {'run-mode': nonint, 'image': gen,
+                                               'drawables': [gen.get_layers()[0]],
+                                               'prompt': 'add stars'})
+        new = values[0] if status == 'success' else None
+        report('py-refine-generated', status=status, message=message,
+               size=[gen.get_width(), gen.get_height()], layers=len(gen.get_layers()),
+               new=layer_info(new) if new else None,
+               contents=len(conversation(gen) or []),
+               sent=[c['role'] for c in contents_summary(last_request())])
+        gen.delete()
+    else:
+        report('py-refine-generated', status=status, message=message)
+
+    # --- several images in one answer: a group named after the prompt
+    server('multi_image', params={'count': 3})
+    img = load('texture.png')
+    src = img.get_layers()[0]
+    img.select_rectangle(Gimp.ChannelOps.REPLACE, 100, 100, 200, 150)
+    status, values, message = run(edit, {'run-mode': nonint, 'image': img, 'drawables': [src],
+                                         'prompt': 'three kinds of hat', 'model': PRO})
+    new = values[0] if status == 'success' else None
+    conv = conversation(img) or []
+    report('py-multi-image', status=status, message=message,
+           layer=layer_info(new) if new else None, layers=len(img.get_layers()),
+           model_texts=contents_summary({'contents': conv})[-1]['texts'] if conv else [])
+    img.delete()
+
+    # --- thought images: hidden layers in a "Thoughts" group, never the result
+    for name, keep in (('py-thoughts', True), ('py-thoughts-off', False)):
+        server('thoughts')
+        img = load('texture.png')
+        src = img.get_layers()[0]
+        img.select_rectangle(Gimp.ChannelOps.REPLACE, 100, 100, 200, 150)
+        status, values, message = run(edit, {'run-mode': nonint, 'image': img, 'drawables': [src],
+                                             'prompt': 'add a moon', 'model': PRO,
+                                             'thought-layers': keep})
+        new = values[0] if status == 'success' else None
+        report(name, status=status, message=message,
+               result=layer_info(new) if new else None,
+               stack=[layer_info(l) for l in img.get_layers()])
+        img.delete()
+
+    # --- grounding: the sources stored with the result
+    server('grounding')
+    img = load('texture.png')
+    status, values, message = run('plug-in-gemini-generate', {
+        'run-mode': nonint, 'image': img, 'as-layer': True, 'prompt': 'the tallest lighthouse',
+        'model': PRO, 'search': True})
+    new = values[1] if status == 'success' else None
+    report('py-grounding', status=status, message=message,
+           sources=parasite_text(new, 'gemini-sources') if new else None,
+           sent_search=bool(last_request().get('tools')))
+    img.delete()
+
+    # --- references: at the limit of 2.5 Flash (input + 2) and over it (input + 3)
+    server('ok')
+    img = load('texture.png')
+    src = img.get_layers()[0]
+    other = load('gray.png')
+    ref = other.get_layers()[0]
+    img.select_rectangle(Gimp.ChannelOps.REPLACE, 100, 100, 200, 150)
+    before = pixel_hash(src)
+    n_before = len(img.get_layers())
+    status, _, message = run(edit, {'run-mode': nonint, 'image': img, 'drawables': [src],
+                                    'prompt': 'add a cat', 'model': FLASH,
+                                    'references': [ref, ref, ref],
+                                    'reference-roles': 'style,object'})
+    report('py-references-over', status=status, message=message,
+           layers_before=n_before, layers_after=len(img.get_layers()),
+           pixels_same=pixel_hash(src) == before)
+    status, values, message = run(edit, {'run-mode': nonint, 'image': img, 'drawables': [src],
+                                         'prompt': 'add a cat', 'model': FLASH,
+                                         'references': [ref, ref],
+                                         'reference-roles': 'style,object'})
+    body = last_request()
+    report('py-references-limit', status=status, message=message,
+           sent=contents_summary(body), layers=len(img.get_layers()))
+    # 3 Pro: 6 objects at most, whatever the total allows
+    for name, count in (('py-references-objects-limit', 6), ('py-references-objects-over', 7)):
+        n_before = len(img.get_layers())
+        status, _, message = run(edit, {'run-mode': nonint, 'image': img, 'drawables': [src],
+                                        'prompt': 'add a cat', 'model': PRO,
+                                        'references': [ref] * count,
+                                        'reference-roles': 'object'})
+        report(name, status=status, message=message,
+               layers_before=n_before, layers_after=len(img.get_layers()),
+               sent_images=contents_summary(last_request())[-1]['kinds'].count('image'))
+    status, _, message = run(edit, {'run-mode': nonint, 'image': img, 'drawables': [src],
+                                    'prompt': 'add a cat', 'references': [ref],
+                                    'reference-roles': 'mood'})
+    report('py-references-bad-role', status=status, message=message)
+
+    # --- Style Transfer and Compose from the menu's procedures
+    status, values, message = run('plug-in-gemini-style-transfer', {
+        'run-mode': nonint, 'image': img, 'drawables': [src], 'style': ref})
+    report('py-style-transfer', status=status, message=message,
+           sent=contents_summary(last_request()), layers=len(img.get_layers()))
+    n_before = len(img.get_layers())
+    status, values, message = run('plug-in-gemini-compose', {
+        'run-mode': nonint, 'image': img, 'drawables': [src, ref],
+        'prompt': 'the cat on the texture', 'reference-roles': 'subject,object'})
+    report('py-compose', status=status, message=message,
+           sent=contents_summary(last_request()),
+           layers_before=n_before, layers_after=len(img.get_layers()),
+           same_image=status == 'success' and values[0] == img)
+    other.delete()
+    img.delete()
+
+    # --- variations: one fails, the others are kept and the failure named
+    server('ok', queue=['ok', 'error_400', 'ok'])
+    img = load('texture.png')
+    src = img.get_layers()[0]
+    img.select_rectangle(Gimp.ChannelOps.REPLACE, 100, 100, 200, 150)
+    status, values, message = run(edit, {'run-mode': nonint, 'image': img, 'drawables': [src],
+                                         'prompt': 'add a kite', 'variations': 3})
+    new = values[0] if status == 'success' else None
+    report('py-variations-partial', status=status, message=message,
+           layer=layer_info(new) if new else None, layers=len(img.get_layers()))
+    img.delete()
+
+    server('error_400', queue=[])
+    img = load('texture.png')
+    src = img.get_layers()[0]
+    before = pixel_hash(src)
+    status, _, message = run(edit, {'run-mode': nonint, 'image': img, 'drawables': [src],
+                                    'prompt': 'add a kite', 'variations': 2})
+    report('py-variations-all-fail', status=status, message=message,
+           layers=len(img.get_layers()), pixels_same=pixel_hash(src) == before)
+    img.delete()
+    server('ok')
+
+    usage = os.path.join(Gimp.directory(), 'gemini-usage.ini')
+    report('py-usage', exists=os.path.exists(usage),
+           text=open(usage).read() if os.path.exists(usage) else '')
 
 
 try:

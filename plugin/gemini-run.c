@@ -1,0 +1,382 @@
+/* gimp-gemini: the steps every run shares (gemini-run.h). */
+
+#include <string.h>
+
+#include <libgimp/gimp.h>
+
+#include "gg-catalogue.h"
+#include "gg-client.h"
+#include "gg-error.h"
+#include "gg-response.h"
+
+#include "gemini.h"
+#include "gemini-key.h"
+#include "gemini-references.h"
+#include "gemini-run.h"
+#include "gemini-worker.h"
+
+
+/* Quality of the JPEG sent for regions without transparency. */
+#define SEND_JPEG_QUALITY 92
+
+
+static gboolean   has_property      (GimpProcedureConfig *config,
+                                     const gchar         *name);
+static gchar    * model_short_label (const gchar         *model);
+
+
+void
+gemini_options_read (GimpProcedureConfig *config,
+                     GimpRunMode          run_mode,
+                     GeminiOptions       *options)
+{
+  memset (options, 0, sizeof *options);
+  options->run_mode   = run_mode;
+  options->variations = 1;
+
+  g_object_get (config,
+                "prompt",       &options->prompt,
+                "model",        &options->model,
+                "aspect-ratio", &options->ratio,
+                "image-size",   &options->size,
+                "image-only",   &options->image_only,
+                NULL);
+
+  if (has_property (config, "search"))
+    g_object_get (config,
+                  "search",         &options->search,
+                  "thought-layers", &options->thought_layers,
+                  "variations",     &options->variations,
+                  NULL);
+  if (has_property (config, "references"))
+    g_object_get (config, "references", &options->references, NULL);
+  if (has_property (config, "reference-roles"))
+    g_object_get (config, "reference-roles", &options->roles, NULL);
+  if (has_property (config, "context-px"))
+    {
+      g_object_get (config,
+                    "context-px",  &options->context_px,
+                    "context-pct", &options->context_pct,
+                    NULL);
+      options->visible =
+        gimp_procedure_config_get_choice_id (config, "source") == 1;
+    }
+  /* In the dialog, its one reference layer stands for "references". */
+  if (run_mode == GIMP_RUN_INTERACTIVE &&
+      has_property (config, "dialog-reference"))
+    {
+      GimpDrawable *reference = NULL;
+
+      g_clear_pointer (&options->references, g_free);
+      g_clear_pointer (&options->roles, g_free);
+
+      g_object_get (config, "dialog-reference", &reference, NULL);
+      if (reference)
+        {
+          options->references    = g_new0 (GimpDrawable *, 2);
+          options->references[0] = reference;
+          g_object_get (config, "dialog-reference-role", &options->roles, NULL);
+          /* The proxy is libgimp's: drop the reference g_object_get took. */
+          g_object_unref (reference);
+        }
+    }
+  if (has_property (config, "include-region"))
+    g_object_get (config, "include-region", &options->include_region, NULL);
+  if (has_property (config, "as-layer"))
+    g_object_get (config, "as-layer", &options->as_layer, NULL);
+
+  options->variations = CLAMP (options->variations, 1, GEMINI_MAX_VARIATIONS);
+  if (! options->prompt)
+    options->prompt = g_strdup ("");
+}
+
+void
+gemini_options_clear (GeminiOptions *options)
+{
+  g_clear_pointer (&options->prompt, g_free);
+  g_clear_pointer (&options->model, g_free);
+  g_clear_pointer (&options->ratio, g_free);
+  g_clear_pointer (&options->size, g_free);
+  g_clear_pointer (&options->roles, g_free);
+  /* A core object array: the objects are libgimp's, the array is ours. */
+  g_clear_pointer (&options->references, g_free);
+}
+
+GgRequest *
+gemini_request_build (const GeminiOptions      *options,
+                      const GeminiRequestSpec  *spec,
+                      GError                  **error)
+{
+  g_autoptr (GgRequest) request = gg_request_new (spec->model);
+  guint                 i;
+
+  gg_request_set_prompt (request, spec->text);
+  gg_request_set_aspect_ratio (request, spec->ratio);
+  gg_request_set_image_size (request, spec->size);
+  gg_request_set_image_only (request, options->image_only);
+  gg_request_set_search (request, options->search);
+  if (options->thought_layers)
+    gg_request_set_include_thoughts (request, TRUE);
+
+  if (spec->history && ! gg_request_set_history (request, spec->history, error))
+    return NULL;
+
+  if (spec->input)
+    gg_request_add_image (request, spec->input, NULL, GG_ROLE_INPUT);
+
+  for (i = 0; spec->references && i < spec->references->len; i++)
+    {
+      GeminiReference *reference = g_ptr_array_index (spec->references, i);
+
+      gg_request_add_image (request, reference->bytes, NULL, reference->role);
+    }
+
+  return g_steal_pointer (&request);
+}
+
+/* Sends @n requests at once (variations).  The answers that hold an image,
+ * in order (gg_response_free); @failures receives one sentence per request
+ * that failed.  NULL with @error (the first failure's) when none succeeded. */
+GPtrArray *
+gemini_ask (const GeminiOptions  *options,
+            GgRequest           **requests,
+            guint                 n,
+            GPtrArray           **failures,
+            GError              **error)
+{
+  GgClient             *clients[GEMINI_MAX_VARIATIONS]   = { NULL, };
+  GgResponse           *answers[GEMINI_MAX_VARIATIONS]   = { NULL, };
+  GError               *errors[GEMINI_MAX_VARIATIONS]    = { NULL, };
+  g_autoptr (GPtrArray) responses = NULL;
+  g_autofree gchar     *label     = NULL;
+  GError               *first     = NULL;
+  gchar                *key;
+  guint                 i;
+
+  *failures = g_ptr_array_new_with_free_func (g_free);
+
+  /* Refused before the key is even looked for. */
+  if (! gg_request_validate (requests[0], error))
+    return NULL;
+
+  key = gemini_key_get (options->run_mode, error);
+  if (! key)
+    return NULL;
+
+  for (i = 0; i < n; i++)
+    {
+      clients[i] = gg_client_new (key, NULL, error);
+      if (! clients[i])
+        break;
+    }
+  gemini_key_free (key);
+
+  if (i < n)
+    {
+      while (i-- > 0)
+        gg_client_free (clients[i]);
+      return NULL;
+    }
+
+  label = model_short_label (gg_request_get_model (requests[0]));
+  gemini_worker_generate_many (clients, (const GgRequest **) requests, n,
+                               label, answers, errors);
+
+  responses = g_ptr_array_new_with_free_func ((GDestroyNotify) gg_response_free);
+
+  for (i = 0; i < n; i++)
+    {
+      gg_client_free (clients[i]);
+
+      if (answers[i] && ! gg_response_check (answers[i], &errors[i]))
+        g_clear_pointer (&answers[i], gg_response_free);
+
+      if (answers[i])
+        {
+          g_ptr_array_add (responses, answers[i]);
+        }
+      else
+        {
+          if (n > 1)
+            g_ptr_array_add (*failures,
+                             g_strdup_printf ("Variation %u: %s", i + 1,
+                                              errors[i]->message));
+          if (! first)
+            first = g_steal_pointer (&errors[i]);
+          g_clear_error (&errors[i]);
+        }
+    }
+
+  if (responses->len == 0)
+    {
+      /* Cancelled by the user, or every request failed: the first reason. */
+      g_propagate_error (error, first);
+      return NULL;
+    }
+
+  g_clear_error (&first);
+
+  return g_steal_pointer (&responses);
+}
+
+/* The common end of every run: layers, conversation and messages, in one
+ * undo group.  @target->image NULL: a new image of the answer's size. */
+GimpLayer *
+gemini_finish (const GeminiOptions  *options,
+               GeminiTarget         *target,
+               GPtrArray            *responses,
+               GPtrArray            *failures,
+               GgConversation       *conversation,
+               GeminiPlace          *place,
+               const GgRequest      *request,
+               GError              **error)
+{
+  g_autoptr (GeminiPrepared) prepared  = NULL;
+  g_autofree gchar          *user_turn = NULL;
+  g_autofree gchar          *note      = NULL;
+  GgResponse                *answer    = g_ptr_array_index (responses, 0);
+  GeminiResult               result;
+  gboolean                   new_image = FALSE;
+  GError                    *conversation_error = NULL;
+
+  prepared = gemini_result_prepare (target, responses, error);
+  if (! prepared)
+    return NULL;
+
+  if (! target->image)
+    {
+      gint width, height;
+
+      gemini_result_size (prepared, &width, &height);
+      target->image = gimp_image_new (width, height, GIMP_RGB);
+      if (! target->image)
+        {
+          g_autoptr (GPtrArray) images = gg_response_images (answer);
+          GgPart               *part   = g_ptr_array_index (images, 0);
+
+          g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
+                       "A new image could not be made: %s",
+                       gimp_pdb_get_last_error (gimp_get_pdb ()));
+          gemini_result_recovery_error (error, part->data, target->prompt,
+                                        "The result could not be added to "
+                                        "an image");
+          return NULL;
+        }
+      new_image = TRUE;
+      /* A new image starts with no history, as if it had been opened. */
+      gimp_image_undo_disable (target->image);
+    }
+  else
+    {
+      gimp_image_undo_group_start (target->image);
+    }
+
+  if (! gemini_result_insert (target, prepared, &result, error))
+    {
+      if (new_image)
+        {
+          gimp_image_delete (target->image);
+          target->image = NULL;
+        }
+      else
+        {
+          gimp_image_undo_group_end (target->image);
+        }
+      return NULL;
+    }
+
+  /* The first answer continues the conversation; with variations the
+   * others are alternatives the user can keep by hand. */
+  user_turn = gg_request_user_turn_json (request);
+  place->result_tattoo = gimp_item_get_tattoo (GIMP_ITEM (result.first));
+  place->clip          = result.clip;
+
+  if (! answer->model_turn_json ||
+      ! gg_conversation_append_turn (conversation, user_turn,
+                                     answer->model_turn_json,
+                                     &conversation_error))
+    {
+      gemini_conversation_forget (target->image);
+      note = g_strdup_printf ("This answer cannot be refined: %s",
+                              conversation_error ?
+                              conversation_error->message :
+                              "it came without its content");
+      g_clear_error (&conversation_error);
+    }
+  else
+    {
+      gemini_conversation_store (target->image, conversation, place, &note);
+    }
+
+  if (new_image)
+    gimp_image_undo_enable (target->image);
+  else
+    gimp_image_undo_group_end (target->image);
+
+  gemini_result_report (options->run_mode,
+                        gg_request_get_model (request),
+                        responses, failures, note);
+
+  if (options->run_mode == GIMP_RUN_INTERACTIVE)
+    {
+      if (new_image)
+        gimp_display_new (target->image);
+      gimp_displays_flush ();
+    }
+
+  return result.item;
+}
+
+/* Scaled to what the plan sends, then lossless when transparency must
+ * survive, compact otherwise. */
+GBytes *
+gemini_encode (const GgRaster  *raster,
+               gint             width,
+               gint             height,
+               GError         **error)
+{
+  g_autoptr (GgRaster) scaled = NULL;
+  const GgRaster      *send   = raster;
+
+  if (width != raster->width || height != raster->height)
+    {
+      scaled = gg_raster_scale (raster, width, height, error);
+      if (! scaled)
+        return NULL;
+      send = scaled;
+    }
+
+  if (gg_raster_has_alpha (send))
+    return gg_image_encode_png (send, 6, error);
+
+  return gg_image_encode_jpeg (send, SEND_JPEG_QUALITY, error);
+}
+
+const gchar *
+gemini_option (const gchar *value)
+{
+  if (! value || ! *value || ! g_ascii_strcasecmp (value, "auto"))
+    return NULL;
+
+  return value;
+}
+
+
+/* "Gemini 3 Pro Image (Nano Banana Pro)" -> "Gemini 3 Pro Image". */
+static gchar *
+model_short_label (const gchar *model)
+{
+  const GgModel *info  = gg_catalogue_lookup (model);
+  const gchar   *label = info ? info->label : model;
+  const gchar   *paren = strstr (label, " (");
+
+  return paren ? g_strndup (label, paren - label) : g_strdup (label);
+}
+
+static gboolean
+has_property (GimpProcedureConfig *config,
+              const gchar         *name)
+{
+  return g_object_class_find_property (G_OBJECT_GET_CLASS (config),
+                                       name) != NULL;
+}
