@@ -30,6 +30,7 @@ cli_job_clear (CliJob *job)
   g_free (job->output);
   g_free (job->input);
   g_free (job->mask);
+  g_free (job->mask_options.patch);
   g_free (job->model);
   g_free (job->aspect);
   g_free (job->size);
@@ -221,6 +222,7 @@ prepare_edit (CliJob *job, GgRequest *request, CliEditPlan **plan_out)
     {
       CliEditPlan      *plan;
       g_autofree gchar *area = NULL;
+      GBytes           *hint = NULL;
 
       if (job->aspect != NULL)
         {
@@ -228,7 +230,8 @@ prepare_edit (CliJob *job, GgRequest *request, CliEditPlan **plan_out)
                         "the ratio follows the masked area.");
           return FALSE;
         }
-      plan = cli_mask_plan (job->input, job->mask, model, job->size, &bytes, &error);
+      plan = cli_mask_plan (job->input, job->mask, model, job->size, &job->mask_options,
+                            &bytes, &hint, &error);
       if (plan == NULL)
         {
           cli_job_fail (job, CLI_EXIT_USAGE, "%s", error->message);
@@ -238,6 +241,13 @@ prepare_edit (CliJob *job, GgRequest *request, CliEditPlan **plan_out)
       *plan_out = plan;
       gg_request_add_image (request, bytes, "image/png", GG_ROLE_INPUT);
       g_bytes_unref (bytes);
+      /* --hint: the editable area as a second image; the request adds its
+       * sentence (prompts.json, roles.hint). */
+      if (hint != NULL)
+        {
+          gg_request_add_image (request, hint, "image/png", GG_ROLE_HINT);
+          g_bytes_unref (hint);
+        }
       gg_request_set_aspect_ratio (request, cli_mask_ratio (plan));
       gg_request_set_image_size (request, cli_mask_size (plan));
       area = cli_mask_area (plan);
@@ -567,9 +577,11 @@ print_texts (CliJob *job, const GgResponse *response)
   fflush (stdout);
 }
 
-/* One answer image to @filename.  Decoded even when its bytes are written
- * as they are: exit status 0 promises an image, and a damaged one (a PNG
- * with a broken IDAT passes every header check) is not. */
+/* One answer image to @filename.  Checked in full even when its bytes are
+ * written as they are: exit status 0 promises an image, and a damaged one
+ * (a PNG with a broken IDAT passes every header check) is not.  Written as
+ * it is, the image is only verified, row by row (no 64 MiB raster at 4K);
+ * re-encoded, it is decoded once and the raster is kept for the encoder. */
 gboolean
 cli_job_save_image (const GgPart *part, const gchar *filename, GError **error)
 {
@@ -577,9 +589,14 @@ cli_job_save_image (const GgPart *part, const gchar *filename, GError **error)
   gsize                len;
   const guint8        *data = g_bytes_get_data (part->data, &len);
   GError              *local = NULL;
+  gboolean             as_is;
 
-  raster = gg_image_decode (data, len, 0, &local);
-  if (raster == NULL)
+  as_is = gg_image_sniff (data, len) == gg_format_from_filename (filename);
+  if (as_is)
+    gg_image_verify (data, len, 0, &local);
+  else
+    raster = gg_image_decode (data, len, 0, &local);
+  if (local != NULL)
     {
       g_autofree gchar *why = g_strdup (local->message);
       gsize             n = strlen (why);
@@ -595,7 +612,7 @@ cli_job_save_image (const GgPart *part, const gchar *filename, GError **error)
       g_error_free (local);
       return FALSE;
     }
-  if (gg_image_sniff (data, len) == gg_format_from_filename (filename))
+  if (as_is)
     return gg_image_save_bytes (part->data, filename, 0, error);
   return gg_image_save (raster, filename, error);
 }
@@ -620,7 +637,7 @@ write_results (CliJob      *job,
       g_ptr_array_add (temps, temp);
       if (plan != NULL)
         {
-          g_autoptr (GgRaster) edited = cli_mask_apply (plan, part->data, error);
+          g_autoptr (GgRaster) edited = cli_mask_apply (plan, part->data, i, error);
 
           ok = edited != NULL && gg_image_save (edited, temp, error);
         }

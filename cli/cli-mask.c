@@ -4,13 +4,17 @@
  * back onto that region (gg_region_place: resampled, realigned,
  * colour-matched), and the input's pixels are blended with it through the
  * mask, so everything outside the mask stays exactly as it was and the
- * result has the input's size.
+ * result has the input's size.  With --grow or --feather the mask file is
+ * a selection and the layer mask is made from it as in the plug-in
+ * (gg_mask_from_selection); --hint sends the area that may change as a
+ * second image; --patch writes the placed region with its mask as alpha.
  */
 #include <math.h>
 #include <string.h>
 
 #include "cli.h"
 #include "gg-error.h"
+#include "gg-mask.h"
 #include "gg-region.h"
 
 /* Mask values at or below this count as black: JPEG masks are never quite
@@ -20,9 +24,11 @@
 struct _CliEditPlan
 {
   GgRaster     *input;      /* the whole input */
-  guint8       *weights;    /* input size: 0 keep .. 255 take the answer */
+  GgMask       *weights;    /* input size: the mask file's coverage */
   GgRegionPlan  plan;
   GgRaster     *original;   /* the region's own pixels, region size */
+  GgMask       *mask;       /* region size: 0 keep .. 255 take the answer */
+  gchar        *patch;      /* --patch FILE, or NULL */
 };
 
 void
@@ -31,8 +37,10 @@ cli_edit_plan_free (CliEditPlan *plan)
   if (plan == NULL)
     return;
   gg_raster_free (plan->input);
-  g_free (plan->weights);
+  gg_mask_free (plan->weights);
   gg_raster_free (plan->original);
+  gg_mask_free (plan->mask);
+  g_free (plan->patch);
   g_free (plan);
 }
 
@@ -70,21 +78,33 @@ mask_weights (const GgRaster *mask, guint8 *weights, GgRect *bounds)
   return TRUE;
 }
 
+/* Whether the options make a selection of the mask (grow or feather). */
+static gboolean
+as_selection (const CliMaskOptions *options)
+{
+  return options != NULL && (options->grow != 0 || options->feather != 0);
+}
+
 CliEditPlan *
-cli_mask_plan (const gchar   *input,
-               const gchar   *mask_file,
-               const GgModel *model,
-               const gchar   *max_size,
-               GBytes       **send,
-               GError       **error)
+cli_mask_plan (const gchar          *input,
+               const gchar          *mask_file,
+               const GgModel        *model,
+               const gchar          *max_size,
+               const CliMaskOptions *mask_options,
+               GBytes              **send,
+               GBytes              **hint,
+               GError              **error)
 {
   CliEditPlan        *plan = g_new0 (CliEditPlan, 1);
   g_autoptr (GgRaster) mask = NULL;
   g_autoptr (GgRaster) scaled = NULL;
+  g_autoptr (GgMask)   coverage = NULL;
   GgRegionOptions     options;
   GgRect              bounds;
   const GgRaster     *out;
 
+  if (hint != NULL)
+    *hint = NULL;
   plan->input = gg_image_load (input, 0, error);
   if (plan->input == NULL)
     goto fail;
@@ -98,13 +118,24 @@ cli_mask_plan (const gchar   *input,
                    mask->width, mask->height, plan->input->width, plan->input->height);
       goto fail;
     }
-  plan->weights = g_malloc ((gsize) mask->width * mask->height);
-  if (!mask_weights (mask, plan->weights, &bounds))
+  plan->weights = gg_mask_new (mask->width, mask->height, error);
+  if (plan->weights == NULL)
+    goto fail;
+  if (!mask_weights (mask, plan->weights->data, &bounds))
     {
       g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
                    "The mask %s has no white pixels, so nothing may change: "
                    "paint the area to edit white.", mask_file);
       goto fail;
+    }
+  /* As a selection, what changes is the grown area: plan around that. */
+  if (as_selection (mask_options) && mask_options->grow > 0)
+    {
+      gint   g = (gint) ceil (mask_options->grow);
+      GgRect grown = { bounds.x - g, bounds.y - g, bounds.width + 2 * g, bounds.height + 2 * g };
+      GgRect image = { 0, 0, mask->width, mask->height };
+
+      gg_rect_intersect (&grown, &image, &bounds);
     }
 
   gg_region_options_init (&options);
@@ -113,6 +144,31 @@ cli_mask_plan (const gchar   *input,
   if (!gg_region_plan (model, plan->input->width, plan->input->height, &bounds,
                        &options, &plan->plan, error))
     goto fail;
+
+  /* The layer mask over the region. */
+  coverage = gg_mask_crop (plan->weights, &plan->plan.region, error);
+  if (coverage == NULL)
+    goto fail;
+  if (as_selection (mask_options))
+    {
+      GgMaskOptions mo = { mask_options->grow, mask_options->feather };
+
+      plan->mask = gg_mask_from_selection (coverage, &mo, error);
+      if (plan->mask == NULL)
+        goto fail;
+      if (!gg_mask_bounds (plan->mask, &bounds))
+        {
+          g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                       "With --grow or --feather the mask %s is a selection, and no "
+                       "pixel of it is even half white (or --grow shrank it to "
+                       "nothing): paint the area to edit white.", mask_file);
+          goto fail;
+        }
+    }
+  else
+    plan->mask = g_steal_pointer (&coverage);
+  if (mask_options != NULL)
+    plan->patch = g_strdup (mask_options->patch);
 
   plan->original = gg_raster_crop (plan->input, &plan->plan.region, error);
   if (plan->original == NULL)
@@ -132,9 +188,22 @@ cli_mask_plan (const gchar   *input,
   *send = gg_image_encode_png (out, 6, error);
   if (*send == NULL)
     goto fail;
+  /* The hint shows exactly where pixels may change: the mask's non-zero
+   * area, at the size of the image sent. */
+  if (hint != NULL && mask_options != NULL && mask_options->hint)
+    {
+      g_autoptr (GgRaster) picture = gg_mask_hint (&plan->plan, plan->mask, error);
+
+      if (picture == NULL)
+        goto fail;
+      *hint = gg_image_encode_png (picture, 9, error);
+      if (*hint == NULL)
+        goto fail;
+    }
   return plan;
 
 fail:
+  g_clear_pointer (send, g_bytes_unref);
   cli_edit_plan_free (plan);
   return NULL;
 }
@@ -167,13 +236,37 @@ cli_mask_area (const CliEditPlan *plan)
                           (gint) ceil (100.0 * (s->y + s->height - r->y) / r->height));
 }
 
+/* The patch: the placed region on a transparent canvas of the input's
+ * size, the mask times the original's alpha as its alpha; the placed
+ * colours stay under alpha 0 too, so the mask can be redrawn later. */
+static gboolean
+write_patch (const CliEditPlan *plan, const GgRaster *placed, const gchar *filename,
+             GError **error)
+{
+  g_autoptr (GgRaster) patch = gg_raster_new (plan->input->width, plan->input->height, error);
+  const GgRect        *r = &plan->plan.region;
+
+  if (patch == NULL)
+    return FALSE;
+  for (gint y = MAX (r->y, 0); y < MIN (r->y + r->height, patch->height); y++)
+    for (gint x = MAX (r->x, 0); x < MIN (r->x + r->width, patch->width); x++)
+      {
+        gsize         j = (gsize) (y - r->y) * r->width + (x - r->x);
+        const guint8 *src = placed->pixels + j * 4;
+        guint8       *dst = patch->pixels + ((gsize) y * patch->width + x) * 4;
+
+        memcpy (dst, src, 3);
+        dst[3] = (guint8) ((plan->mask->data[j] * (guint) src[3] + 127u) / 255u);
+      }
+  return gg_image_save (patch, filename, error);
+}
+
 GgRaster *
-cli_mask_apply (const CliEditPlan *plan, GBytes *answer, GError **error)
+cli_mask_apply (const CliEditPlan *plan, GBytes *answer, guint index, GError **error)
 {
   g_autoptr (GgRaster) decoded = NULL;
   g_autoptr (GgRaster) placed = NULL;
   GgRaster            *result;
-  const GgRect        *r = &plan->plan.region;
   gsize                len;
   const guint8        *data = g_bytes_get_data (answer, &len);
 
@@ -183,20 +276,16 @@ cli_mask_apply (const CliEditPlan *plan, GBytes *answer, GError **error)
   placed = gg_region_place (&plan->plan, plan->original, decoded, error);
   if (placed == NULL)
     return NULL;
+  if (plan->patch != NULL)
+    {
+      g_autofree gchar *name = cli_output_name (plan->patch, index);
 
+      if (!write_patch (plan, placed, name, error))
+        return NULL;
+    }
+
+  /* Where the mask is 0 the input's bytes are not even rewritten. */
   result = gg_raster_copy (plan->input);
-  for (gint y = MAX (r->y, 0); y < MIN (r->y + r->height, result->height); y++)
-    for (gint x = MAX (r->x, 0); x < MIN (r->x + r->width, result->width); x++)
-      {
-        guint         w = plan->weights[(gsize) y * result->width + x];
-        guint8       *dst = result->pixels + ((gsize) y * result->width + x) * 4;
-        const guint8 *src = placed->pixels
-                            + ((gsize) (y - r->y) * placed->width + (x - r->x)) * 4;
-
-        if (w == 0)
-          continue;
-        for (gint c = 0; c < 4; c++)
-          dst[c] = (guint8) ((dst[c] * (255u - w) + src[c] * w + 127u) / 255u);
-      }
+  gg_mask_composite (result, placed, plan->mask, plan->plan.region.x, plan->plan.region.y);
   return result;
 }

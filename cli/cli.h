@@ -30,6 +30,18 @@ G_BEGIN_DECLS
  * third). */
 #define CLI_MAX_INLINE_FILE ((gsize) 12 * 1024 * 1024)
 
+/* edit --mask's options (cli-mask.c).  All zero: the mask file is used as
+ * it is (grey blends); a grow or a feather treats it as a selection
+ * (at least half white is selected) and makes the layer mask from it as
+ * the plug-in does (gg_mask_from_selection). */
+typedef struct
+{
+  gdouble       grow;           /* --grow PX */
+  gdouble       feather;        /* --feather PX; < 0: auto */
+  gboolean      hint;           /* --hint: send the editable area as a second image */
+  gchar        *patch;          /* --patch FILE: the placed region, mask as alpha */
+} CliMaskOptions;
+
 typedef struct
 {
   /* The command line. */
@@ -38,6 +50,7 @@ typedef struct
   gchar        *output;
   gchar        *input;
   gchar        *mask;
+  CliMaskOptions mask_options;
   gchar        *model;
   gchar        *aspect;
   gchar        *size;
@@ -119,18 +132,22 @@ gchar     *cli_cache_dir       (void);
 /* cli-mask.c: edit --mask.  The plan holds the input, the mask's weights
  * and the region sent. */
 /* Loads the input and the mask, plans the region and returns the image to
- * send (PNG bytes, g_bytes_unref); the plan is the caller's
- * (cli_edit_plan_free). */
+ * send (PNG bytes, g_bytes_unref) and, with options->hint, the hint image
+ * in @hint (PNG, g_bytes_unref; NULL without --hint); the plan is the
+ * caller's (cli_edit_plan_free). */
 CliEditPlan *cli_mask_plan     (const gchar *input, const gchar *mask, const GgModel *model,
-                                const gchar *max_size, GBytes **send, GError **error);
+                                const gchar *max_size, const CliMaskOptions *options,
+                                GBytes **send, GBytes **hint, GError **error);
 const gchar *cli_mask_ratio    (const CliEditPlan *plan);
 const gchar *cli_mask_size     (const CliEditPlan *plan);
 /* "a 300x200 pixel area at 40,60 of the 1024x768 image"-like description of
  * where the change belongs, in the coordinates of the image sent. g_free. */
 gchar       *cli_mask_area     (const CliEditPlan *plan);
 /* The full edited image: @answer placed on the region and composited
- * through the mask onto the input (gg_raster_free). */
-GgRaster    *cli_mask_apply    (const CliEditPlan *plan, GBytes *answer, GError **error);
+ * through the mask onto the input (gg_raster_free).  With --patch, also
+ * writes the patch of the @index-th answer (cli_output_name). */
+GgRaster    *cli_mask_apply    (const CliEditPlan *plan, GBytes *answer, guint index,
+                                GError **error);
 
 /* cli-output.c */
 /* The name of the @index-th result (0-based): FILE, FILE-2, FILE-3 ...

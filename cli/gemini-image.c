@@ -3,6 +3,7 @@
  *   gemini-image generate --prompt TEXT --output FILE [OPTION...]
  *   gemini-image edit --input FILE --prompt TEXT --output FILE [OPTION...]
  *   gemini-image models [--json]
+ *   gemini-image templates | template ID | history   (cli-templates.c)
  *
  * This file parses the command line and owns the main loop: the request
  * runs on a worker thread so that the main thread can take SIGINT through
@@ -18,6 +19,7 @@
 #include <glib-unix.h>
 
 #include "cli.h"
+#include "cli-templates.h"
 #include "gg-catalogue.h"
 #include "gg-region.h"
 
@@ -53,11 +55,21 @@
   "  never replaces an existing one.  Progress is shown on stderr when it is a\n" \
   "  terminal; after success one line estimates the cost.\n"
 
+#define CLI_TEMPLATE_DESCRIPTION \
+  "  Instead of writing the whole prompt, --template ID fills one of the\n" \
+  "  templates made after Google's prompting guide with --field NAME=VALUE\n" \
+  "  ('gemini-image templates' lists them, 'gemini-image template ID' shows\n" \
+  "  the fields); --prompt then adds further instructions after it.  A run\n" \
+  "  from a terminal that writes an image keeps its prompt in the history\n" \
+  "  ('gemini-image history').\n" \
+  "\n"
+
 static const gchar *generate_summary =
   "DESCRIPTION\n"
   "  Generates an image from a text prompt with one of Google's Gemini image\n"
   "  models (\"Nano Banana\") and writes it to FILE.\n"
   "\n"
+  CLI_TEMPLATE_DESCRIPTION
   CLI_COMMON_DESCRIPTION;
 
 static const gchar *edit_summary =
@@ -71,7 +83,12 @@ static const gchar *edit_summary =
   "  plus some context are sent, the answer is realigned and colour-matched\n"
   "  onto the input, and composited through the mask (grey = partly), so the\n"
   "  result keeps the input's size and every pixel outside the mask.\n"
+  "  --grow and --feather treat the mask as a selection (at least half white\n"
+  "  is selected), grown and feathered as the GIMP plug-in does; --patch also\n"
+  "  writes the placed region with that mask as alpha; --hint sends the\n"
+  "  editable area to the model as a second, black-and-white image.\n"
   "\n"
+  CLI_TEMPLATE_DESCRIPTION
   CLI_COMMON_DESCRIPTION;
 
 static const gchar *generate_examples =
@@ -82,14 +99,25 @@ static const gchar *generate_examples =
   "      --reference style:monet.jpg --prompt 'my garden' --output garden.jpg\n"
   "  gemini-image generate --prompt 'the weather in Paris today as a poster' \\\n"
   "      --search --json --output poster.png\n"
-  "  gemini-image generate --prompt 'a cat' --output cat.png --dry-run\n";
+  "  gemini-image generate --prompt 'a cat' --output cat.png --dry-run\n"
+  "  gemini-image generate --template photorealistic \\\n"
+  "      --field 'subject=an old fisherman mending a net' \\\n"
+  "      --field 'environment=a foggy harbour at dawn' \\\n"
+  "      --field 'camera=a 50 mm lens' --prompt 'keep the colours muted' \\\n"
+  "      --output fisherman.png\n";
 
 static const gchar *edit_examples =
   "EXAMPLES\n"
   "  gemini-image edit --input photo.jpg --prompt 'make the sky stormy' \\\n"
   "      --output stormy.jpg\n"
   "  gemini-image edit --input room.png --mask sofa-mask.png \\\n"
-  "      --prompt 'a green velvet sofa' --output room-green.png\n";
+  "      --prompt 'a green velvet sofa' --output room-green.png\n"
+  "  gemini-image edit --input room.png --mask sofa-mask.png --grow 4 \\\n"
+  "      --feather 12 --patch sofa-layer.png --prompt 'a green velvet sofa' \\\n"
+  "      --output room-green.png\n"
+  "  gemini-image edit --input sofa.png --template change-one \\\n"
+  "      --field 'element=the blue sofa' --field 'change=make it green velvet' \\\n"
+  "      --output sofa-green.png\n";
 
 static void
 print_overview (FILE *stream)
@@ -102,6 +130,9 @@ print_overview (FILE *stream)
     "  gemini-image generate --prompt TEXT --output FILE [OPTION...]\n"
     "  gemini-image edit --input FILE --prompt TEXT --output FILE [OPTION...]\n"
     "  gemini-image models [--json]\n"
+    "  gemini-image templates [--kind generate|edit] [--json]\n"
+    "  gemini-image template ID [--json]\n"
+    "  gemini-image history [--search WORDS] [--clear] [--json]\n"
     "  gemini-image batch (submit|status|wait|fetch|cancel|list) ...\n"
     "  gemini-image COMMAND --help\n"
     "\n"
@@ -112,6 +143,10 @@ print_overview (FILE *stream)
     "  edit       Change an image as a prompt says (optionally only inside a mask).\n"
     "  models     List the known models: sizes, ratios with dimensions, limits\n"
     "             and prices.  Other model names are accepted and sent as given.\n"
+    "  templates  List the prompt templates (after Google's prompting guide)\n"
+    "             that generate and edit fill with --template and --field.\n"
+    "  template   Show one template: its fields, hints and examples.\n"
+    "  history    The prompts used recently: list, search, clear.\n"
     "  batch      Run many prompts on Google's batch service at half the price:\n"
     "             submit, then status, wait, fetch, cancel, list.\n"
     "\n"
@@ -134,7 +169,9 @@ job_entries (CliJob *job, gboolean edit, gboolean *help)
   GOptionEntry common[] =
   {
     { "prompt", 'p', 0, G_OPTION_ARG_STRING, &job->prompt,
-      "What to draw (generate) or what to change (edit).  Required.", "TEXT" },
+      "What to draw (generate) or what to change (edit).  Required unless "
+      "--template is given; with it, added after the filled template as "
+      "further instructions.", "TEXT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &job->output,
       "Where to write the result; the extension picks the format: .png, .jpg, "
       ".jpeg or .webp.  More images: FILE-2, FILE-3 ...  Required.", "FILE" },
@@ -205,6 +242,19 @@ job_entries (CliJob *job, gboolean edit, gboolean *help)
     { "mask", 0, 0, G_OPTION_ARG_FILENAME, &job->mask,
       "A mask of the input's size: white may change, black stays, grey "
       "blends.  The result keeps the input's size.", "MASK.png" },
+    { "grow", 0, 0, G_OPTION_ARG_DOUBLE, &job->mask_options.grow,
+      "With --mask: grow the masked area by PX pixels (negative: shrink) before "
+      "feathering.  Default 0; the GIMP plug-in uses 4.", "PX" },
+    { "feather", 0, 0, G_OPTION_ARG_DOUBLE, &job->mask_options.feather,
+      "With --mask: feather the grown area's edge over PX pixels, inside it (it "
+      "stays 0 outside).  Default 0: the mask as it is.", "PX" },
+    { "patch", 0, 0, G_OPTION_ARG_FILENAME, &job->mask_options.patch,
+      "With --mask: also write the patch: the placed answer over the area sent, "
+      "on a transparent canvas of the input's size, with the mask as alpha "
+      "(.png or .webp).", "FILE" },
+    { "hint", 0, 0, G_OPTION_ARG_NONE, &job->mask_options.hint,
+      "With --mask: send a second image, white where pixels may change and black "
+      "elsewhere, with a sentence saying so.", NULL },
     { NULL }
   };
   GOptionEntry help_entry[] =
@@ -269,6 +319,8 @@ print_help (gboolean edit, const GOptionEntry *entries)
     "\n"
     "SYNOPSIS\n"
     "  gemini-image %s [OPTION...]\n"
+    "  gemini-image %s --template ID [--field NAME=VALUE]... --output FILE\n"
+    "      [OPTION...]\n"
     "\n%s\n"
     "OPTIONS\n",
     edit ? "edit" : "generate",
@@ -276,6 +328,7 @@ print_help (gboolean edit, const GOptionEntry *entries)
          : "make an image from a text prompt with a Gemini image model",
     edit ? "edit --input FILE --prompt TEXT --output FILE"
          : "generate --prompt TEXT --output FILE",
+    edit ? "edit --input FILE" : "generate",
     edit ? edit_summary : generate_summary);
   for (const GOptionEntry *e = entries; e->long_name != NULL; e++)
     {
@@ -322,8 +375,9 @@ check_options (CliJob *job, gint argc, gchar **argv)
   if (job->edit && (job->input == NULL || job->input[0] == '\0'))
     return usage_error ("No input image: give the image to edit with --input FILE.");
   if (job->prompt == NULL || g_strstrip (job->prompt)[0] == '\0')
-    return usage_error ("No prompt: say what to %s with --prompt TEXT.",
-                        job->edit ? "change" : "draw");
+    return usage_error ("No prompt: say what to %s with --prompt TEXT, or fill a "
+                        "template with --template ID (see '%s templates').",
+                        job->edit ? "change" : "draw", CLI_NAME);
   if (job->output == NULL || job->output[0] == '\0')
     return usage_error ("No output file: name it with --output FILE (.png, .jpg, .jpeg or .webp).");
   if (job->temperature != -1.0 && (job->temperature < 0.0 || job->temperature > 2.0))
@@ -336,6 +390,16 @@ check_options (CliJob *job, gint argc, gchar **argv)
     return usage_error ("--retries takes a number from 0 to 100.");
   if (job->mask != NULL && !job->edit)
     return usage_error ("--mask belongs to edit.");
+  if (job->mask == NULL && (job->mask_options.grow != 0 || job->mask_options.feather != 0
+                            || job->mask_options.hint || job->mask_options.patch != NULL))
+    return usage_error ("--grow, --feather, --hint and --patch go with --mask.");
+  if (!(fabs (job->mask_options.grow) <= 1000) || !(job->mask_options.feather >= 0)
+      || job->mask_options.feather > 1000)
+    return usage_error ("--grow takes -1000 to 1000 pixels and --feather 0 to 1000.");
+  if (job->mask_options.patch != NULL
+      && gg_format_from_filename (job->mask_options.patch) != GG_FORMAT_PNG
+      && gg_format_from_filename (job->mask_options.patch) != GG_FORMAT_WEBP)
+    return usage_error ("The patch keeps the mask as alpha: name it .png or .webp.");
   if (job->save_thoughts != NULL)
     job->thoughts = TRUE;
   return TRUE;
@@ -516,6 +580,7 @@ static gint
 job_main (gboolean edit, gint argc, gchar **argv)
 {
   CliJob          job;
+  CliTemplateArgs template_args = { 0 };
   GOptionContext *context;
   GOptionEntry   *entries;
   gboolean        help = FALSE;
@@ -524,7 +589,7 @@ job_main (gboolean edit, gint argc, gchar **argv)
 
   cli_job_init (&job);
   job.edit = edit;
-  entries = job_entries (&job, edit, &help);
+  entries = cli_template_add_entries (job_entries (&job, edit, &help), &template_args);
   /* Our own --help: GOption's does not wrap, and a man page has more
    * sections than it knows. */
   context = g_option_context_new (NULL);
@@ -538,6 +603,7 @@ job_main (gboolean edit, gint argc, gchar **argv)
       g_option_context_free (context);
       g_free (entries);
       cli_job_clear (&job);
+      cli_template_args_clear (&template_args);
       return CLI_EXIT_USAGE;
     }
   g_option_context_free (context);
@@ -546,16 +612,24 @@ job_main (gboolean edit, gint argc, gchar **argv)
       print_help (edit, entries);
       g_free (entries);
       cli_job_clear (&job);
+      cli_template_args_clear (&template_args);
       return CLI_EXIT_OK;
     }
   g_free (entries);
-  if (!check_options (&job, argc, argv))
+  /* --template fills job.prompt (keeping --prompt as extra instructions)
+   * before the checks, which then see a prompt like any other. */
+  if (!cli_template_apply (&template_args, edit, &job.prompt)
+      || !check_options (&job, argc, argv))
     {
       cli_job_clear (&job);
+      cli_template_args_clear (&template_args);
       return CLI_EXIT_USAGE;
     }
 
   status = run_job (&job);
+  if (status == CLI_EXIT_OK && !job.dry_run)
+    cli_history_record (&template_args, job.prompt, job.quiet);
+  cli_template_args_clear (&template_args);
   /* GEGL runs only for --mask; its exit lets leak checkers see a clean
    * heap. */
   gg_pixels_shutdown ();
@@ -612,6 +686,12 @@ main (int argc, char **argv)
     return cli_models_main (argc - 1, argv + 1);
   if (strcmp (command, "batch") == 0)
     return cli_batch_main (argc - 1, argv + 1);
+  if (strcmp (command, "templates") == 0)
+    return cli_templates_main (argc - 1, argv + 1);
+  if (strcmp (command, "template") == 0)
+    return cli_template_main (argc - 1, argv + 1);
+  if (strcmp (command, "history") == 0)
+    return cli_history_main (argc - 1, argv + 1);
   if (strcmp (command, "--help") == 0 || strcmp (command, "-h") == 0
       || strcmp (command, "help") == 0)
     {
@@ -619,6 +699,15 @@ main (int argc, char **argv)
         {
           gchar *args[] = { argv[2], (gchar *) "--help", NULL };
           return subcommand_main (argv[2], 2, args);
+        }
+      if (argc > 2 && (strcmp (argv[2], "templates") == 0 || strcmp (argv[2], "template") == 0
+                       || strcmp (argv[2], "history") == 0))
+        {
+          gchar *args[] = { argv[2], (gchar *) "--help", NULL };
+
+          return strcmp (argv[2], "templates") == 0 ? cli_templates_main (2, args)
+               : strcmp (argv[2], "template") == 0 ? cli_template_main (2, args)
+               : cli_history_main (2, args);
         }
       print_overview (stdout);
       return CLI_EXIT_OK;
@@ -628,7 +717,8 @@ main (int argc, char **argv)
       printf ("%s %s\n", CLI_NAME, GG_VERSION);
       return CLI_EXIT_OK;
     }
-  fprintf (stderr, "%s: Unknown command '%s': use generate, edit, models or batch "
+  fprintf (stderr, "%s: Unknown command '%s': use generate, edit, models, templates, "
+           "template, history or batch "
            "(see '%s --help').\n", CLI_NAME, command, CLI_NAME);
   return CLI_EXIT_USAGE;
 }

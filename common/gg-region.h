@@ -16,6 +16,27 @@ typedef struct
   gint x, y, width, height;
 } GgRect;
 
+/* The overlap of @a and @b in @out (which may be @a or @b); FALSE (and
+ * @out empty, 0 x 0 at 0, 0) when they do not overlap. */
+gboolean gg_rect_intersect (const GgRect *a, const GgRect *b, GgRect *out);
+
+/* The plug-in's conversion: a selection's bounds on the canvas (image
+ * coordinates, as gimp_selection_bounds gives them) to the selection that
+ * gg_region_plan takes, in the coordinates of a drawable whose top left
+ * corner sits at (@offset_x, @offset_y) of the canvas (gimp_drawable_get_
+ * offsets) and which is @drawable_width x @drawable_height (it may stick
+ * out of the canvas or be larger than it).  The result is clipped to the
+ * drawable; FALSE (and @selection empty) when the selection misses the
+ * drawable.  A drawable-space point p is canvas point p + offset: read the
+ * selection channel's coverage over the planned region at
+ * (region.x + offset_x, region.y + offset_y). */
+gboolean gg_region_selection_from_canvas (const GgRect *canvas_selection,
+                                          gint          offset_x,
+                                          gint          offset_y,
+                                          gint          drawable_width,
+                                          gint          drawable_height,
+                                          GgRect       *selection);
+
 typedef struct
 {
   gint        pad_px;        /* context padding in pixels, added to pad_pct */

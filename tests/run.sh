@@ -103,6 +103,14 @@ else
   note_fail "faults: no gemini-image to test"
 fi
 
+echo "== 3b. placement measured (drifting edits, thresholds)"
+if [ -x "$out/default/cli/gemini-image" ]; then
+  suite_stage placement /usr/bin/python3 "$src/tests/placement/run.py" \
+    --cli "$out/default/cli/gemini-image" --server "$src/tests/fake_gemini/server.py"
+else
+  note_fail "placement: no gemini-image to test"
+fi
+
 echo "== 4. GIMP 3 headless"
 if [ -f "$src/tests/gimp/run.sh" ]; then
   GG_TEST_OUT="$out" suite_stage gimp bash "$src/tests/gimp/run.sh"

@@ -7,6 +7,7 @@ that the server starts listening before paying for it.
 import base64
 import hashlib
 import io
+import math
 import random
 import struct
 import threading
@@ -186,9 +187,11 @@ def decode(data):
     return img
 
 
-def edit(src, width, height, dx=3, dy=-2, scale=1.0, tint=(6, -4, 2), mark=(255, 0, 255)):
+def edit(src, width, height, dx=3, dy=-2, scale=1.0, tint=(6, -4, 2), mark=(255, 0, 255),
+         gain=None):
     """The first input image covered/cropped to the output ratio, resized,
-    then drifted (shift, scale, tint) and marked with a centred disc."""
+    then drifted (shift, scale, gain and tint: v' = gain * v + tint per
+    channel) and marked with a centred disc."""
     P = pil()
     sw, sh = src.size
     target = width / height
@@ -207,11 +210,12 @@ def edit(src, width, height, dx=3, dy=-2, scale=1.0, tint=(6, -4, 2), mark=(255,
     oy = (sh2 - height) // 2 - int(dy)
     if (ox, oy, sw2, sh2) != (0, 0, width, height):
         img = img.crop((ox, oy, ox + width, oy + height))
-    if tint and any(tint):
+    gains = [float(gain[c]) for c in range(3)] if gain else [1.0, 1.0, 1.0]
+    if (tint and any(tint)) or gains != [1.0, 1.0, 1.0]:
         lut = []
         for c in range(3):
-            t = int(tint[c])
-            lut.extend(min(255, max(0, v + t)) for v in range(256))
+            t = int(tint[c]) if tint else 0
+            lut.extend(min(255, max(0, int(math.floor(gains[c] * v + t + 0.5)))) for v in range(256))
         img = img.point(lut)
     if mark:
         r = min(width, height) // 8

@@ -716,14 +716,19 @@ def image_b64(req, params, fmt="png", index=0, force_4k=False, half=False, varia
         mark = params.get("mark", [255, 0, 255])
         if mark is True:
             mark = [255, 0, 255]
+        gain = params.get("gain")
+        if not (isinstance(gain, list) and len(gain) == 3
+                and all(isinstance(v, (int, float)) for v in gain)):
+            gain = None
         key = ("edit", hashlib.sha256(raw).hexdigest(), w, h, fmt, dx, dy, scale, tuple(tint),
-               tuple(mark) if mark else None, seed_extra, req.last_prompt if vary else "")
+               tuple(mark) if mark else None, tuple(gain) if gain else None,
+               seed_extra, req.last_prompt if vary else "")
 
         def build():
             src = fi.decode(raw)
             if src is None:    # HEIC and friends: Pillow cannot read them here
                 src = fi.draw_generated(w, h, b"undecodable|" + raw[:64], "", noise)
-            img = fi.edit(src, w, h, dx, dy, scale, tint, mark)
+            img = fi.edit(src, w, h, dx, dy, scale, tint, mark, gain)
             data = fi.encode(img, fmt)
             return fi.b64(data), len(data)
         return IMAGE_CACHE.get(key, build)

@@ -2,6 +2,7 @@
 #include "gg-test-util.h"
 #include "gg-catalogue.h"
 #include "gg-error.h"
+#include "gg-mask.h"
 #include "gg-region.h"
 
 #include <math.h>
@@ -39,11 +40,17 @@ check_plan (const GgModel *m, gint dw, gint dh, const GgRect *sel,
 {
   const GgModel *mm = m ? m : model (gg_catalogue_default_model ());
   gdouble        r = ratio_value (p->ratio);
+  gdouble        a;
   gint           ow, oh;
 
   g_assert_true (gg_model_has_ratio (mm, p->ratio));
-  /* No distortion: the region has the ratio's aspect, within 1 %. */
-  g_assert_cmpfloat (fabs ((gdouble) p->region.width / p->region.height / r - 1), <, 0.01);
+  g_assert_true (gg_model_output_size (mm, p->size, p->ratio, &ow, &oh));
+  /* No distortion: the region has the answer's own aspect (not the
+   * ratio's name: 5:4 is 1.241 on 3 Pro, 1.286 on 2.5 Flash), to the
+   * pixel; and that is within 3 % of the named ratio. */
+  a = (gdouble) ow / oh;
+  g_assert_cmpfloat (fabs (p->region.width - p->region.height * a), <=, 0.5 * MAX (a, 1.0) + 1e-9);
+  g_assert_cmpfloat (fabs (a / r - 1), <, 0.03);
   /* The selection is inside the region. */
   g_assert_cmpint (p->selection.x, >=, p->region.x);
   g_assert_cmpint (p->selection.y, >=, p->region.y);
@@ -88,7 +95,7 @@ check_plan (const GgModel *m, gint dw, gint dh, const GgRect *sel,
   g_assert_cmpint (p->send_height, <=, p->region.height);
   g_assert_cmpint (p->send_width, <=, p->out_width);
   g_assert_cmpint (p->send_height, <=, p->out_height);
-  g_assert_cmpfloat (fabs ((gdouble) p->send_width / p->send_height / r - 1), <, 0.01);
+  g_assert_cmpfloat (fabs (p->send_width - p->send_height * a), <=, MAX (a, 1.0) + 1e-9);
   /* The smallest size that holds the region (or the largest allowed). */
   if (p->size && (gdouble) ow * oh < (gdouble) p->region.width * p->region.height)
     g_assert_cmpstr (p->size, ==, max_size ? max_size
@@ -142,20 +149,23 @@ test_plan_middle (void)
 {
   GgRegionPlan p;
 
-  /* 400x300 + (32 + 60) each side = 584x484 (1.21) -> 5:4, width grows to 605. */
+  /* 400x300 + (32 + 60) each side = 584x484 (1.21) -> 5:4, whose answer
+   * on 2.5 Flash is 1152x896: the width grows to 484 * 1152 / 896 = 622. */
   p = plan_ok (FLASH, 4000, 3000, (GgRect) { 1800, 1300, 400, 300 }, NULL);
   g_assert_cmpstr (p.ratio, ==, "5:4");
-  g_assert_cmpint (p.region.width, ==, 605);
+  g_assert_cmpint (p.region.width, ==, 622);
   g_assert_cmpint (p.region.height, ==, 484);
   g_assert_cmpint (p.region.y, ==, 1300 - 92);
   /* Centred on the selection. */
   g_assert_cmpint (ABS (p.region.x + p.region.width / 2 - 2000), <=, 1);
   g_assert_null (p.size);
-  g_assert_cmpint (p.send_width, ==, 605);
+  g_assert_cmpint (p.send_width, ==, 622);
 
+  /* On 3 Pro 5:4 is 1152x928: 484 * 1152 / 928 = 601. */
   p = plan_ok (PRO, 4000, 3000, (GgRect) { 1800, 1300, 400, 300 }, NULL);
   g_assert_cmpstr (p.ratio, ==, "5:4");
   g_assert_cmpstr (p.size, ==, "1K");
+  g_assert_cmpint (p.region.width, ==, 601);
 
   /* A large selection needs 2K, then 4K on Pro; Flash stays at its one size
    * and sends fewer pixels than the region. */
@@ -208,8 +218,9 @@ test_plan_small_drawable (void)
   p = plan_ok (FLASH, 400, 100, (GgRect) { 0, 0, 0, 0 }, NULL);
   g_assert_cmpstr (p.ratio, ==, "21:9");
   g_assert_cmpint (p.region.width, ==, 400);
-  g_assert_cmpint (p.region.height, ==, 171);
-  g_assert_cmpint (p.region.y, ==, -35);
+  /* 2.5 Flash's 21:9 is 1536x672: 400 * 672 / 1536 = 175. */
+  g_assert_cmpint (p.region.height, ==, 175);
+  g_assert_cmpint (p.region.y, ==, -37);
   p = plan_ok (PRO, 400, 100, (GgRect) { 150, 20, 50, 50 }, NULL);
   g_assert_cmpstr (p.size, ==, "1K");
   /* A tall sliver. */
@@ -224,25 +235,32 @@ test_plan_no_selection (void)
 {
   GgRegionPlan p;
 
+  /* 2.5 Flash's 16:9 is 1344x768 (1.75, not 1.778): the region is the
+   * image padded by 8-9 px above and below, so that the answer maps back
+   * without stretching one axis. */
   p = plan_ok (FLASH, 1920, 1080, (GgRect) { 0, 0, 0, 0 }, NULL);
   g_assert_cmpstr (p.ratio, ==, "16:9");
   g_assert_cmpint (p.region.x, ==, 0);
   g_assert_cmpint (p.region.width, ==, 1920);
-  g_assert_cmpint (p.region.height, ==, 1080);
+  g_assert_cmpint (p.region.height, ==, 1097);
+  g_assert_cmpint (p.region.y, ==, -8);
   g_assert_cmpint (p.send_width, ==, 1344);
-  g_assert_cmpint (p.send_height, ==, 756);
+  g_assert_cmpint (p.send_height, ==, 768);
   p = plan_ok (PRO, 1920, 1080, (GgRect) { 0, 0, 0, 0 }, NULL);
   g_assert_cmpstr (p.size, ==, "2K");
-  g_assert_cmpint (p.send_width, ==, 1920);
+  /* 3 Pro's 16:9 is 2752x1536 (1.792): 7-8 px of padding left and right. */
+  g_assert_cmpint (p.region.x, ==, -7);
+  g_assert_cmpint (p.send_width, ==, 1935);
+  g_assert_cmpint (p.send_height, ==, 1080);
   p = plan_ok (PRO, 4000, 3000, (GgRect) { 0, 0, 0, 0 }, NULL);
   g_assert_cmpstr (p.ratio, ==, "4:3");
   g_assert_cmpstr (p.size, ==, "4K");
-  g_assert_cmpint (p.send_width, ==, 4000);
+  g_assert_cmpint (p.send_height, ==, 3000);
   /* Capped. */
   p = plan_ok (PRO, 4000, 3000, (GgRect) { 0, 0, 0, 0 }, "1K");
   g_assert_cmpstr (p.size, ==, "1K");
   g_assert_cmpint (p.send_height, ==, 896);
-  g_assert_cmpint (p.send_width, ==, 1195);
+  g_assert_cmpint (p.send_width, ==, 1200);
   /* An unknown model: the default model's ratios, no size. */
   p = plan_ok (NULL, 1000, 700, (GgRect) { 0, 0, 0, 0 }, NULL);
   g_assert_null (p.size);
@@ -551,6 +569,263 @@ check_place (const gchar *name, gint dw, gint dh, GgRect sel, gdouble sx, gdoubl
   g_assert_false (gg_raster_has_alpha (placed));
 }
 
+
+/* Issue 4's edge cases */
+
+static void
+test_plan_each_border (void)
+{
+  const gchar *models[] = { FLASH, PRO, "gemini-3.1-flash-image" };
+  /* 500x300 touching the left, right, top and bottom edges of 4000x3000,
+   * and a full-width and a full-height band. */
+  GgRect sels[] = { { 0, 1200, 500, 300 }, { 3500, 1200, 500, 300 },
+                    { 1800, 0, 500, 300 }, { 1800, 2700, 500, 300 },
+                    { 0, 1400, 4000, 200 }, { 1900, 0, 200, 3000 } };
+
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+    for (guint i = 0; i < G_N_ELEMENTS (sels); i++)
+      {
+        GgRegionPlan p = plan_ok (models[m], 4000, 3000, sels[i], NULL);
+
+        /* The selection is kept whole, and the region hugs the border it
+         * touches (nothing to send past it). */
+        g_assert_cmpint (p.selection.width, ==, sels[i].width);
+        g_assert_cmpint (p.selection.height, ==, sels[i].height);
+        if (sels[i].x == 0)
+          g_assert_cmpint (p.region.x, ==, 0);
+        if (sels[i].y == 0)
+          g_assert_cmpint (p.region.y, ==, 0);
+        if (sels[i].x + sels[i].width == 4000)
+          g_assert_cmpint (p.region.x + p.region.width, ==, 4000);
+        if (sels[i].y + sels[i].height == 3000)
+          g_assert_cmpint (p.region.y + p.region.height, ==, 3000);
+      }
+  /* Past the border: clipped to the layer first. */
+  {
+    GgRegionPlan p = plan_ok (PRO, 4000, 3000, (GgRect) { -200, 2900, 500, 300 }, NULL);
+
+    g_assert_cmpint (p.selection.x, ==, 0);
+    g_assert_cmpint (p.selection.width, ==, 300);
+    g_assert_cmpint (p.selection.height, ==, 100);
+  }
+}
+
+static void
+test_plan_tiny_and_huge (void)
+{
+  const gchar *models[] = { FLASH, PRO, "gemini-3.1-flash-image" };
+
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+    {
+      GgRegionPlan p;
+      GgRect       tiny[] = { { 1000, 700, 8, 8 }, { 0, 0, 8, 8 }, { 3992, 2992, 8, 8 } };
+
+      for (guint i = 0; i < G_N_ELEMENTS (tiny); i++)
+        {
+          p = plan_ok (models[m], 4000, 3000, tiny[i], NULL);
+          /* 8 px + 32 px padding + 15 %: a region of some 80 px, sent as
+           * it is (never upscaled), with the smallest size. */
+          g_assert_cmpint (MIN (p.region.width, p.region.height), >=, 8 + 32);
+          g_assert_cmpint (p.region.width, <, 200);
+          g_assert_cmpint (p.send_width, ==, p.region.width);
+          if (p.size)
+            g_assert_cmpstr (p.size, ==, gg_catalogue_lookup (models[m])->sizes[0]);
+        }
+      /* 8000x6000: the whole layer of that size, and inside a larger one. */
+      p = plan_ok (models[m], 8000, 6000, (GgRect) { 0, 0, 8000, 6000 }, NULL);
+      g_assert_cmpstr (p.ratio, ==, "4:3");
+      /* The whole layer, padded on one axis only as far as the answer's
+       * exact shape needs (4:3 is 1184x864 on 2.5 Flash). */
+      g_assert_cmpint (p.region.width, >=, 8000);
+      g_assert_cmpint (p.region.height, >=, 6000);
+      g_assert_true (p.region.width == 8000 || p.region.height == 6000);
+      g_assert_cmpint (MAX (p.region.width - 8000, p.region.height - 6000), <, 8000 * 0.03);
+      /* Downscaled to the answer, never more pixels than the model uses. */
+      g_assert_cmpint (p.send_width, ==, p.out_width < 8000 ? p.send_width : 8000);
+      g_assert_cmpint (p.send_width, <=, p.out_width);
+      p = plan_ok (models[m], 12000, 9000, (GgRect) { 2000, 1500, 8000, 6000 }, NULL);
+      g_assert_cmpint (p.region.width, >, 8000);
+      g_assert_cmpint (p.send_width * p.send_height, <=, p.out_width * p.out_height);
+      p = plan_ok (models[m], 12000, 9000, (GgRect) { 2000, 1500, 8000, 6000 }, "1K");
+      g_assert_cmpint (p.send_width, <=, 1600);
+    }
+}
+
+/* A coverage raster (what GIMP's selection channel gives) over the layer:
+ * its bounds are the selection; everything covered must be inside the
+ * region, and the mask made from the region's coverage is zero outside
+ * the grown selection and covers every selected pixel. */
+static void
+check_coverage (const gchar *name, const GgMask *coverage)
+{
+  GgRect              bounds;
+  GgRegionPlan        p;
+  g_autoptr(GgMask)   part = NULL;
+  g_autoptr(GgMask)   grown = NULL;
+  g_autoptr(GgMask)   mask = NULL;
+  GgMaskOptions       o;
+  gsize               selected = 0;
+
+  g_assert_true (gg_mask_bounds (coverage, &bounds));
+  p = plan_ok (name, coverage->width, coverage->height, bounds, NULL);
+  part = gg_mask_crop (coverage, &p.region, NULL);
+  /* A feather of twice the grow: even a selection's corner pixel keeps
+   * some of the edit (wider feathers round corners off, by design). */
+  o = (GgMaskOptions) { 4, 8 };
+  grown = gg_mask_grow (part, o.grow, NULL);
+  mask = gg_mask_from_selection (part, &o, NULL);
+  for (gint y = 0; y < coverage->height; y++)
+    for (gint x = 0; x < coverage->width; x++)
+      {
+        guint8 c = coverage->data[(gsize) y * coverage->width + x];
+        gint   rx = x - p.region.x, ry = y - p.region.y;
+
+        if (c == 0)
+          continue;
+        g_assert_true (rx >= 0 && ry >= 0 && rx < p.region.width && ry < p.region.height);
+        if (c >= 128)
+          {
+            g_assert_cmpint (grown->data[(gsize) ry * p.region.width + rx], ==, 255);
+            g_assert_cmpint (mask->data[(gsize) ry * p.region.width + rx], >, 0);
+            selected++;
+          }
+      }
+  for (gsize i = 0; i < (gsize) p.region.width * p.region.height; i++)
+    if (grown->data[i] == 0)
+      g_assert_cmpint (mask->data[i], ==, 0);
+  g_assert_cmpuint (selected, >, 0);
+}
+
+static void
+test_plan_shapes (void)
+{
+  g_autoptr(GgMask) ring = gg_mask_new (1600, 1200, NULL);
+  g_autoptr(GgMask) apart = gg_mask_new (1600, 1200, NULL);
+  g_autoptr(GgMask) edge = gg_mask_new (1600, 1200, NULL);
+
+  /* A ring (non-rectangular, with a hole), two far-apart blobs, and a
+   * soft-edged shape cut by the layer's border. */
+  for (gint y = 0; y < 1200; y++)
+    for (gint x = 0; x < 1600; x++)
+      {
+        gdouble d = hypot (x - 700.0, y - 500.0);
+        gsize   i = (gsize) y * 1600 + x;
+
+        ring->data[i] = d < 200 && d > 120 ? 255 : 0;
+        apart->data[i] = (hypot (x - 200.0, y - 200.0) < 60 ||
+                          (x > 1300 && x < 1450 && y > 900 && y < 1000)) ? 255 : 0;
+        edge->data[i] = (guint8) CLAMP ((150 - hypot (x - 1580.0, y - 20.0)) * 16, 0, 255);
+      }
+  check_coverage (FLASH, ring);
+  check_coverage (PRO, ring);
+  check_coverage (FLASH, apart);
+  check_coverage (PRO, apart);
+  check_coverage (FLASH, edge);
+  check_coverage (PRO, edge);
+}
+
+static void
+test_rect_intersect (void)
+{
+  GgRect r;
+
+  g_assert_true (gg_rect_intersect (&(GgRect) { 0, 0, 10, 10 }, &(GgRect) { 5, -5, 10, 10 }, &r));
+  g_assert_cmpint (r.x, ==, 5);
+  g_assert_cmpint (r.y, ==, 0);
+  g_assert_cmpint (r.width, ==, 5);
+  g_assert_cmpint (r.height, ==, 5);
+  g_assert_false (gg_rect_intersect (&(GgRect) { 0, 0, 10, 10 }, &(GgRect) { 10, 0, 5, 5 }, &r));
+  g_assert_cmpint (r.width, ==, 0);
+  g_assert_false (gg_rect_intersect (&(GgRect) { 0, 0, 0, 10 }, &(GgRect) { 0, 0, 5, 5 }, &r));
+  /* No overflow near G_MAXINT. */
+  g_assert_true (gg_rect_intersect (&(GgRect) { G_MAXINT - 10, 0, G_MAXINT, 5 },
+                                    &(GgRect) { G_MAXINT - 5, 0, 100, 100 }, &r));
+  g_assert_cmpint (r.x, ==, G_MAXINT - 5);
+  g_assert_cmpint (r.width, ==, 100);
+}
+
+static void
+test_canvas_to_drawable (void)
+{
+  GgRect       s;
+  GgRegionPlan p;
+
+  /* A layer offset into the canvas: canvas (500, 400) is drawable (200, 150). */
+  g_assert_true (gg_region_selection_from_canvas (&(GgRect) { 500, 400, 100, 80 },
+                                                  300, 250, 1000, 800, &s));
+  g_assert_cmpint (s.x, ==, 200);
+  g_assert_cmpint (s.y, ==, 150);
+  g_assert_cmpint (s.width, ==, 100);
+  g_assert_cmpint (s.height, ==, 80);
+  /* A layer larger than the canvas, starting above and left of it: the
+   * selection (inside the canvas) lands further into the layer. */
+  g_assert_true (gg_region_selection_from_canvas (&(GgRect) { 0, 0, 200, 100 },
+                                                  -400, -300, 3000, 2000, &s));
+  g_assert_cmpint (s.x, ==, 400);
+  g_assert_cmpint (s.y, ==, 300);
+  p = plan_ok (PRO, 3000, 2000, s, NULL);
+  /* The plan may use the layer's pixels off the canvas as context. */
+  g_assert_cmpint (p.region.x, <, 400);
+  /* A layer sticking out of the canvas on the right: the part of the
+   * selection past the layer's edge is clipped. */
+  g_assert_true (gg_region_selection_from_canvas (&(GgRect) { 900, 100, 300, 100 },
+                                                  700, 0, 400, 400, &s));
+  g_assert_cmpint (s.x, ==, 200);
+  g_assert_cmpint (s.width, ==, 200);
+  p = plan_ok (FLASH, 400, 400, s, NULL);
+  g_assert_cmpint (p.region.x + p.region.width, <=, 400);
+  /* The selection misses the layer. */
+  g_assert_false (gg_region_selection_from_canvas (&(GgRect) { 0, 0, 100, 100 },
+                                                   500, 500, 400, 400, &s));
+  g_assert_cmpint (s.width, ==, 0);
+  /* Offsets that would overflow a 32-bit subtraction. */
+  g_assert_false (gg_region_selection_from_canvas (&(GgRect) { G_MAXINT - 10, 0, 5, 5 },
+                                                   G_MININT + 10, 0, 400, 400, &s));
+}
+
+/* Every ratio of every model's table is reached by a selection of that
+ * shape, and the answer's size is the table's. */
+static void
+test_every_ratio (void)
+{
+  const GgModel *const *models = gg_catalogue_models ();
+
+  for (guint m = 0; m < gg_catalogue_n_models (); m++)
+    {
+      const GgModel *mod = models[m];
+
+      for (guint r = 0; mod->ratios[r] != NULL; r++)
+        {
+          gdouble      value = ratio_value (mod->ratios[r]);
+          gint         sw = value >= 1 ? 1200 : (gint) floor (1200 * value + 0.5);
+          gint         sh = value >= 1 ? (gint) floor (1200 / value + 0.5) : 1200;
+          GgRegionPlan p;
+          gint         ow, oh;
+
+          /* No padding, on a layer of the same shape: nothing to grow. */
+          {
+            g_autoptr(GError) error = NULL;
+            GgRegionOptions   o;
+
+            gg_region_options_init (&o);
+            o.pad_px = 0;
+            o.pad_pct = 0;
+            g_assert_true (gg_region_plan (mod, sw * 3, sh * 3,
+                                           &(GgRect) { sw, sh, sw, sh }, &o, &p, &error));
+            g_assert_no_error (error);
+            check_plan (mod, sw * 3, sh * 3, &(GgRect) { sw, sh, sw, sh }, NULL, &p);
+          }
+          g_assert_cmpstr (p.ratio, ==, mod->ratios[r]);
+          g_assert_true (gg_model_output_size (mod, p.size, p.ratio, &ow, &oh));
+          g_assert_cmpint (p.out_width, ==, ow);
+          /* With the default padding (square: it pulls a shape towards
+           * 1:1) the plan may pick a neighbour, never a worse fit than
+           * the padded shape's nearest ratio. */
+          p = plan_ok (mod->name, sw * 3, sh * 3, (GgRect) { sw, sh, sw, sh }, NULL);
+        }
+    }
+}
+
 static void
 test_place_shifted (void)
 {
@@ -717,6 +992,12 @@ main (int argc, char **argv)
   g_test_add_func ("/region/plan/small-drawable", test_plan_small_drawable);
   g_test_add_func ("/region/plan/no-selection", test_plan_no_selection);
   g_test_add_func ("/region/plan/invalid", test_plan_invalid);
+  g_test_add_func ("/region/plan/each-border", test_plan_each_border);
+  g_test_add_func ("/region/plan/tiny-and-huge", test_plan_tiny_and_huge);
+  g_test_add_func ("/region/plan/shapes", test_plan_shapes);
+  g_test_add_func ("/region/plan/every-ratio", test_every_ratio);
+  g_test_add_func ("/region/rect-intersect", test_rect_intersect);
+  g_test_add_func ("/region/canvas-to-drawable", test_canvas_to_drawable);
   g_test_add_func ("/region/crop", test_crop);
   g_test_add_func ("/region/scale", test_scale);
   g_test_add_func ("/region/place/shifted", test_place_shifted);

@@ -1,0 +1,111 @@
+/* gg-template.h: prompt templates, each a form whose fields fill a prompt.
+ *
+ * The templates live in common/templates.json (embedded), after the ideas
+ * of Google's Gemini image prompting guide; that file says how a template's
+ * text is written.  They are parsed once and kept for the life of the
+ * process: every GgTemplate and string returned here is owned by the
+ * library and never freed.  Thread-safe.
+ *
+ * A dialog lists gg_template_list (kind), shows one entry per field
+ * (label, hint as tooltip, example as placeholder, required marked), and
+ * fills the prompt with gg_template_fill () from a name -> value table.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define GG_TEMPLATE_ERROR (gg_template_error_quark ())
+GQuark gg_template_error_quark (void);
+
+typedef enum
+{
+  GG_TEMPLATE_ERROR_UNKNOWN_TEMPLATE, /* no template of that id */
+  GG_TEMPLATE_ERROR_MISSING_FIELD,    /* a required field is empty */
+  GG_TEMPLATE_ERROR_UNKNOWN_FIELD,    /* a value for a field the template lacks */
+  GG_TEMPLATE_ERROR_BAD_FIELD,        /* NAME=VALUE malformed or given twice */
+} GgTemplateErrorCode;
+
+typedef enum
+{
+  GG_TEMPLATE_GENERATE,
+  GG_TEMPLATE_EDIT,
+  GG_TEMPLATE_ANY                     /* gg_template_list (): both kinds */
+} GgTemplateKind;
+
+typedef struct
+{
+  const gchar *name;                  /* the blank: {name} in the text */
+  const gchar *label;                 /* a short label for the form */
+  const gchar *hint;                  /* one sentence: what to write */
+  const gchar *example;               /* a value that fits the sentence */
+  gboolean     required;
+} GgTemplateField;
+
+typedef struct
+{
+  const gchar           *id;          /* "photorealistic", "add-remove" ... */
+  GgTemplateKind         kind;        /* GG_TEMPLATE_GENERATE or _EDIT */
+  const gchar           *label;
+  const gchar           *description;
+  const gchar           *text;        /* with {blanks} and [optional parts] */
+  const GgTemplateField *fields;      /* in the order of the form */
+  guint                  n_fields;
+} GgTemplate;
+
+/* The templates of @kind (GG_TEMPLATE_ANY: all) in the file's order.
+ * The array is the caller's (g_ptr_array_unref), its GgTemplate pointers
+ * the library's. */
+GPtrArray             *gg_template_list     (GgTemplateKind kind);
+
+/* The template @id, or NULL (and GG_TEMPLATE_ERROR_UNKNOWN_TEMPLATE naming
+ * the known ids) when there is none.  Owned by the library. */
+const GgTemplate      *gg_template_lookup   (const gchar *id,
+                                             GError     **error);
+
+/* The field @name of @template, or NULL.  Owned by the library. */
+const GgTemplateField *gg_template_field    (const GgTemplate *template,
+                                             const gchar      *name);
+
+/* "generate" / "edit" (static); and back, FALSE for anything else. */
+const gchar           *gg_template_kind_to_string   (GgTemplateKind kind);
+gboolean               gg_template_kind_from_string (const gchar    *text,
+                                                     GgTemplateKind *kind);
+
+/* The prompt made from @template with @values (field name -> value, both
+ * gchar*; NULL: none).  Values are trimmed, white space folded; an empty
+ * optional field drops its [optional part] and the result is tidied
+ * (gg_template_tidy ()).  Errors: MISSING_FIELD naming every empty required
+ * field, UNKNOWN_FIELD for a value no field takes.  Returns a newly
+ * allocated string (g_free), NULL on error. */
+gchar                 *gg_template_fill      (const GgTemplate *template,
+                                              GHashTable       *values,
+                                              GError          **error);
+
+/* The same from "NAME=VALUE" strings (NULL-terminated; NULL: none), as
+ * the command line gives them.  BAD_FIELD for a string without "=" or a
+ * name given twice. */
+gchar                 *gg_template_fill_strv (const GgTemplate   *template,
+                                              const gchar *const *assignments,
+                                              GError            **error);
+
+/* Every field's example, by name: what the form shows as placeholders and
+ * what gg_template_fill () accepts.  g_hash_table_unref (the strings are
+ * the library's). */
+GHashTable            *gg_template_examples  (const GgTemplate *template);
+
+/* @text with runs of white space folded to one space, no space before
+ * , . ; : ! ?, doubled punctuation reduced to one mark (an ellipsis is
+ * kept), the first letter upper case and a full stop added when the text
+ * does not end with . ! ? or a closing quote after one.  "" stays "".
+ * Newly allocated (g_free). */
+gchar                 *gg_template_tidy      (const gchar *text);
+
+/* @prompt followed by the user's @extra instructions as further sentences
+ * (NULL or blank @extra: @prompt alone), tidied.  This is how the CLI
+ * adds --prompt to a --template.  Newly allocated (g_free). */
+gchar                 *gg_template_append    (const gchar *prompt,
+                                              const gchar *extra);
+
+G_END_DECLS
