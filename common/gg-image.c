@@ -378,6 +378,36 @@ png_warning_cb (png_structp png, png_const_charp message)
   /* Warnings (odd ancillary chunks, bad iCCP) must not reach stderr. */
 }
 
+/* Reads the header and sets the conversions: every PNG becomes 8-bit RGBA
+ * rows of width * 4 bytes.  Shared by decoding and verifying, so that both
+ * read (and refuse) exactly the same things.  Returns the interlace passes. */
+static int
+png_begin_read (png_structp png, png_infop info, PngReader *reader,
+                png_uint_32 *w, png_uint_32 *h)
+{
+  int depth, color, passes;
+
+  png_set_read_fn (png, reader, png_read_mem);
+  /* Our own pixel limit was checked before; lift libpng's 1M-per-side one. */
+  png_set_user_limits (png, 0x7fffffff, 0x7fffffff);
+  png_read_info (png, info);
+  png_get_IHDR (png, info, w, h, &depth, &color, NULL, NULL, NULL);
+
+  /* Everything to 8-bit RGBA: palette and low-depth gray expand, tRNS
+   * becomes alpha, 16-bit is rounded, gray is replicated, opaque gets 255. */
+  png_set_expand (png);
+  png_set_scale_16 (png);
+  if (color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA)
+    png_set_gray_to_rgb (png);
+  png_set_add_alpha (png, 0xff, PNG_FILLER_AFTER);
+  passes = png_set_interlace_handling (png);
+  png_read_update_info (png, info);
+
+  if (png_get_rowbytes (png, info) != (gsize) *w * RGBA)
+    png_error (png, "unexpected row layout");
+  return passes;
+}
+
 static GgRaster *
 decode_png (const guint8 *data, gsize len, GError **error)
 {
@@ -387,7 +417,6 @@ decode_png (const guint8 *data, gsize len, GError **error)
   GgRaster *volatile raster = NULL;
   png_bytep *volatile rows = NULL;
   png_uint_32       w, h;
-  int               depth, color;
 
   png = png_create_read_struct (PNG_LIBPNG_VER_STRING, reader.message,
                                 png_error_cb, png_warning_cb);
@@ -412,24 +441,7 @@ decode_png (const guint8 *data, gsize len, GError **error)
       return NULL;
     }
 
-  png_set_read_fn (png, &reader, png_read_mem);
-  /* Our own pixel limit was checked before; lift libpng's 1M-per-side one. */
-  png_set_user_limits (png, 0x7fffffff, 0x7fffffff);
-  png_read_info (png, info);
-  png_get_IHDR (png, info, &w, &h, &depth, &color, NULL, NULL, NULL);
-
-  /* Everything to 8-bit RGBA: palette and low-depth gray expand, tRNS
-   * becomes alpha, 16-bit is rounded, gray is replicated, opaque gets 255. */
-  png_set_expand (png);
-  png_set_scale_16 (png);
-  if (color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA)
-    png_set_gray_to_rgb (png);
-  png_set_add_alpha (png, 0xff, PNG_FILLER_AFTER);
-  png_set_interlace_handling (png);
-  png_read_update_info (png, info);
-
-  if (png_get_rowbytes (png, info) != (gsize) w * RGBA)
-    png_error (png, "unexpected row layout");
+  png_begin_read (png, info, &reader, &w, &h);
 
   {
     GError *local = NULL;
@@ -453,6 +465,53 @@ decode_png (const guint8 *data, gsize len, GError **error)
   g_free (rows);
   png_destroy_read_struct (&png, &info, NULL);
   return raster;
+}
+
+/* Verifying: the same reading, one row at a time into one buffer.  With
+ * interlacing, libpng's own row combining writes each pass's pixels into
+ * that row; the values are thrown away, only the reading matters. */
+static gboolean
+verify_png (const guint8 *data, gsize len, GError **error)
+{
+  PngReader         reader = { data, len, 0, "" };
+  png_structp       png;
+  png_infop         info = NULL;
+  guint8 *volatile  row = NULL;
+  png_uint_32       w, h;
+  int               passes;
+
+  png = png_create_read_struct (PNG_LIBPNG_VER_STRING, reader.message,
+                                png_error_cb, png_warning_cb);
+  if (png)
+    info = png_create_info_struct (png);
+  if (png == NULL || info == NULL)
+    {
+      png_destroy_read_struct (&png, NULL, NULL);
+      g_set_error (error, GG_ERROR, GG_ERROR_IMAGE,
+                   "There is not enough memory to decode the PNG image.");
+      return FALSE;
+    }
+  if (setjmp (png_jmpbuf (png)))
+    {
+      g_free (row);
+      png_destroy_read_struct (&png, &info, NULL);
+      g_set_error (error, GG_ERROR, GG_ERROR_IMAGE,
+                   "The PNG image is truncated or corrupt (%s).", reader.message);
+      return FALSE;
+    }
+
+  passes = png_begin_read (png, info, &reader, &w, &h);
+  row = g_try_malloc ((gsize) w * RGBA);
+  if (row == NULL)
+    png_error (png, "out of memory");
+  for (int pass = 0; pass < passes; pass++)
+    for (png_uint_32 y = 0; y < h; y++)
+      png_read_row (png, row, NULL);
+  png_read_end (png, NULL);
+
+  g_free (row);
+  png_destroy_read_struct (&png, &info, NULL);
+  return TRUE;
 }
 
 /* JPEG decoding */
@@ -583,6 +642,55 @@ decode_jpeg (const guint8 *data, gsize len, GError **error)
   return raster;
 }
 
+/* Verifying: the entropy-coded data is read in full (that is where damage
+ * shows: bad Huffman codes, markers, truncation), one scanline at a time
+ * into one row.  The pixel values are thrown away, so the fast integer
+ * IDCT and plain upsampling do: they cannot fail where the exact ones
+ * would not. */
+static gboolean
+verify_jpeg (const guint8 *data, gsize len, GError **error)
+{
+  struct jpeg_decompress_struct cinfo;
+  JpegError                     err;
+  guint8 *volatile              row = NULL;
+
+  memset (&cinfo, 0, sizeof cinfo);
+  jpeg_error_init (&err);
+  cinfo.err = &err.pub;
+  if (setjmp (err.jump))
+    {
+      g_free (row);
+      jpeg_destroy_decompress (&cinfo);
+      g_set_error (error, GG_ERROR, GG_ERROR_IMAGE,
+                   "The JPEG image is truncated or corrupt (%s).", err.message);
+      return FALSE;
+    }
+  jpeg_create_decompress (&cinfo);
+  jpeg_mem_src (&cinfo, data, (unsigned long) len);
+  jpeg_read_header (&cinfo, TRUE);
+  /* The colour conversion decode_jpeg asks for, so that a colour space it
+   * cannot convert is refused here too. */
+  cinfo.out_color_space = cinfo.jpeg_color_space == JCS_CMYK ||
+                          cinfo.jpeg_color_space == JCS_YCCK ? JCS_CMYK : JCS_EXT_RGBA;
+  cinfo.dct_method = JDCT_IFAST;
+  cinfo.do_fancy_upsampling = FALSE;
+  jpeg_start_decompress (&cinfo);
+
+  row = g_try_malloc ((gsize) cinfo.output_width * cinfo.output_components);
+  if (row == NULL)
+    ERREXIT (&cinfo, JERR_OUT_OF_MEMORY);
+  while (cinfo.output_scanline < cinfo.output_height)
+    {
+      JSAMPROW rowp = row;
+
+      jpeg_read_scanlines (&cinfo, &rowp, 1);
+    }
+  jpeg_finish_decompress (&cinfo);
+  jpeg_destroy_decompress (&cinfo);
+  g_free (row);
+  return TRUE;
+}
+
 /* WebP decoding */
 
 static GgRaster *
@@ -605,6 +713,65 @@ decode_webp (const guint8 *data, gsize len, gint width, gint height, GError **er
   return raster;
 }
 
+/* Verifying: libwebp has no row-by-row output for a whole buffer, so this
+ * is a full decode, but to YUV 4:2:0 (1.5 bytes a pixel, not 4).  WebP is
+ * an input format here; the model answers PNG or JPEG. */
+static gboolean
+verify_webp (const guint8 *data, gsize len, gint width, gint height, GError **error)
+{
+  gsize          ysize = (gsize) width * height;
+  gint           uv_stride = (width + 1) / 2;
+  gsize          uvsize = (gsize) uv_stride * ((height + 1) / 2);
+  g_autofree guint8 *planes = g_try_malloc (ysize + 2 * uvsize);
+
+  if (planes == NULL)
+    {
+      g_set_error (error, GG_ERROR, GG_ERROR_TOO_LARGE,
+                   "There is not enough memory for an image of %d x %d pixels.",
+                   width, height);
+      return FALSE;
+    }
+  if (WebPDecodeYUVInto (data, len,
+                         planes, ysize, width,
+                         planes + ysize, uvsize, uv_stride,
+                         planes + ysize + uvsize, uvsize, uv_stride) == NULL)
+    {
+      g_set_error (error, GG_ERROR, GG_ERROR_IMAGE,
+                   "The WebP image is truncated, corrupt or animated.");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The header, and the pixel limit (0: the default), before any pixel. */
+static gboolean
+probe_within_limit (const guint8 *data,
+                    gsize         len,
+                    gsize         max_pixels,
+                    GgFormat     *format,
+                    gint         *width,
+                    gint         *height,
+                    GError      **error)
+{
+  gsize pixels;
+
+  if (! gg_image_probe (data, len, format, width, height, error))
+    return FALSE;
+
+  if (max_pixels == 0)
+    max_pixels = GG_DEFAULT_MAX_PIXELS;
+  pixels = (gsize) *width * (gsize) *height;   /* both < 2^31: no overflow in 64 bits */
+  if (pixels > max_pixels || raster_bytes (*width, *height) == 0)
+    {
+      g_set_error (error, GG_ERROR, GG_ERROR_TOO_LARGE,
+                   "The %s image is %d x %d pixels (%" G_GSIZE_FORMAT " pixels), "
+                   "more than the limit of %" G_GSIZE_FORMAT " pixels.",
+                   format_name (*format), *width, *height, pixels, max_pixels);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Decodes; the caller frees with gg_raster_free (). */
 GgRaster *
 gg_image_decode (const guint8 *data,
@@ -614,22 +781,9 @@ gg_image_decode (const guint8 *data,
 {
   GgFormat format;
   gint     width, height;
-  gsize    pixels;
 
-  if (! gg_image_probe (data, len, &format, &width, &height, error))
+  if (! probe_within_limit (data, len, max_pixels, &format, &width, &height, error))
     return NULL;
-
-  if (max_pixels == 0)
-    max_pixels = GG_DEFAULT_MAX_PIXELS;
-  pixels = (gsize) width * (gsize) height;   /* both < 2^31: no overflow in 64 bits */
-  if (pixels > max_pixels || raster_bytes (width, height) == 0)
-    {
-      g_set_error (error, GG_ERROR, GG_ERROR_TOO_LARGE,
-                   "The %s image is %d x %d pixels (%" G_GSIZE_FORMAT " pixels), "
-                   "more than the limit of %" G_GSIZE_FORMAT " pixels.",
-                   format_name (format), width, height, pixels, max_pixels);
-      return NULL;
-    }
 
   switch (format)
     {
@@ -643,6 +797,34 @@ gg_image_decode (const guint8 *data,
       g_assert_not_reached ();
     }
   return NULL;
+}
+
+/* Checks the whole image without keeping its pixels: one row at a time for
+ * PNG and JPEG (one row buffer, plus the codec's own state). */
+gboolean
+gg_image_verify (const guint8 *data,
+                 gsize         len,
+                 gsize         max_pixels,
+                 GError      **error)
+{
+  GgFormat format;
+  gint     width, height;
+
+  if (! probe_within_limit (data, len, max_pixels, &format, &width, &height, error))
+    return FALSE;
+
+  switch (format)
+    {
+    case GG_FORMAT_PNG:
+      return verify_png (data, len, error);
+    case GG_FORMAT_JPEG:
+      return verify_jpeg (data, len, error);
+    case GG_FORMAT_WEBP:
+      return verify_webp (data, len, width, height, error);
+    default:
+      g_assert_not_reached ();
+    }
+  return FALSE;
 }
 
 /* PNG encoding */

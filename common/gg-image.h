@@ -65,6 +65,15 @@ GgRaster *gg_image_decode (const guint8 *data,
                            gsize         max_pixels,
                            GError      **error);
 
+/* Checks that the data is a whole, decodable PNG, JPEG or WebP image
+ * without keeping its pixels: PNG and JPEG are decoded one row at a time
+ * into one row buffer (WebP fully, to YUV).  Refuses what gg_image_decode
+ * refuses, with the same errors and sentences. */
+gboolean gg_image_verify (const guint8 *data,
+                          gsize         len,
+                          gsize         max_pixels,
+                          GError      **error);
+
 /* Encoders.  PNG keeps alpha (level 0-9); JPEG drops it (quality 1-100);
  * WebP is lossless when quality >= 100. */
 GBytes *gg_image_encode_png  (const GgRaster *raster, gint level,   GError **error);

@@ -419,6 +419,168 @@ test_corrupt (void)
   }
 }
 
+/* gg_image_verify: the verdict, the code and the sentence of
+ * gg_image_decode, without the raster. */
+static void
+assert_same_verdict (const guint8 *data, gsize len, gsize max_pixels, const gchar *what)
+{
+  g_autoptr(GError)   derr = NULL;
+  g_autoptr(GError)   verr = NULL;
+  g_autoptr(GgRaster) r = gg_image_decode (data, len, max_pixels, &derr);
+  gboolean            ok = gg_image_verify (data, len, max_pixels, &verr);
+
+  if (ok != (r != NULL))
+    g_error ("%s: decode %s, verify %s (%s)", what, r ? "accepts" : "refuses",
+             ok ? "accepts" : "refuses", derr ? derr->message : verr ? verr->message : "");
+  if (ok)
+    {
+      g_assert_no_error (verr);
+      return;
+    }
+  g_assert_nonnull (verr);
+  g_assert_cmpuint (verr->domain, ==, derr->domain);
+  g_assert_cmpint (verr->code, ==, derr->code);
+  g_assert_cmpstr (verr->message, ==, derr->message);
+}
+
+static void
+assert_verified (const guint8 *data, gsize len, const gchar *what)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (! gg_image_verify (data, len, 0, &error))
+    g_error ("%s refused: %s", what, error->message);
+  assert_same_verdict (data, len, 0, what);
+}
+
+static void
+assert_refused (const guint8 *data, gsize len, gint code, const gchar *what)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (gg_image_verify (data, len, 0, &error))
+    g_error ("%s verified", what);
+  g_assert_error (error, GG_ERROR, code);
+  g_test_message ("%s: %s", what, error->message);
+  assert_same_verdict (data, len, 0, what);
+}
+
+static void
+test_verify (void)
+{
+  g_autoptr(GgRaster) pic = make_picture (200, 150, FALSE);
+  g_autoptr(GgRaster) alpha = make_picture (97, 61, TRUE);
+  g_autoptr(GBytes)   png = gg_image_encode_png (pic, 6, NULL);
+  g_autoptr(GBytes)   png_alpha = gg_image_encode_png (alpha, 1, NULL);
+  g_autoptr(GBytes)   jpeg = gg_image_encode_jpeg (pic, 90, NULL);
+  g_autoptr(GBytes)   webp = gg_image_encode_webp (pic, 80, NULL);
+  g_autoptr(GBytes)   webp_ll = gg_image_encode_webp (alpha, 100, NULL);
+  g_autoptr(GBytes)   bomb = png_claiming (50000, 50000);
+  gsize               plen, jlen, wlen;
+  const guint8       *p = g_bytes_get_data (png, &plen);
+  const guint8       *j = g_bytes_get_data (jpeg, &jlen);
+  const guint8       *w = g_bytes_get_data (webp, &wlen);
+  g_autofree guint8  *flipped = g_memdup2 (p, plen);
+  g_autofree guint8  *jflipped = g_memdup2 (j, jlen);
+  static const gchar *const fixtures[] =
+    { "rgb16.png", "gray16.png", "interlaced.png", "palette-trns.png",
+      "gray-alpha.png", "gray.jpg", "cmyk.jpg" };
+  static const guint8 garbage[] = "not an image at all, just some text";
+  static const guint8 jpeg_bomb[] =
+    { 0xff, 0xd8, 0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+      0xff, 0xc0, 0, 17, 8, 0xea, 0x60, 0xea, 0x60, 3,
+      1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xff, 0xd9 };
+
+  /* Good images of every kind pass. */
+  assert_verified (p, plen, "PNG");
+  assert_verified (g_bytes_get_data (png_alpha, NULL), g_bytes_get_size (png_alpha), "RGBA PNG");
+  assert_verified (j, jlen, "JPEG");
+  assert_verified (w, wlen, "WebP");
+  assert_verified (g_bytes_get_data (webp_ll, NULL), g_bytes_get_size (webp_ll),
+                   "lossless WebP with alpha, odd size");
+  for (guint i = 0; i < G_N_ELEMENTS (fixtures); i++)
+    {
+      g_autofree gchar *path = g_build_filename ("images", fixtures[i], NULL);
+      g_autoptr(GBytes) bytes = gg_test_data (path);
+
+      assert_verified (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), fixtures[i]);
+    }
+
+  /* Damaged ones do not, for the same reason as gg_image_decode. */
+  assert_refused (p, plen / 2, GG_ERROR_IMAGE, "truncated PNG");
+  assert_refused (p, plen - 12, GG_ERROR_IMAGE, "PNG without IEND");
+  assert_refused (p, 30, GG_ERROR_IMAGE, "PNG cut after IHDR");
+  assert_refused (p, 16, GG_ERROR_IMAGE, "PNG cut inside IHDR");
+  flipped[plen / 2] ^= 0x55;
+  assert_refused (flipped, plen, GG_ERROR_IMAGE, "PNG with a flipped byte in IDAT");
+  {
+    /* A broken zlib stream behind a correct CRC: only inflating finds it. */
+    g_autofree guint8 *zbad = g_memdup2 (p, plen);
+    gsize              idat = 8;
+
+    while (memcmp (zbad + idat + 4, "IDAT", 4) != 0)
+      idat += 12 + ((gsize) zbad[idat] << 24 | zbad[idat + 1] << 16 |
+                    zbad[idat + 2] << 8 | zbad[idat + 3]);
+    {
+      guint32 n = (guint32) zbad[idat] << 24 | zbad[idat + 1] << 16 |
+                  zbad[idat + 2] << 8 | zbad[idat + 3];
+      guint32 crc;
+
+      memset (zbad + idat + 8 + n / 2, 0xff, MIN (64, n / 4));
+      crc = png_crc (zbad + idat + 4, n + 4);
+      zbad[idat + 8 + n] = crc >> 24;
+      zbad[idat + 9 + n] = crc >> 16;
+      zbad[idat + 10 + n] = crc >> 8;
+      zbad[idat + 11 + n] = crc;
+      assert_refused (zbad, plen, GG_ERROR_IMAGE, "PNG with bad deflate data, good CRC");
+    }
+  }
+  {
+    g_autofree gchar *path = g_build_filename ("images", "interlaced.png", NULL);
+    g_autoptr(GBytes) bytes = gg_test_data (path);
+
+    assert_refused (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes) - 30,
+                    GG_ERROR_IMAGE, "truncated interlaced PNG");
+  }
+  assert_refused (j, jlen / 2, GG_ERROR_IMAGE, "truncated JPEG");
+  assert_refused (j, jlen - 2, GG_ERROR_IMAGE, "JPEG without EOI");
+  assert_refused (j, 100, GG_ERROR_IMAGE, "JPEG cut in its headers");
+  /* Damage inside the entropy-coded data: libjpeg's verdict, whatever it
+   * is, must be the same both ways. */
+  for (gsize i = jlen / 3; i < jlen / 3 + 40; i++)
+    jflipped[i] ^= 0xa5;
+  assert_same_verdict (jflipped, jlen, 0, "JPEG with flipped bytes in its scan");
+  assert_refused (w, wlen / 2, GG_ERROR_IMAGE, "truncated WebP");
+  assert_refused (garbage, sizeof garbage, GG_ERROR_IMAGE, "text");
+  assert_refused (garbage, 0, GG_ERROR_IMAGE, "empty");
+  assert_refused ((const guint8 *) "GIF89a\x01\0\x01\0\0\0\0", 13, GG_ERROR_IMAGE, "GIF");
+
+  /* Bombs: refused from the header, at once. */
+  {
+    g_autoptr(GError) error = NULL;
+    gint64            start = g_get_monotonic_time ();
+
+    g_assert_false (gg_image_verify (g_bytes_get_data (bomb, NULL), g_bytes_get_size (bomb),
+                                     0, &error));
+    g_assert_error (error, GG_ERROR, GG_ERROR_TOO_LARGE);
+    g_assert_nonnull (strstr (error->message, "50000 x 50000"));
+    g_assert_cmpint (g_get_monotonic_time () - start, <, 50 * 1000);
+    assert_same_verdict (g_bytes_get_data (bomb, NULL), g_bytes_get_size (bomb), 0, "PNG bomb");
+    g_clear_error (&error);
+    g_assert_false (gg_image_verify (jpeg_bomb, sizeof jpeg_bomb, 0, &error));
+    g_assert_error (error, GG_ERROR, GG_ERROR_TOO_LARGE);
+    g_assert_nonnull (strstr (error->message, "60000 x 60000"));
+    g_clear_error (&error);
+    /* The caller's own limit. */
+    g_assert_false (gg_image_verify (p, plen, 200 * 150 - 1, &error));
+    g_assert_error (error, GG_ERROR, GG_ERROR_TOO_LARGE);
+    assert_same_verdict (p, plen, 200 * 150 - 1, "PNG over the caller's limit");
+    g_clear_error (&error);
+    g_assert_true (gg_image_verify (p, plen, 200 * 150, &error));
+    g_assert_no_error (error);
+  }
+}
+
 /* Files */
 
 static void
@@ -529,6 +691,9 @@ test_perf_4k (void)
   t = g_get_monotonic_time ();
   back = gg_image_decode (g_bytes_get_data (png, NULL), g_bytes_get_size (png), 0, NULL);
   g_printerr ("PNG decode: %.0f ms\n", (g_get_monotonic_time () - t) / 1000.0);
+  t = g_get_monotonic_time ();
+  g_assert_true (gg_image_verify (g_bytes_get_data (png, NULL), g_bytes_get_size (png), 0, NULL));
+  g_printerr ("PNG verify: %.0f ms\n", (g_get_monotonic_time () - t) / 1000.0);
   g_assert_cmpmem (back->pixels, 4096 * 4096 * 4, pic->pixels, 4096 * 4096 * 4);
   g_clear_pointer (&back, gg_raster_free);
 
@@ -539,6 +704,9 @@ test_perf_4k (void)
   t = g_get_monotonic_time ();
   back = gg_image_decode (g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg), 0, NULL);
   g_printerr ("JPEG decode: %.0f ms\n", (g_get_monotonic_time () - t) / 1000.0);
+  t = g_get_monotonic_time ();
+  g_assert_true (gg_image_verify (g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg), 0, NULL));
+  g_printerr ("JPEG verify: %.0f ms\n", (g_get_monotonic_time () - t) / 1000.0);
   g_assert_cmpfloat (psnr_rgb (pic, back), >, 35.0);
 }
 
@@ -558,6 +726,7 @@ main (int argc, char **argv)
   g_test_add_func ("/image/jpeg-variants", test_jpeg_variants);
   g_test_add_func ("/image/bomb", test_bomb);
   g_test_add_func ("/image/corrupt", test_corrupt);
+  g_test_add_func ("/image/verify", test_verify);
   g_test_add_func ("/image/files", test_files);
   g_test_add_func ("/image/perf-4k", test_perf_4k);
   rc = g_test_run ();
