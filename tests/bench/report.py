@@ -192,6 +192,15 @@ def main():
     r3 = us["rss_mb"] / body_mb
     target("peak RSS <= 3x answer body", r3 <= 3.0,
            "%.1f MiB / %.1f MiB body = %.2fx (limit %.1f MiB)" % (us["rss_mb"], body_mb, r3, 3 * body_mb))
+    if r3 > 3.0:
+        # What stands in the way (valgrind --tool=massif, issue 7): the answer
+        # body and cJSON's copy of its base64 string are alive together while
+        # the answer is parsed (gg-client.c's body, gg-response.c's parse);
+        # the image itself is only verified row by row before it is written.
+        p("  note the RSS left: answer body + cJSON's copy of its base64 string while parsing = %.1f MiB, "
+          "over the process's libraries (gemini-image --help alone: ~11 MiB); decoding the base64 "
+          "in place inside the body (no cJSON copy) would leave ~%.1f MiB + libraries"
+          % (2 * body_mb, body_mb))
     for tool in (CURL_C, JQ):
         r = rows.get((w, tool))
         if r:

@@ -98,7 +98,7 @@ curl -s -X POST "$BASE/_control/reset" >/dev/null
 # ---------------------------------------------------------------- requests
 # The default scenario "ok" answers a PNG: every tool writes the bytes the
 # server sent (gemini-image writes a PNG answer to a .png file as it is,
-# after decoding it once to check it), so all outputs are identical.
+# after checking it row by row, gg_image_verify), so all outputs are identical.
 gen_req() {  # SIZE -> request JSON for a generation
   printf '{"contents":[{"role":"user","parts":[{"text":"a red bicycle"}]}],'
   printf '"generationConfig":{"responseModalities":["TEXT","IMAGE"],'
