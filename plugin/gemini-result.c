@@ -55,6 +55,7 @@ static void       recovery_all      (GError         **error,
                                      GeminiPrepared  *prepared,
                                      const gchar     *prompt,
                                      const gchar     *why);
+static gboolean   test_fail_place   (void);
 
 
 GeminiPrepared *
@@ -284,6 +285,15 @@ gemini_result_insert (const GeminiTarget *target,
       if (! result->first)
         result->first = layer;
       result->n_layers++;
+
+      /* After a layer was added, so that the clean-up runs too. */
+      if (test_fail_place ())
+        {
+          g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
+                               "placement forced to fail "
+                               "(GIMP_GEMINI_TEST_FAIL_PLACE)");
+          goto failed;
+        }
 
       if (target->mask_selection)
         {
@@ -722,4 +732,19 @@ recovery_all (GError         **error,
                                 g_ptr_array_index (prepared->bytes, 0) : NULL,
                                 prompt,
                                 why);
+}
+
+/* TEST HOOK, for tests/gimp only: GIMP_GEMINI_TEST_FAIL_PLACE=1 in the
+ * environment makes gemini_result_insert () fail after its first layer was
+ * added, as if GIMP had refused it, so that the clean-up and the recovery
+ * folder are tested.  Read once per process; it changes nothing else. */
+static gboolean
+test_fail_place (void)
+{
+  static gint fail = -1;
+
+  if (fail < 0)
+    fail = g_strcmp0 (g_getenv ("GIMP_GEMINI_TEST_FAIL_PLACE"), "1") == 0;
+
+  return fail;
 }

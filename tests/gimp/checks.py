@@ -5,6 +5,10 @@ and the verdicts.
     checks.py prepare DIR           write the input pictures into DIR
     checks.py control PORT JSON     POST /_control/scenario to the fake server
     checks.py log PORT FILE         save GET /_control/log into FILE
+    checks.py killer WORK PORT      kill the plug-in mid-request for each phase
+                                    pdb.py's cancel part names in OUT/cancel-phase
+    checks.py scan-argv WORK        read every process's argv until WORK/scan-stop
+                                    exists, looking for the key
     checks.py check WORK            judge WORK's outputs; one line per check:
                                     "PASS name" or "FAIL name: why"
                                     (the test key comes in GG_GIMP_TEST_KEY)
@@ -16,7 +20,9 @@ import json
 import os
 import random
 import re
+import signal
 import sys
+import time
 import urllib.request
 
 from PIL import Image, ImageDraw
@@ -73,6 +79,169 @@ def save_log(port, path):
         data = r.read()
     with open(path, "wb") as f:
         f.write(data)
+
+
+# ------------------------------------------------------------------ processes
+
+def plugin_argv(work):
+    """The start of this suite's plug-in's argv when GIMP runs a procedure
+    (never another profile's plug-in: other GIMPs may run on this host)."""
+    return os.path.join(work, "profile", "plug-ins", "gimp-gemini", "gimp-gemini").encode() + b"\0-gimp\0"
+
+
+def argv_of(pid):
+    try:
+        with open("/proc/%s/cmdline" % pid, "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def scan_argv(needle, work):
+    """(number of processes read, [(pid, argv) holding needle], pids of this
+    suite's plug-in running a procedure)."""
+    n, hits, plugins = 0, [], []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        argv = argv_of(pid)
+        if argv is None:
+            continue
+        n += 1
+        if needle in argv:
+            # Recorded without the key itself, which must stay off the disk.
+            hits.append((int(pid), argv.replace(needle, b"<KEY>").replace(b"\0", b" ")
+                         .decode("utf-8", "replace")))
+        if argv.startswith(plugin_argv(work)) and b"\0-run\0" in argv:
+            plugins.append(int(pid))
+    return n, hits, plugins
+
+
+def alive(pid):
+    """False once the process is gone or a zombie waiting for GIMP."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def sockets_of(pid):
+    out = set()
+    try:
+        for fd in os.listdir("/proc/%d/fd" % pid):
+            try:
+                link = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+            except OSError:
+                continue
+            if link.startswith("socket:["):
+                out.add(link[8:-1])
+    except OSError:
+        pass
+    return out
+
+
+def connected_to(pid, port):
+    """True when the process holds an established TCP connection to port."""
+    inodes = sockets_of(pid)
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                rows = f.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            cols = row.split()
+            if len(cols) > 9 and cols[3] == "01" and int(cols[2].rsplit(":", 1)[1], 16) == port \
+                    and cols[9] in inodes:
+                return True
+    return False
+
+
+def log_count(port, scenario):
+    with urllib.request.urlopen("http://127.0.0.1:%s/_control/log" % port, timeout=10) as r:
+        return sum(1 for e in json.loads(r.read()) if e.get("scenario") == scenario)
+
+
+def killer(work, port):
+    """For each phase pdb.py announces in OUT/cancel-phase ("NAME SIGNAL"):
+    waits for the plug-in's process and its connection to the server, then
+    for the phase's moment (think time: 2 s in, the slow answer not begun;
+    download: the drip answer begun), reads every process's argv for the
+    key, kills the plug-in and times its end.  Writes WORK/killer.json."""
+    key = os.environ["GG_GIMP_TEST_KEY"].encode()
+    port = int(port)
+    phase_file = os.path.join(work, "out", "cancel-phase")
+    results = {}
+    seen = None
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        try:
+            with open(phase_file) as f:
+                line = f.read().split()
+        except OSError:
+            line = []
+        if not line or line == seen:
+            time.sleep(0.05)
+            continue
+        seen = line
+        if line[0] == "done":
+            break
+        name, signame = line
+        r = results[name] = {"signal": signame}
+        scenario = "drip" if name.startswith("download") else "slow"
+        answers_before = log_count(port, scenario)
+        t_end = time.time() + 30
+        pid = None
+        while time.time() < t_end and pid is None:
+            plugins = [p for p in scan_argv(b"\0\0", work)[2] if alive(p)]
+            pid = plugins[0] if plugins else None
+            time.sleep(0.02)
+        if pid is None:
+            r["error"] = "no plug-in process appeared"
+            continue
+        r["pid"] = pid
+        r["t_seen"] = time.time()
+        while time.time() < t_end and alive(pid) and not connected_to(pid, port):
+            time.sleep(0.02)
+        r["connected"] = connected_to(pid, port)
+        r["t_connected"] = time.time()
+        if scenario == "drip":
+            while time.time() < t_end and log_count(port, scenario) == answers_before:
+                time.sleep(0.05)
+        while time.time() < r["t_seen"] + 2.0:
+            time.sleep(0.02)
+        r["answer_begun"] = log_count(port, scenario) > answers_before
+        r["in_flight"] = alive(pid) and connected_to(pid, port)
+        r["procs_read"], hits, _ = scan_argv(key, work)
+        r["argv_hits"] = hits
+        if not alive(pid):
+            r["error"] = "the plug-in ended before the kill"
+            continue
+        r["t_kill"] = time.time()
+        os.kill(pid, getattr(signal, "SIG" + signame))
+        while alive(pid) and time.time() < r["t_kill"] + 30:
+            time.sleep(0.005)
+        r["t_gone"] = time.time()
+    with open(os.path.join(work, "killer.json"), "w") as f:
+        json.dump(results, f, indent=1)
+
+
+def scanner(work):
+    """Reads every process's argv five times a second while the suite runs."""
+    key = os.environ["GG_GIMP_TEST_KEY"].encode()
+    stop = os.path.join(work, "scan-stop")
+    scans, procs, hits, plugins = 0, 0, [], set()
+    while not os.path.exists(stop):
+        n, h, p = scan_argv(key, work)
+        scans += 1
+        procs += n
+        hits += [x for x in h if x not in hits]
+        plugins.update(p)
+        time.sleep(0.2)
+    with open(os.path.join(work, "argv-scan.json"), "w") as f:
+        json.dump({"scans": scans, "procs_read": procs, "hits": hits,
+                   "plugin_pids": sorted(plugins)}, f)
 
 
 # ------------------------------------------------------------------ verdicts
@@ -201,6 +370,8 @@ def check(work, key):
     py = py_reports(read(os.path.join(work, "python-errors.log")))
     py.update(py_reports(read(os.path.join(work, "python-nokey.log"))))
     py.update(py_reports(read(os.path.join(work, "python-conversation.log"))))
+    py.update(py_reports(read(os.path.join(work, "python-recovery.log"))))
+    py.update(py_reports(read(os.path.join(work, "python-cancel.log"))))
 
     def sfcheck(name, conds_fn):
         d = sf.get(name)
@@ -367,11 +538,15 @@ def check(work, key):
         (any(w and h and w * h < 500 * 400 for w, h in sizes),
          "no edit sent less than the whole 500x400 layer: %s" % sizes)])
 
-    # The key must be nowhere on disk: not in the profile, not in an .xcf.
+    # The key must be nowhere on disk: not in the profile, not in an .xcf,
+    # not in GIMP's output (the *.log files: stderr and stdout of every
+    # run, the plug-in's included) nor in the fake server's log.
     leaks = []
     needle = key.encode()
-    for root in (os.path.join(work, "profile"), os.path.join(work, "home"), out):
-        for path in glob.glob(os.path.join(root, "**"), recursive=True):
+    logs = glob.glob(os.path.join(work, "*.log")) + glob.glob(os.path.join(work, "*.json")) \
+        + glob.glob(os.path.join(work, "cli-*.txt"))
+    for root in (os.path.join(work, "profile"), os.path.join(work, "home"), out) + tuple(logs):
+        for path in [root] + glob.glob(os.path.join(root, "**"), recursive=True):
             if os.path.isfile(path):
                 try:
                     with open(path, "rb") as f:
@@ -382,9 +557,145 @@ def check(work, key):
     xcfs = glob.glob(os.path.join(out, "*.xcf"))
     v.require("key-not-stored", [
         (len(xcfs) >= 2, "the .xcf files were not saved: %s" % xcfs),
+        (len(logs) >= 6 and os.path.join(work, "server-log.json") in logs,
+         "the GIMP and server logs were not all there: %s" % logs),
         (not leaks, "the key was found in %s" % leaks)])
 
+    hardening_verdicts(v, work, py)
+
     print("\n".join(v.lines))
+
+
+RECOVERY_WORDS = "The result was saved as "
+
+
+def catalogue_dims(model):
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "common", "catalogue.json")
+    with open(path, encoding="utf-8") as f:
+        for m in json.load(f)["models"]:
+            if m["name"] == model:
+                return {tuple(wh) for size in m["dimensions"].values() for wh in size.values()}
+    return set()
+
+
+def hardening_verdicts(v, work, py):
+    """Issue 6: recovery, the plug-in killed mid-request, the key in argv."""
+    nokey = read(os.path.join(work, "python-nokey.log"))
+
+    def require(name, fn, log):
+        d = py.get(name)
+        if d is None:
+            return v.check(name, False, "no report (see %s/%s)" % (work, log))
+        try:
+            v.require(name, fn(d))
+        except (KeyError, TypeError, IndexError, ValueError, OSError) as e:
+            v.check(name, False, "incomplete report %r (%s)" % (d, e))
+
+    # --- a key file others can read: used, and the user is told
+    d = py.get("py-key-file-loose")
+    part = nokey.split("GGT-MARK loose-key-file start")[-1].split("GGT-MARK loose-key-file end")[0]
+    v.require("key-file-loose-warning", [
+        (d is not None, "no report (see %s/python-nokey.log)" % work),
+        (d and d["status"] == "success", "status %s: %s" % (d and d["status"], d and d["message"])),
+        (d and ("The API key file %s can be read by other users: run chmod 600" % d["path"]) in part,
+         "no warning about the loose key file in the plug-in's output")])
+
+    # --- never lose a paid result
+    def recovered(d, count, dims=None):
+        folder = d["folder"]
+        conds = [(d["status"] == "execution-error", "status %s" % d["status"]),
+                 (len(d["new_files"]) == count, "%d new files in the recovery folder, not %d: %s"
+                  % (len(d["new_files"]), count, d["new_files"])),
+                 (RECOVERY_WORDS + folder + "/" in (d["message"] or ""),
+                  "the message does not name the folder %s: %r" % (folder, d["message"])),
+                 (any((d["message"] or "").endswith(f + ".") for f in d["new_files"]),
+                  "the message does not name the saved file: %r" % d["message"]),
+                 ("placement forced to fail" in (d["message"] or ""), "not the test hook's failure: %r"
+                  % d["message"])]
+        for f in d["new_files"]:
+            try:
+                with Image.open(f) as im:
+                    im.load()
+                    size = im.size
+            except OSError as e:
+                conds.append((False, "%s does not decode: %s" % (f, e)))
+                continue
+            if dims:
+                conds.append((size in dims, "%s is %s, not %s" % (f, size, dims)))
+        return conds
+
+    hook = py.get("py-recovery-env") or {}
+    v.check("recovery-hook-set", hook.get("hook") == "1",
+            "GIMP_GEMINI_TEST_FAIL_PLACE did not reach the run (%r)" % hook)
+
+    def recovery_edit(d):
+        sent = d["sent"][0] if d["sent"] else [1, 1]
+        ratio = sent[0] / float(sent[1])
+        fits = {wh for wh in catalogue_dims("gemini-2.5-flash-image")
+                if abs(wh[0] / float(wh[1]) - ratio) < 0.05}
+        return recovered(d, 1, fits) + [
+            (d["same"], "the image changed (layers, pixels, parasites or undo)"),
+            (bool(fits), "no 2.5 Flash size has the ratio of the sent region %s" % sent)]
+    require("py-recovery-edit", recovery_edit, "python-recovery.log")
+    require("py-recovery-multi", lambda d: recovered(d, 3) + [
+        (d["same"], "the image changed (layers, pixels, parasites or undo)")], "python-recovery.log")
+    require("py-recovery-generate", lambda d: recovered(d, 1, {(1344, 768)}) + [
+        (d["images_after"] == d["images_before"], "images %s -> %s: the new image was left open"
+         % (d["images_before"], d["images_after"]))], "python-recovery.log")
+
+    # --- the plug-in killed mid-request
+    try:
+        with open(os.path.join(work, "killer.json")) as f:
+            kills = json.load(f)
+    except (OSError, ValueError):
+        kills = {}
+    timings = []
+    for name in ("think-term", "think-kill", "download-term"):
+        k = kills.get(name) or {}
+
+        def cancelled(d, k=k, name=name):
+            back = d["returned"] - k["t_kill"]
+            timings.append("%s: killed %.1f s after start, process gone in %.3f s, "
+                           "procedure back in %.3f s" % (name, k["t_kill"] - d["started"],
+                                                         k["t_gone"] - k["t_kill"], back))
+            return [
+                (not k.get("error"), k.get("error")),
+                (k.get("connected") and k.get("in_flight"), "the request was not in flight: %r" % k),
+                (k["answer_begun"] == name.startswith("download"),
+                 "the answer had %sbegun at the kill" % ("not " if name.startswith("download") else "")),
+                (d["status"] != "success", "status %s" % d["status"]),
+                (d["same"] and d["layers"] == 1, "the image changed (layers, pixels, parasites or undo)"),
+                (not d["new_profile_files"], "files left in the profile: %s" % d["new_profile_files"]),
+                (not d["recovery"], "the recovery folder was written: %s" % d["recovery"]),
+                (k["t_gone"] - k["t_kill"] < 1.0, "the process lived %.2f s after the kill"
+                 % (k["t_gone"] - k["t_kill"])),
+                (-0.1 < back < 2.0, "the procedure returned %.2f s after the kill" % back)]
+        require("py-cancel-" + name, cancelled, "python-cancel.log")
+    if timings:
+        print("\n".join("# cancel " + t for t in timings), file=sys.stderr)
+    require("py-cancel-after", lambda d: [
+        (d["status"] == "success", "status %s: %s" % (d["status"], d["message"])),
+        (d["layers"] == 2, "layers %s" % d["layers"])], "python-cancel.log")
+    require("py-cancel-next-batch", lambda d: [
+        (d["status"] == "success", "status %s: %s" % (d["status"], d["message"])),
+        (d["size"] == [1024, 1024], "size %s" % d["size"])], "python-cancel.log")
+
+    # --- the key in no process's argv, while requests were in flight
+    try:
+        with open(os.path.join(work, "argv-scan.json")) as f:
+            scan = json.load(f)
+    except (OSError, ValueError):
+        scan = {}
+    in_flight = [k for k in kills.values() if k.get("in_flight")]
+    v.require("key-not-in-argv", [
+        (len(in_flight) == 3, "the argv were not read with 3 requests in flight: %r" % kills),
+        (all(k["procs_read"] > 3 for k in in_flight), "too few processes read: %r" % kills),
+        (not any(k["argv_hits"] for k in in_flight),
+         "the key is in argv: %r" % [k["argv_hits"] for k in in_flight]),
+        (scan.get("scans", 0) > 20, "the suite-long scan did not run: %r" % scan),
+        (len(scan.get("plugin_pids", [])) >= 10,
+         "the suite-long scan saw %d plug-in processes" % len(scan.get("plugin_pids", []))),
+        (not scan.get("hits"), "the key is in argv: %r" % scan.get("hits"))])
 
 
 SIGNATURE_400 = "Image part is missing a thought_signature in content position 2, part position"
@@ -572,6 +883,10 @@ def main():
         control(sys.argv[2], sys.argv[3])
     elif cmd == "log":
         save_log(sys.argv[2], sys.argv[3])
+    elif cmd == "killer":
+        killer(sys.argv[2], sys.argv[3])
+    elif cmd == "scan-argv":
+        scanner(sys.argv[2])
     elif cmd == "check":
         check(sys.argv[2], os.environ["GG_GIMP_TEST_KEY"])
     else:

@@ -162,6 +162,12 @@ def main():
                        Gio.File.new_for_path(os.path.join(OUT, 'py-edit.xcf')), None)
     elif PART == 'conversation':
         conversation_checks()
+    elif PART == 'recovery':
+        recovery_checks()
+    elif PART == 'cancel':
+        cancel_checks()
+    elif PART == 'cancel-next':
+        cancel_next_batch()
     elif PART == 'nokey':
         status, _, message = run('plug-in-gemini-generate', {
             'run-mode': Gimp.RunMode.NONINTERACTIVE, 'prompt': 'a red kite'})
@@ -173,8 +179,20 @@ def main():
             'run-mode': Gimp.RunMode.NONINTERACTIVE})
         report('py-set-key-noninteractive', status=status, message=message)
 
-        # A key stored in the profile's 0600 file is found; Forget removes it.
+        # A key file others can read still works, with a warning on stderr
+        # (this log) that names the file and the fix.
         path = os.path.join(Gimp.directory(), 'gemini-api-key')
+        with open(path, 'w') as f:
+            f.write(os.environ['GG_GIMP_TEST_KEY'] + '\n')
+        os.chmod(path, 0o644)
+        print('GGT-MARK loose-key-file start', flush=True)
+        status, _, message = run('plug-in-gemini-generate', {
+            'run-mode': Gimp.RunMode.NONINTERACTIVE, 'prompt': 'a red kite'})
+        print('GGT-MARK loose-key-file end', flush=True)
+        report('py-key-file-loose', status=status, message=message, path=path)
+
+        # A key stored in the profile's 0600 file is found; Forget removes it.
+        os.unlink(path)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.write(fd, os.environ['GG_GIMP_TEST_KEY'].encode() + b'\n')
         os.close(fd)
@@ -426,6 +444,133 @@ def conversation_checks():
     usage = os.path.join(Gimp.directory(), 'gemini-usage.ini')
     report('py-usage', exists=os.path.exists(usage),
            text=open(usage).read() if os.path.exists(usage) else '')
+
+
+def profile_files():
+    """Every file of the profile, as paths relative to it."""
+    root = Gimp.directory()
+    out = []
+    for d, _, files in os.walk(root):
+        out += [os.path.relpath(os.path.join(d, f), root) for f in files]
+    return sorted(out)
+
+
+def recovery_files():
+    folder = os.path.join(Gimp.directory(), 'gemini-recovery')
+    return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+
+
+def image_state(img):
+    """What a failed run must leave exactly as it was."""
+    return {'layers': [l.get_name() for l in img.get_layers()],
+            'pixels': [pixel_hash(l) for l in img.get_layers()],
+            'parasites': {n: parasite_text(img, n) for n in img.get_parasite_list()},
+            'undo_enabled': img.undo_is_enabled(),
+            'dirty': img.is_dirty()}
+
+
+def recovery_checks():
+    """Issue 6: placement forced to fail (GIMP_GEMINI_TEST_FAIL_PLACE=1 in
+    this run): every paid image goes to the recovery folder, the error names
+    it, and the image is left as it was."""
+    nonint = Gimp.RunMode.NONINTERACTIVE
+    folder = os.path.join(Gimp.directory(), 'gemini-recovery')
+    report('py-recovery-env', hook=os.environ.get('GIMP_GEMINI_TEST_FAIL_PLACE'), folder=folder)
+
+    def attempt(name, proc, props, img=None):
+        before = recovery_files()
+        state = image_state(img) if img else None
+        n_images = len(Gimp.get_images())
+        status, _, message = run(proc, props)
+        new = [os.path.join(folder, f) for f in recovery_files() if f not in before]
+        report(name, status=status, message=message, folder=folder, new_files=new,
+               same=(image_state(img) == state) if img else None,
+               images_before=n_images, images_after=len(Gimp.get_images()),
+               sent=[[p['inlineData']['data'].get('width'), p['inlineData']['data'].get('height')]
+                     for c in (last_request().get('contents') or [])
+                     for p in (c.get('parts') or []) if 'inlineData' in p])
+
+    # An edit of a selection (the image has a stored conversation already,
+    # which must survive unchanged).
+    server('ok')
+    img = load('texture.png')
+    layer = img.get_layers()[0]
+    img.attach_parasite(Gimp.Parasite.new('gemini-conversation', Gimp.PARASITE_PERSISTENT, b'[]'))
+    img.select_rectangle(Gimp.ChannelOps.REPLACE, 50, 40, 120, 100)
+    attempt('py-recovery-edit', 'plug-in-gemini-edit',
+            {'run-mode': nonint, 'image': img, 'drawables': [layer],
+             'prompt': 'add a hat', 'model': FLASH}, img)
+
+    # Several images in one answer: every one is kept.
+    server('multi_image', params={'count': 3})
+    attempt('py-recovery-multi', 'plug-in-gemini-edit',
+            {'run-mode': nonint, 'image': img, 'drawables': [layer],
+             'prompt': 'three hats', 'model': PRO}, img)
+    img.delete()
+
+    # A generation into a new image: no image is left behind.
+    server('ok')
+    attempt('py-recovery-generate', 'plug-in-gemini-generate',
+            {'run-mode': nonint, 'prompt': 'a lighthouse', 'model': FLASH,
+             'aspect-ratio': '16:9'})
+
+
+def cancel_checks():
+    """Issue 6: the plug-in killed mid-request (what GIMP does when its
+    progress is cancelled).  run.sh's killer (checks.py killer) watches
+    OUT/cancel-phase, finds the plug-in's process once its request is in
+    flight, and kills it."""
+    import time
+    nonint = Gimp.RunMode.NONINTERACTIVE
+    phase_file = os.path.join(OUT, 'cancel-phase')
+    phases = (('think-term', 'slow', {'delay': 30}, 'TERM'),
+              ('think-kill', 'slow', {'delay': 30}, 'KILL'),
+              ('download-term', 'drip', {'rate': 1}, 'TERM'))
+    for name, scenario, params, signal in phases:
+        server(scenario, params=params)
+        img = load('texture.png')
+        layer = img.get_layers()[0]
+        img.attach_parasite(Gimp.Parasite.new('gemini-conversation', Gimp.PARASITE_PERSISTENT, b'[]'))
+        img.select_rectangle(Gimp.ChannelOps.REPLACE, 50, 40, 120, 100)
+        state = image_state(img)
+        profile = profile_files()
+        recovery = recovery_files()
+        with open(phase_file + '.tmp', 'w') as f:
+            f.write('%s %s\n' % (name, signal))
+        os.rename(phase_file + '.tmp', phase_file)
+        started = time.time()
+        status, _, message = run('plug-in-gemini-edit', {
+            'run-mode': nonint, 'image': img, 'drawables': [layer],
+            'prompt': 'add a hat', 'model': FLASH})
+        returned = time.time()
+        report('py-cancel-' + name, status=status, message=message,
+               started=started, returned=returned,
+               same=image_state(img) == state,
+               layers=len(img.get_layers()),
+               new_profile_files=[p for p in profile_files() if p not in profile],
+               recovery=[f for f in recovery_files() if f not in recovery])
+        img.delete()
+    with open(phase_file + '.tmp', 'w') as f:
+        f.write('done\n')
+    os.rename(phase_file + '.tmp', phase_file)
+
+    # The same batch command carries on after the kills.
+    server('ok')
+    img = load('texture.png')
+    layer = img.get_layers()[0]
+    status, values, message = run('plug-in-gemini-edit', {
+        'run-mode': nonint, 'image': img, 'drawables': [layer], 'prompt': 'add a hat'})
+    report('py-cancel-after', status=status, message=message, layers=len(img.get_layers()))
+    img.delete()
+
+
+def cancel_next_batch():
+    """The next batch command after the kills: GIMP still runs plug-ins."""
+    status, values, message = run('plug-in-gemini-generate', {
+        'run-mode': Gimp.RunMode.NONINTERACTIVE, 'prompt': 'a red kite', 'aspect-ratio': '1:1'})
+    img = values[0] if status == 'success' else None
+    report('py-cancel-next-batch', status=status, message=message,
+           size=[img.get_width(), img.get_height()] if img else None)
 
 
 try:

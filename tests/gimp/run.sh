@@ -7,11 +7,14 @@
 # Builds the plug-in (natively when libgimp-3.0 is installed, else inside the
 # Debian 13 root of tests/gimp3-root.sh), starts tests/fake_gemini/server.py
 # on the host's loopback, makes a private GIMP profile whose plug-in-path
-# holds the fresh build, runs gimp-console-3.0 four times (Script-Fu: the
+# holds the fresh build, runs gimp-console-3.0 six times (Script-Fu: the
 # edits, generations and a refine; Python-Fu: errors; Python-Fu without a
-# key; Python-Fu: conversations, answers, references, variations) and
-# judges the outputs with tests/gimp/checks.py.  Prints "PASS name" or
-# "FAIL name: why" per check and a last line "N passed, N failed"; exits
+# key; Python-Fu: conversations, answers, references, variations;
+# Python-Fu with the plug-in's placement test hook: the recovery folder;
+# Python-Fu: the plug-in killed mid-request) and judges the outputs with
+# tests/gimp/checks.py; meanwhile every process's argv is read for the key.
+# Prints "PASS name" or "FAIL name: why" per check (and, on stderr, the
+# measured cancel times) and a last line "N passed, N failed"; exits
 # non-zero on any failure.  A missing GIMP 3 or fake server is a failure,
 # never a skip.
 set -uo pipefail
@@ -44,7 +47,12 @@ finish() {
 }
 
 server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; }
+scan_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+  [ -n "$scan_pid" ] && kill "$scan_pid" 2>/dev/null
+  wait 2>/dev/null
+}
 trap cleanup EXIT
 
 # --- where GIMP 3 is: here, or in the Debian 13 root
@@ -106,8 +114,13 @@ printf '(plug-in-path "%s/profile/plug-ins:%s")\n' "$work" "$sys_plugins" >"$wor
 
 # --- the fake server, on the host, with a key no one could guess
 key="gg-gimp-test-key-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-"$python" "$src/tests/fake_gemini/server.py" --port 0 --port-file "$work/port" \
-  --key "$key" --quiet >"$work/server.log" 2>&1 &
+# The server learns the key from its environment, so that no process of
+# the run has the key in its argv (key-not-in-argv reads them all).
+GG_SERVER_KEY="$key" "$python" -c 'import os, runpy, sys
+sys.argv = [sys.argv[1], "--key", os.environ.pop("GG_SERVER_KEY")] + sys.argv[2:]
+runpy.run_path(sys.argv[0], run_name="__main__")' \
+  "$src/tests/fake_gemini/server.py" --port 0 --port-file "$work/port" \
+  --quiet >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 [ -s "$work/port" ] || { fail_setup "the fake server did not start (see $work/server.log)"; finish; }
@@ -123,13 +136,19 @@ gimp_run() {
   for b in "$@"; do batch+=(-b "$b"); done
   local env=(GIMP3_DIRECTORY="$work/profile" HOME="$work/home"
              GOOGLE_GEMINI_BASE_URL="$base" GG_GIMP_IN="$work/in" GG_GIMP_OUT="$work/out"
-             GG_GIMP_PART="${GG_GIMP_PART:-}" GG_GIMP_TEST_KEY="$key")
+             GG_GIMP_PART="${GG_GIMP_PART:-}" GG_GIMP_TEST_KEY="$key"
+             GIMP_GEMINI_TEST_FAIL_PLACE="${GG_FAIL_PLACE:-}")
   [ "$keyvar" = key ] && env+=(GEMINI_API_KEY="$key")
   inside "${env[@]}" timeout "$gimp_timeout" gimp-console-3.0 -i --batch-interpreter="$interp" \
     "${batch[@]}" >"$log" 2>&1
 }
 
 t0=$(date +%s)
+
+# Every process's argv, read five times a second while GIMP runs.
+rm -f "$work/scan-stop"
+GG_GIMP_TEST_KEY="$key" "$python" "$checks" scan-argv "$work" &
+scan_pid=$!
 
 # 1. Script-Fu: generate and edit, every kind of image; the server says ok.
 control '{"scenario": "ok", "queue": []}'
@@ -161,6 +180,33 @@ GG_GIMP_PART=conversation gimp_run "$work/python-conversation.log" key python-fu
   "Gimp.get_pdb().lookup_procedure('gimp-quit').run(Gimp.get_pdb().lookup_procedure('gimp-quit').create_config())" \
   || fail_setup "gimp-console (Python-Fu, conversation) ended with status $? (see $work/python-conversation.log)"
 control '{"scenario": "ok", "queue": []}'
+
+# 5. Python-Fu: placement forced to fail by the plug-in's test hook
+# (GIMP_GEMINI_TEST_FAIL_PLACE=1): the paid images go to the recovery folder.
+GG_FAIL_PLACE=1 GG_GIMP_PART=recovery gimp_run "$work/python-recovery.log" key python-fu-eval \
+  "exec(open('$src/tests/gimp/pdb.py').read())" \
+  "Gimp.get_pdb().lookup_procedure('gimp-quit').run(Gimp.get_pdb().lookup_procedure('gimp-quit').create_config())" \
+  || fail_setup "gimp-console (Python-Fu, recovery) ended with status $? (see $work/python-recovery.log)"
+control '{"scenario": "ok", "queue": []}'
+
+# 6. Python-Fu: the plug-in killed mid-request, as GIMP does when its
+# progress is cancelled; the killer (on the host) times it, and reads every
+# process's argv while the request is in flight.
+rm -f "$work/out/cancel-phase" "$work/killer.json"
+GG_GIMP_TEST_KEY="$key" "$python" "$checks" killer "$work" "$port" >"$work/killer.log" 2>&1 &
+killer_pid=$!
+GG_GIMP_PART=cancel gimp_run "$work/python-cancel.log" key python-fu-eval \
+  "exec(open('$src/tests/gimp/pdb.py').read())" \
+  "import os; os.environ['GG_GIMP_PART'] = 'cancel-next'; exec(open('$src/tests/gimp/pdb.py').read())" \
+  "Gimp.get_pdb().lookup_procedure('gimp-quit').run(Gimp.get_pdb().lookup_procedure('gimp-quit').create_config())" \
+  || fail_setup "gimp-console (Python-Fu, cancel) ended with status $? (see $work/python-cancel.log)"
+echo done >"$work/out/cancel-phase"
+wait "$killer_pid" || fail_setup "the killer failed (see $work/killer.log)"
+control '{"scenario": "ok", "queue": []}'
+
+touch "$work/scan-stop"
+wait "$scan_pid" || fail_setup "the argv scan failed"
+scan_pid=""
 
 "$python" "$checks" log "$port" "$work/server-log.json" || fail_setup "could not read the server's log"
 

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -1182,6 +1183,117 @@ test_connection_refused (void)
   g_assert_nonnull (strstr (error->message, "2 attempts"));
 }
 
+/* A TLS server on the loopback with a throwaway self-signed certificate
+ * (one connection, then it exits; 30 s at most):
+ * verification is always on, so the handshake must fail with the
+ * certificate sentence, the key never sent.  The certificate comes from
+ * openssl at test time; Python's ssl module serves it and says on stdout
+ * what each connection did. */
+static const gchar tls_server_py[] =
+  "import socket, ssl, sys\n"
+  "ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n"
+  "ctx.load_cert_chain(sys.argv[1], sys.argv[2])\n"
+  "s = socket.socket()\n"
+  "s.bind(('127.0.0.1', 0))\n"
+  "s.listen(4)\n"
+  "s.settimeout(30)\n"
+  "print(s.getsockname()[1], flush=True)\n"
+  "for _ in range(1):\n"
+  "    c, _ = s.accept()\n"
+  "    c.settimeout(10)\n"
+  "    try:\n"
+  "        t = ctx.wrap_socket(c, server_side=True)\n"
+  "        data = t.recv(65536)\n"
+  "        print('data %d' % len(data), flush=True)\n"
+  "        t.close()\n"
+  "    except (ssl.SSLError, OSError) as e:\n"
+  "        print('refused %s' % type(e).__name__, flush=True)\n"
+  "        c.close()\n";
+
+static void
+test_tls_self_signed_refused (void)
+{
+  g_autofree gchar      *openssl = g_find_program_in_path ("openssl");
+  g_autoptr(GError)      error = NULL;
+  g_autofree gchar      *dir = NULL;
+  g_autofree gchar      *cert = NULL;
+  g_autofree gchar      *keyfile = NULL;
+  g_autofree gchar      *line = NULL;
+  g_autofree gchar      *verdict = NULL;
+  g_autofree gchar      *url = NULL;
+  g_autoptr(GSubprocess) tls = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GgClient)    client = NULL;
+  g_autoptr(GBytes)      answer = NULL;
+  GgClientOptions        options;
+  gint                   status = -1;
+  gdouble                start;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed (apt-get install openssl)");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("gg-tls-XXXXXX", &error);
+  g_assert_no_error (error);
+  cert    = g_build_filename (dir, "cert.pem", NULL);
+  keyfile = g_build_filename (dir, "key.pem", NULL);
+  {
+    const gchar *argv[] = { openssl, "req", "-x509", "-newkey", "ec",
+                            "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                            "-nodes", "-keyout", keyfile, "-out", cert,
+                            "-days", "1", "-subj", "/CN=127.0.0.1",
+                            "-addext", "subjectAltName=IP:127.0.0.1", NULL };
+
+    g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL |
+                  G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+                  &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+
+  tls = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                          GG_PYTHON, "-c", tls_server_py, cert, keyfile, NULL);
+  g_assert_no_error (error);
+  out  = g_data_input_stream_new (g_subprocess_get_stdout_pipe (tls));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+
+  url = g_strdup_printf ("https://127.0.0.1:%s", line);
+  client = gg_client_new (DISTINCT_KEY, url, &error);
+  g_assert_no_error (error);
+  fast_options (&options);
+  options.max_retries = 1;
+  gg_client_set_options (client, &options);
+
+  start  = now_s ();
+  answer = gg_client_post_json (client, "v1beta/x", minimal_body (),
+                                strlen (minimal_body ()), NULL, NULL, &error);
+  g_assert_null (answer);
+  g_assert_error (error, GG_ERROR, GG_ERROR_NETWORK);
+  g_test_message ("%s (%.3f s)", error->message, now_s () - start);
+  g_assert_nonnull (strstr (error->message,
+                            "The certificate of 127.0.0.1:"));
+  g_assert_nonnull (strstr (error->message, "could not be verified"));
+  g_assert_null (strstr (error->message, DISTINCT_KEY));
+  g_clear_error (&error);
+
+  /* The server saw a TLS handshake that the client broke off, and no
+   * request: nothing, the key least of all, went over the connection. */
+  verdict = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("server: %s", verdict);
+  g_assert_cmpstr (verdict, ==, "refused SSLError");
+
+  g_subprocess_force_exit (tls);
+  g_subprocess_wait (tls, NULL, NULL);
+  g_unlink (cert);
+  g_unlink (keyfile);
+  g_rmdir (dir);
+}
+
 /* gg-test-util.c's start-up loop asks g_subprocess_get_if_exited () of a
  * running process, which logs a critical while the server starts: harmless,
  * but fatal once g_test_init () ran.  Until it is fixed there, start the
@@ -1252,6 +1364,7 @@ main (int argc, char **argv)
   g_test_add_func ("/client/progress-false-cancels", test_progress_false_cancels);
   g_test_add_func ("/client/progress-phases", test_progress_phases);
   g_test_add_func ("/client/key-never-in-messages", test_key_never_in_messages);
+  g_test_add_func ("/client/tls-self-signed-refused", test_tls_self_signed_refused);
 
   result = g_test_run ();
   gg_fake_server_stop (server);
