@@ -39,9 +39,6 @@ struct _GeminiPrepared
 
 
 static void       piece_free        (gpointer         data);
-static gboolean   rect_intersect    (const GgRect    *a,
-                                     const GgRect    *b,
-                                     GgRect          *out);
 static GgRaster * place_one         (const GeminiTarget *target,
                                      const GgRaster  *answer,
                                      GError         **error);
@@ -74,7 +71,7 @@ gemini_result_prepare (const GeminiTarget *target,
   if (target->plan)
     {
       /* Padding beyond the layer was context for the model, not a result. */
-      if (! rect_intersect (&target->plan->region, &target->space,
+      if (! gg_rect_intersect (&target->plan->region, &target->space,
                             &prepared->clip))
         prepared->clip = target->plan->region;
       prepared->clip.x += target->origin_x;
@@ -537,27 +534,6 @@ piece_free (gpointer data)
   g_free (piece);
 }
 
-static gboolean
-rect_intersect (const GgRect *a,
-                const GgRect *b,
-                GgRect       *out)
-{
-  gint x1 = MAX (a->x, b->x);
-  gint y1 = MAX (a->y, b->y);
-  gint x2 = MIN (a->x + a->width,  b->x + b->width);
-  gint y2 = MIN (a->y + a->height, b->y + b->height);
-
-  if (x2 <= x1 || y2 <= y1)
-    return FALSE;
-
-  out->x      = x1;
-  out->y      = y1;
-  out->width  = x2 - x1;
-  out->height = y2 - y1;
-
-  return TRUE;
-}
-
 /* One answer fitted onto the region, cut to the part that is kept. */
 static GgRaster *
 place_one (const GeminiTarget *target,
@@ -573,7 +549,7 @@ place_one (const GeminiTarget *target,
   if (! placed)
     return NULL;
 
-  if (! rect_intersect (&plan->region, &target->space, &clip))
+  if (! gg_rect_intersect (&plan->region, &target->space, &clip))
     clip = plan->region;
 
   if (clip.x == plan->region.x && clip.y == plan->region.y &&

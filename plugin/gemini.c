@@ -138,9 +138,6 @@ static GimpLayer      * edit_source_layer       (GimpImage            *image,
 static gboolean         image_selection         (GimpImage            *image,
                                                  GgRect               *selection);
 static gchar          * selection_area          (const GgRegionPlan   *plan);
-static gboolean         rect_intersect          (const GgRect         *a,
-                                                 const GgRect         *b,
-                                                 GgRect               *out);
 static gboolean         refuse_indexed          (GimpImage            *image,
                                                  GError              **error);
 
@@ -874,7 +871,7 @@ edit_core (GeminiOptions  *options,
       local.x -= origin_x;
       local.y -= origin_y;
 
-      if (! rect_intersect (&local, &space, &selection))
+      if (! gg_rect_intersect (&local, &space, &selection))
         {
           g_autofree gchar *item_name = gimp_item_get_name (GIMP_ITEM (source));
 
@@ -1529,23 +1526,3 @@ selection_area (const GgRegionPlan *plan)
                           "%d %% of its height", where, pct_w, pct_h);
 }
 
-static gboolean
-rect_intersect (const GgRect *a,
-                const GgRect *b,
-                GgRect       *out)
-{
-  gint x1 = MAX (a->x, b->x);
-  gint y1 = MAX (a->y, b->y);
-  gint x2 = MIN (a->x + a->width,  b->x + b->width);
-  gint y2 = MIN (a->y + a->height, b->y + b->height);
-
-  if (x2 <= x1 || y2 <= y1)
-    return FALSE;
-
-  out->x      = x1;
-  out->y      = y1;
-  out->width  = x2 - x1;
-  out->height = y2 - y1;
-
-  return TRUE;
-}
