@@ -81,8 +81,19 @@ gboolean gg_region_plan (const GgModel          *model,
 /* Copies @rect out of @src; parts outside @src are transparent. */
 GgRaster *gg_raster_crop  (const GgRaster *src, const GgRect *rect, GError **error);
 
-/* High-quality resample (GEGL) to width x height. */
+/* High-quality resample to width x height: exact area averaging when
+ * reducing by 2 or more on both axes, else gg_raster_warp's cubic. */
 GgRaster *gg_raster_scale (const GgRaster *src, gint width, gint height, GError **error);
+
+/* Resamples @src onto a new @width x @height raster through the
+ * axis-aligned map  x_src = ax x + bx,  y_src = ay y + by  (@ax, @ay > 0),
+ * in pixel centres (pixel i sits at i): separable cubic (Keys, a = -0.5),
+ * widened by ax (ay) when reducing so it does not alias, the edge pixels
+ * repeated outwards, in premultiplied linear light.  A map that moves no
+ * pixel by more than 0.001 copies. */
+GgRaster *gg_raster_warp  (const GgRaster *src, gint width, gint height,
+                           gdouble ax, gdouble bx, gdouble ay, gdouble by,
+                           GError **error);
 
 /* Brings @answer back onto the region of @plan: resampled to the region's
  * size, realigned against @original (the region's original pixels) where
@@ -114,10 +125,8 @@ GgRaster *gg_region_place_full (const GgRegionPlan *plan,
                                 GgPlaceReport      *report,
                                 GError            **error);
 
-/* GEGL is initialised on first use (a no-op inside GIMP, which did it
- * already).  Programs that use GEGL only through this library (the CLI,
- * tests) call this once at exit so leak checkers see a clean heap; never
- * call it inside GIMP. */
+/* Formerly shut GEGL down at exit; the engine no longer uses GEGL, and
+ * this does nothing.  Kept for the programs that call it. */
 void gg_pixels_shutdown (void);
 
 G_END_DECLS

@@ -25,7 +25,7 @@ say() { echo "install.sh: $*"; }
 
 # Debian package names; libgimp-3.0-dev only exists from Debian 13 / Ubuntu 25.04.
 DEPS="build-essential cmake pkg-config libglib2.0-dev libcurl4-openssl-dev
-  libcjson-dev libpng-dev libjpeg-dev libwebp-dev libgegl-dev libbabl-dev
+  libcjson-dev libpng-dev libjpeg-dev libwebp-dev
   libsecret-1-dev python3 python3-pil ca-certificates"
 TEST_DEPS="debootstrap clang valgrind libclang-rt-14-dev python3-numpy python3-scipy"
 

@@ -11,9 +11,9 @@
  * prints the wall time and the process's peak RSS after
  * each step: decode, crop of the original region, gg_region_place (whole),
  * then its parts measured apart: the two reductions to the 1536 px working
- * size (gg_raster_scale, area_reduce), and one GEGL resample of the full
- * region (gg_raster_scale to region size minus one pixel: the GEGL path
- * with the same sampler as warp_answer).
+ * size (gg_raster_scale, area_reduce), and the final resample of the full
+ * region as warp_answer runs it (gg_raster_warp with the (3, 2) shift;
+ * the separable cubic), which was the GEGL graph before issue 7.
  */
 #include "gg-image.h"
 #include "gg-region.h"
@@ -136,6 +136,7 @@ main (int argc, char **argv)
     gint                 rw = plan.region.width, rh = plan.region.height;
     gdouble              f = MIN (1.0, 1536.0 / MAX (rw, rh));
     gint                 ww = MAX (1, (gint) (rw * f + 0.5)), wh = MAX (1, (gint) (rh * f + 0.5));
+    gdouble              ax = (gdouble) answer->width / rw, ay = (gdouble) answer->height / rh;
     g_autoptr (GgRaster) a = NULL;
     g_autoptr (GgRaster) b = NULL;
     g_autoptr (GgRaster) c = NULL;
@@ -148,9 +149,12 @@ main (int argc, char **argv)
     step (what, t);
     g_free (what);
     t = now ();
-    c = gg_raster_scale (answer, rw - 1, rh - 1, &error);
-    what = g_strdup_printf ("1 x GEGL resample %dx%d -> %dx%d (cubic)",
-                            answer->width, answer->height, rw - 1, rh - 1);
+    c = gg_raster_warp (answer, rw, rh, ax, (0.5 + 3) * ax - 0.5, ay, (0.5 + 2) * ay - 0.5,
+                        &error);
+    if (c == NULL)
+      die (error);
+    what = g_strdup_printf ("1 x gg_raster_warp %dx%d -> %dx%d, shifted (cubic)",
+                            answer->width, answer->height, rw, rh);
     step (what, t);
   }
   gg_pixels_shutdown ();
