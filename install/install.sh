@@ -27,7 +27,7 @@ say() { echo "install.sh: $*"; }
 DEPS="build-essential cmake pkg-config libglib2.0-dev libcurl4-openssl-dev
   libcjson-dev libpng-dev libjpeg-dev libwebp-dev
   libsecret-1-dev python3 python3-pil ca-certificates"
-TEST_DEPS="debootstrap clang valgrind libclang-rt-14-dev python3-numpy python3-scipy"
+TEST_DEPS="debootstrap clang valgrind libclang-rt-14-dev python3-numpy python3-scipy openssl"
 
 install_deps() {
   local sudo=""
