@@ -430,15 +430,10 @@ gg_batch_get (GgClient *client, const gchar *name, GCancellable *cancellable, GE
 {
   g_autofree gchar *normal = gg_batch_name_normalize (name);
   g_autofree gchar *path = g_strconcat ("v1beta/", normal, NULL);
-  g_autoptr(GBytes) answer = NULL;
-  g_autofree gchar *subject = NULL;
-  GgHttpRequest     request = { 0, };
+  g_autofree gchar *subject = g_strdup_printf ("the batch %s", normal);
+  g_autoptr(GBytes) answer = gg_client_call (client, "GET", path, subject,
+                                             cancellable, error);
 
-  subject = g_strdup_printf ("the batch %s", normal);
-  request.method  = "GET";
-  request.path    = path;
-  request.subject = subject;
-  answer = gg_client_request (client, &request, NULL, cancellable, error);
   return answer ? gg_batch_parse (answer, error) : NULL;
 }
 
@@ -447,15 +442,10 @@ gg_batch_cancel (GgClient *client, const gchar *name, GCancellable *cancellable,
 {
   g_autofree gchar *normal = gg_batch_name_normalize (name);
   g_autofree gchar *path = g_strconcat ("v1beta/", normal, ":cancel", NULL);
-  g_autoptr(GBytes) answer = NULL;
-  g_autofree gchar *subject = NULL;
-  GgHttpRequest     request = { 0, };
+  g_autofree gchar *subject = g_strdup_printf ("the batch %s", normal);
+  g_autoptr(GBytes) answer = gg_client_call (client, "POST", path, subject,
+                                             cancellable, error);
 
-  subject = g_strdup_printf ("the batch %s", normal);
-  request.method  = "POST";
-  request.path    = path;
-  request.subject = subject;
-  answer = gg_client_request (client, &request, NULL, cancellable, error);
   return answer != NULL;
 }
 

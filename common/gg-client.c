@@ -1290,6 +1290,22 @@ client_url (GgClient *client, const gchar *path, GError **error)
 }
 
 GBytes *
+gg_client_call (GgClient     *client,
+                const gchar  *method,
+                const gchar  *path,
+                const gchar  *subject,
+                GCancellable *cancellable,
+                GError      **error)
+{
+  GgHttpRequest request = { 0, };
+
+  request.method  = method;
+  request.path    = path;
+  request.subject = subject;
+  return gg_client_request (client, &request, NULL, cancellable, error);
+}
+
+GBytes *
 gg_client_request (GgClient            *client,
                    const GgHttpRequest *request,
                    GHashTable         **headers,

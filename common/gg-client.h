@@ -138,6 +138,15 @@ GBytes *gg_client_request (GgClient            *client,
                            GCancellable        *cancellable,
                            GError             **error);
 
+/* A request without a body about @subject ("the batch batches/x"): the
+ * common case of get, cancel and delete.  Returns the 2xx body. */
+GBytes *gg_client_call (GgClient     *client,
+                        const gchar  *method,
+                        const gchar  *path,
+                        const gchar  *subject,
+                        GCancellable *cancellable,
+                        GError      **error);
+
 /* The base URL in use (no trailing slash); owned by the client. */
 const gchar *gg_client_get_base_url (GgClient *client);
 

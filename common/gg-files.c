@@ -247,15 +247,10 @@ gg_files_get (GgClient *client, const gchar *name, GCancellable *cancellable, GE
 {
   g_autofree gchar *id = file_path (name);
   g_autofree gchar *path = g_strconcat ("v1beta/", id, NULL);
-  g_autoptr(GBytes) answer = NULL;
-  g_autofree gchar *subject = NULL;
-  GgHttpRequest     request = { 0, };
+  g_autofree gchar *subject = g_strdup_printf ("the uploaded file %s", id);
+  g_autoptr(GBytes) answer = gg_client_call (client, "GET", path, subject,
+                                             cancellable, error);
 
-  subject = g_strdup_printf ("the uploaded file %s", id);
-  request.method  = "GET";
-  request.path    = path;
-  request.subject = subject;
-  answer = gg_client_request (client, &request, NULL, cancellable, error);
   return answer ? parse_bytes (answer, error) : NULL;
 }
 
@@ -264,15 +259,10 @@ gg_files_delete (GgClient *client, const gchar *name, GCancellable *cancellable,
 {
   g_autofree gchar *id = file_path (name);
   g_autofree gchar *path = g_strconcat ("v1beta/", id, NULL);
-  g_autoptr(GBytes) answer = NULL;
-  g_autofree gchar *subject = NULL;
-  GgHttpRequest     request = { 0, };
+  g_autofree gchar *subject = g_strdup_printf ("the uploaded file %s", id);
+  g_autoptr(GBytes) answer = gg_client_call (client, "DELETE", path, subject,
+                                             cancellable, error);
 
-  subject = g_strdup_printf ("the uploaded file %s", id);
-  request.method  = "DELETE";
-  request.path    = path;
-  request.subject = subject;
-  answer = gg_client_request (client, &request, NULL, cancellable, error);
   return answer != NULL;
 }
 
@@ -327,14 +317,9 @@ gg_files_download (GgClient *client, const gchar *name, GCancellable *cancellabl
 {
   g_autofree gchar *id = file_path (name);
   g_autofree gchar *path = g_strconcat ("download/v1beta/", id, ":download?alt=media", NULL);
-  g_autofree gchar *subject = NULL;
-  GgHttpRequest     request = { 0, };
+  g_autofree gchar *subject = g_strdup_printf ("the results file %s", id);
 
-  subject = g_strdup_printf ("the results file %s", id);
-  request.method  = "GET";
-  request.path    = path;
-  request.subject = subject;
-  return gg_client_request (client, &request, NULL, cancellable, error);
+  return gg_client_call (client, "GET", path, subject, cancellable, error);
 }
 
 /* Sleeps @seconds; FALSE when cancelled meanwhile. */
