@@ -630,9 +630,6 @@ job_main (gboolean edit, gint argc, gchar **argv)
   if (status == CLI_EXIT_OK && !job.dry_run)
     cli_history_record (&template_args, job.prompt, job.quiet);
   cli_template_args_clear (&template_args);
-  /* GEGL runs only for --mask; its exit lets leak checkers see a clean
-   * heap. */
-  gg_pixels_shutdown ();
   if (job.message != NULL)
     fprintf (stderr, "%s: %s\n", CLI_NAME, job.message);
   /* A script reading --json gets JSON whatever happened. */

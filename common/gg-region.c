@@ -19,13 +19,6 @@
 
 #define RGBA 4
 
-/* Nothing to shut down any more: the resampling no longer uses GEGL.  Kept
- * so that the programs that call it at exit need not change. */
-void
-gg_pixels_shutdown (void)
-{
-}
-
 /* Rectangles */
 
 gboolean

@@ -125,8 +125,5 @@ GgRaster *gg_region_place_full (const GgRegionPlan *plan,
                                 GgPlaceReport      *report,
                                 GError            **error);
 
-/* Formerly shut GEGL down at exit; the engine no longer uses GEGL, and
- * this does nothing.  Kept for the programs that call it. */
-void gg_pixels_shutdown (void);
 
 G_END_DECLS

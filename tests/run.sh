@@ -81,9 +81,7 @@ fi
 if [ "${GG_TEST_QUICK:-0}" != 1 ]; then
   echo "== 2. AddressSanitizer + UndefinedBehaviorSanitizer"
   if build "$out/asan" -DCMAKE_BUILD_TYPE=Debug -DGG_SANITIZE=ON -DGG_PLUGIN=OFF; then
-    # GEGL and babl keep start-up allocations that gegl_exit () never frees.
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0 \
-    LSAN_OPTIONS=suppressions=$src/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 \
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
       ctest_stage asan "$out/asan"
   else
     note_fail "build: the sanitizer build failed"
@@ -95,7 +93,7 @@ if [ -x "$out/default/cli/gemini-image" ]; then
   suite_stage faults /usr/bin/python3 "$src/tests/faults/run.py" \
     --cli "$out/default/cli/gemini-image" --server "$src/tests/fake_gemini/server.py"
   if [ "${GG_TEST_QUICK:-0}" != 1 ] && [ -x "$out/asan/cli/gemini-image" ]; then
-    ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions=$src/tests/lsan.supp \
+    ASAN_OPTIONS=detect_leaks=1 \
       suite_stage faults-asan /usr/bin/python3 "$src/tests/faults/run.py" \
         --cli "$out/asan/cli/gemini-image" --server "$src/tests/fake_gemini/server.py"
   fi

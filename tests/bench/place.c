@@ -157,6 +157,5 @@ main (int argc, char **argv)
                             answer->width, answer->height, rw, rh);
     step (what, t);
   }
-  gg_pixels_shutdown ();
   return 0;
 }

@@ -202,6 +202,5 @@ main (int argc, char **argv)
                 png ? g_bytes_get_size (png) / 1e6 : 0.0, level == 6 ? " (the plug-in's level)" : "");
       }
   }
-  gg_pixels_shutdown ();
   return 0;
 }

@@ -730,6 +730,5 @@ main (int argc, char **argv)
   g_test_add_func ("/image/files", test_files);
   g_test_add_func ("/image/perf-4k", test_perf_4k);
   rc = g_test_run ();
-  gg_pixels_shutdown ();
   return rc;
 }

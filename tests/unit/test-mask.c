@@ -506,10 +506,5 @@ main (int argc, char **argv)
   g_test_add_func ("/mask/changed-cleanup", test_changed_cleanup);
   g_test_add_func ("/mask/hint", test_hint);
   g_test_add_func ("/mask/composite", test_composite);
-  {
-    gint status = g_test_run ();
-
-    gg_pixels_shutdown ();
-    return status;
-  }
+  return g_test_run ();
 }

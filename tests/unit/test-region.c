@@ -1097,30 +1097,6 @@ test_perf_scale (void)
   }
 }
 
-/* Under -DGG_SANITIZE=ON: GEGL and babl, and the libraries GEGL's modules
- * pull in when it loads them, keep allocations for the life of the process
- * that gegl_exit () does not return.  Full stacks make the suppressions
- * below match those, and only those; our own leaks still fail the test.
- * Without the sanitizers nothing calls these. */
-const char *__asan_default_options (void);
-const char *__lsan_default_suppressions (void);
-
-G_GNUC_UNUSED const char *
-__asan_default_options (void)
-{
-  return "fast_unwind_on_malloc=0:malloc_context_size=40";
-}
-
-G_GNUC_UNUSED const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libbabl-0.1.so\n"
-         "leak:libgegl-0.4.so\n"
-         "leak:/gegl-0.4/\n"
-         "leak:_dl_init\n"
-         "leak:_dl_open\n";
-}
-
 int
 main (int argc, char **argv)
 {
@@ -1148,6 +1124,5 @@ main (int argc, char **argv)
   g_test_add_func ("/region/place/alpha-and-flat", test_place_alpha_and_flat);
   g_test_add_func ("/region/perf", test_perf_scale);
   rc = g_test_run ();
-  gg_pixels_shutdown ();
   return rc;
 }
