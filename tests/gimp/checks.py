@@ -12,6 +12,16 @@ and the verdicts.
     checks.py check WORK            judge WORK's outputs; one line per check:
                                     "PASS name" or "FAIL name: why"
                                     (the test key comes in GG_GIMP_TEST_KEY)
+    checks.py part FILE WORK LOG    judge one part_*.py file's run: calls its
+                                    host_check (work, reports, verdicts), the
+                                    reports being LOG's GGT-JSON lines
+
+A part file (tests/gimp/part_NAME.py) holds one group of checks: run.sh
+runs it in GIMP after pdb.py's helpers (GG_GIMP_PART=lib), calling its
+gimp_part (), then judges it on the host with its host_check ().  It must
+import nothing from gi at module level, so that the host can load it.
+GG_GIMP_PARTS="NAME ..." (names without part_) makes run.sh run only those
+parts, skipping the main groups: quick iteration on one part.
 
 Standard library + Pillow (Debian's python3-pil).
 """
@@ -875,6 +885,25 @@ def conversation_verdicts(v, work, sf, py, sfcheck):
     require("py-usage", usage)
 
 
+def part(path, work, log):
+    name = os.path.basename(path)[:-3]
+    v = Verdicts()
+    scope = {"__name__": "gimp_part_host", "__file__": path}
+    try:
+        with open(path, encoding="utf-8") as f:
+            exec(compile(f.read(), path, "exec"), scope)
+        reports = py_reports(read(log))
+        if "py-exception" in reports:
+            v.check(name + "-ran", False, "the part raised in GIMP: %s (see %s)"
+                    % (reports["py-exception"].get("message"), log))
+        scope["host_check"](work, reports, v)
+    except Exception as e:  # noqa: BLE001 - one failed verdict, not a crash
+        v.check(name + "-host", False, "%s: %s" % (type(e).__name__, e))
+    if not v.lines:
+        v.check(name, False, "the part judged nothing")
+    print("\n".join(v.lines))
+
+
 def main():
     cmd = sys.argv[1] if len(sys.argv) > 1 else ""
     if cmd == "prepare":
@@ -889,6 +918,8 @@ def main():
         scanner(sys.argv[2])
     elif cmd == "check":
         check(sys.argv[2], os.environ["GG_GIMP_TEST_KEY"])
+    elif cmd == "part":
+        part(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         sys.exit(__doc__)
 

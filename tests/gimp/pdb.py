@@ -5,6 +5,7 @@
 # which group of checks to run ("errors": with a key, the fake server
 # answering from a queue; "nokey": without any key).  Each check prints
 # one line "GGT-JSON {...}" that tests/gimp/checks.py judges on the host.
+# GG_GIMP_PART=lib only defines the helpers, for the part_*.py files.
 import hashlib
 import json
 import os
@@ -573,8 +574,23 @@ def cancel_next_batch():
            size=[img.get_width(), img.get_height()] if img else None)
 
 
-try:
+def run_part(path):
+    """Runs a part_*.py file's gimp_part () (GG_GIMP_PART=lib)."""
+    scope = dict(globals())
+    try:
+        with open(path, encoding='utf-8') as f:
+            exec(compile(f.read(), path, 'exec'), scope)
+        scope['gimp_part']()
+    except Exception as e:  # noqa: BLE001 - reported, judged on the host
+        import traceback
+        traceback.print_exc()
+        report('py-exception', status='error', message='%s: %s' % (type(e).__name__, e))
+    sys.stdout.flush()
+
+
+if PART != 'lib':
+  try:
     main()
-except Exception as e:  # noqa: BLE001 - reported, judged on the host
+  except Exception as e:  # noqa: BLE001 - reported, judged on the host
     report('py-exception', status='error', message='%s: %s' % (type(e).__name__, e))
-sys.stdout.flush()
+  sys.stdout.flush()

@@ -150,6 +150,11 @@ rm -f "$work/scan-stop"
 GG_GIMP_TEST_KEY="$key" "$python" "$checks" scan-argv "$work" &
 scan_pid=$!
 
+# GG_GIMP_PARTS="placement files" runs only those part files (quick
+# iteration on one group); unset, everything runs.
+only_parts=${GG_GIMP_PARTS:-}
+if [ -z "$only_parts" ]; then
+
 # 1. Script-Fu: generate and edit, every kind of image; the server says ok.
 control '{"scenario": "ok", "queue": []}'
 gimp_run "$work/script-fu.log" key plug-in-script-fu-eval \
@@ -204,9 +209,30 @@ echo done >"$work/out/cancel-phase"
 wait "$killer_pid" || fail_setup "the killer failed (see $work/killer.log)"
 control '{"scenario": "ok", "queue": []}'
 
+fi
+
+# 7. The part files: one group of checks each (see checks.py's docstring).
+part_verdicts=()
+for part in "$src"/tests/gimp/part_*.py; do
+  [ -e "$part" ] || continue
+  name=$(basename "$part" .py)
+  if [ -n "$only_parts" ] && [[ " $only_parts " != *" ${name#part_} "* ]]; then continue; fi
+  control '{"scenario": "ok", "queue": []}'
+  GG_GIMP_PART=lib gimp_run "$work/$name.log" key python-fu-eval \
+    "exec(open('$src/tests/gimp/pdb.py').read()); run_part('$part')" \
+    "Gimp.get_pdb().lookup_procedure('gimp-quit').run(Gimp.get_pdb().lookup_procedure('gimp-quit').create_config())" \
+    || fail_setup "gimp-console ($name) ended with status $? (see $work/$name.log)"
+  mapfile -t -O "${#part_verdicts[@]}" part_verdicts < <("$python" "$checks" part "$part" "$work" "$work/$name.log" 2>&1)
+done
+control '{"scenario": "ok", "queue": []}'
+
 touch "$work/scan-stop"
 wait "$scan_pid" || fail_setup "the argv scan failed"
 scan_pid=""
+if [ -n "$only_parts" ]; then
+  echo "gimp tests: only the parts $only_parts" >&2
+  finish "${part_verdicts[@]}"
+fi
 
 "$python" "$checks" log "$port" "$work/server-log.json" || fail_setup "could not read the server's log"
 
@@ -225,4 +251,4 @@ control '{"scenario": "ok", "queue": []}'
 
 echo "gimp tests: GIMP ran for $(( $(date +%s) - t0 )) s" >&2
 mapfile -t verdicts < <(GG_GIMP_TEST_KEY="$key" "$python" "$checks" check "$work" 2>&1)
-finish "${verdicts[@]}"
+finish "${verdicts[@]}" "${part_verdicts[@]}"
