@@ -416,82 +416,64 @@ set_stage (CliJob *job, gchar *stage)
     }
 }
 
-/* Moves the largest images to the Files API until what is left inline fits
- * under the limit; an upload of the same content within its lifetime is
- * reused (the cache in cli_cache_dir ()). */
+/* gg_files_offload: each upload's stage as a line (or in the progress
+ * line), its bytes in the progress line. */
+static gboolean
+on_upload (const GgUploadProgress *progress, gpointer user_data)
+{
+  CliJob     *job = user_data;
+  GgProgress  shown = { 0, };
+
+  g_mutex_lock (&job->lock);
+  if (g_strcmp0 (job->stage, progress->stage) != 0)
+    {
+      g_mutex_unlock (&job->lock);
+      set_stage (job, g_strdup (progress->stage));
+      g_mutex_lock (&job->lock);
+    }
+  shown.phase = GG_PHASE_UPLOADING;
+  shown.attempt = 1;
+  shown.sent = (gint64) progress->sent;
+  shown.send_total = (gint64) progress->size;
+  job->progress = shown;
+  job->have_progress = TRUE;
+  g_mutex_unlock (&job->lock);
+  return !g_cancellable_is_cancelled (job->cancellable);
+}
+
+/* The images too large to send inline go to the Files API (the decision
+ * is gg_files_offload's); an upload of the same content within its
+ * lifetime is reused (the cache in cli_cache_dir ()). */
 static gboolean
 upload_large_images (CliJob    *job,
                      GgRequest *request,
                      GPtrArray *uploaded,
                      GError   **error)
 {
-  gsize                  limit = job->max_inline_mb > 0
-                                 ? (gsize) (job->max_inline_mb * 1e6)
-                                 : GG_REQUEST_DEFAULT_MAX_INLINE;
   g_autoptr(GgFileCache) cache = NULL;
   GgUploadOptions        options = { 0, };
-  gboolean               ok = TRUE;
+  gboolean               ok;
 
-  while (gg_request_inline_size (request) > limit)
+  options.max_inline = job->max_inline_mb > 0 ? (gsize) (job->max_inline_mb * 1e6)
+                                              : GG_REQUEST_DEFAULT_MAX_INLINE;
+  if (gg_request_inline_size (request) <= options.max_inline)
     {
-      g_autoptr(GgFile) file = NULL;
-      GBytes           *largest = NULL;
-      const gchar      *mime = NULL;
-      guint             index = 0;
-      gboolean          reused = FALSE;
-
-      for (guint i = 0; i < gg_request_n_images (request); i++)
-        {
-          const gchar *type;
-          GBytes      *bytes = gg_request_get_image (request, i, &type);
-
-          if (bytes != NULL
-              && (largest == NULL || g_bytes_get_size (bytes) > g_bytes_get_size (largest)))
-            {
-              largest = bytes;
-              mime = type;
-              index = i;
-            }
-        }
-      if (largest == NULL)
-        break;   /* only the history is left: validation says so */
-      if (cache == NULL && !job->no_upload_cache)
-        {
-          g_autofree gchar *dir = cli_cache_dir ();
-
-          cache = gg_file_cache_open (dir);
-          options.cache = cache;
-        }
-      options.wait_timeout = job->upload_timeout;
-      options.poll_interval = 0.5;
-      if (cache != NULL)
-        file = gg_files_find_cached (job->client, cache, largest, job->cancellable, error);
-      if (file == NULL && cache != NULL && *error != NULL)
-        {
-          ok = FALSE;
-          break;
-        }
-      if (file != NULL)
-        set_stage (job, g_strdup_printf ("reusing the earlier upload %s of image %u "
-                                         "(%.1f MB)", file->name, index + 1,
-                                         g_bytes_get_size (largest) / 1e6));
-      else
-        {
-          set_stage (job, g_strdup_printf ("uploading %.1f MB with the Files API (image %u "
-                                           "is too large to send inline)",
-                                           g_bytes_get_size (largest) / 1e6, index + 1));
-          file = gg_files_ensure (job->client, largest, mime, "gimp-gemini input", &options,
-                                  &reused, job->cancellable, error);
-          if (file != NULL && cache == NULL)
-            g_ptr_array_add (uploaded, g_strdup (file->name));
-        }
-      if (file == NULL)
-        {
-          ok = FALSE;
-          break;
-        }
-      gg_request_use_file (request, index, file->uri, file->mime_type ? file->mime_type : mime);
+      gg_request_set_max_inline (request, options.max_inline);
+      return TRUE;
     }
+  if (!job->no_upload_cache)
+    {
+      g_autofree gchar *dir = cli_cache_dir ();
+
+      cache = gg_file_cache_open (dir);
+      options.cache = cache;
+    }
+  options.wait_timeout = job->upload_timeout;
+  options.poll_interval = 0.5;
+  options.progress = on_upload;
+  options.progress_data = job;
+  ok = gg_files_offload (job->client, request, &options, uploaded, job->cancellable, error);
+  gg_client_set_progress (job->client, on_progress, job);
   set_stage (job, NULL);
   if (cache != NULL)
     {
@@ -505,10 +487,7 @@ upload_large_images (CliJob    *job,
           g_error_free (local);
         }
     }
-  if (!ok)
-    return FALSE;
-  gg_request_set_max_inline (request, limit);
-  return TRUE;
+  return ok;
 }
 
 /* --no-upload-cache: the uploads of this run are deleted, best effort (they

@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "gg-error.h"
+#include "gg-image.h"
 
 #define CACHE_FILE        "files.json"
 #define DEFAULT_WAIT      300.0
@@ -158,24 +159,227 @@ parse_bytes (GBytes *answer, GError **error)
   return gg_file_parse (data ? data : "", size, error);
 }
 
-GgFile *
-gg_files_upload (GgClient     *client,
-                 GBytes       *data,
-                 const gchar  *mime_type,
-                 const gchar  *display_name,
-                 GCancellable *cancellable,
-                 GError      **error)
+/* The smallest chunk: a server that gave a tiny granularity must not turn
+ * an upload into thousands of requests. */
+#define MIN_CHUNK         ((gsize) 256 * 1024)
+/* Chunk failures in a row, each followed by a query, before giving up. */
+#define MAX_CHUNK_FAILURES 5
+
+/* One upload's progress, reported through the client's callback while a
+ * chunk is on its way. */
+typedef struct
+{
+  GgUploadFunc     func;
+  gpointer         data;
+  GgUploadProgress progress;
+  gsize            offset;      /* of the chunk being sent */
+} Report;
+
+static gboolean
+report (Report *r)
+{
+  return r == NULL || r->func == NULL || r->func (&r->progress, r->data);
+}
+
+static gboolean
+chunk_progress (const GgProgress *progress, gpointer user_data)
+{
+  Report *r = user_data;
+
+  if (progress->phase == GG_PHASE_UPLOADING || progress->phase == GG_PHASE_WAITING)
+    r->progress.sent = MIN (r->offset + (gsize) MAX (progress->sent, 0), r->progress.size);
+  return report (r);
+}
+
+/* An unsigned header value; FALSE when absent or not a number. */
+static gboolean
+header_size (GHashTable *headers, const gchar *name, guint64 *value)
+{
+  const gchar     *text = headers ? g_hash_table_lookup (headers, name) : NULL;
+  g_autofree gchar *copy = text ? g_strstrip (g_strdup (text)) : NULL;
+
+  return copy != NULL && g_ascii_string_to_unsigned (copy, 10, 0, G_MAXUINT64, value, NULL);
+}
+
+/* The chunk size for @granularity (0: none given, one chunk): a multiple
+ * of it, at least MIN_CHUNK. */
+static gsize
+chunk_size (guint64 granularity, gsize total)
+{
+  if (granularity == 0 || granularity >= total)
+    return MAX (total, 1);
+  return (gsize) ((MIN_CHUNK + granularity - 1) / granularity * granularity);
+}
+
+static gboolean
+cancelled (GCancellable *cancellable, GError **error)
+{
+  if (!g_cancellable_is_cancelled (cancellable))
+    return FALSE;
+  g_set_error_literal (error, GG_ERROR, GG_ERROR_CANCELLED, "Cancelled.");
+  return TRUE;
+}
+
+/* "query": how many bytes the server kept (@received), or the file when
+ * the upload was in fact finished (@final).  FALSE with @error when the
+ * query failed or its answer says neither. */
+static gboolean
+upload_query (GgClient     *client,
+              const gchar  *upload_url,
+              gsize         size,
+              guint64      *received,
+              GgFile      **final,
+              GCancellable *cancellable,
+              GError      **error)
+{
+  const gchar          *query_headers[] = { "X-Goog-Upload-Command: query", NULL };
+  g_autoptr(GHashTable) headers = NULL;
+  g_autoptr(GBytes)     answer = NULL;
+  GgHttpRequest         query = { 0, };
+  const gchar          *status;
+
+  *final = NULL;
+  query.method       = "POST";
+  query.path         = upload_url;
+  query.headers      = query_headers;
+  query.content_type = "application/octet-stream";
+  query.subject      = "the upload";
+  answer = gg_client_request (client, &query, &headers, cancellable, error);
+  if (answer == NULL)
+    return FALSE;
+  status = g_hash_table_lookup (headers, "x-goog-upload-status");
+  if (g_strcmp0 (status, "final") == 0)
+    {
+      *final = parse_bytes (answer, error);
+      return *final != NULL;
+    }
+  if (!header_size (headers, "x-goog-upload-size-received", received) || *received > size)
+    {
+      g_set_error (error, GG_ERROR, GG_ERROR_BAD_RESPONSE,
+                   "The server did not say how much of the upload it received "
+                   "(status %s): try again.", status ? status : "missing");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Sends @data in chunks from @offset 0; resumes from the server's offset
+ * after a chunk fails. */
+static GgFile *
+upload_chunks (GgClient     *client,
+               const gchar  *upload_url,
+               GBytes       *data,
+               const gchar  *mime_type,
+               guint64       granularity,
+               Report       *r,
+               GCancellable *cancellable,
+               GError      **error)
+{
+  gsize         size = g_bytes_get_size (data);
+  const guint8 *bytes = g_bytes_get_data (data, NULL);
+  gsize         chunk = chunk_size (granularity, size);
+  gsize         offset = 0;
+  gint          failures = 0;
+
+  while (TRUE)
+    {
+      g_autoptr(GBytes)     answer = NULL;
+      g_autoptr(GHashTable) headers = NULL;
+      g_autofree gchar     *offset_header = NULL;
+      GgHttpRequest         request = { 0, };
+      GError               *local = NULL;
+      gsize                 n = MIN (chunk, size - offset);
+      gboolean              last = offset + n == size;
+      const gchar          *chunk_headers[3];
+      GgFile               *final = NULL;
+      guint64               received = 0;
+
+      offset_header = g_strdup_printf ("X-Goog-Upload-Offset: %" G_GSIZE_FORMAT, offset);
+      chunk_headers[0] = last ? "X-Goog-Upload-Command: upload, finalize"
+                              : "X-Goog-Upload-Command: upload";
+      chunk_headers[1] = offset_header;
+      chunk_headers[2] = NULL;
+      request.method       = "POST";
+      request.path         = upload_url;
+      request.headers      = chunk_headers;
+      request.content_type = mime_type ? mime_type : "application/octet-stream";
+      /* Straight from the caller's buffer: no copy of the chunk. */
+      request.body         = bytes != NULL ? bytes + offset : (gconstpointer) "";
+      request.length       = n;
+      request.subject      = "the upload";
+      if (r != NULL)
+        {
+          r->offset = offset;
+          r->progress.sent = offset;
+        }
+      answer = gg_client_request (client, &request, &headers, cancellable, &local);
+      if (answer != NULL)
+        {
+          const gchar *status = g_hash_table_lookup (headers, "x-goog-upload-status");
+
+          if (last || g_strcmp0 (status, "final") == 0)
+            return parse_bytes (answer, error);
+          offset += n;
+          failures = 0;
+          continue;
+        }
+
+      /* The client has already retried what is worth retrying at this
+       * offset.  But the server may have kept part of the chunk (a
+       * connection cut mid-way, after which a resend at the old offset is
+       * refused): ask it, and resume from where it stands. */
+      if (cancelled (cancellable, NULL)
+          || (local->domain == GG_ERROR && local->code == GG_ERROR_CANCELLED)
+          || ++failures > MAX_CHUNK_FAILURES
+          || !upload_query (client, upload_url, size, &received, &final, cancellable, NULL))
+        {
+          g_propagate_error (error, local);
+          return NULL;
+        }
+      if (final != NULL)
+        {
+          g_error_free (local);
+          return final;
+        }
+      if (received <= offset)
+        {
+          /* Nothing more arrived: the failure stands. */
+          g_propagate_error (error, local);
+          return NULL;
+        }
+      g_clear_error (&local);
+      if (received > offset + n || (granularity > 0 && received < size && received % granularity != 0))
+        {
+          g_set_error (error, GG_ERROR, GG_ERROR_BAD_RESPONSE,
+                       "The server reports %" G_GUINT64_FORMAT " bytes of the upload received, "
+                       "which does not fit what was sent: try again.", received);
+          return NULL;
+        }
+      offset = (gsize) received;
+    }
+}
+
+static GgFile *
+upload_bytes (GgClient     *client,
+              GBytes       *data,
+              const gchar  *mime_type,
+              const gchar  *display_name,
+              Report       *r,
+              GCancellable *cancellable,
+              GError      **error)
 {
   g_autoptr(GHashTable) headers = NULL;
   g_autoptr(GBytes)     answer = NULL;
   g_autofree gchar     *length_header = NULL;
   g_autofree gchar     *type_header = NULL;
   g_autofree gchar     *meta = NULL;
-  const gchar          *upload_url;
+  g_autofree gchar     *upload_url = NULL;
+  const gchar          *given_url;
   GgHttpRequest         start = { 0, };
-  GgHttpRequest         chunk = { 0, };
   cJSON                *root;
+  guint64               granularity = 0;
   gsize                 size = g_bytes_get_size (data);
+  GgFile               *file;
 
   length_header = g_strdup_printf ("X-Goog-Upload-Header-Content-Length: %" G_GSIZE_FORMAT, size);
   type_header = g_strdup_printf ("X-Goog-Upload-Header-Content-Type: %s",
@@ -189,15 +393,15 @@ gg_files_upload (GgClient     *client,
       type_header,
       NULL
     };
-    cJSON *file;
+    cJSON *file_meta;
 
     root = cJSON_CreateObject ();
-    file = cJSON_AddObjectToObject (root, "file");
+    file_meta = cJSON_AddObjectToObject (root, "file");
     if (display_name != NULL)
       {
         g_autofree gchar *valid = g_utf8_make_valid (display_name, -1);
 
-        cJSON_AddStringToObject (file, "display_name", valid);
+        cJSON_AddStringToObject (file_meta, "display_name", valid);
       }
     meta = cJSON_PrintUnformatted (root);
     cJSON_Delete (root);
@@ -211,35 +415,36 @@ gg_files_upload (GgClient     *client,
     if (answer == NULL)
       return NULL;
   }
-  upload_url = g_hash_table_lookup (headers, "x-goog-upload-url");
-  if (upload_url == NULL || *upload_url == '\0')
+  given_url = g_hash_table_lookup (headers, "x-goog-upload-url");
+  if (given_url == NULL || *given_url == '\0')
     {
       g_set_error_literal (error, GG_ERROR, GG_ERROR_BAD_RESPONSE,
                            "The server did not give an upload address for the file "
                            "(no x-goog-upload-url header): try again.");
       return NULL;
     }
-  g_clear_pointer (&answer, g_bytes_unref);
+  upload_url = g_strdup (given_url);
+  /* No granularity: the whole file in one "upload, finalize". */
+  if (!header_size (headers, "x-goog-upload-chunk-granularity", &granularity))
+    granularity = 0;
 
-  {
-    const gchar *chunk_headers[] =
-    {
-      "X-Goog-Upload-Command: upload, finalize",
-      "X-Goog-Upload-Offset: 0",
-      NULL
-    };
+  if (r != NULL && r->func != NULL)
+    gg_client_set_progress (client, chunk_progress, r);
+  file = upload_chunks (client, upload_url, data, mime_type, granularity, r, cancellable, error);
+  if (r != NULL && r->func != NULL)
+    gg_client_set_progress (client, NULL, NULL);
+  return file;
+}
 
-    chunk.method       = "POST";
-    chunk.path         = upload_url;
-    chunk.headers      = chunk_headers;
-    chunk.content_type = mime_type ? mime_type : "application/octet-stream";
-    chunk.body         = g_bytes_get_data (data, NULL);
-    chunk.length       = size;
-    answer = gg_client_request (client, &chunk, NULL, cancellable, error);
-  }
-  if (answer == NULL)
-    return NULL;
-  return parse_bytes (answer, error);
+GgFile *
+gg_files_upload (GgClient     *client,
+                 GBytes       *data,
+                 const gchar  *mime_type,
+                 const gchar  *display_name,
+                 GCancellable *cancellable,
+                 GError      **error)
+{
+  return upload_bytes (client, data, mime_type, display_name, NULL, cancellable, error);
 }
 
 GgFile *
@@ -567,15 +772,17 @@ gg_files_find_cached (GgClient     *client,
   return NULL;
 }
 
-GgFile *
-gg_files_ensure (GgClient              *client,
-                 GBytes                *data,
-                 const gchar           *mime_type,
-                 const gchar           *display_name,
-                 const GgUploadOptions *options,
-                 gboolean              *reused,
-                 GCancellable          *cancellable,
-                 GError               **error)
+/* gg_files_ensure () reporting through @r (may be NULL). */
+static GgFile *
+ensure_file (GgClient              *client,
+             GBytes                *data,
+             const gchar           *mime_type,
+             const gchar           *display_name,
+             const GgUploadOptions *options,
+             Report                *r,
+             gboolean              *reused,
+             GCancellable          *cancellable,
+             GError               **error)
 {
   GgFileCache      *cache = options ? options->cache : NULL;
   g_autoptr(GgFile) uploaded = NULL;
@@ -601,9 +808,19 @@ gg_files_ensure (GgClient              *client,
         }
     }
 
-  uploaded = gg_files_upload (client, data, mime_type, display_name, cancellable, error);
+  uploaded = upload_bytes (client, data, mime_type, display_name, r, cancellable, error);
   if (uploaded == NULL)
     return NULL;
+  if (r != NULL)
+    {
+      r->progress.sent = r->progress.size;
+      r->progress.waiting = TRUE;
+      if (!report (r))
+        {
+          g_set_error_literal (error, GG_ERROR, GG_ERROR_CANCELLED, "Cancelled.");
+          return NULL;
+        }
+    }
   active = gg_files_wait_active (client, uploaded,
                                  options ? options->wait_timeout : 0,
                                  options ? options->poll_interval : 0,
@@ -619,4 +836,131 @@ gg_files_ensure (GgClient              *client,
       gg_file_cache_store (cache, sha256, gg_client_get_base_url (client), active);
     }
   return active;
+}
+
+GgFile *
+gg_files_ensure (GgClient              *client,
+                 GBytes                *data,
+                 const gchar           *mime_type,
+                 const gchar           *display_name,
+                 const GgUploadOptions *options,
+                 gboolean              *reused,
+                 GCancellable          *cancellable,
+                 GError               **error)
+{
+  Report r = { 0, };
+
+  if (options != NULL && options->progress != NULL)
+    {
+      r.func = options->progress;
+      r.data = options->progress_data;
+      r.progress.size = g_bytes_get_size (data);
+    }
+  return ensure_file (client, data, mime_type, display_name, options,
+                      r.func ? &r : NULL, reused, cancellable, error);
+}
+
+gboolean
+gg_files_offload (GgClient              *client,
+                  GgRequest             *request,
+                  const GgUploadOptions *options,
+                  GPtrArray             *uploaded,
+                  GCancellable          *cancellable,
+                  GError               **error)
+{
+  GgUploadOptions defaults = { 0, };
+  gsize           limit;
+
+  if (options == NULL)
+    options = &defaults;
+  limit = options->max_inline > 0 ? options->max_inline : GG_REQUEST_DEFAULT_MAX_INLINE;
+  while (gg_request_inline_size (request) > limit)
+    {
+      g_autoptr(GgFile) file = NULL;
+      g_autofree gchar *stage = NULL;
+      GBytes           *largest = NULL;
+      const gchar      *mime = NULL;
+      guint             index = 0;
+      gsize             size;
+      Report            r = { 0, };
+      gboolean          reused = FALSE;
+
+      for (guint i = 0; i < gg_request_n_images (request); i++)
+        {
+          const gchar *type;
+          GBytes      *bytes = gg_request_get_image (request, i, &type);
+
+          if (bytes != NULL
+              && (largest == NULL || g_bytes_get_size (bytes) > g_bytes_get_size (largest)))
+            {
+              largest = bytes;
+              mime = type;
+              index = i;
+            }
+        }
+      if (largest == NULL)
+        break;   /* only the history is left: validation says so */
+      size = g_bytes_get_size (largest);
+      if (mime == NULL)
+        mime = gg_format_mime_type (gg_image_sniff (g_bytes_get_data (largest, NULL), size));
+
+      r.func = options->progress;
+      r.data = options->progress_data;
+      r.progress.image = index;
+      r.progress.size = size;
+      if (options->cache != NULL)
+        {
+          GError *local = NULL;
+
+          file = gg_files_find_cached (client, options->cache, largest, cancellable, &local);
+          if (local != NULL)
+            {
+              g_propagate_error (error, local);
+              return FALSE;
+            }
+        }
+      if (file != NULL)
+        {
+          stage = g_strdup_printf ("reusing the earlier upload %s of image %u (%.1f MB)",
+                                   file->name, index + 1, size / 1e6);
+          r.progress.stage = stage;
+          r.progress.reused = TRUE;
+          r.progress.sent = size;
+          if (!report (&r))
+            {
+              g_set_error_literal (error, GG_ERROR, GG_ERROR_CANCELLED, "Cancelled.");
+              return FALSE;
+            }
+        }
+      else
+        {
+          GgUploadOptions fresh = *options;
+
+          stage = g_strdup_printf ("uploading %.1f MB with the Files API (image %u is too "
+                                   "large to send inline)", size / 1e6, index + 1);
+          r.progress.stage = stage;
+          if (!report (&r))
+            {
+              g_set_error_literal (error, GG_ERROR, GG_ERROR_CANCELLED, "Cancelled.");
+              return FALSE;
+            }
+          /* Looked up above already. */
+          fresh.cache = NULL;
+          file = ensure_file (client, largest, mime, "gimp-gemini input", &fresh,
+                              r.func ? &r : NULL, &reused, cancellable, error);
+          if (file == NULL)
+            return FALSE;
+          if (options->cache != NULL)
+            {
+              g_autofree gchar *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, largest);
+
+              gg_file_cache_store (options->cache, sha256, gg_client_get_base_url (client), file);
+            }
+          else if (uploaded != NULL)
+            g_ptr_array_add (uploaded, g_strdup (file->name));
+        }
+      gg_request_use_file (request, index, file->uri, file->mime_type ? file->mime_type : mime);
+    }
+  gg_request_set_max_inline (request, limit);
+  return TRUE;
 }

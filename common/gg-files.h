@@ -1,8 +1,13 @@
 /* gg-files.h: the Gemini Files API, for inputs too large to send inline.
  *
- * An upload is the resumable protocol in two requests (start, then one
- * "upload, finalize" with the bytes); the file is then polled until ACTIVE
- * and referred to by its URI in a fileData part.  Files expire after 48 h.
+ * An upload is the resumable protocol: "start" (the server answers with the
+ * upload URL and its chunk granularity), then the bytes in chunks of that
+ * granularity ("upload" at X-Goog-Upload-Offset, "upload, finalize" for the
+ * last).  After a failed chunk a "query" asks how many bytes the server
+ * kept, and the upload resumes from there: finished chunks are never sent
+ * twice.  Chunks are sent from the caller's buffer, never copied.  The file
+ * is then polled until ACTIVE and referred to by its URI in a fileData
+ * part.  Files expire after 48 h.
  * A small cache (a JSON file in a folder the caller names) remembers the
  * uploads by the SHA-256 of their content, so that a repeated edit of the
  * same source within the lifetime reuses the upload.  Calls block, like
@@ -44,8 +49,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GgFile, gg_file_free)
  * GG_ERROR_BAD_RESPONSE when it has no name.  gg_file_free. */
 GgFile *gg_file_parse (const gchar *json, gsize length, GError **error);
 
-/* Uploads @data (the resumable protocol, one chunk).  The answer may still
- * be PROCESSING: see gg_files_wait_active ().  gg_file_free. */
+/* Uploads @data (the resumable protocol, in chunks, resumed after a failed
+ * one).  The answer may still be PROCESSING: see gg_files_wait_active ().
+ * gg_file_free. */
 GgFile *gg_files_upload (GgClient     *client,
                          GBytes       *data,
                          const gchar  *mime_type,
@@ -98,11 +104,29 @@ void     gg_file_cache_forget (GgFileCache *cache, const gchar *sha256);
 /* Writes the cache (atomically), expired entries dropped. */
 gboolean gg_file_cache_save   (GgFileCache *cache, GError **error);
 
+/* Where an upload stands, for a progress line. */
+typedef struct
+{
+  const gchar *stage;      /* one sentence for a log ("uploading 34.0 MB with the
+                            * Files API (image 1 is too large to send inline)") */
+  guint        image;      /* 0-based index of the image in the request */
+  gsize        size;       /* its encoded bytes */
+  gsize        sent;       /* bytes the server has, or is being sent */
+  gboolean     reused;     /* an earlier upload of the same bytes: nothing sent */
+  gboolean     waiting;    /* sent; the server is processing it */
+} GgUploadProgress;
+
+/* Return FALSE to cancel.  Runs on the uploading thread. */
+typedef gboolean (*GgUploadFunc) (const GgUploadProgress *progress, gpointer user_data);
+
 typedef struct
 {
   gdouble      wait_timeout;     /* s for PROCESSING -> ACTIVE; 0: 300 */
   gdouble      poll_interval;    /* s; 0: 1 */
   GgFileCache *cache;            /* NULL: no reuse */
+  gsize        max_inline;       /* gg_files_offload: 0: GG_REQUEST_DEFAULT_MAX_INLINE */
+  GgUploadFunc progress;         /* may be NULL */
+  gpointer     progress_data;
 } GgUploadOptions;
 
 /* A cached upload of @data that the server still has ACTIVE (checked with
@@ -125,5 +149,23 @@ GgFile *gg_files_ensure (GgClient              *client,
                          gboolean              *reused,
                          GCancellable          *cancellable,
                          GError               **error);
+
+/* The decision the CLI and the plug-in share: while @request would send
+ * more than @options->max_inline inline, its largest image goes to the
+ * Files API (a cached upload of the same bytes when the server still has
+ * it, else a new upload waited for until ACTIVE) and is sent by reference;
+ * then the request's inline limit is set back to max_inline, so that
+ * gg_client_generate () checks what is left (the history).  Nothing is
+ * uploaded when the request fits.  @uploaded (may be NULL) receives the
+ * names of new uploads that no cache keeps (options->cache NULL), for
+ * gg_files_delete () once the answer is in.  The client's progress
+ * callback is taken over meanwhile and left unset: set it again after.
+ * The cache is not saved: gg_file_cache_save (). */
+gboolean gg_files_offload (GgClient              *client,
+                           GgRequest             *request,
+                           const GgUploadOptions *options,
+                           GPtrArray             *uploaded,
+                           GCancellable          *cancellable,
+                           GError               **error);
 
 G_END_DECLS

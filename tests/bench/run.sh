@@ -15,7 +15,9 @@
 #
 # Outputs: the table and the targets on stdout; BUILD/bench/bench.csv,
 # BUILD/bench/raw.tsv; tests/bench/results/{bench.csv,bench.png or .svg,
-# summary.txt} (small, commit-worthy).  Nothing here is a timed test.
+# summary.txt} (small, commit-worthy), and the README's plot of time and
+# memory against image size, docs/bench-time.svg (tests/bench/plot.py).
+# Nothing here is a timed test.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -203,3 +205,8 @@ VERSIONS="gemini-image $("$CLI" --version 2>/dev/null | head -1 || echo '?'); @g
 "$PY" "$HERE/report.py" --work "$WORK" --results "$RESULTS" --runs "$RUNS" \
       --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" --versions "$VERSIONS" \
       --cpus "$(nproc)" --locale "${LC_ALL:-${LANG:-C}}"
+if "$PY" -c 'import matplotlib' 2>/dev/null; then
+  "$PY" "$HERE/plot.py" --csv "$RESULTS/bench.csv" --out "$ROOT/docs/bench-time.svg"
+else
+  say "== no plot: python3-matplotlib is missing (apt-get install python3-matplotlib)"
+fi

@@ -1651,6 +1651,7 @@ def redact_body(obj):
 
 FILE_LIFETIME = 48 * 3600
 UPLOAD_LIMIT = 256 << 20
+UPLOAD_GRANULARITY = 8 << 20   # X-Goog-Upload-Chunk-Granularity, as the real service gives
 GRPC_CODES = {400: 3, 403: 7, 404: 5, 429: 8, 500: 13, 503: 14, 504: 4}
 BATCH_TERMINAL = ("SUCCEEDED", "FAILED", "CANCELLED", "EXPIRED")
 
@@ -1989,44 +1990,112 @@ def upload(h, query, body, entry):
             raise bad("Invalid JSON payload received.")
         f = g(meta, "file") or {}
         uid = new_id() + new_id()
+        granularity = max(1, int(param_num(params, "upload_granularity", UPLOAD_GRANULARITY)))
         with STATE.lock:
             STATE.uploads[uid] = {"size": size, "mime": mime, "display_name": g(f, "displayName"),
-                                  "params": dict(params), "failures": 0}
+                                  "params": dict(params), "failures": 0, "granularity": granularity,
+                                  "data": bytearray(), "commands": 0, "cut": False, "file": None,
+                                  "lock": threading.Lock()}
         url = "http://127.0.0.1:%d/upload/v1beta/files?upload_id=%s&upload_protocol=resumable" % (STATE.port, uid)
         entry["upload_id"] = uid
+        entry["upload_command"] = "start"
         h.start(200, [("Content-Type", "text/plain; charset=utf-8"), ("X-Goog-Upload-Status", "active"),
                       ("X-Goog-Upload-URL", url), ("X-Goog-Upload-Control-URL", url),
-                      ("X-Goog-Upload-Chunk-Granularity", "8388608")], 0)
+                      ("X-Goog-Upload-Chunk-Granularity", str(granularity))], 0)
         return
     uid = query["upload_id"][-1]
     with STATE.lock:
         session = STATE.uploads.get(uid)
     entry["upload_id"] = uid
+    entry["upload_command"] = command
     if session is None:
         return h.simple(404, b"Upload session not found or expired.", "text/plain; charset=utf-8")
-    if command not in ("upload,finalize",):
-        raise bad("This fake server takes the whole file in one 'upload, finalize' command.")
-    offset = h.headers.get("X-Goog-Upload-Offset")
-    if offset != "0":
-        raise bad("X-Goog-Upload-Offset must be 0 for the first chunk (got %s)." % offset)
-    fails = int(param_num(session["params"], "upload_fail", 0))
+    # One request of a session at a time: chunks arrive in order.
+    with session["lock"]:
+        return upload_command(h, session, command, body, entry)
+
+
+def upload_answer(h, session, status="active"):
+    """The answer to a non-final chunk or a query: headers, empty body."""
+    h.start(200, [("Content-Type", "text/plain; charset=utf-8"), ("X-Goog-Upload-Status", status),
+                  ("X-Goog-Upload-Size-Received", str(len(session["data"])))], 0)
+
+
+def upload_final(h, session):
+    f = session["file"]
+    data = json.dumps({"file": f.meta()}, indent=2).encode()
+    h.start(200, [("Content-Type", JSON_TYPE), ("X-Goog-Upload-Status", "final"),
+                  ("X-Goog-Upload-Size-Received", str(len(f.data)))], len(data))
+    h.write(data)
+
+
+def upload_command(h, session, command, body, entry):
+    """query, upload and "upload, finalize" on an upload session (its lock held)."""
+    if command == "query":
+        entry["upload_received"] = len(session["data"])
+        if session["file"] is not None:
+            return upload_final(h, session)
+        return upload_answer(h, session)
+    if command not in ("upload", "upload,finalize"):
+        raise bad("Unknown X-Goog-Upload-Command %r: use upload, 'upload, finalize' or query." % command)
+    if session["file"] is not None:
+        raise bad("The upload is already finalized.")
+    try:
+        offset = int(h.headers.get("X-Goog-Upload-Offset") or "")
+    except ValueError:
+        raise bad("X-Goog-Upload-Offset must give the chunk's offset in bytes.")
+    entry["upload_offset"] = offset
+    received = len(session["data"])
+    if offset != received:
+        raise bad("X-Goog-Upload-Offset %d does not match the %d bytes received: query the upload's status "
+                  "and resume from there." % (offset, received))
+    params = session["params"]
+    index = session["commands"]
+    session["commands"] += 1
+    fails = int(param_num(params, "upload_fail", 0))
     if session["failures"] < fails:
         session["failures"] += 1
-        code = int(param_num(session["params"], "upload_fail_code", 503))
+        code = int(param_num(params, "upload_fail_code", 503))
         return h.simple(code, error_body(code, "UNAVAILABLE" if code == 503 else "INTERNAL",
                                          "The upload failed: the service is temporarily unavailable. "
                                          "Please retry."))
-    if len(body) != session["size"]:
+    final = command == "upload,finalize"
+    granularity = session["granularity"]
+    if not final and len(body) % granularity:
+        raise bad("A chunk that does not finalize must be a multiple of %d bytes (got %d)."
+                  % (granularity, len(body)))
+    cut_at = params.get("upload_cut_chunk")
+    if cut_at is not None and not session["cut"] and index >= int(cut_at):
+        # The connection drops mid-chunk: part of it is kept (a whole number
+        # of granules), no answer is sent.
+        session["cut"] = True
+        keep = int(param_num(params, "upload_cut_keep", -1))
+        if keep < 0:
+            keep = len(body) // 2 // granularity * granularity
+        keep = min(keep, len(body))
+        session["data"] += body[:keep]
+        entry["upload_kept"] = keep
+        h.close_connection = True
+        try:
+            h.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        raise ClientGone()
+    if received + len(body) > session["size"]:
+        raise bad("The upload is longer than X-Goog-Upload-Header-Content-Length %d." % session["size"])
+    session["data"] += body
+    if not final:
+        return upload_answer(h, session)
+    if len(session["data"]) != session["size"]:
         raise bad("The uploaded size %d does not match X-Goog-Upload-Header-Content-Length %d."
-                  % (len(body), session["size"]))
-    f = StoredFile(body, session["mime"], session["display_name"], session["params"])
+                  % (len(session["data"]), session["size"]))
+    f = StoredFile(bytes(session["data"]), session["mime"], session["display_name"], params)
+    session["data"] = bytearray()   # the file holds the bytes now
     with STATE.lock:
         STATE.files[f.id] = f
-        STATE.uploads.pop(uid, None)
+    session["file"] = f
     entry["file"] = "files/" + f.id
-    data = json.dumps({"file": f.meta()}, indent=2).encode()
-    h.start(200, [("Content-Type", JSON_TYPE), ("X-Goog-Upload-Status", "final")], len(data))
-    h.write(data)
+    upload_final(h, session)
 
 
 def create_batch(h, model_name, body, entry):

@@ -1,4 +1,5 @@
 /* test-response.c: reading answers, good, odd and hostile. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -532,12 +533,158 @@ test_cost (void)
   g_assert_cmpfloat (gg_response_cost (pro, "some-other-model"), <, 0);
 }
 
+/* ---- the data kept out of cJSON (skip_model_turn) ------------------------ */
+
+/* Parses @body both ways (data through cJSON, data straight from the body)
+ * and asserts the same outcome: the same error, or the same parts byte for
+ * byte. */
+static void
+assert_same_both_ways (const gchar *body,
+                       gsize        size)
+{
+  GgResponseLimits      plain_limits = { .max_images = 3, .max_image_bytes = 1 << 20 };
+  GgResponseLimits      fast_limits = plain_limits;
+  g_autoptr(GError)     plain_error = NULL;
+  g_autoptr(GError)     fast_error = NULL;
+  g_autoptr(GgResponse) plain = NULL;
+  g_autoptr(GgResponse) fast = NULL;
+
+  fast_limits.skip_model_turn = TRUE;
+  plain = gg_response_parse (body, size, &plain_limits, &plain_error);
+  fast = gg_response_parse (body, size, &fast_limits, &fast_error);
+  if (plain == NULL)
+    {
+      g_assert_null (fast);
+      g_assert_nonnull (fast_error);
+      g_assert_cmpint (fast_error->code, ==, plain_error->code);
+      g_assert_cmpstr (fast_error->message, ==, plain_error->message);
+      return;
+    }
+  g_assert_no_error (fast_error);
+  g_assert_cmpuint (fast->parts->len, ==, plain->parts->len);
+  g_assert_cmpuint (fast->images_dropped, ==, plain->images_dropped);
+  g_assert_cmpstr (fast->finish_reason, ==, plain->finish_reason);
+  for (guint i = 0; i < plain->parts->len; i++)
+    {
+      const GgPart *a = g_ptr_array_index (plain->parts, i);
+      const GgPart *b = g_ptr_array_index (fast->parts, i);
+
+      g_assert_cmpint (b->kind, ==, a->kind);
+      g_assert_cmpint (b->thought, ==, a->thought);
+      g_assert_cmpstr (b->text, ==, a->text);
+      g_assert_cmpstr (b->thought_signature, ==, a->thought_signature);
+      g_assert_cmpstr (b->declared_mime, ==, a->declared_mime);
+      g_assert_cmpint (b->format, ==, a->format);
+      g_assert_true ((a->data == NULL) == (b->data == NULL));
+      if (a->data != NULL)
+        g_assert_true (g_bytes_equal (a->data, b->data));
+    }
+}
+
+static void
+test_data_outside_cjson (void)
+{
+  const gchar *files[] = { "thinking-grounded.json", "flash-no-details.json", "blocked.json",
+                           "image-safety.json", "invalid-base64.json", "jpeg-labelled-png.json",
+                           "no-image.json", "text-only.json", "wrong-types.json" };
+  const gchar *bodies[] = {
+    /* snake_case, several images, URL-safe alphabet, padding */
+    "{\"candidates\":[{\"content\":{\"parts\":[{\"inline_data\":{\"data\":\"_-_-\"}},"
+    "{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"" PNG_B64 "\"}},"
+    "{\"text\":\"a \\\"data\\\": \\\"AAAA\\\"\"},{\"inlineData\":{\"data\":\"/+/+AQ==\"}}]}}]}",
+    /* an escape in the data: cJSON reads it ("\/" is "/"), so does the plain path */
+    "{\"candidates\":[{\"content\":{\"parts\":[{\"inlineData\":{\"data\":\"\\/+\\/+\"}}]}}]}",
+    /* a data string that looks like our stand-in: invalid base64 either way */
+    "{\"candidates\":[{\"content\":{\"parts\":[{\"inlineData\":{\"data\":\"#0\"}},"
+    "{\"inlineData\":{\"data\":\"/+/+\"}}]}}]}",
+    /* an escaped key that cJSON reads as inlineData */
+    "{\"candidates\":[{\"content\":{\"parts\":[{\"inline\\u0044ata\":{\"data\":\"#0\"}},"
+    "{\"inlineData\":{\"data\":\"/+/+\"}}]}}]}",
+    /* invalid base64, empty data, data of the wrong type, too many images */
+    "{\"candidates\":[{\"content\":{\"parts\":[{\"inlineData\":{\"data\":\"A===\"}}]}}]}",
+    "{\"candidates\":[{\"content\":{\"parts\":[{\"inlineData\":{\"data\":\"\"}}]}}]}",
+    "{\"candidates\":[{\"content\":{\"parts\":[{\"inlineData\":{\"data\":7}}]}}]}",
+    "{\"candidates\":[{\"content\":{\"parts\":[{\"inlineData\":{\"data\":\"AAAA\"}},"
+    "{\"inlineData\":{\"data\":\"AAAB\"}},{\"inlineData\":{\"data\":\"AAAC\"}},"
+    "{\"inlineData\":{\"data\":\"AAAD\"}},{\"thought\":true,\"inlineData\":{\"data\":\"AAAE\"}}]}}]}",
+    /* duplicate keys: cJSON takes the first */
+    "{\"candidates\":[{\"content\":{\"parts\":[{\"inlineData\":{\"data\":\"AAAA\",\"data\":\"BBBB\"}}]}}]}",
+    /* cut short, unbalanced, not an object */
+    "{\"candidates\":[{\"content\":{\"parts\":[{\"inlineData\":{\"data\":\"AAAA",
+    "{\"candidates\":[{\"content\":{\"parts\":[{\"inlineData\":{\"data\":\"AAAA\"}}]}}]}}]",
+    "[{\"inlineData\":{\"data\":\"AAAA\"}}]",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree gchar *path = g_build_filename ("responses", files[i], NULL);
+      g_autoptr(GBytes) bytes = gg_test_data (path);
+
+      assert_same_both_ways (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    assert_same_both_ways (bodies[i], strlen (bodies[i]));
+}
+
+/* The largest block cJSON asked for since the last reset. */
+static gsize cjson_largest;
+
+static void *
+counting_malloc (size_t size)
+{
+  cjson_largest = MAX (cjson_largest, size);
+  return malloc (size);
+}
+
+/* The point of it: with skip_model_turn cJSON never allocates the image's
+ * base64 (a 1.3 MB string here); without it, it does. */
+static void
+test_data_never_in_cjson (void)
+{
+  cJSON_Hooks       hooks = { counting_malloc, free };
+  cJSON_Hooks       plain_hooks = { malloc, free };
+  GgResponseLimits  limits = { .skip_model_turn = TRUE };
+  g_autofree guint8 *image = g_malloc (1000 * 1000);
+  g_autofree gchar *b64 = NULL;
+  g_autofree gchar *body = NULL;
+  GError           *error = NULL;
+  GgResponse       *response;
+  GgPart           *part;
+
+  for (guint i = 0; i < 1000 * 1000; i++)
+    image[i] = (guint8) (i * 7 + i / 1000);
+  b64 = g_base64_encode (image, 1000 * 1000);
+  body = g_strdup_printf ("{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":["
+                          "{\"text\":\"here\"},{\"inlineData\":{\"mimeType\":\"image/png\","
+                          "\"data\":\"%s\"}}]},\"finishReason\":\"STOP\"}]}", b64);
+  cJSON_InitHooks (&hooks);
+
+  cjson_largest = 0;
+  response = gg_response_parse (body, strlen (body), &limits, &error);
+  g_assert_no_error (error);
+  part = g_ptr_array_index (response->parts, 1);
+  g_assert_cmpuint (g_bytes_get_size (part->data), ==, 1000 * 1000);
+  g_assert_cmpmem (g_bytes_get_data (part->data, NULL), 1000 * 1000, image, 1000 * 1000);
+  g_assert_cmpuint (cjson_largest, <, 4096);
+  gg_response_free (response);
+
+  cjson_largest = 0;
+  response = gg_response_parse (body, strlen (body), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cjson_largest, >=, strlen (b64));
+  gg_response_free (response);
+
+  cJSON_InitHooks (&plain_hooks);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/response/skip-model-turn", test_skip_model_turn);
+  g_test_add_func ("/response/data-outside-cjson", test_data_outside_cjson);
+  g_test_add_func ("/response/data-never-in-cjson", test_data_never_in_cjson);
   g_test_add_func ("/response/full-answer", test_full_answer);
   g_test_add_func ("/response/model-turn", test_model_turn);
   g_test_add_func ("/response/lying-mime", test_lying_mime);
