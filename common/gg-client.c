@@ -1,12 +1,14 @@
 /* gg-client.c: see gg-client.h.
  *
- * One attempt drives one easy handle through the client's multi handle, so
- * that the calling thread wakes at least every TICK_MS to enforce the
- * first-byte, stall and total timeouts, to report progress and to notice
- * cancellation; a g_cancellable_cancel () from another thread wakes it at
- * once through curl_multi_wakeup ().  Several transfers could share the same
- * loop later (variations in parallel): everything per transfer lives in
- * Transfer, nothing in globals.
+ * Every call, one request or several at once (gg_client_request_many ()),
+ * runs in one loop over the client's libcurl multi handle: each request is
+ * a Call with its own easy handle, attempts, retry waits and outcome, and
+ * the calling thread wakes at least every TICK_MS to enforce each
+ * attempt's first-byte, stall and total timeouts, to report progress, to
+ * start the retries that are due and to notice cancellation; a
+ * g_cancellable_cancel () from another thread wakes it at once through
+ * curl_multi_wakeup ().  Everything per request lives in Call and Transfer,
+ * nothing in globals.
  */
 #include "gg-client.h"
 
@@ -36,7 +38,7 @@ struct _GgClient
   GgProgressFunc  progress_func;
   gpointer        progress_data;
   CURLM          *multi;         /* kept between calls: connection reuse */
-  CURL           *easy;
+  GPtrArray      *easies;        /* of CURL*: one per request of a call */
 };
 
 typedef enum
@@ -51,19 +53,12 @@ typedef enum
   STOP_SLOW,
 } StopReason;
 
-/* Shared with the cancel handler, which may run on any thread. */
-typedef struct
-{
-  GMutex   mutex;
-  GCond    cond;
-  CURLM   *multi;
-  gboolean cancelled;
-} Waker;
-
 typedef struct
 {
   GgClient     *client;
   CURL         *easy;
+  guint         index;            /* of the request in its call (GgProgress.index) */
+  gboolean     *halt;             /* the whole call is being cancelled */
   const gchar  *model;
   const gchar  *subject;          /* GgHttpRequest.subject */
   GCancellable *cancellable;
@@ -303,8 +298,8 @@ gg_client_free (GgClient *client)
 {
   if (client == NULL)
     return;
-  if (client->easy)
-    curl_easy_cleanup (client->easy);
+  if (client->easies)
+    g_ptr_array_unref (client->easies);
   if (client->multi)
     curl_multi_cleanup (client->multi);
   /* Do not leave the key behind in freed memory. */
@@ -404,8 +399,14 @@ transfer_report (Transfer *t, gboolean force)
   progress.received       = t->received;
   progress.receive_total  = t->receive_total;
   progress.elapsed        = (now - t->call_start) / (gdouble) G_USEC_PER_SEC;
-  if (!client_report (t->client, &progress) && t->stop == STOP_NONE)
-    t->stop = STOP_CANCELLED;
+  progress.index          = t->index;
+  if (!client_report (t->client, &progress))
+    {
+      /* A cancel from the progress callback ends every request of the call. */
+      *t->halt = TRUE;
+      if (t->stop == STOP_NONE)
+        t->stop = STOP_CANCELLED;
+    }
 }
 
 /* Phases only move forward within an attempt; each is reported when it is
@@ -446,7 +447,7 @@ transfer_check (Transfer *t)
 
   if (t->stop != STOP_NONE)
     return TRUE;
-  if (t->cancellable && g_cancellable_is_cancelled (t->cancellable))
+  if (*t->halt || (t->cancellable && g_cancellable_is_cancelled (t->cancellable)))
     {
       t->stop = STOP_CANCELLED;
       return TRUE;
@@ -720,53 +721,6 @@ transfer_setup (Transfer          *t,
 #endif
 }
 
-/* Runs the transfer to its end, or until transfer_check () stops it. */
-static CURLcode
-transfer_run (Transfer *t, CURLM *multi)
-{
-  CURLcode  result = CURLE_ABORTED_BY_CALLBACK;
-  CURLMcode mc;
-  CURLMsg  *message;
-  int       running = 1;
-  int       left;
-
-  t->attempt_start = t->last_activity = g_get_monotonic_time ();
-  transfer_report (t, TRUE);   /* CONNECTING */
-  if (transfer_check (t))
-    return result;
-
-  mc = curl_multi_add_handle (multi, t->easy);
-  if (mc != CURLM_OK)
-    {
-      g_strlcpy (t->errbuf, curl_multi_strerror (mc), sizeof t->errbuf);
-      return CURLE_FAILED_INIT;
-    }
-  while (TRUE)
-    {
-      mc = curl_multi_perform (multi, &running);
-      if (mc != CURLM_OK || running == 0)
-        break;   /* finished (a complete answer is never thrown away) */
-      if (transfer_check (t))
-        break;
-      transfer_report (t, FALSE);
-      mc = curl_multi_poll (multi, NULL, 0, TICK_MS, NULL);
-      if (mc != CURLM_OK)
-        break;
-    }
-  while ((message = curl_multi_info_read (multi, &left)))
-    if (message->msg == CURLMSG_DONE && message->easy_handle == t->easy)
-      result = message->data.result;
-  if (mc != CURLM_OK)
-    {
-      g_strlcpy (t->errbuf, curl_multi_strerror (mc), sizeof t->errbuf);
-      result = CURLE_FAILED_INIT;
-    }
-  curl_multi_remove_handle (multi, t->easy);
-  if (t->status == 0)
-    curl_easy_getinfo (t->easy, CURLINFO_RESPONSE_CODE, &t->status);
-  return result;
-}
-
 /* curl's own detail for a message, or its generic text. */
 static const gchar *
 transfer_detail (Transfer *t, CURLcode code)
@@ -1035,58 +989,89 @@ transfer_outcome (Transfer  *t,
   return FALSE;
 }
 
-/* ----- the call: attempts, waits between them ----------------------------- */
+/* ----- calls: attempts, waits between them, several at once ---------------- */
+
+typedef enum
+{
+  CALL_READY,      /* the next attempt may start */
+  CALL_RUNNING,    /* its easy handle is in the multi handle */
+  CALL_WAITING,    /* until wake_at, before the next attempt */
+  CALL_DONE,
+} CallState;
+
+/* One request of a call, from its first attempt to its outcome. */
+typedef struct
+{
+  guint                index;
+  const GgHttpRequest *request;       /* borrowed */
+  gchar               *url;
+  const gchar         *method;
+  gconstpointer        body;
+  struct curl_slist   *headers;
+  gboolean             want_headers;
+  gint                 attempts;      /* allowed in all */
+  gint                 attempt;       /* the running or next one, 1-based */
+  gint64               call_start;    /* monotonic µs */
+  gint64               wake_at;       /* CALL_WAITING: when the next attempt starts */
+  gint64               last_report;
+  CallState            state;
+  gboolean             announced;     /* its finished report was made */
+  GgPhase              last_phase;    /* of the last report */
+  Transfer             t;             /* the running attempt */
+  GBytes              *result;
+  GHashTable          *result_headers;
+  GError              *error;
+} Call;
+
+typedef struct
+{
+  GgClient     *client;
+  Call         *calls;
+  guint         n;
+  GCancellable *cancellable;
+  gboolean      halt;                 /* a progress callback said stop */
+} Loop;
 
 static void
 waker_cancelled (GCancellable *cancellable, gpointer data)
 {
-  Waker *waker = data;
-
-  /* Any thread: curl_multi_wakeup () and GCond are both safe here. */
-  g_mutex_lock (&waker->mutex);
-  waker->cancelled = TRUE;
-  g_cond_broadcast (&waker->cond);
-  if (waker->multi)
-    curl_multi_wakeup (waker->multi);
-  g_mutex_unlock (&waker->mutex);
+  /* Any thread: curl_multi_wakeup () is made for this. */
+  curl_multi_wakeup (data);
 }
 
-/* Sleeps @seconds reporting RETRY_WAIT; FALSE when cancelled. */
-static gboolean
-client_wait (GgClient *client,
-             Waker    *waker,
-             gdouble   seconds,
-             gint      next_attempt,
-             gint64    call_start)
+/* The last report of each call that has reached its outcome. */
+static void
+loop_announce_done (Loop *loop)
 {
-  gint64   end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-  gboolean cancelled;
-
-  g_mutex_lock (&waker->mutex);
-  while (!waker->cancelled)
+  for (guint i = 0; i < loop->n; i++)
     {
-      gint64     now = g_get_monotonic_time ();
+      Call      *call = &loop->calls[i];
       GgProgress progress = { 0, };
-      gboolean   go_on;
 
-      if (now >= end)
-        break;
-      progress.phase    = GG_PHASE_RETRY_WAIT;
-      progress.attempt  = next_attempt;
-      progress.elapsed  = (now - call_start) / (gdouble) G_USEC_PER_SEC;
-      progress.retry_in = (end - now) / (gdouble) G_USEC_PER_SEC;
-      g_mutex_unlock (&waker->mutex);
-      go_on = client_report (client, &progress);
-      g_mutex_lock (&waker->mutex);
-      if (!go_on)
-        waker->cancelled = TRUE;
-      else if (!waker->cancelled)
-        g_cond_wait_until (&waker->cond, &waker->mutex,
-                           MIN (end, now + TICK_MS * 1000));
+      if (call->state != CALL_DONE || call->announced)
+        continue;
+      call->announced   = TRUE;
+      progress.phase    = call->last_phase;
+      progress.attempt  = MAX (call->attempt, 1);
+      progress.sent     = call->t.sent;
+      progress.send_total = call->t.send_total;
+      progress.received = call->t.received;
+      progress.receive_total = call->t.receive_total;
+      progress.elapsed  = call->call_start > 0
+                          ? (g_get_monotonic_time () - call->call_start) / (gdouble) G_USEC_PER_SEC
+                          : 0;
+      progress.index    = call->index;
+      progress.finished = TRUE;
+      if (!client_report (loop->client, &progress))
+        loop->halt = TRUE;
     }
-  cancelled = waker->cancelled;
-  g_mutex_unlock (&waker->mutex);
-  return !cancelled;
+}
+
+static gboolean
+loop_cancelled (Loop *loop)
+{
+  return loop->halt
+         || (loop->cancellable && g_cancellable_is_cancelled (loop->cancellable));
 }
 
 static gdouble
@@ -1116,146 +1101,427 @@ describe_wait (gdouble seconds)
   return g_strdup_printf ("%.0f seconds", seconds);
 }
 
-/* The body of a 2xx answer, followed in memory by a NUL byte that the
- * GBytes' size does not count (g_bytes_unref). */
-static GBytes *
-client_call (GgClient            *client,
-             const gchar         *url,
-             const GgHttpRequest *request,
-             GHashTable         **headers_out,
-             GCancellable        *cancellable,
-             GError             **error)
+/* A call that is not to be sent: its outcome is @error. */
+static void
+call_init_failed (Call *call, guint index, GError *error)
 {
-  const gchar       *method = request->method ? request->method : "POST";
-  gconstpointer      body = request->body ? request->body : "";
-  gsize              length = request->length;
-  const gchar       *model = request->model;
-  const gchar       *content_type = request->content_type;
-  struct curl_slist *headers;
-  Waker              waker = { 0, };
-  gulong             handler = 0;
-  gint64             call_start = g_get_monotonic_time ();
-  gint               attempts = MAX (client->options.max_retries, 0) + 1;
-  GBytes            *result = NULL;
+  memset (call, 0, sizeof *call);
+  call->index = index;
+  call->state = CALL_DONE;
+  call->error = error;
+}
 
-  if (client->multi == NULL)
-    client->multi = curl_multi_init ();
-  if (client->easy == NULL)
-    client->easy = curl_easy_init ();
-  if (client->multi == NULL || client->easy == NULL)
+/* @url is taken. */
+static void
+call_init (Call                *call,
+           GgClient            *client,
+           guint                index,
+           const GgHttpRequest *request,
+           gchar               *url,
+           gboolean             want_headers)
+{
+  const gchar *content_type = request->content_type;
+
+  memset (call, 0, sizeof *call);
+  call->index        = index;
+  call->request      = request;
+  call->url          = url;
+  call->method       = request->method ? request->method : "POST";
+  call->body         = request->body ? request->body : "";
+  call->want_headers = want_headers;
+  call->attempts     = MAX (client->options.max_retries, 0) + 1;
+  call->attempt      = 1;
+  call->call_start   = g_get_monotonic_time ();
+  call->state        = CALL_READY;
+  if (content_type == NULL && g_ascii_strcasecmp (call->method, "GET") != 0)
+    content_type = "application/json";
+  call->headers = request_headers (client->api_key, content_type, request->headers);
+}
+
+/* Frees what the call kept for sending; its outcome stays. */
+static void
+call_clear (Call *call)
+{
+  if (call->headers)
+    request_headers_free (call->headers);
+  call->headers = NULL;
+  g_clear_pointer (&call->url, g_free);
+}
+
+static void
+call_report_wait (Loop *loop, Call *call, gboolean force)
+{
+  gint64     now = g_get_monotonic_time ();
+  GgProgress progress = { 0, };
+
+  if (!force && now - call->last_report < REPORT_INTERVAL)
+    return;
+  call->last_report = now;
+  call->last_phase  = GG_PHASE_RETRY_WAIT;
+  progress.phase    = GG_PHASE_RETRY_WAIT;
+  progress.attempt  = call->attempt;
+  progress.elapsed  = (now - call->call_start) / (gdouble) G_USEC_PER_SEC;
+  progress.retry_in = MAX (call->wake_at - now, 0) / (gdouble) G_USEC_PER_SEC;
+  progress.index    = call->index;
+  if (!client_report (loop->client, &progress))
+    loop->halt = TRUE;
+}
+
+/* The end of the running attempt (@added: its handle is in the multi
+ * handle): the outcome, or a wait before the next attempt. */
+static void
+call_end_attempt (Loop *loop, Call *call, CURLcode code, gboolean added)
+{
+  GgClient *client = loop->client;
+  Transfer *t = &call->t;
+  GError   *local = NULL;
+  gboolean  retryable;
+  gdouble   delay;
+
+  if (added)
+    curl_multi_remove_handle (client->multi, t->easy);
+  if (t->status == 0)
+    curl_easy_getinfo (t->easy, CURLINFO_RESPONSE_CODE, &t->status);
+  call->state      = CALL_DONE;
+  call->last_phase = t->phase;
+
+  if (transfer_outcome (t, code, &retryable, &delay, &local))
     {
-      set_error (error, GG_ERROR_FAILED, NULL,
-                 "The network library (libcurl) could not start a transfer.");
-      return NULL;
+      guint8 nul = 0;
+      gsize  size;
+
+      if (t->body == NULL)
+        t->body = g_byte_array_new ();
+      size = t->body->len;
+      g_byte_array_append (t->body, &nul, 1);
+      g_byte_array_set_size (t->body, size);
+      call->result = g_byte_array_free_to_bytes (g_steal_pointer (&t->body));
+      call->result_headers = g_steal_pointer (&t->headers);
+      /* Nothing in the handle may point at this attempt any more. */
+      curl_easy_reset (t->easy);
+      return;
+    }
+  curl_easy_reset (t->easy);
+  g_clear_pointer (&t->body, g_byte_array_unref);
+  g_clear_pointer (&t->headers, g_hash_table_unref);
+
+  if (retryable && delay > MAX_RETRY_DELAY)
+    {
+      g_autofree gchar *wait = describe_wait (delay);
+      g_autofree gchar *note = g_strdup_printf ("the server asks to wait %s "
+                                                "before trying again", wait);
+      error_add_note (local, note);
+      call->error = local;
+      return;
+    }
+  if (!retryable || call->attempt == call->attempts)
+    {
+      if (retryable && call->attempt > 1)
+        {
+          g_autofree gchar *note = g_strdup_printf ("gave up after %d attempts",
+                                                    call->attempt);
+          error_add_note (local, note);
+        }
+      call->error = local;
+      return;
     }
 
-  g_mutex_init (&waker.mutex);
-  g_cond_init (&waker.cond);
-  waker.multi = client->multi;
+  if (delay < 0)
+    delay = backoff_delay (&client->options, call->attempt);
+  if (client->options.call_timeout > 0
+      && (g_get_monotonic_time () - call->call_start) / (gdouble) G_USEC_PER_SEC + delay
+         > client->options.call_timeout)
+    {
+      /* Waiting would only end in the caller's time limit: say what the
+       * server said instead. */
+      g_autofree gchar *wait = describe_wait (delay);
+      g_autofree gchar *note = g_strdup_printf ("a retry in %s would pass the "
+                                                "%.0f s time limit", wait,
+                                                client->options.call_timeout);
+      error_add_note (local, note);
+      call->error = local;
+      return;
+    }
+  g_clear_error (&local);
+  call->attempt++;
+  call->state   = CALL_WAITING;
+  call->wake_at = g_get_monotonic_time () + (gint64) (delay * G_USEC_PER_SEC);
+  call_report_wait (loop, call, TRUE);
+}
+
+static void
+call_start_attempt (Loop *loop, Call *call)
+{
+  GgClient *client = loop->client;
+  Transfer *t = &call->t;
+  CURLMcode mc;
+
+  memset (t, 0, sizeof *t);
+  t->client      = client;
+  t->easy        = g_ptr_array_index (client->easies, call->index);
+  t->index       = call->index;
+  t->halt        = &loop->halt;
+  t->model       = call->request->model;
+  t->subject     = call->request->subject;
+  t->cancellable = loop->cancellable;
+  t->attempt     = call->attempt;
+  t->call_start  = call->call_start;
+  t->phase       = GG_PHASE_CONNECTING;
+  t->send_total  = (gint64) call->request->length;
+  t->retry_after = -1;
+  if (call->want_headers)
+    t->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  transfer_setup (t, call->method, call->url, call->body, call->request->length,
+                  call->headers);
+  curl_easy_setopt (t->easy, CURLOPT_PRIVATE, call);
+  call->state = CALL_RUNNING;
+
+  t->attempt_start = t->last_activity = g_get_monotonic_time ();
+  transfer_report (t, TRUE);   /* CONNECTING */
+  if (transfer_check (t))
+    {
+      call_end_attempt (loop, call, CURLE_ABORTED_BY_CALLBACK, FALSE);
+      return;
+    }
+  mc = curl_multi_add_handle (client->multi, t->easy);
+  if (mc != CURLM_OK)
+    {
+      g_strlcpy (t->errbuf, curl_multi_strerror (mc), sizeof t->errbuf);
+      call_end_attempt (loop, call, CURLE_FAILED_INIT, FALSE);
+    }
+}
+
+/* The multi handle itself failed: every running attempt ends with it. */
+static void
+loop_fail_running (Loop *loop, CURLMcode mc)
+{
+  for (guint i = 0; i < loop->n; i++)
+    if (loop->calls[i].state == CALL_RUNNING)
+      {
+        Call *call = &loop->calls[i];
+
+        g_strlcpy (call->t.errbuf, curl_multi_strerror (mc), sizeof call->t.errbuf);
+        call_end_attempt (loop, call, CURLE_FAILED_INIT, TRUE);
+      }
+}
+
+typedef struct
+{
+  CURL    *easy;
+  CURLcode result;
+} Ended;
+
+/* Runs @calls to their outcomes, all at once on the client's multi handle.
+ * A failure of one never stops the others; a cancel stops all. */
+static void
+client_run (GgClient *client, Call *calls, guint n, GCancellable *cancellable)
+{
+  Loop             loop = { client, calls, n, cancellable, FALSE };
+  g_autofree Ended *ended = g_new (Ended, n);
+  gulong           handler = 0;
+
   if (cancellable)
     handler = g_cancellable_connect (cancellable, G_CALLBACK (waker_cancelled),
-                                     &waker, NULL);
-  if (content_type == NULL && g_ascii_strcasecmp (method, "GET") != 0)
-    content_type = "application/json";
-  headers = request_headers (client->api_key, content_type, request->headers);
+                                     client->multi, NULL);
 
-  for (gint attempt = 1; attempt <= attempts; attempt++)
+  while (TRUE)
     {
-      Transfer  t = { 0, };
-      GError   *local = NULL;
-      CURLcode  code;
-      gboolean  retryable;
-      gdouble   delay;
+      gboolean  cancelled;
+      gboolean  running_any = FALSE;
+      gboolean  pending = FALSE;
+      gint64    now = g_get_monotonic_time ();
+      glong     timeout = TICK_MS;
+      CURLMcode mc;
 
-      t.client      = client;
-      t.easy        = client->easy;
-      t.model       = model;
-      t.subject     = request->subject;
-      t.cancellable = cancellable;
-      t.attempt     = attempt;
-      t.call_start  = call_start;
-      t.phase       = GG_PHASE_CONNECTING;
-      t.send_total  = (gint64) length;
-      t.retry_after = -1;
-      if (headers_out != NULL)
-        t.headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      transfer_setup (&t, method, url, body, length, headers);
-      code = transfer_run (&t, client->multi);
-      /* Nothing in the handle may point at this stack frame any more. */
-      curl_easy_reset (client->easy);
-
-      if (transfer_outcome (&t, code, &retryable, &delay, &local))
+      loop_announce_done (&loop);
+      cancelled = loop_cancelled (&loop);
+      /* Start what is due; a cancel ends the waits at once. */
+      for (guint i = 0; i < n; i++)
         {
-          guint8 nul = 0;
-          gsize  size;
+          Call *call = &calls[i];
 
-          if (t.body == NULL)
-            t.body = g_byte_array_new ();
-          size = t.body->len;
-          g_byte_array_append (t.body, &nul, 1);
-          g_byte_array_set_size (t.body, size);
-          result = g_byte_array_free_to_bytes (t.body);
-          if (headers_out != NULL)
-            *headers_out = g_steal_pointer (&t.headers);
-          break;
-        }
-      if (t.body)
-        g_byte_array_unref (t.body);
-      g_clear_pointer (&t.headers, g_hash_table_unref);
-
-      if (retryable && delay > MAX_RETRY_DELAY)
-        {
-          g_autofree gchar *wait = describe_wait (delay);
-          g_autofree gchar *note = g_strdup_printf ("the server asks to wait %s "
-                                                    "before trying again", wait);
-          error_add_note (local, note);
-          g_propagate_error (error, local);
-          break;
-        }
-      if (!retryable || attempt == attempts)
-        {
-          if (retryable && attempt > 1)
+          if (call->state == CALL_WAITING && cancelled)
             {
-              g_autofree gchar *note = g_strdup_printf ("gave up after %d attempts",
-                                                        attempt);
-              error_add_note (local, note);
+              set_error (&call->error, GG_ERROR_CANCELLED, NULL, "Cancelled.");
+              call->state = CALL_DONE;
             }
-          g_propagate_error (error, local);
-          break;
+          else if (call->state == CALL_WAITING && now >= call->wake_at)
+            call->state = CALL_READY;
+          if (call->state == CALL_READY)
+            call_start_attempt (&loop, call);
+          running_any |= call->state == CALL_RUNNING;
         }
 
-      if (delay < 0)
-        delay = backoff_delay (&client->options, attempt);
-      if (client->options.call_timeout > 0
-          && (g_get_monotonic_time () - call_start) / (gdouble) G_USEC_PER_SEC + delay
-             > client->options.call_timeout)
+      if (running_any)
         {
-          /* Waiting would only end in the caller's time limit: say what the
-           * server said instead. */
-          g_autofree gchar *wait = describe_wait (delay);
-          g_autofree gchar *note = g_strdup_printf ("a retry in %s would pass the "
-                                                    "%.0f s time limit", wait,
-                                                    client->options.call_timeout);
-          error_add_note (local, note);
-          g_propagate_error (error, local);
+          guint    n_ended = 0;
+          CURLMsg *message;
+          int      running = 0;
+          int      queued;
+
+          mc = curl_multi_perform (client->multi, &running);
+          /* Collected first: removing a handle ends the messages' life. */
+          while ((message = curl_multi_info_read (client->multi, &queued)))
+            if (message->msg == CURLMSG_DONE && n_ended < n)
+              {
+                ended[n_ended].easy   = message->easy_handle;
+                ended[n_ended].result = message->data.result;
+                n_ended++;
+              }
+          for (guint e = 0; e < n_ended; e++)
+            {
+              char *private = NULL;
+              Call *call;
+
+              curl_easy_getinfo (ended[e].easy, CURLINFO_PRIVATE, &private);
+              call = (Call *) private;
+              /* Finished: a complete answer is never thrown away. */
+              if (call != NULL && call->state == CALL_RUNNING)
+                call_end_attempt (&loop, call, ended[e].result, TRUE);
+            }
+          if (mc != CURLM_OK)
+            loop_fail_running (&loop, mc);
+
+          for (guint i = 0; i < n; i++)
+            if (calls[i].state == CALL_RUNNING)
+              {
+                if (transfer_check (&calls[i].t))
+                  call_end_attempt (&loop, &calls[i], CURLE_ABORTED_BY_CALLBACK, TRUE);
+                else
+                  transfer_report (&calls[i].t, FALSE);
+              }
+        }
+
+      now = g_get_monotonic_time ();
+      for (guint i = 0; i < n; i++)
+        {
+          Call *call = &calls[i];
+
+          if (call->state == CALL_WAITING)
+            {
+              call_report_wait (&loop, call, FALSE);
+              timeout = MIN (timeout, MAX ((call->wake_at - now + 999) / 1000, 0));
+            }
+          else if (call->state == CALL_READY)
+            timeout = 0;
+          pending |= call->state != CALL_DONE;
+        }
+      if (!pending)
+        {
+          loop_announce_done (&loop);
           break;
         }
-      g_clear_error (&local);
-      if (!client_wait (client, &waker, delay, attempt + 1, call_start))
+      if (loop_cancelled (&loop))
+        timeout = 0;
+      mc = curl_multi_poll (client->multi, NULL, 0, (int) timeout, NULL);
+      if (mc != CURLM_OK)
         {
-          set_error (error, GG_ERROR_CANCELLED, NULL, "Cancelled.");
-          break;
+          loop_fail_running (&loop, mc);
+          /* No way to sleep on the handle: do not spin on the waits. */
+          g_usleep (MIN (timeout, TICK_MS) * 1000);
         }
     }
 
-  request_headers_free (headers);
   /* Waits for a handler running on another thread; 0 when the cancellable
    * was already cancelled and the handler ran at connect time. */
   if (handler)
     g_cancellable_disconnect (cancellable, handler);
-  g_mutex_clear (&waker.mutex);
-  g_cond_clear (&waker.cond);
-  return result;
+}
+
+/* The multi handle and one easy handle per request of a call. */
+static gboolean
+client_ensure_handles (GgClient *client, guint n, GError **error)
+{
+  if (client->multi == NULL)
+    client->multi = curl_multi_init ();
+  if (client->easies == NULL)
+    client->easies = g_ptr_array_new_with_free_func ((GDestroyNotify) curl_easy_cleanup);
+  while (client->multi != NULL && client->easies->len < n)
+    {
+      CURL *easy = curl_easy_init ();
+
+      if (easy == NULL)
+        break;
+      g_ptr_array_add (client->easies, easy);
+    }
+  if (client->multi == NULL || client->easies->len < n)
+    {
+      set_error (error, GG_ERROR_FAILED, NULL,
+                 "The network library (libcurl) could not start a transfer.");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gchar *client_url (GgClient *client, const gchar *path, GError **error);
+
+/* Checks and sends @requests at once; bodies[i] is the 2xx body (followed
+ * in memory by a NUL byte that the GBytes' size does not count) or NULL
+ * with errors[i].  A request whose path is NULL is skipped: errors[i] is
+ * left as the caller set it.  @headers_out (n == 1 only): the answer's
+ * headers. */
+static void
+client_request_many (GgClient             *client,
+                     const GgHttpRequest  *requests,
+                     guint                 n,
+                     GHashTable          **headers_out,
+                     GCancellable         *cancellable,
+                     GBytes              **bodies,
+                     GError              **errors)
+{
+  g_autofree Call *calls = g_new0 (Call, n);
+  GError          *local = NULL;
+
+  if (!client_ensure_handles (client, n, &local))
+    {
+      for (guint i = 0; i < n; i++)
+        if (requests[i].path != NULL)
+          {
+            bodies[i] = NULL;
+            errors[i] = g_error_copy (local);
+          }
+      g_error_free (local);
+      return;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      const GgHttpRequest *request = &requests[i];
+      gchar               *url;
+
+      if (request->path == NULL)
+        {
+          call_init_failed (&calls[i], i, NULL);
+          continue;
+        }
+      for (guint h = 0; request->headers != NULL && request->headers[h] != NULL; h++)
+        if (strpbrk (request->headers[h], "\r\n") != NULL)
+          {
+            set_error (&local, GG_ERROR_FAILED, NULL, "A request header holds a line break.");
+            break;
+          }
+      url = local ? NULL : client_url (client, request->path, &local);
+      if (url == NULL)
+        call_init_failed (&calls[i], i, g_steal_pointer (&local));
+      else
+        call_init (&calls[i], client, i, request, url, headers_out != NULL);
+    }
+
+  client_run (client, calls, n, cancellable);
+
+  for (guint i = 0; i < n; i++)
+    {
+      call_clear (&calls[i]);
+      if (requests[i].path == NULL)
+        continue;
+      bodies[i] = g_steal_pointer (&calls[i].result);
+      errors[i] = g_steal_pointer (&calls[i].error);
+      if (bodies[i] == NULL && errors[i] == NULL)
+        set_error (&errors[i], GG_ERROR_FAILED, NULL, "The request failed without saying why.");
+      if (headers_out != NULL && i == 0)
+        *headers_out = g_steal_pointer (&calls[i].result_headers);
+      g_clear_pointer (&calls[i].result_headers, g_hash_table_unref);
+    }
 }
 
 /* The URL of @path: relative to the base URL, or an absolute URL whose
@@ -1312,7 +1578,8 @@ gg_client_request (GgClient            *client,
                    GCancellable        *cancellable,
                    GError             **error)
 {
-  g_autofree gchar *url = NULL;
+  GBytes *body = NULL;
+  GError *local = NULL;
 
   g_return_val_if_fail (client != NULL, NULL);
   g_return_val_if_fail (request != NULL && request->path != NULL, NULL);
@@ -1320,16 +1587,32 @@ gg_client_request (GgClient            *client,
 
   if (headers != NULL)
     *headers = NULL;
-  for (guint i = 0; request->headers != NULL && request->headers[i] != NULL; i++)
-    if (strpbrk (request->headers[i], "\r\n") != NULL)
-      {
-        set_error (error, GG_ERROR_FAILED, NULL, "A request header holds a line break.");
-        return NULL;
-      }
-  url = client_url (client, request->path, error);
-  if (url == NULL)
-    return NULL;
-  return client_call (client, url, request, headers, cancellable, error);
+  client_request_many (client, request, 1, headers, cancellable, &body, &local);
+  if (body == NULL)
+    g_propagate_error (error, local);
+  return body;
+}
+
+void
+gg_client_request_many (GgClient            *client,
+                        const GgHttpRequest *requests,
+                        guint                n,
+                        GCancellable        *cancellable,
+                        GBytes             **bodies,
+                        GError             **errors)
+{
+  g_return_if_fail (client != NULL);
+  g_return_if_fail (n == 0 || (requests != NULL && bodies != NULL && errors != NULL));
+
+  for (guint i = 0; i < n; i++)
+    {
+      bodies[i] = NULL;
+      errors[i] = NULL;
+      g_return_if_fail (requests[i].path != NULL);
+      g_return_if_fail (requests[i].body != NULL || requests[i].length == 0);
+    }
+  if (n > 0)
+    client_request_many (client, requests, n, NULL, cancellable, bodies, errors);
 }
 
 GBytes *
@@ -1361,42 +1644,29 @@ gg_client_get_base_url (GgClient *client)
   return client->base_url;
 }
 
-GgResponse *
-gg_client_generate (GgClient        *client,
-                    const GgRequest *request,
-                    GCancellable    *cancellable,
-                    GError         **error)
+/* The generateContent path of @request's model (g_free); @model: its name
+ * without "models/", borrowed from @request. */
+static gchar *
+generate_path (const GgRequest *request, const gchar **model)
 {
-  g_autofree gchar *json = NULL;
   g_autofree gchar *escaped = NULL;
-  g_autofree gchar *path = NULL;
-  g_autoptr(GBytes) answer = NULL;
-  const gchar      *model;
-  GgResponse       *response;
-  GError           *local = NULL;
-  gsize             length = 0;
-  gsize             size = 0;
-  const gchar      *data;
 
-  g_return_val_if_fail (client != NULL, NULL);
-  g_return_val_if_fail (request != NULL, NULL);
-
-  if (!gg_request_validate (request, error))
-    return NULL;
-  model = gg_request_get_model (request);
+  *model = gg_request_get_model (request);
   /* Names copied from the documentation often carry the "models/" prefix. */
-  if (g_str_has_prefix (model, "models/"))
-    model += strlen ("models/");
-  escaped = g_uri_escape_string (model, NULL, FALSE);
-  path = g_strdup_printf ("v1beta/models/%s:generateContent", escaped);
+  if (g_str_has_prefix (*model, "models/"))
+    *model += strlen ("models/");
+  escaped = g_uri_escape_string (*model, NULL, FALSE);
+  return g_strdup_printf ("v1beta/models/%s:generateContent", escaped);
+}
 
-  json = gg_request_to_json (request, FALSE, &length);
-  answer = gg_client_post_json (client, path, json, length, model, cancellable, error);
-  if (answer == NULL)
-    return NULL;
-  g_clear_pointer (&json, g_free);   /* the request can be MBs: free it early */
+static GgResponse *
+client_parse (GgClient *client, GBytes *answer, GError **error)
+{
+  GgResponse  *response;
+  GError      *local = NULL;
+  gsize        size = 0;
+  const gchar *data = g_bytes_get_data (answer, &size);
 
-  data = g_bytes_get_data (answer, &size);
   response = gg_response_parse (data ? data : "", size, &client->options.limits, &local);
   if (response == NULL)
     {
@@ -1404,4 +1674,87 @@ gg_client_generate (GgClient        *client,
       g_propagate_error (error, local);
     }
   return response;
+}
+
+GgResponse *
+gg_client_generate (GgClient        *client,
+                    const GgRequest *request,
+                    GCancellable    *cancellable,
+                    GError         **error)
+{
+  g_autofree gchar *json = NULL;
+  g_autofree gchar *path = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  const gchar      *model;
+  gsize             length = 0;
+
+  g_return_val_if_fail (client != NULL, NULL);
+  g_return_val_if_fail (request != NULL, NULL);
+
+  if (!gg_request_validate (request, error))
+    return NULL;
+  path = generate_path (request, &model);
+  json = gg_request_to_json (request, FALSE, &length);
+  answer = gg_client_post_json (client, path, json, length, model, cancellable, error);
+  if (answer == NULL)
+    return NULL;
+  g_clear_pointer (&json, g_free);   /* the request can be MBs: free it early */
+  return client_parse (client, answer, error);
+}
+
+void
+gg_client_generate_many (GgClient         *client,
+                         const GgRequest **requests,
+                         guint             n,
+                         GCancellable     *cancellable,
+                         GgResponse      **responses,
+                         GError          **errors)
+{
+  g_autofree GgHttpRequest *http = NULL;
+  g_autofree GBytes       **answers = NULL;
+  gchar                   **paths;
+  gchar                   **bodies;
+
+  g_return_if_fail (client != NULL);
+  g_return_if_fail (n == 0 || (requests != NULL && responses != NULL && errors != NULL));
+  if (n == 0)
+    return;
+
+  http    = g_new0 (GgHttpRequest, n);
+  answers = g_new0 (GBytes *, n);
+  paths   = g_new0 (gchar *, n + 1);
+  bodies  = g_new0 (gchar *, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      const gchar *model;
+      gsize        length = 0;
+
+      responses[i] = NULL;
+      errors[i]    = NULL;
+      /* An invalid request fails alone (its path stays NULL: not sent). */
+      if (!gg_request_validate (requests[i], &errors[i]))
+        continue;
+      paths[i]  = generate_path (requests[i], &model);
+      bodies[i] = gg_request_to_json (requests[i], FALSE, &length);
+      http[i].method = "POST";
+      http[i].path   = paths[i];
+      http[i].body   = bodies[i];
+      http[i].length = length;
+      http[i].model  = model;
+    }
+
+  client_request_many (client, http, n, NULL, cancellable, answers, errors);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_clear_pointer (&bodies[i], g_free);
+      if (answers[i] == NULL)
+        continue;
+      responses[i] = client_parse (client, answers[i], &errors[i]);
+      g_bytes_unref (answers[i]);
+    }
+  for (guint i = 0; i < n; i++)
+    g_free (paths[i]);
+  g_free (paths);
+  g_free (bodies);
 }

@@ -4,7 +4,10 @@
  * the caller or GOOGLE_GEMINI_BASE_URL; plain http is refused unless the host
  * is a loopback address.  Calls block: run them off the UI thread.  The
  * progress callback runs on the calling thread; cancel from any thread with
- * g_cancellable_cancel ().
+ * g_cancellable_cancel ().  A client is used by one thread at a time; for
+ * several requests at once use one client and gg_client_generate_many ()
+ * (or gg_client_request_many ()), which run them all on the client's one
+ * libcurl multi handle.
  */
 #pragma once
 
@@ -35,11 +38,15 @@ typedef struct
   gint64  receive_total;  /* 0 when unknown */
   gdouble elapsed;        /* seconds since the call started */
   gdouble retry_in;       /* GG_PHASE_RETRY_WAIT: seconds left */
+  guint   index;          /* which request of a *_many () call; 0 otherwise */
+  gboolean finished;      /* the one last report of a request: its outcome,
+                           * success or failure, is known */
 } GgProgress;
 
-/* Return FALSE to cancel.  Called on the calling thread, at least every
- * ~100 ms while a call runs and at once on each change of phase (possibly
- * from inside the transfer: do not call back into the same client). */
+/* Return FALSE to cancel (in a *_many () call: every request of it).
+ * Called on the calling thread, at least every ~100 ms for each request
+ * while it runs and at once on each change of its phase (possibly from
+ * inside the transfer: do not call back into the same client). */
 typedef gboolean (*GgProgressFunc) (const GgProgress *progress, gpointer user_data);
 
 typedef struct
@@ -96,6 +103,20 @@ GgResponse *gg_client_generate (GgClient        *client,
                                 GCancellable    *cancellable,
                                 GError         **error);
 
+/* Several requests at once (variations), each on its own easy handle of
+ * the client's one multi handle, with its own attempts, retries, timeouts
+ * and outcome: responses[i] is the answer (as gg_client_generate () returns
+ * it) or NULL with errors[i] set; the caller frees both.  A request that
+ * fails, invalid ones included, leaves the others running; a cancel (of
+ * @cancellable, or FALSE from the progress callback) ends them all with
+ * GG_ERROR_CANCELLED.  Progress reports carry the request's index. */
+void        gg_client_generate_many (GgClient         *client,
+                                     const GgRequest **requests,
+                                     guint             n,
+                                     GCancellable     *cancellable,
+                                     GgResponse      **responses,
+                                     GError          **errors);
+
 /* One POST of a JSON body to {base}/{path}, with retries; the 2xx body
  * (g_bytes_unref; its data is followed by a NUL byte that the size does not
  * count).  @body is sent from the caller's buffer, not copied: keep it
@@ -137,6 +158,16 @@ GBytes *gg_client_request (GgClient            *client,
                            GHashTable         **headers,
                            GCancellable        *cancellable,
                            GError             **error);
+
+/* gg_client_request () for @n requests at once, as in
+ * gg_client_generate_many (): bodies[i] is the 2xx body or NULL with
+ * errors[i] (the caller frees both). */
+void    gg_client_request_many (GgClient            *client,
+                                const GgHttpRequest *requests,
+                                guint                n,
+                                GCancellable        *cancellable,
+                                GBytes             **bodies,
+                                GError             **errors);
 
 /* A request without a body about @subject ("the batch batches/x"): the
  * common case of get, cancel and delete.  Returns the 2xx body. */

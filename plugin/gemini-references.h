@@ -1,15 +1,24 @@
-/* gemini-references.h: reference images from drawables of any open image.
+/* gemini-references.h: reference images from drawables of any open image
+ * and from image files.
  *
- * Each reference is the whole drawable (layer, group's projection or mask),
- * scaled down to at most GEMINI_REFERENCE_MAX_SIDE pixels on its longer
- * side and encoded (PNG with transparency, else JPEG), with a role that
- * adds its sentence to the prompt (gg_request_add_image ()).
+ * Each reference is the whole drawable (layer, group's projection or mask)
+ * or the whole picture of a file, scaled down to at most
+ * GEMINI_REFERENCE_MAX_SIDE pixels on its longer side and encoded again
+ * (PNG with transparency, else JPEG), with a role that adds its sentence to
+ * the prompt (gg_request_add_image ()).  Layers come first, then files.
  *
- * Roles are given as one string, comma-separated, one per reference in
- * order: "style", "subject", "object", "person", "composition".  When
- * fewer roles than references are given, the last one given repeats; with
- * none, "object".  More roles than references, or an unknown role, is
- * refused.
+ * A file is never trusted: it is read only up to GEMINI_REFERENCE_MAX_FILE
+ * bytes, its header probed (PNG, JPEG or WebP, at most GG_DEFAULT_MAX_PIXELS
+ * pixels) before any pixel is decoded, and only the re-encoded pixels are
+ * sent, never its bytes (nor its metadata).
+ *
+ * Roles are given as one string per list (layers, files), comma-separated,
+ * one per reference in order: "style", "subject", "object", "person",
+ * "composition".  When fewer roles than references are given, the last one
+ * given repeats; with none, "object".  More roles than references, or an
+ * unknown role, is refused.  The model's limits (how many in all, objects,
+ * people) are checked on the whole request by gg_request_validate (),
+ * before anything is sent.
  */
 #pragma once
 
@@ -17,9 +26,14 @@
 
 #include "gg-request.h"
 
+#include "gemini-run.h"
+
 G_BEGIN_DECLS
 
 #define GEMINI_REFERENCE_MAX_SIDE 2048
+
+/* Bytes of a reference file read at most (a 16384² PNG can be this big). */
+#define GEMINI_REFERENCE_MAX_FILE ((goffset) 256 << 20)
 
 typedef struct
 {
@@ -27,11 +41,15 @@ typedef struct
   GgImageRole  role;
 } GeminiReference;
 
-/* @drawables: NULL-terminated (NULL: none).  A new array of
- * GeminiReference* (g_ptr_array_unref frees everything), or NULL with
- * GG_ERROR_INVALID_REQUEST and a sentence. */
-GPtrArray *gemini_references_read (GimpDrawable **drawables,
-                                   const gchar   *roles,
-                                   GError       **error);
+/* The references of @options: its drawables ("references",
+ * "reference-roles"), then its files ("reference-files", paths or URIs,
+ * with "reference-file-roles").  A new array of GeminiReference*
+ * (g_ptr_array_unref frees everything), or NULL with a sentence:
+ * GG_ERROR_INVALID_REQUEST for roles and vanished layers, GG_ERROR_IO for a
+ * file that cannot be read, GG_ERROR_IMAGE for one that is not an image it
+ * can decode, GG_ERROR_TOO_LARGE for one beyond the limits; the message
+ * names the file. */
+GPtrArray *gemini_references_read (const GeminiOptions *options,
+                                   GError             **error);
 
 G_END_DECLS

@@ -1,7 +1,9 @@
 /* test-client.c: the transport against the fake Gemini server (and, where
  * the fake server cannot misbehave the way a test needs, a raw socket
  * server in this file): key placement, URL checks, retries, timeouts,
- * cancellation latency, progress, body limits, redaction. */
+ * cancellation latency, progress, body limits, redaction; several
+ * requests at once on one multi handle (partial failures, retries per
+ * request, cancel). */
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -1294,6 +1296,281 @@ test_tls_self_signed_refused (void)
   g_rmdir (dir);
 }
 
+/* ----- tests: several requests at once on one multi handle -------------------- */
+
+#define MANY_MAX 4
+
+typedef struct
+{
+  GgResponse *responses[MANY_MAX];
+  GError     *errors[MANY_MAX];
+  gdouble     elapsed;
+  guint       n_ok;
+  guint       n_failed;
+} ManyOutcome;
+
+/* Runs @n simple requests (or @requests) at once on @client. */
+static ManyOutcome
+generate_many (GgClient *client, GgRequest **requests, guint n, GCancellable *cancellable)
+{
+  GgRequest  *own[MANY_MAX] = { NULL, };
+  ManyOutcome outcome;
+  gdouble     start = now_s ();
+
+  memset (&outcome, 0, sizeof outcome);
+  g_assert_cmpuint (n, <=, MANY_MAX);
+  for (guint i = 0; i < n; i++)
+    own[i] = requests ? requests[i] : simple_request ();
+  gg_client_generate_many (client, (const GgRequest **) own, n, cancellable,
+                           outcome.responses, outcome.errors);
+  outcome.elapsed = now_s () - start;
+  for (guint i = 0; i < n; i++)
+    {
+      /* Each request has exactly one outcome. */
+      g_assert_true ((outcome.responses[i] == NULL) != (outcome.errors[i] == NULL));
+      if (outcome.errors[i])
+        {
+          outcome.n_failed++;
+          g_test_message ("request %u failed after %.2f s: %s", i, outcome.elapsed,
+                          outcome.errors[i]->message);
+        }
+      else
+        outcome.n_ok++;
+      if (requests == NULL)
+        gg_request_free (own[i]);
+    }
+  return outcome;
+}
+
+static void
+many_clear (ManyOutcome *outcome)
+{
+  for (guint i = 0; i < MANY_MAX; i++)
+    {
+      g_clear_pointer (&outcome->responses[i], gg_response_free);
+      g_clear_error (&outcome->errors[i]);
+    }
+}
+
+/* Progress of a many call, per request index. */
+typedef struct
+{
+  gint     calls[MANY_MAX];
+  gint     retry_waits[MANY_MAX];
+  gint     max_attempt[MANY_MAX];
+  gint     finished[MANY_MAX];
+  gboolean stop_on_waiting;
+} ManyRecorder;
+
+static gboolean
+record_many (const GgProgress *progress, gpointer data)
+{
+  ManyRecorder *r = data;
+
+  g_assert_cmpuint (progress->index, <, MANY_MAX);
+  r->calls[progress->index]++;
+  if (progress->phase == GG_PHASE_RETRY_WAIT)
+    r->retry_waits[progress->index]++;
+  r->max_attempt[progress->index] = MAX (r->max_attempt[progress->index], progress->attempt);
+  /* Nothing is reported of a request after its outcome. */
+  g_assert_cmpint (r->finished[progress->index], ==, 0);
+  if (progress->finished)
+    r->finished[progress->index]++;
+  return !(r->stop_on_waiting && progress->phase == GG_PHASE_WAITING);
+}
+
+static void
+test_many_parallel_partial (void)
+{
+  g_autoptr(GgClient) client = fake_client (NULL, NULL);
+  ManyOutcome         o;
+  gint                before = log_count ();
+
+  /* The second request to arrive fails at once; the two others think for
+   * 1 s each.  Together they take about 1 s, one after the other 2 s. */
+  scenario ("{\"queue\":[\"slow\",\"error_400\",\"slow\"],\"params\":{\"delay\":1}}");
+  o = generate_many (client, NULL, 3, NULL);
+  g_test_message ("3 at once (1 s, a 400, 1 s): %.2f s", o.elapsed);
+  g_assert_cmpuint (o.n_ok, ==, 2);
+  g_assert_cmpuint (o.n_failed, ==, 1);
+  for (guint i = 0; i < 3; i++)
+    if (o.errors[i])
+      {
+        g_assert_true (o.errors[i]->domain == GG_ERROR);
+        g_assert_false (gg_error_is_retryable (o.errors[i]));
+      }
+    else
+      g_assert_true (gg_response_check (o.responses[i], NULL));
+  g_assert_cmpfloat (o.elapsed, >=, 1.0);
+  g_assert_cmpfloat (o.elapsed, <, 2.5 * time_factor);
+  g_assert_cmpint (log_count (), ==, before + 3);
+  many_clear (&o);
+  scenario ("{\"queue\":[]}");
+}
+
+static void
+test_many_retries_per_request (void)
+{
+  GgClientOptions     options;
+  g_autoptr(GgClient) client = NULL;
+  ManyRecorder        r;
+  ManyOutcome         o;
+  gint                before = log_count ();
+  guint               failed = 0;
+  guint               succeeded = 0;
+
+  memset (&r, 0, sizeof r);
+  fast_options (&options);
+  options.max_retries = 1;
+  client = fake_client (NULL, &options);
+  gg_client_set_progress (client, record_many, &r);
+  /* The first to arrive is told to wait 1 s; the second succeeds at once;
+   * the first's retry is refused again and it gives up, alone. */
+  scenario ("{\"queue\":[\"error_429\",\"ok\",\"error_429\"],\"params\":{\"retry_delay\":\"1s\"}}");
+  o = generate_many (client, NULL, 2, NULL);
+  g_assert_cmpuint (o.n_ok, ==, 1);
+  g_assert_cmpuint (o.n_failed, ==, 1);
+  failed = o.errors[0] ? 0 : 1;
+  succeeded = 1 - failed;
+  g_assert_nonnull (strstr (o.errors[failed]->message, "gave up after 2 attempts"));
+  g_assert_true (gg_error_is_retryable (o.errors[failed]));
+  /* Only the failing request waited and tried again. */
+  g_assert_cmpint (r.retry_waits[failed], >, 0);
+  g_assert_cmpint (r.max_attempt[failed], ==, 2);
+  g_assert_cmpint (r.retry_waits[succeeded], ==, 0);
+  g_assert_cmpint (r.max_attempt[succeeded], ==, 1);
+  g_assert_cmpint (r.calls[2], ==, 0);
+  g_assert_cmpint (r.finished[0], ==, 1);
+  g_assert_cmpint (r.finished[1], ==, 1);
+  g_assert_cmpfloat (o.elapsed, >=, 1.0);
+  g_assert_cmpint (log_count (), ==, before + 3);
+  many_clear (&o);
+
+  /* Retries that succeed: each request ends with its own answer. */
+  memset (&r, 0, sizeof r);
+  before = log_count ();
+  scenario ("{\"queue\":[\"error_503\",\"error_500\",\"ok\",\"ok\"]}");
+  o = generate_many (client, NULL, 2, NULL);
+  g_assert_cmpuint (o.n_ok, ==, 2);
+  g_assert_cmpint (r.max_attempt[0], ==, 2);
+  g_assert_cmpint (r.max_attempt[1], ==, 2);
+  g_assert_cmpint (r.finished[0] + r.finished[1], ==, 2);
+  g_assert_cmpint (log_count (), ==, before + 4);
+  many_clear (&o);
+  gg_client_set_progress (client, NULL, NULL);
+  scenario ("{\"queue\":[]}");
+}
+
+static void
+test_many_cancel (void)
+{
+  g_autoptr(GgClient)     client = fake_client (NULL, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Canceller               c = { cancellable, 400, 0 };
+  GThread                *thread;
+  ManyOutcome             o;
+  gdouble                 latency;
+
+  /* One thinks, one waits to retry, one has answered already: the cancel
+   * ends the two still running and keeps the answer. */
+  scenario ("{\"queue\":[\"ok\",{\"scenario\":\"slow\",\"params\":{\"delay\":30}},"
+            "{\"scenario\":\"error_429\",\"params\":{\"retry_delay\":\"30s\"}}]}");
+  thread = g_thread_new ("canceller", cancel_later, &c);
+  o = generate_many (client, NULL, 3, cancellable);
+  latency = now_s () - c.cancelled_at;
+  g_thread_join (thread);
+  g_test_message ("cancel of 3 at once: returned %.1f ms after the cancel", latency * 1000);
+  g_assert_cmpfloat (latency, <, 1.0);
+  g_assert_cmpuint (o.n_ok, ==, 1);
+  g_assert_cmpuint (o.n_failed, ==, 2);
+  for (guint i = 0; i < 3; i++)
+    if (o.errors[i])
+      g_assert_error (o.errors[i], GG_ERROR, GG_ERROR_CANCELLED);
+  many_clear (&o);
+
+  /* Already cancelled: nothing is sent. */
+  {
+    gint before = log_count ();
+
+    o = generate_many (client, NULL, 2, cancellable);
+    g_assert_cmpuint (o.n_failed, ==, 2);
+    g_assert_error (o.errors[0], GG_ERROR, GG_ERROR_CANCELLED);
+    g_assert_error (o.errors[1], GG_ERROR, GG_ERROR_CANCELLED);
+    g_assert_cmpint (log_count (), ==, before);
+    many_clear (&o);
+  }
+  scenario ("{\"queue\":[]}");
+}
+
+static void
+test_many_progress_false_cancels_all (void)
+{
+  g_autoptr(GgClient) client = fake_client (NULL, NULL);
+  ManyRecorder        r;
+  ManyOutcome         o;
+
+  memset (&r, 0, sizeof r);
+  r.stop_on_waiting = TRUE;
+  gg_client_set_progress (client, record_many, &r);
+  scenario ("{\"scenario\":\"slow\",\"params\":{\"delay\":30}}");
+  o = generate_many (client, NULL, 3, NULL);
+  g_assert_cmpuint (o.n_failed, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_error (o.errors[i], GG_ERROR, GG_ERROR_CANCELLED);
+      g_assert_cmpint (r.finished[i], ==, 1);
+    }
+  g_assert_cmpfloat (o.elapsed, <, 5.0 * time_factor);
+  many_clear (&o);
+  scenario ("{\"scenario\":\"ok\",\"params\":{}}");
+}
+
+static void
+test_many_invalid_fails_alone (void)
+{
+  g_autoptr(GgClient) client = fake_client (NULL, NULL);
+  GgRequest          *requests[2] = { simple_request (), simple_request () };
+  ManyOutcome         o;
+  gint                before = log_count ();
+
+  /* Refused before sending; the other request still goes. */
+  gg_request_set_aspect_ratio (requests[1], "8:1");
+  o = generate_many (client, requests, 2, NULL);
+  g_assert_no_error (o.errors[0]);
+  g_assert_nonnull (o.responses[0]);
+  g_assert_error (o.errors[1], GG_ERROR, GG_ERROR_INVALID_REQUEST);
+  g_assert_cmpint (log_count (), ==, before + 1);
+  many_clear (&o);
+  gg_request_free (requests[0]);
+  gg_request_free (requests[1]);
+}
+
+static void
+test_many_raw_requests (void)
+{
+  g_autoptr(GgClient) client = fake_client (NULL, NULL);
+  GgHttpRequest       requests[2] = { { 0, }, };
+  GBytes             *bodies[2];
+  GError             *errors[2];
+
+  requests[0].path    = "v1beta/models/" TEST_MODEL ":generateContent";
+  requests[0].body    = minimal_body ();
+  requests[0].length  = strlen (minimal_body ());
+  requests[0].model   = TEST_MODEL;
+  requests[1].method  = "GET";
+  requests[1].path    = "v1beta/files/does-not-exist";
+  requests[1].subject = "the file files/does-not-exist";
+  gg_client_request_many (client, requests, 2, NULL, bodies, errors);
+  g_assert_no_error (errors[0]);
+  g_assert_nonnull (bodies[0]);
+  g_assert_nonnull (strstr (g_bytes_get_data (bodies[0], NULL), "inlineData"));
+  g_assert_null (bodies[1]);
+  g_assert_nonnull (errors[1]);
+  g_assert_nonnull (strstr (errors[1]->message, "files/does-not-exist"));
+  g_bytes_unref (bodies[0]);
+  g_error_free (errors[1]);
+}
+
 /* gg-test-util.c's start-up loop asks g_subprocess_get_if_exited () of a
  * running process, which logs a critical while the server starts: harmless,
  * but fatal once g_test_init () ran.  Until it is fixed there, start the
@@ -1365,6 +1642,12 @@ main (int argc, char **argv)
   g_test_add_func ("/client/progress-phases", test_progress_phases);
   g_test_add_func ("/client/key-never-in-messages", test_key_never_in_messages);
   g_test_add_func ("/client/tls-self-signed-refused", test_tls_self_signed_refused);
+  g_test_add_func ("/client/many/parallel-partial", test_many_parallel_partial);
+  g_test_add_func ("/client/many/retries-per-request", test_many_retries_per_request);
+  g_test_add_func ("/client/many/cancel", test_many_cancel);
+  g_test_add_func ("/client/many/progress-false-cancels-all", test_many_progress_false_cancels_all);
+  g_test_add_func ("/client/many/invalid-fails-alone", test_many_invalid_fails_alone);
+  g_test_add_func ("/client/many/raw-requests", test_many_raw_requests);
 
   result = g_test_run ();
   gg_fake_server_stop (server);
