@@ -198,6 +198,116 @@ edt (const guint8 *in, gint w, gint h, gboolean want)
   return f;
 }
 
+/* Radii up to this go through dilate_window, larger ones through the
+ * distance transform. */
+#define WINDOW_MAX 16
+
+/* Dilation of the pixels equal to @value (0 or 1) of a 0/1 map by a disc of
+ * radius @r (0 < r, floor (r) <= WINDOW_MAX): afterwards a pixel is
+ * @value when a pixel of @value lay within @r (Euclidean), exactly as the
+ * distance transform says, else 1 - @value.  Squared distances along each
+ * row first, then per row the minimum over the 2 floor (r) + 1 rows around
+ * it of (row distance + dy^2): whole rows at a time, which the compiler
+ * vectorises, where the transform's column pass strides through memory
+ * (a 4 px grow of a 3444 x 2572 region: 0.44 s with the transform). */
+static void
+dilate_window (guint8 *set, gint w, gint h, gdouble r, guint8 value)
+{
+  gint     R = (gint) floor (r);
+  guint16  none = (guint16) ((R + 1) * (R + 1));   /* nothing within R */
+  guint16  r2 = (guint16) floor (r * r + 1e-9);
+  guint16 *g = g_new (guint16, (gsize) w * h);
+  guint16 *best = g_new (guint16, w);
+  gint    *near = g_new0 (gint, h + 1);    /* prefix counts of rows with @value */
+  gint     x0 = w, x1 = -1;
+
+  /* Only the columns and rows within R of a pixel of @value can become
+   * @value: a selection's grow skips the rest of the region. */
+  for (gint y = 0; y < h; y++)
+    {
+      const guint8 *row = set + (gsize) y * w;
+      const guint8 *first = memchr (row, value, w);
+
+      near[y + 1] = near[y] + (first != NULL);
+      if (first != NULL)
+        {
+          gint last = w - 1;
+
+          while (row[last] != value)
+            last--;
+          x0 = MIN (x0, (gint) (first - row));
+          x1 = MAX (x1, last);
+        }
+    }
+  x0 = MAX (0, x0 - R);
+  x1 = MIN (w - 1, x1 + R);
+
+  for (gint y = 0; y < h; y++)
+    {
+      const guint8 *row = set + (gsize) y * w;
+      guint16      *gr = g + (gsize) y * w;
+      gint          d = R + 1;
+
+      if (near[MIN (h, y + R + 1)] == near[MAX (0, y - R)])
+        continue;                 /* not read: no row of @value within R */
+
+      for (gint x = 0; x < w; x++)
+        {
+          d = row[x] == value ? 0 : MIN (d + 1, R + 1);
+          gr[x] = (guint16) d;
+        }
+      d = R + 1;
+      for (gint x = w - 1; x >= 0; x--)
+        {
+          d = row[x] == value ? 0 : MIN (d + 1, R + 1);
+          gr[x] = (guint16) MIN (gr[x], d);
+        }
+      for (gint x = 0; x < w; x++)
+        gr[x] = gr[x] > R ? none : (guint16) (gr[x] * gr[x]);
+    }
+  for (gint y = 0; y < h; y++)
+    {
+      guint8 *row = set + (gsize) y * w;
+
+      if (near[MIN (h, y + R + 1)] == near[MAX (0, y - R)])
+        {
+          memset (row, 1 - value, w);
+          continue;
+        }
+      memset (row, 1 - value, x0);
+      memset (row + x1 + 1, 1 - value, w - 1 - x1);
+      if (x1 < x0)
+        continue;
+      memcpy (best + x0, g + (gsize) y * w + x0, sizeof (guint16) * (x1 - x0 + 1));
+      for (gint dy = 1; dy <= R && dy * dy <= r2; dy++)
+        {
+          guint16 dd = (guint16) (dy * dy);
+
+          /* A row with no pixel of @value within R holds "none" only:
+           * it cannot lower anything. */
+          if (y - dy >= 0 && near[MIN (h, y - dy + R + 1)] != near[MAX (0, y - dy - R)])
+            {
+              const guint16 *up = g + (gsize) (y - dy) * w;
+
+              for (gint x = x0; x <= x1; x++)
+                best[x] = MIN (best[x], (guint16) (up[x] + dd));
+            }
+          if (y + dy < h && near[MIN (h, y + dy + R + 1)] != near[MAX (0, y + dy - R)])
+            {
+              const guint16 *down = g + (gsize) (y + dy) * w;
+
+              for (gint x = x0; x <= x1; x++)
+                best[x] = MIN (best[x], (guint16) (down[x] + dd));
+            }
+        }
+      for (gint x = x0; x <= x1; x++)
+        row[x] = best[x] <= r2 ? value : (guint8) (1 - value);
+    }
+  g_free (g);
+  g_free (best);
+  g_free (near);
+}
+
 /* Binary morphology with a disc of radius @r on a 0/1 map, in place:
  * r > 0 dilates, r < 0 erodes (pixels outside the map are ignored). */
 static void
@@ -209,6 +319,13 @@ morph (guint8 *set, gint w, gint h, gdouble r)
 
   if (r == 0)
     return;
+  /* Eroding the set is dilating its complement (inside the map). */
+  if (fabs (r) < WINDOW_MAX + 1)
+    {
+      if (fabs (r) >= 1)
+        dilate_window (set, w, h, fabs (r), r > 0 ? 1 : 0);
+      return;            /* below 1 px no other pixel is within reach */
+    }
   if (r > 0)
     {
       d = edt (set, w, h, TRUE);
@@ -235,11 +352,18 @@ gg_mask_grow (const GgMask *selection, gdouble grow, GError **error)
   if (out == NULL)
     return NULL;
   n = (gsize) out->width * out->height;
-  for (gsize i = 0; i < n; i++)
-    out->data[i] = selection->data[i] >= 128;
-  morph (out->data, out->width, out->height, isfinite (grow) ? grow : 0);
-  for (gsize i = 0; i < n; i++)
-    out->data[i] = out->data[i] ? 255 : 0;
+  {
+    /* Local pointers: through the structs the compiler must assume they
+     * alias, and the loops would not vectorise. */
+    const guint8 *in = selection->data;
+    guint8       *set = out->data;
+
+    for (gsize i = 0; i < n; i++)
+      set[i] = in[i] >= 128;
+    morph (set, out->width, out->height, isfinite (grow) ? grow : 0);
+    for (gsize i = 0; i < n; i++)
+      set[i] = set[i] ? 255 : 0;
+  }
   return out;
 }
 
@@ -273,7 +397,9 @@ blur_line (const gfloat *in, gfloat *out, gsize stride, gint n,
 }
 
 /* Separable Gaussian of standard deviation @sigma (taps to 3 sigma), in
- * place on a w x h float plane. */
+ * place on a w x h float plane.  The vertical pass goes row by row (a
+ * column walk strides through memory): a plane of where each column last
+ * changed says which pixels have a constant window, and those are copied. */
 static void
 gaussian (gfloat *plane, gint w, gint h, gdouble sigma)
 {
@@ -281,41 +407,112 @@ gaussian (gfloat *plane, gint w, gint h, gdouble sigma)
   gfloat *kernel = g_new (gfloat, 2 * r + 1);
   gfloat *tmp = g_new (gfloat, (gsize) w * h);
   gint   *last = g_new (gint, MAX (w, h));
+  gint   *changed = g_new (gint, (gsize) w * h);
+  gint   *rows_changed = g_new (gint, h);
   gdouble sum = 0;
 
   for (gint k = -r; k <= r; k++)
     sum += kernel[k + r] = (gfloat) exp (-(k * k) / (2 * sigma * sigma));
   for (gint k = 0; k <= 2 * r; k++)
     kernel[k] = (gfloat) (kernel[k] / sum);
+  /* A row like the one above it (most rows of a rectangle) blurs alike. */
   for (gint y = 0; y < h; y++)
-    blur_line (plane + (gsize) y * w, tmp + (gsize) y * w, 1, w, kernel, r, last);
-  for (gint x = 0; x < w; x++)
-    blur_line (tmp + x, plane + x, w, h, kernel, r, last);
+    {
+      const gfloat *row = plane + (gsize) y * w;
+
+      if (y > 0 && memcmp (row, row - w, sizeof (gfloat) * w) == 0)
+        memcpy (tmp + (gsize) y * w, tmp + (gsize) (y - 1) * w, sizeof (gfloat) * w);
+      else
+        blur_line (row, tmp + (gsize) y * w, 1, w, kernel, r, last);
+    }
+
+  /* changed[y][x]: the largest j <= y with tmp[j][x] != tmp[j-1][x] (0 if
+   * none); rows_changed[y]: how many rows up to y differ from the one
+   * above. */
+  memset (changed, 0, sizeof (gint) * w);
+  rows_changed[0] = 0;
+  for (gint y = 1; y < h; y++)
+    {
+      const gfloat *row = tmp + (gsize) y * w, *above = row - w;
+      const gint   *cprev = changed + (gsize) (y - 1) * w;
+      gint         *crow = changed + (gsize) y * w;
+
+      if (memcmp (row, above, sizeof (gfloat) * w) == 0)
+        {
+          rows_changed[y] = rows_changed[y - 1];
+          memcpy (crow, cprev, sizeof (gint) * w);
+          continue;
+        }
+      rows_changed[y] = rows_changed[y - 1] + 1;
+      for (gint x = 0; x < w; x++)
+        crow[x] = row[x] != above[x] ? y : cprev[x];
+    }
+  for (gint y = 0; y < h; y++)
+    {
+      gint          hi = MIN (y + r, h - 1), lo = MAX (y - r, 0);
+      const gint   *chi = changed + (gsize) hi * w;
+      const gfloat *mid = tmp + (gsize) y * w;
+      gfloat       *out = plane + (gsize) y * w;
+
+      /* The whole window is one row repeated: nothing to sum. */
+      memcpy (out, mid, sizeof (gfloat) * w);
+      if (rows_changed[hi] == rows_changed[lo])
+        continue;
+      for (gint x = 0; x < w; x++)
+        {
+          gfloat s = 0;
+
+          if (chi[x] <= lo)
+            continue;
+          for (gint k = -r; k <= r; k++)
+            s += kernel[k + r] * tmp[(gsize) CLAMP (y + k, 0, h - 1) * w + x];
+          out[x] = s;
+        }
+    }
   g_free (kernel);
   g_free (tmp);
   g_free (last);
+  g_free (changed);
+  g_free (rows_changed);
 }
 
 /* The feather of a 0/255 grown mask, in place: 2 G(sigma) - 1, clamped,
- * and 0 wherever the grown mask is 0. */
+ * and 0 wherever the grown mask is 0.  Only the grown mask's bounds and a
+ * kernel's reach around them are blurred: outside them the mask stays 0
+ * whatever the blur says, and the rest of the region is not even read. */
 static void
 feather (GgMask *grown, gdouble px)
 {
-  gsize   n = (gsize) grown->width * grown->height;
+  gint    reach = MAX (1, (gint) ceil (3 * px / 2.0));
+  GgRect  b;
+  gsize   n;
   gfloat *plane;
 
-  if (! (px > 0))
+  if (! (px > 0) || ! gg_mask_bounds (grown, &b))
     return;
+  b.x = MAX (0, b.x - reach);
+  b.y = MAX (0, b.y - reach);
+  b.width = MIN (grown->width, b.x + b.width + 2 * reach) - b.x;
+  b.height = MIN (grown->height, b.y + b.height + 2 * reach) - b.y;
+  n = (gsize) b.width * b.height;
   plane = g_new (gfloat, n);
-  for (gsize i = 0; i < n; i++)
-    plane[i] = grown->data[i] ? 1.0f : 0.0f;
-  gaussian (plane, grown->width, grown->height, px / 2.0);
-  for (gsize i = 0; i < n; i++)
+  for (gint y = 0; y < b.height; y++)
+    for (gint x = 0; x < b.width; x++)
+      plane[(gsize) y * b.width + x] =
+        grown->data[(gsize) (y + b.y) * grown->width + x + b.x] ? 1.0f : 0.0f;
+  gaussian (plane, b.width, b.height, px / 2.0);
+  for (gint y = 0; y < b.height; y++)
     {
-      gdouble v = 2.0 * plane[i] - 1.0;
+      guint8       *m = grown->data + (gsize) (y + b.y) * grown->width + b.x;
+      const gfloat *p = plane + (gsize) y * b.width;
 
-      grown->data[i] = grown->data[i] == 0 ? 0
-                       : (guint8) CLAMP (floor (v * 255 + 0.5), 0, 255);
+      for (gint x = 0; x < b.width; x++)
+        {
+          /* Clamped first, so truncation rounds (floor (v 255 + 0.5)). */
+          gfloat v = CLAMP (2.0f * p[x] - 1.0f, 0.0f, 1.0f);
+
+          m[x] = m[x] == 0 ? 0 : (guint8) (gint) (v * 255.0f + 0.5f);
+        }
     }
   g_free (plane);
 }

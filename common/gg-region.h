@@ -125,5 +125,23 @@ GgRaster *gg_region_place_full (const GgRegionPlan *plan,
                                 GgPlaceReport      *report,
                                 GError            **error);
 
+/* gg_region_place_full in two steps, so that what depends on the original
+ * alone (its reduction to the working size, the ring's weights) is done
+ * once, and can be done while the model works: gg_region_place_prepare
+ * keeps @original (borrowed: it must outlive the prep) and a copy of
+ * @plan; gg_region_place_prepared places one answer, and may be called
+ * for several answers, from several threads at once.  Same results as
+ * gg_region_place_full. */
+typedef struct _GgPlacePrep GgPlacePrep;
+
+GgPlacePrep *gg_region_place_prepare  (const GgRegionPlan *plan,
+                                       const GgRaster     *original,
+                                       GError            **error);
+GgRaster    *gg_region_place_prepared (const GgPlacePrep  *prep,
+                                       const GgRaster     *answer,
+                                       GgPlaceReport      *report,
+                                       GError            **error);
+void         gg_place_prep_free       (GgPlacePrep        *prep);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GgPlacePrep, gg_place_prep_free)
 
 G_END_DECLS

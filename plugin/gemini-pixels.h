@@ -8,6 +8,7 @@
 #include <libgimp/gimp.h>
 
 #include "gg-image.h"
+#include "gg-mask.h"
 #include "gg-region.h"
 
 G_BEGIN_DECLS
@@ -44,5 +45,23 @@ GimpLayer *gemini_pixels_insert_layer_at (GimpImage      *image,
                                           gint            x,
                                           gint            y,
                                           GError        **error);
+
+/* The selection's coverage (0..255) over @rect in image coordinates; the
+ * parts outside the canvas are 0.  Free with gg_mask_free. */
+GgMask    *gemini_pixels_read_selection (GimpImage    *image,
+                                         const GgRect *rect,
+                                         GError      **error);
+
+/* Gives @layer (inserted in its image, no mask yet) a layer mask holding
+ * @mask, which has the layer's size: 0 hides, 255 shows. */
+gboolean   gemini_pixels_add_mask      (GimpLayer    *layer,
+                                        const GgMask *mask,
+                                        GError      **error);
+
+/* Timing marks for tests/bench/gimp-bench.sh: with G_MESSAGES_DEBUG
+ * naming GEMINI_TIME_DOMAIN, one debug line "SECONDS STEP" per step, the
+ * wall clock in seconds since the epoch (comparable with the host's). */
+#define GEMINI_TIME_DOMAIN "gimp-gemini-time"
+void       gemini_time_mark            (const gchar  *step);
 
 G_END_DECLS

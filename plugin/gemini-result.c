@@ -25,6 +25,7 @@
 typedef struct
 {
   GgRaster *raster;
+  GgMask   *mask;       /* the layer's mask (raster's size), or NULL */
   gint      x, y;       /* image coordinates */
 } Piece;
 
@@ -39,8 +40,9 @@ struct _GeminiPrepared
 
 
 static void       piece_free        (gpointer         data);
-static GgRaster * place_one         (const GeminiTarget *target,
+static gboolean   place_one         (const GeminiTarget *target,
                                      const GgRaster  *answer,
+                                     Piece           *piece,
                                      GError         **error);
 static gboolean   copy_mask         (GimpLayer       *from,
                                      GimpLayer       *to);
@@ -117,11 +119,12 @@ gemini_result_prepare (const GeminiTarget *target,
                         "The answer could not be decoded");
           return NULL;
         }
+      gemini_time_mark ("decoded");
 
       piece = g_new0 (Piece, 1);
       if (target->plan)
         {
-          piece->raster = place_one (target, answer, error);
+          place_one (target, answer, piece, error);
           piece->x      = prepared->clip.x;
           piece->y      = prepared->clip.y;
         }
@@ -292,20 +295,13 @@ gemini_result_insert (const GeminiTarget *target,
           goto failed;
         }
 
-      if (target->mask_selection)
-        {
-          /* After insertion: GIMP maps the selection onto the layer. */
-          GimpLayerMask *mask = gimp_layer_create_mask (layer,
-                                                        GIMP_ADD_MASK_SELECTION);
+      gemini_time_mark ("layer");
 
-          if (! mask || ! gimp_layer_add_mask (layer, mask))
-            {
-              g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                           "The selection could not become the layer's "
-                           "mask: %s",
-                           gimp_pdb_get_last_error (gimp_get_pdb ()));
-              goto failed;
-            }
+      if (piece->mask)
+        {
+          if (! gemini_pixels_add_mask (layer, piece->mask, error))
+            goto failed;
+          gemini_time_mark ("layer mask");
         }
       else if (target->mask_from)
         {
@@ -531,37 +527,70 @@ piece_free (gpointer data)
   Piece *piece = data;
 
   g_clear_pointer (&piece->raster, gg_raster_free);
+  g_clear_pointer (&piece->mask, gg_mask_free);
   g_free (piece);
 }
 
-/* One answer fitted onto the region, cut to the part that is kept. */
-static GgRaster *
+/* One answer fitted onto the region, cut to the part that is kept, with
+ * its mask when the target asks for one.  FALSE (piece->raster NULL)
+ * when it cannot be placed. */
+static gboolean
 place_one (const GeminiTarget *target,
            const GgRaster     *answer,
+           Piece              *piece,
            GError            **error)
 {
-  const GgRegionPlan  *plan   = target->plan;
-  g_autoptr (GgRaster) placed = gg_region_place (plan, target->original,
-                                                 answer, error);
+  const GgRegionPlan  *plan    = target->plan;
+  g_autoptr (GgMask)   changed = NULL;
+  g_autoptr (GgRaster) placed  = NULL;
+  const GgMask        *mask    = target->mask;
+  GgPlaceReport        report;
   GgRect               clip;
   GgRect               inside;
 
+  if (target->prep)
+    placed = gg_region_place_prepared (target->prep, answer, &report, error);
+  else
+    placed = gg_region_place_full (plan, target->original, answer, &report,
+                                   error);
   if (! placed)
-    return NULL;
+    return FALSE;
+  gemini_time_mark ("placed");
+
+  if (! mask && target->mask_changed)
+    {
+      /* What the model changed, against the realigned, colour-matched
+       * answer: its drift and grain are not changes. */
+      changed = gg_mask_changed (target->original, placed, &report, NULL,
+                                 error);
+      if (! changed)
+        return FALSE;
+      mask = changed;
+      gemini_time_mark ("changed pixels");
+    }
 
   if (! gg_rect_intersect (&plan->region, &target->space, &clip))
     clip = plan->region;
-
-  if (clip.x == plan->region.x && clip.y == plan->region.y &&
-      clip.width == plan->region.width && clip.height == plan->region.height)
-    return g_steal_pointer (&placed);
 
   inside.x      = clip.x - plan->region.x;
   inside.y      = clip.y - plan->region.y;
   inside.width  = clip.width;
   inside.height = clip.height;
 
-  return gg_raster_crop (placed, &inside, error);
+  if (mask)
+    {
+      piece->mask = gg_mask_crop (mask, &inside, error);
+      if (! piece->mask)
+        return FALSE;
+    }
+
+  if (inside.x == 0 && inside.y == 0 &&
+      inside.width == placed->width && inside.height == placed->height)
+    piece->raster = g_steal_pointer (&placed);
+  else
+    piece->raster = gg_raster_crop (placed, &inside, error);
+
+  return piece->raster != NULL;
 }
 
 /* Refine without a selection: the new layer takes the mask of the result

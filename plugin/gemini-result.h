@@ -13,6 +13,7 @@
 
 #include <libgimp/gimp.h>
 
+#include "gg-mask.h"
 #include "gg-region.h"
 #include "gg-response.h"
 
@@ -34,8 +35,14 @@ typedef struct
   gint                origin_y;
   GgRect              space;          /* plan coordinates: what may be kept */
   const GgRaster     *original;       /* the region's pixels (gg_region_place) */
+  const GgPlacePrep  *prep;           /* of plan and original, or NULL */
   gint                x, y;           /* without plan */
-  gboolean            mask_selection; /* mask each result with the selection */
+  /* The new layers' masks (with a plan only), in this order: */
+  const GgMask       *mask;           /* plan->region's size: every result's
+                                       * mask (gg_mask_from_selection: the
+                                       * selection grown and feathered) */
+  gboolean            mask_changed;   /* else each result masked to the
+                                       * pixels it changed (gg_mask_changed) */
   GimpLayer          *mask_from;      /* else copy this layer's mask, when its
                                        * geometry is the same */
   gboolean            thought_layers; /* add thought images, hidden */

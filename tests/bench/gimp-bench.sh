@@ -155,6 +155,7 @@ say "== GIMP: $RUNS runs of 3 cases after a warm-up (load $LOAD_BEFORE)"
 t0=$SECONDS
 inside GIMP3_DIRECTORY="$work/profile" HOME="$work/home" GOOGLE_GEMINI_BASE_URL="$base" \
   GEMINI_API_KEY="$KEY" GG_BENCH_IN="$work/in" GG_BENCH_RUNS="$RUNS" \
+  G_MESSAGES_DEBUG=gimp-gemini-time \
   timeout 1200 gimp-console-3.0 -i --batch-interpreter=python-fu-eval \
   -b "exec(open('$HERE/gimp-bench.py').read())" \
   -b "Gimp.get_pdb().lookup_procedure('gimp-quit').run(Gimp.get_pdb().lookup_procedure('gimp-quit').create_config())" \

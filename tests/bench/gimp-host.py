@@ -16,6 +16,7 @@
 import csv
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -72,11 +73,43 @@ def med(xs):
     return statistics.median(xs) if xs else float('nan')
 
 
+# The plug-in's timing marks (gemini_time_mark: G_MESSAGES_DEBUG names the
+# domain): "...gimp-gemini-time-DEBUG: ...: SECONDS STEP".
+MARK = re.compile(r'gimp-gemini-time-DEBUG: .*?(\d{9,}\.\d{6}) (.+?)\s*$')
+
+
+def step_times(calls, marks):
+    """{case: [(step, median seconds since the previous mark)]}: each
+    call's marks, from the call (Python's clock) to the return."""
+    per = {}
+    for c in calls:
+        if c['run'] == 0 or not c['ok']:
+            continue
+        ms = [(t, s) for t, s in marks if c['start'] <= t <= c['end']]
+        prev, steps = c["start"], []
+        for t, s in ms:
+            steps.append((s, t - prev))
+            prev = t
+        steps.append(('(return to the caller)', c['end'] - prev))
+        per.setdefault(c['case'], []).append(steps)
+    out = {}
+    for case, runs in per.items():
+        names = [s for s, _ in runs[0]]
+        same = [r for r in runs if [s for s, _ in r] == names]
+        out[case] = [(n, med([r[k][1] for r in same])) for k, n in enumerate(names)]
+    return out
+
+
 def report(work, results):
     calls = []
     extra = {}
+    marks = []
     with open(os.path.join(work, 'gimp.log'), errors='replace') as f:
         for line in f:
+            m = MARK.search(line)
+            if m:
+                marks.append((float(m.group(1)), m.group(2)))
+                continue
             i = line.find('GGB-JSON ')
             if i >= 0:
                 d = json.loads(line[i + 9:])
@@ -199,6 +232,13 @@ def report(work, results):
           '%.3f s, write + insert a new layer %.3f s' % (extra['io']['read_s'], extra['io']['write_s']))
     if 'input' in extra:
         p('input: %s' % json.dumps(extra['input']))
+    steps = step_times(calls, marks)
+    for name in ('edit 4K', 'edit 4K selection'):
+        if name in steps:
+            p('steps (%s), median seconds since the previous mark: %s' % (
+                name, ', '.join('%s %.3f' % (n, t) for n, t in steps[name])))
+    if not steps:
+        p('steps: the plug-in logged no timing marks (G_MESSAGES_DEBUG=%s)' % 'gimp-gemini-time')
     text = '\n'.join(lines)
     print(text)
     os.makedirs(results, exist_ok=True)

@@ -10,6 +10,8 @@
  * off, warmer, at the planned answer size: realignment has work), and
  * prints the wall time and the process's peak RSS after
  * each step: decode, crop of the original region, gg_region_place (whole),
+ * the same in the plug-in's two steps (gg_region_place_prepare while the
+ * model works, gg_region_place_prepared after the answer),
  * then its parts measured apart: the two reductions to the 1536 px working
  * size (gg_raster_scale, area_reduce), and the final resample of the full
  * region as warp_answer runs it (gg_raster_warp with the (3, 2) shift;
@@ -130,6 +132,24 @@ main (int argc, char **argv)
     die (error);
   step ("gg_region_place (whole)", t);
   printf ("%-58s %7.3f s\n", "decode + crop + place", decode_s + now () - total);
+
+  /* The plug-in's way: what depends on the original alone is prepared
+   * while the model works, the rest once the answer is there. */
+  {
+    g_autoptr (GgPlacePrep) prep = NULL;
+    g_autoptr (GgRaster)    again = NULL;
+
+    t = now ();
+    prep = gg_region_place_prepare (&plan, region, &error);
+    if (prep == NULL)
+      die (error);
+    step ("gg_region_place_prepare (the plug-in: during the wait)", t);
+    t = now ();
+    again = gg_region_place_prepared (prep, answer, NULL, &error);
+    if (again == NULL)
+      die (error);
+    step ("gg_region_place_prepared (after the answer)", t);
+  }
 
   printf ("-- parts of gg_region_place, measured apart:\n");
   {

@@ -81,7 +81,10 @@
     (gimp-image-resize img 640 480 30 20)
     (gg-export src "sel-src-before.png")
     (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 130 120 160 120)
-    (let ((new (gg-edit img (vector src) "add a red balloon")))
+    ; grow 0, feather 0: the mask is exactly the selection (sel-mask.png)
+    (let ((new (plug-in-gemini-edit #:run-mode RUN-NONINTERACTIVE #:image img
+                                    #:drawables (vector src) #:prompt "add a red balloon"
+                                    #:grow 0 #:feather 0.0)))
       (gg-report "edit-selection"
                  " layers=" (gg-num (gg-n-layers img))
                  " pos-new=" (gg-num (gimp-image-get-item-position img new))

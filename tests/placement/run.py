@@ -286,33 +286,14 @@ def measure(opts, server, workdir, c):
     alpha = pat[y0:y1, x0:x1, 3]
     rh, rw = alpha.shape
     row["region"] = "%dx%d" % (rw, rh)
-
-    # The disc, in region pixels (drawn after the drift: it stays at the
-    # answer's centre, the realignment moves it by minus the drift).
     aw, ah = answer_dims(c["model"], log)
     row["answer"] = "%dx%d" % (aw, ah)
-    answer_px = rw / float(aw)
-    rad = min(aw, ah) / 8.0 * answer_px
-    drift = max(abs(c["dx"]), abs(c["dy"])) * answer_px + abs(c["scale"] - 1) * max(rw, rh) / 2
-    yy, xx = np.mgrid[0:rh, 0:rw]
-    dcx = rw / 2.0 - c["dx"] * answer_px / c["scale"]
-    dcy = rh / 2.0 - c["dy"] * answer_px / c["scale"]
-    disc_d = np.hypot(xx + 0.5 - dcx, yy + 0.5 - dcy)
-    band = int(np.ceil(drift)) + 3
-    inner = np.zeros_like(alpha, dtype=bool)
-    inner[band:rh - band, band:rw - band] = True
-
-    # Residual misalignment: everything but the disc (and its blur).
-    d, worst = register(P, O, inner & (disc_d > rad / c["scale"] + 6))
-    row["resid"] = worst
-    row["shift"] = "%+.2f %+.2f x%.4f" % (d[0], d[1], d[2])
 
     # Ring MAE: outside the grown selection.
     sel = mask_file >= 128
     grown = dilate(sel, GROW)
-    grown_r = grown[y0:y1, x0:x1]
-    ring = inner & ~grown_r
-    row["mae"] = np.abs(P - O)[ring].mean() if ring.any() else float("nan")
+    row.update(assess(c, P, O, grown[y0:y1, x0:x1], aw, ah, FEATHER,
+                      res[y0:y1, x0:x1]))
 
     # Mask zero outside the grown selection (whole image).
     row["mask_ok"] = bool((pat[:, :, 3][~grown] == 0).all())
@@ -320,23 +301,70 @@ def measure(opts, server, workdir, c):
     # Source: byte-identical where the mask is 0, and the file untouched.
     keep = pat[:, :, 3] == 0
     row["src_ok"] = bool((res[keep] == src[keep]).all()) and sha(files["input"]) == before
-    # The edit shows: the disc, shrunk by the feather, is magenta.
-    core = disc_d < rad - FEATHER
-    R = res[y0:y1, x0:x1]
-    magenta = (R[:, :, 0] > 200) & (R[:, :, 1] < 60) & (R[:, :, 2] > 200)
-    row["edit"] = magenta[core].mean() if core.any() else 0.0
-
-    if not row["resid"] <= MAX_RESID:
-        row["failures"].append("residual %.3f px > %.1f" % (row["resid"], MAX_RESID))
-    if not row["mae"] * 1.0 <= MAX_MAE:
-        row["failures"].append("ring MAE %.2f/255 > %.0f" % (row["mae"], MAX_MAE))
-    if not row["mask_ok"]:
-        row["failures"].append("mask %d outside the grown selection" % row["mask_max_out"])
-    if not row["src_ok"]:
-        row["failures"].append("source pixels changed outside the mask")
-    if not row["edit"] >= 0.95:
-        row["failures"].append("the edit (disc) is missing: %.0f %%" % (100 * row["edit"]))
+    row["failures"] += verdicts(row)
     return row
+
+
+def disc(c, rw, rh, aw, ah):
+    """Where the fake server's disc lands in a region of rw x rh placed from
+    an answer of aw x ah: (distance of each region pixel from its centre,
+    its radius, the drift in region pixels).  Drawn after the drift, it
+    stays at the answer's centre: the realignment moves it by minus the
+    drift."""
+    answer_px = rw / float(aw)
+    rad = min(aw, ah) / 8.0 * answer_px
+    drift = max(abs(c["dx"]), abs(c["dy"])) * answer_px + abs(c["scale"] - 1) * max(rw, rh) / 2
+    yy, xx = np.mgrid[0:rh, 0:rw]
+    dcx = rw / 2.0 - c["dx"] * answer_px / c["scale"]
+    dcy = rh / 2.0 - c["dy"] * answer_px / c["scale"]
+    return np.hypot(xx + 0.5 - dcx, yy + 0.5 - dcy), rad, drift
+
+
+def assess(c, P, O, grown, aw, ah, feather, shown):
+    """The figures of one placed region (the CLI's patch, or the layer the
+    GIMP plug-in added): P the placed RGB, O the original RGB under it,
+    grown the grown selection over the region (bool; None: no selection,
+    the ring is then everything far enough from the disc), aw x ah the
+    answer's size, shown what the user sees over the region (RGB(A): the
+    composite).  Returns resid, shift, mae, edit (and disc geometry)."""
+    rh, rw = P.shape[:2]
+    disc_d, rad, drift = disc(c, rw, rh, aw, ah)
+    band = int(np.ceil(drift)) + 3
+    inner = np.zeros((rh, rw), dtype=bool)
+    inner[band:rh - band, band:rw - band] = True
+    out = {"disc_d": disc_d, "rad": rad}
+
+    # Residual misalignment: everything but the disc (and its blur).
+    d, worst = register(P, O, inner & (disc_d > rad / c["scale"] + 6))
+    out["resid"] = worst
+    out["shift"] = "%+.2f %+.2f x%.4f" % (d[0], d[1], d[2])
+
+    # Ring MAE: outside the grown selection (or, without one, away from
+    # the disc by more than any mask reaches).
+    ring = inner & (~grown if grown is not None else disc_d > rad / c["scale"] + 6 + feather)
+    out["mae"] = np.abs(P - O)[ring].mean() if ring.any() else float("nan")
+    # The edit shows: the disc, shrunk by the feather, is magenta.
+    core = disc_d < rad - feather
+    magenta = (shown[:, :, 0] > 200) & (shown[:, :, 1] < 60) & (shown[:, :, 2] > 200)
+    out["edit"] = magenta[core].mean() if core.any() else 0.0
+    return out
+
+
+def verdicts(row):
+    """The threshold failures of a row that has resid, mae, mask_ok, src_ok
+    and edit."""
+    failures = []
+    if not row["resid"] <= MAX_RESID:
+        failures.append("residual %.3f px > %.1f" % (row["resid"], MAX_RESID))
+    if not row["mae"] * 1.0 <= MAX_MAE:
+        failures.append("ring MAE %.2f/255 > %.0f" % (row["mae"], MAX_MAE))
+    if not row["mask_ok"]:
+        failures.append("mask %d outside the grown selection" % row["mask_max_out"])
+    if not row["src_ok"]:
+        failures.append("source pixels changed outside the mask")
+    if not row["edit"] >= 0.95:
+        failures.append("the edit (disc) is missing: %.0f %%" % (100 * row["edit"]))
+    return failures
 
 
 def answer_dims(model, log):

@@ -103,6 +103,42 @@ test_grow (void)
   g_assert_cmpint (at (g, 50, 50), ==, 0);
 }
 
+/* Small radii (the windowed dilation) against a brute-force disc, growing
+ * and shrinking random specks and a shape touching the borders, with
+ * whole and fractional radii. */
+static void
+test_grow_small_exact (void)
+{
+  static const gdouble radii[] = { 0.5, 1, 1.5, 2, 2.9, 4, 4.5, 7, 12.3, 16, 16.9, 17.5 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4);
+  g_autoptr(GgMask) m = blank (67, 45);
+
+  for (gsize i = 0; i < (gsize) m->width * m->height; i++)
+    m->data[i] = g_rand_int_range (rand, 0, 100) < 3 ? 255 : 0;
+  fill_rect (m, 40, 0, 27, 20, 255);                   /* touches two borders */
+  for (guint k = 0; k < G_N_ELEMENTS (radii); k++)
+    for (gint sign = -1; sign <= 1; sign += 2)
+      {
+        gdouble           r = sign * radii[k];
+        g_autoptr(GgMask) g = gg_mask_grow (m, r, NULL);
+
+        for (gint y = 0; y < m->height; y++)
+          for (gint x = 0; x < m->width; x++)
+            {
+              /* Growing: a selected pixel within |r|; shrinking: no
+               * unselected pixel of the map within |r|. */
+              gboolean hit = FALSE;
+
+              for (gint j = 0; j < m->height && ! hit; j++)
+                for (gint i = 0; i < m->width && ! hit; i++)
+                  hit = (at (m, i, j) >= 128) == (sign > 0) &&
+                        (gdouble) ((i - x) * (i - x) + (j - y) * (j - y)) <= r * r;
+              if (at (g, x, y) != ((sign > 0) == hit ? 255 : 0))
+                g_error ("grow %.1f: pixel (%d, %d) is %d", r, x, y, at (g, x, y));
+            }
+      }
+}
+
 /* Shapes and options for the "zero outside the grown selection" rule. */
 static void
 check_zero_outside (const GgMask *sel, const GgMaskOptions *o, const gchar *what)
@@ -498,6 +534,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/mask/new-and-crop", test_new_and_crop);
   g_test_add_func ("/mask/grow", test_grow);
+  g_test_add_func ("/mask/grow-small-exact", test_grow_small_exact);
   g_test_add_func ("/mask/defaults", test_defaults);
   g_test_add_func ("/mask/selection/zero-outside", test_zero_outside);
   g_test_add_func ("/mask/selection/feather-monotonic", test_feather_monotonic);

@@ -712,6 +712,53 @@ check_place (const gchar *name, gint dw, gint dh, GgRect sel, gdouble sx, gdoubl
 }
 
 
+/* The two-step placement (the plug-in prepares while the model works) is
+ * the one-step placement, byte for byte, for every answer it places. */
+static void
+test_place_prepared (void)
+{
+  GgRegionPlan        plan = plan_ok (PRO, 1500, 1100, (GgRect) { 500, 350, 420, 300 }, NULL);
+  Tint                tint = { { 1.04, 0.97, 1.0 }, { 3, -2, 5 } };
+  g_autoptr(GgRaster) original = NULL;
+  g_autoptr(GgRaster) answer = NULL;
+  g_autoptr(GgRaster) original2 = NULL;
+  g_autoptr(GgRaster) answer2 = NULL;
+  g_autoptr(GgPlacePrep) prep = NULL;
+  g_autoptr(GError)   error = NULL;
+
+  make_case_scaled (&plan, 2.6, -1.7, 1.01, &tint, &original, &answer);
+  make_case_scaled (&plan, -3.2, 0.8, 0.995, &tint, &original2, &answer2);
+  g_assert_cmpmem (original->pixels, (gsize) original->width * original->height * 4,
+                   original2->pixels, (gsize) original2->width * original2->height * 4);
+  prep = gg_region_place_prepare (&plan, original, &error);
+  g_assert_no_error (error);
+  for (gint k = 0; k < 2; k++)
+    {
+      const GgRaster     *a = k == 0 ? answer : answer2;
+      g_autoptr(GgRaster) one = NULL;
+      g_autoptr(GgRaster) two = NULL;
+      GgPlaceReport       r1, r2;
+
+      one = gg_region_place_full (&plan, original, a, &r1, &error);
+      g_assert_no_error (error);
+      two = gg_region_place_prepared (prep, a, &r2, &error);
+      g_assert_no_error (error);
+      g_assert_true (r1.realigned && r2.realigned);
+      g_assert_cmpfloat (r1.dx, ==, r2.dx);
+      g_assert_cmpfloat (r1.dy, ==, r2.dy);
+      g_assert_cmpfloat (r1.scale, ==, r2.scale);
+      g_assert_cmpmem (one->pixels, (gsize) one->width * one->height * 4,
+                       two->pixels, (gsize) two->width * two->height * 4);
+      g_test_message ("answer %d: found (%.3f, %.3f) x%.5f, identical in two steps",
+                      k + 1, r2.dx, r2.dy, r2.scale);
+    }
+  /* A plan the original does not fit is refused, as in one step. */
+  plan.region.width++;
+  g_assert_null (gg_region_place_prepare (&plan, original, &error));
+  g_assert_error (error, GG_ERROR, GG_ERROR_FAILED);
+}
+
+
 /* Issue 4's edge cases */
 
 static void
@@ -1122,6 +1169,7 @@ main (int argc, char **argv)
   g_test_add_func ("/region/place/shifted", test_place_shifted);
   g_test_add_func ("/region/place/no-selection", test_place_no_selection);
   g_test_add_func ("/region/place/alpha-and-flat", test_place_alpha_and_flat);
+  g_test_add_func ("/region/place/prepared", test_place_prepared);
   g_test_add_func ("/region/perf", test_perf_scale);
   rc = g_test_run ();
   return rc;
