@@ -10,6 +10,7 @@
 #include "gg-response.h"
 
 #include "gemini.h"
+#include "gemini-form.h"
 #include "gemini-key.h"
 #include "gemini-references.h"
 #include "gemini-run.h"
@@ -54,6 +55,11 @@ gemini_options_read (GimpProcedureConfig *config,
     g_object_get (config, "references", &options->references, NULL);
   if (has_property (config, "reference-roles"))
     g_object_get (config, "reference-roles", &options->roles, NULL);
+  if (has_property (config, "reference-files"))
+    g_object_get (config,
+                  "reference-files",      &options->reference_files,
+                  "reference-file-roles", &options->file_roles,
+                  NULL);
   if (has_property (config, "context-px"))
     {
       g_object_get (config,
@@ -82,6 +88,27 @@ gemini_options_read (GimpProcedureConfig *config,
           g_object_unref (reference);
         }
     }
+  /* ... and its one reference file for "reference-files" (none in a
+   * dialog without it: a path remembered from a script is never resent
+   * unseen). */
+  if (run_mode == GIMP_RUN_INTERACTIVE)
+    {
+      GFile *file = NULL;
+
+      g_clear_pointer (&options->reference_files, g_strfreev);
+      g_clear_pointer (&options->file_roles, g_free);
+
+      if (has_property (config, "dialog-reference-file"))
+        g_object_get (config, "dialog-reference-file", &file, NULL);
+      if (file)
+        {
+          options->reference_files    = g_new0 (gchar *, 2);
+          options->reference_files[0] = g_file_get_uri (file);
+          g_object_get (config, "dialog-reference-file-role",
+                        &options->file_roles, NULL);
+          g_object_unref (file);
+        }
+    }
   if (has_property (config, "include-region"))
     g_object_get (config, "include-region", &options->include_region, NULL);
   if (has_property (config, "as-layer"))
@@ -100,6 +127,8 @@ gemini_options_clear (GeminiOptions *options)
   g_clear_pointer (&options->ratio, g_free);
   g_clear_pointer (&options->size, g_free);
   g_clear_pointer (&options->roles, g_free);
+  g_clear_pointer (&options->reference_files, g_strfreev);
+  g_clear_pointer (&options->file_roles, g_free);
   /* A core object array: the objects are libgimp's, the array is ours. */
   g_clear_pointer (&options->references, g_free);
 }
@@ -146,7 +175,7 @@ gemini_ask (const GeminiOptions  *options,
             GPtrArray           **failures,
             GError              **error)
 {
-  GgClient             *clients[GEMINI_MAX_VARIATIONS]   = { NULL, };
+  g_autoptr (GgClient)  client    = NULL;
   GgResponse           *answers[GEMINI_MAX_VARIATIONS]   = { NULL, };
   GError               *errors[GEMINI_MAX_VARIATIONS]    = { NULL, };
   g_autoptr (GPtrArray) responses = NULL;
@@ -157,7 +186,11 @@ gemini_ask (const GeminiOptions  *options,
 
   *failures = g_ptr_array_new_with_free_func (g_free);
 
-  /* Refused before the key is even looked for. */
+  /* Refused before the key is even looked for.  Images beyond the inline
+   * limit go through the Files API (gemini_worker_upload): only the rest
+   * is checked here. */
+  for (i = 0; i < n; i++)
+    gg_request_set_max_inline (requests[i], G_MAXSIZE);
   if (! gg_request_validate (requests[0], error))
     return NULL;
 
@@ -165,31 +198,22 @@ gemini_ask (const GeminiOptions  *options,
   if (! key)
     return NULL;
 
-  for (i = 0; i < n; i++)
-    {
-      clients[i] = gg_client_new (key, NULL, error);
-      if (! clients[i])
-        break;
-    }
+  /* One client: every variation goes out on its one multi handle. */
+  client = gg_client_new (key, NULL, error);
   gemini_key_free (key);
-
-  if (i < n)
-    {
-      while (i-- > 0)
-        gg_client_free (clients[i]);
-      return NULL;
-    }
+  if (! client)
+    return NULL;
 
   label = model_short_label (gg_request_get_model (requests[0]));
-  gemini_worker_generate_many (clients, (const GgRequest **) requests, n,
+  if (! gemini_worker_upload (client, requests, n, label, error))
+    return NULL;
+  gemini_worker_generate_many (&client, (const GgRequest **) requests, n,
                                label, answers, errors);
 
   responses = g_ptr_array_new_with_free_func ((GDestroyNotify) gg_response_free);
 
   for (i = 0; i < n; i++)
     {
-      gg_client_free (clients[i]);
-
       if (answers[i] && ! gg_response_check (answers[i], &errors[i]))
         g_clear_pointer (&answers[i], gg_response_free);
 
@@ -318,6 +342,11 @@ gemini_finish (const GeminiOptions  *options,
   gemini_result_report (options->run_mode,
                         gg_request_get_model (request),
                         responses, failures, note);
+
+  /* The dialogs' recent prompts: what the user ran, not what scripts
+   * send (a script's prompts are its own business). */
+  if (options->run_mode != GIMP_RUN_NONINTERACTIVE)
+    gemini_history_record (options->prompt);
 
   if (options->run_mode == GIMP_RUN_INTERACTIVE)
     {

@@ -33,6 +33,8 @@ typedef struct
   gint           variations;
   GimpDrawable **references;     /* NULL-terminated; the array is ours */
   gchar         *roles;
+  gchar        **reference_files;  /* paths or URIs, or NULL; g_strfreev */
+  gchar         *file_roles;
   gint           context_px;
   gint           context_pct;
   gboolean       visible;
@@ -54,8 +56,8 @@ typedef struct
 
 
 /* Reads every option @config has (absent ones stay 0/NULL; variations 1).
- * Interactive runs take the dialog's one reference layer as the
- * references.  Free with gemini_options_clear (). */
+ * Interactive runs take the dialog's one reference layer and one
+ * reference file as the references.  Free with gemini_options_clear (). */
 void         gemini_options_read  (GimpProcedureConfig      *config,
                                    GimpRunMode               run_mode,
                                    GeminiOptions            *options);

@@ -21,12 +21,28 @@ GgResponse *gemini_worker_generate (GgClient        *client,
                                     const gchar     *label,
                                     GError         **error);
 
-/* Variations: @n requests at once, one thread and one client each (the
- * clients must differ).  Each request ends on its own: responses[i] is
- * the answer or NULL with errors[i] set (the caller frees both).  A cancel
- * ends all of them.  Threads rather than one libcurl multi handle, because
- * GgClient has no multi interface yet; the clients' retries and timeouts
- * stay per request either way. */
+/* Before the requests go: while a request would send more than the inline
+ * limit, its largest images are uploaded with the Files API and sent by
+ * reference (gg_files_offload (), on a worker thread, with "uploading 34.0
+ * MB… 45 %" in the progress bar; cancellable like the request).  An upload
+ * of the same bytes within its 48 hours is reused (the cache in
+ * gemini-uploads/ in the GIMP profile), so variations, refinements and
+ * repeated edits of one source upload it once.  Does nothing (no thread)
+ * when every request fits.  FALSE with @error on failure or cancel. */
+gboolean    gemini_worker_upload        (GgClient         *client,
+                                         GgRequest       **requests,
+                                         guint             n,
+                                         const gchar      *label,
+                                         GError          **error);
+
+/* Variations: @n requests (at most 8) at once, all sent by clients[0] on
+ * its one libcurl multi handle from one worker thread
+ * (gg_client_generate_many ()); pass one client (the array form lets
+ * gemini_worker_generate () pass its own).  Each request keeps its own
+ * retries, timeouts and outcome: responses[i] is the answer or NULL with
+ * errors[i] set (the caller frees both); a failure leaves the others
+ * running.  A cancel ends all of them.  The progress bar shows the first
+ * unfinished request's phase and how many are done. */
 void        gemini_worker_generate_many (GgClient        **clients,
                                          const GgRequest **requests,
                                          guint             n,

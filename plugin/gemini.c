@@ -24,6 +24,7 @@
 #include "gg-conversation.h"
 #include "gg-error.h"
 #include "gg-image.h"
+#include "gg-mask.h"
 #include "gg-prompt.h"
 #include "gg-region.h"
 #include "gg-request.h"
@@ -32,6 +33,7 @@
 #include "gemini.h"
 #include "gemini-conversation.h"
 #include "gemini-dialog.h"
+#include "gemini-intl.h"
 #include "gemini-key.h"
 #include "gemini-pixels.h"
 #include "gemini-references.h"
@@ -47,6 +49,34 @@
 #define STYLE_DEFAULT_PROMPT \
   "Repaint this image in the style of the reference image, keeping its content"
 
+
+/* How an edit's result is masked (the procedures' "grow", "feather",
+ * "changed-only" and "hint"; the CLI's --grow, --feather and --hint). */
+typedef struct
+{
+  gint     grow;          /* px the selection grows by (negative: shrinks) */
+  gdouble  feather;       /* px; GG_MASK_FEATHER_AUTO (-1): 10 % of the
+                           * selection's smaller side, 2..25 px */
+  gboolean changed_only;  /* no selection: mask to the changed pixels */
+  gboolean hint;          /* send the editable area as a second image */
+} PlaceOptions;
+
+/* What an edit can make before the answer is there, on a thread of its
+ * own while the model works: the layer mask from the selection's coverage
+ * (a 4K selection's grow and feather) and what placing needs of the
+ * original alone (gg_region_place_prepare): a few tenths of a second at
+ * 4K that the wait hides (issue 7). */
+typedef struct
+{
+  GgMask             *coverage;    /* owned; NULL: no mask to make */
+  GgMaskOptions       options;
+  GgMask             *mask;        /* the result, or NULL with error */
+  const GgRegionPlan *plan;        /* with original: the prep to make */
+  const GgRaster     *original;
+  GgPlacePrep        *prep;        /* the result (NULL: placed without) */
+  GError             *error;
+  GThread            *thread;
+} MaskJob;
 
 typedef struct _Gemini      Gemini;
 typedef struct _GeminiClass GeminiClass;
@@ -113,17 +143,37 @@ static gboolean         generate_core           (GeminiOptions        *options,
                                                  GimpLayer           **new_layer,
                                                  GError              **error);
 static GimpLayer      * edit_core               (GeminiOptions        *options,
+                                                 const PlaceOptions   *place_options,
                                                  GimpImage            *image,
                                                  GimpLayer            *source,
                                                  gboolean              has_selection,
                                                  GgRect                selection,
+                                                 GError              **error);
+static void             place_options_read      (GimpProcedureConfig  *config,
+                                                 PlaceOptions         *options);
+static GgMask         * selection_mask          (GimpImage            *image,
+                                                 const GgRect         *region,
+                                                 const PlaceOptions   *options,
+                                                 GgMask              **grown,
+                                                 GError              **error);
+static GgMask         * selection_coverage      (GimpImage            *image,
+                                                 const GgRect         *region,
+                                                 GError              **error);
+static void             mask_job_start          (MaskJob              *job);
+static gboolean         mask_job_finish         (MaskJob              *job,
+                                                 GError              **error);
+static GBytes         * hint_image              (const GgRegionPlan   *plan,
+                                                 const GgMask         *grown,
                                                  GError              **error);
 
 static void             add_model_arguments     (GimpProcedure        *procedure,
                                                  const gchar          *default_model);
 static void             add_answer_arguments    (GimpProcedure        *procedure);
 static void             add_reference_arguments (GimpProcedure        *procedure);
+static void             add_reference_file_arguments
+                                                (GimpProcedure        *procedure);
 static void             add_context_arguments   (GimpProcedure        *procedure);
+static void             add_mask_arguments      (GimpProcedure        *procedure);
 static void             add_dialog_reference    (GimpProcedure        *procedure);
 static void             set_attribution         (GimpProcedure        *procedure);
 static void             set_icon                (GimpProcedure        *procedure);
@@ -179,15 +229,19 @@ gemini_query_procedures (GimpPlugIn *plug_in)
   return list;
 }
 
-/* No translations yet: without this GIMP looks for a catalog that does not
- * exist and logs it on every start. */
+/* The plug-in's strings are in the "gimp-gemini" domain, compiled into
+ * locale/ beside the binary (po/CMakeLists.txt installs them there): GIMP
+ * binds that domain before it queries or runs a procedure. */
 static gboolean
 gemini_set_i18n (GimpPlugIn   *plug_in,
                  const gchar  *procedure_name,
                  gchar       **gettext_domain,
                  gchar       **catalog_dir)
 {
-  return FALSE;
+  *gettext_domain = g_strdup (GETTEXT_PACKAGE);
+  *catalog_dir    = g_strdup ("locale");
+
+  return TRUE;
 }
 
 static GimpProcedure *
@@ -309,11 +363,21 @@ gemini_create_procedure (GimpPlugIn  *plug_in,
       set_attribution (procedure);
 
       if (style)
-        gimp_procedure_add_drawable_argument (procedure, "style",
-                                              "St_yle from",
-                                              "The layer (of any open image) "
-                                              "whose style is applied",
-                                              TRUE, G_PARAM_READWRITE);
+        {
+          gimp_procedure_add_drawable_argument (procedure, "style",
+                                                "St_yle from",
+                                                "The layer (of any open "
+                                                "image) whose style is "
+                                                "applied",
+                                                TRUE, G_PARAM_READWRITE);
+          gimp_procedure_add_file_argument (procedure, "style-file",
+                                            "Or style from a _file",
+                                            "An image file whose style is "
+                                            "applied (used when \"style\" "
+                                            "is none)",
+                                            GIMP_FILE_CHOOSER_ACTION_OPEN,
+                                            TRUE, NULL, G_PARAM_READWRITE);
+        }
       gimp_procedure_add_string_argument (procedure, "prompt",
                                           "_Prompt",
                                           style ?
@@ -376,6 +440,8 @@ gemini_create_procedure (GimpPlugIn  *plug_in,
                                            "Send what the region looks like "
                                            "now along with the prompt",
                                            FALSE, G_PARAM_READWRITE);
+      /* Placed like an edit: the same mask options. */
+      add_mask_arguments (procedure);
 
       gimp_procedure_add_layer_return_value (procedure, "new-layer",
                                              "New layer",
@@ -417,6 +483,7 @@ gemini_create_procedure (GimpPlugIn  *plug_in,
                                           "comma-separated: style, subject, "
                                           "object, person, composition",
                                           "", G_PARAM_READWRITE);
+      add_reference_file_arguments (procedure);
       add_model_arguments (procedure, gg_catalogue_default_model ());
       add_answer_arguments (procedure);
       gimp_procedure_add_boolean_argument (procedure, "as-layer",
@@ -656,8 +723,7 @@ generate_core (GeminiOptions  *options,
   if (options->as_layer && ! refuse_indexed (image, error))
     return FALSE;
 
-  references = gemini_references_read (options->references, options->roles,
-                                       error);
+  references = gemini_references_read (options, error);
   if (! references)
     return FALSE;
 
@@ -722,8 +788,11 @@ edit_run (GimpProcedure        *procedure,
   gboolean          has_selection;
   GgRect            selection;
   GeminiOptions     options;
+  PlaceOptions      place_options;
   GimpValueArray   *return_vals;
   GError           *error = NULL;
+
+  gemini_time_mark ("call");
 
   if (! refuse_indexed (image, &error))
     return run_failed (procedure, error);
@@ -765,9 +834,9 @@ edit_run (GimpProcedure        *procedure,
         }
 
       if (style)
-        run = gemini_style_dialog (procedure, config, note);
+        run = gemini_style_dialog (procedure, config, note, image, source);
       else
-        run = gemini_edit_dialog (procedure, config, note);
+        run = gemini_edit_dialog (procedure, config, note, image, source);
 
       if (! run)
         return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL,
@@ -775,28 +844,47 @@ edit_run (GimpProcedure        *procedure,
     }
 
   gemini_options_read (config, run_mode, &options);
+  place_options_read (config, &place_options);
 
   if (style)
     {
       GimpDrawable *style_drawable = NULL;
+      GFile        *style_file     = NULL;
 
-      g_object_get (config, "style", &style_drawable, NULL);
-      if (! style_drawable)
+      /* The style is one layer or, failing that, one file. */
+      g_object_get (config,
+                    "style",      &style_drawable,
+                    "style-file", &style_file,
+                    NULL);
+      if (! style_drawable && ! style_file)
         {
           g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                               "Style transfer needs a layer to take the "
-                               "style from (\"style\").");
+                               "Style transfer needs a layer or an image "
+                               "file to take the style from (\"style\" or "
+                               "\"style-file\").");
           gemini_options_clear (&options);
           return run_failed (procedure, error);
         }
 
-      g_free (options.references);
-      options.references    = g_new0 (GimpDrawable *, 2);
-      options.references[0] = style_drawable;
-      g_free (options.roles);
-      options.roles         = g_strdup ("style");
-      /* The proxy is owned by libgimp: drop the reference g_object_get took. */
-      g_object_unref (style_drawable);
+      g_clear_pointer (&options.references, g_free);
+      g_clear_pointer (&options.reference_files, g_strfreev);
+      g_clear_pointer (&options.roles, g_free);
+      g_clear_pointer (&options.file_roles, g_free);
+      if (style_drawable)
+        {
+          options.references    = g_new0 (GimpDrawable *, 2);
+          options.references[0] = style_drawable;
+          options.roles         = g_strdup ("style");
+          /* The proxy is owned by libgimp: drop the reference g_object_get took. */
+          g_object_unref (style_drawable);
+        }
+      else
+        {
+          options.reference_files    = g_new0 (gchar *, 2);
+          options.reference_files[0] = g_file_get_uri (style_file);
+          options.file_roles         = g_strdup ("style");
+        }
+      g_clear_object (&style_file);
 
       if (! options.prompt || ! *g_strstrip (options.prompt))
         {
@@ -805,11 +893,13 @@ edit_run (GimpProcedure        *procedure,
         }
     }
 
-  layer = edit_core (&options, image, source, has_selection, selection, &error);
+  layer = edit_core (&options, &place_options, image, source, has_selection,
+                     selection, &error);
   gemini_options_clear (&options);
 
   if (! layer)
     return run_failed (procedure, error);
+  gemini_time_mark ("done");
 
   return_vals = gimp_procedure_new_return_values (procedure, GIMP_PDB_SUCCESS,
                                                   NULL);
@@ -821,20 +911,25 @@ edit_run (GimpProcedure        *procedure,
 /* Edit (and Style Transfer): the region around the selection goes out,
  * the answers come back placed over it. */
 static GimpLayer *
-edit_core (GeminiOptions  *options,
-           GimpImage      *image,
-           GimpLayer      *source,
-           gboolean        has_selection,
-           GgRect          selection,
-           GError        **error)
+edit_core (GeminiOptions       *options,
+           const PlaceOptions  *place_options,
+           GimpImage           *image,
+           GimpLayer           *source,
+           gboolean             has_selection,
+           GgRect               selection,
+           GError             **error)
 {
   g_autoptr (GPtrArray)       references = NULL;
   g_autoptr (GPtrArray)       responses  = NULL;
   g_autoptr (GPtrArray)       failures   = NULL;
   g_autoptr (GgConversation)  conversation = NULL;
   g_autoptr (GgRaster)        original   = NULL;
+  g_autoptr (GgMask)          mask       = NULL;
+  g_autoptr (GgMask)          grown      = NULL;
   g_autoptr (GBytes)          encoded    = NULL;
+  g_autoptr (GBytes)          hint       = NULL;
   g_autofree gchar           *text       = NULL;
+  MaskJob                     mask_job   = { 0, };
   GgRequest                  *requests[GEMINI_MAX_VARIATIONS] = { NULL, };
   GeminiPlace                 place      = { 0, };
   GeminiTarget                target     = { 0, };
@@ -881,6 +976,18 @@ edit_core (GeminiOptions  *options,
                        "the whole layer.", item_name);
           return NULL;
         }
+
+      /* What may change is the grown selection: the region is planned
+       * around it, so that its context ring lies outside. */
+      if (place_options->grow > 0)
+        {
+          GgRect grown_bounds = { selection.x - place_options->grow,
+                                  selection.y - place_options->grow,
+                                  selection.width + 2 * place_options->grow,
+                                  selection.height + 2 * place_options->grow };
+
+          gg_rect_intersect (&grown_bounds, &space, &selection);
+        }
     }
   else
     {
@@ -898,12 +1005,55 @@ edit_core (GeminiOptions  *options,
                         space.width, space.height,
                         &selection, &region_options, &plan, error))
     return NULL;
+  gemini_time_mark ("planned");
+
+  /* The layer mask, from the selection's own coverage over the region:
+   * refused (before anything is paid for) when nothing would show.  A
+   * shrinking grow is made here; otherwise one pixel at least half
+   * selected is enough to know (only a feather far wider than the
+   * selection could still hide all: the layer is then added, hidden by
+   * its mask), and the mask is made while the model works (mask_job). */
+  if (has_selection)
+    {
+      GgRect canvas = plan.region;
+
+      canvas.x += origin_x;
+      canvas.y += origin_y;
+      if (place_options->grow < 0)
+        {
+          mask = selection_mask (image, &canvas, place_options,
+                                 place_options->hint ? &grown : NULL, error);
+          if (! mask)
+            return NULL;
+        }
+      else
+        {
+          mask_job.coverage = selection_coverage (image, &canvas, error);
+          if (! mask_job.coverage)
+            return NULL;
+          mask_job.options.grow    = place_options->grow;
+          mask_job.options.feather = place_options->feather;
+          if (place_options->hint)
+            {
+              grown = gg_mask_grow (mask_job.coverage, place_options->grow,
+                                    error);
+              if (! grown)
+                goto out;
+            }
+        }
+      if (place_options->hint)
+        {
+          hint = hint_image (&plan, grown, error);
+          if (! hint)
+            goto out;
+        }
+      gemini_time_mark ("mask");
+    }
 
   /* References first: a bad role is refused before any pixel is read. */
-  references = gemini_references_read (options->references, options->roles,
-                                       error);
+  references = gemini_references_read (options, error);
   if (! references)
-    return NULL;
+    goto out;
 
   if (options->visible)
     original = gemini_pixels_read_visible (image, &plan.region, error);
@@ -911,12 +1061,14 @@ edit_core (GeminiOptions  *options,
     original = gemini_pixels_read (GIMP_DRAWABLE (source), &plan.region,
                                    error);
   if (! original)
-    return NULL;
+    goto out;
+  gemini_time_mark ("read");
 
   encoded = gemini_encode (original, plan.send_width, plan.send_height,
                                 error);
   if (! encoded)
-    return NULL;
+    goto out;
+  gemini_time_mark ("encoded");
 
   {
     g_autofree gchar *area = has_selection ? selection_area (&plan) : NULL;
@@ -936,12 +1088,36 @@ edit_core (GeminiOptions  *options,
       requests[i] = gemini_request_build (options, &spec, error);
       if (! requests[i])
         goto out;
+      /* The request words it (prompts.json, roles.hint). */
+      if (hint)
+        gg_request_add_image (requests[i], hint, "image/png", GG_ROLE_HINT);
     }
+  gemini_time_mark ("built");
 
+  mask_job.plan     = &plan;
+  mask_job.original = original;
+  mask_job_start (&mask_job);
   responses = gemini_ask (options, requests, options->variations,
                          &failures, error);
+  if (responses && ! mask_job_finish (&mask_job, error))
+    {
+      /* Out of memory, after the answer was paid for: kept for recovery. */
+      GgResponse           *first  = g_ptr_array_index (responses, 0);
+      g_autoptr (GPtrArray) images = gg_response_images (first);
+
+      gemini_result_recovery_error (error,
+                                    images->len ?
+                                    ((GgPart *) g_ptr_array_index (images, 0))->data :
+                                    NULL,
+                                    options->prompt,
+                                    "The layer mask could not be made");
+      goto out;
+    }
   if (! responses)
     goto out;
+  if (mask_job.mask)
+    mask = g_steal_pointer (&mask_job.mask);
+  gemini_time_mark ("answered");
 
   if (! gimp_item_is_valid (GIMP_ITEM (source)))
     source = NULL;
@@ -954,7 +1130,9 @@ edit_core (GeminiOptions  *options,
   target.origin_y       = origin_y;
   target.space          = space;
   target.original       = original;
-  target.mask_selection = has_selection;
+  target.prep           = mask_job.prep;
+  target.mask           = mask;
+  target.mask_changed   = ! has_selection && place_options->changed_only;
   target.thought_layers = options->thought_layers;
 
   /* An edit starts a new conversation, placed over this region. */
@@ -970,6 +1148,10 @@ out:
   for (i = 0; i < GEMINI_MAX_VARIATIONS; i++)
     g_clear_pointer (&requests[i], gg_request_free);
   gemini_place_clear (&place);
+  mask_job_finish (&mask_job, NULL);
+  g_clear_pointer (&mask_job.coverage, gg_mask_free);
+  g_clear_pointer (&mask_job.mask, gg_mask_free);
+  g_clear_pointer (&mask_job.prep, gg_place_prep_free);
 
   return layer;
 }
@@ -987,7 +1169,10 @@ refine_run (GimpProcedure        *procedure,
   g_autoptr (GPtrArray)       responses  = NULL;
   g_autoptr (GPtrArray)       failures   = NULL;
   g_autoptr (GgRaster)        original   = NULL;
+  g_autoptr (GgMask)          mask       = NULL;
+  g_autoptr (GgMask)          grown      = NULL;
   g_autoptr (GBytes)          encoded    = NULL;
+  g_autoptr (GBytes)          hint       = NULL;
   g_autofree gchar           *history    = NULL;
   GgRequest                  *requests[GEMINI_MAX_VARIATIONS] = { NULL, };
   GeminiPlace                 place      = { 0, };
@@ -999,6 +1184,7 @@ refine_run (GimpProcedure        *procedure,
   GimpLayer                  *previous   = NULL;
   GimpLayer                  *layer      = NULL;
   GeminiOptions               options    = { 0, };
+  PlaceOptions                place_options;
   GimpValueArray             *return_vals;
   GError                     *error      = NULL;
   gboolean                    has_selection;
@@ -1038,6 +1224,8 @@ refine_run (GimpProcedure        *procedure,
     }
 
   gemini_options_read (config, run_mode, &options);
+  place_options_read (config, &place_options);
+  has_selection = image_selection (image, &selection);
 
   /* The signatures belong to the model that made them: by default the
    * conversation's model, ratio and size. */
@@ -1049,8 +1237,7 @@ refine_run (GimpProcedure        *procedure,
   history = gg_conversation_contents_json (conversation);
   spec.history = history;
 
-  references = gemini_references_read (options.references, options.roles,
-                                       &error);
+  references = gemini_references_read (&options, &error);
   if (! references)
     goto out;
   spec.references = references;
@@ -1065,12 +1252,28 @@ refine_run (GimpProcedure        *procedure,
       if (! original)
         goto out;
 
+      /* The selection as it is now, grown and feathered like an edit's. */
+      if (has_selection)
+        {
+          mask = selection_mask (image, &plan.region, &place_options,
+                                 place_options.hint ? &grown : NULL,
+                                 &error);
+          if (! mask)
+            goto out;
+        }
+
       if (options.include_region)
         {
           encoded = gemini_encode (original, plan.send_width,
                                         plan.send_height, &error);
           if (! encoded)
             goto out;
+          if (grown)
+            {
+              hint = hint_image (&plan, grown, &error);
+              if (! hint)
+                goto out;
+            }
         }
     }
   else if (options.include_region)
@@ -1099,6 +1302,8 @@ refine_run (GimpProcedure        *procedure,
       requests[i] = gemini_request_build (&options, &spec, &error);
       if (! requests[i])
         goto out;
+      if (hint)
+        gg_request_add_image (requests[i], hint, "image/png", GG_ROLE_HINT);
     }
 
   responses = gemini_ask (&options, requests, options.variations,
@@ -1121,8 +1326,6 @@ refine_run (GimpProcedure        *procedure,
   if (! above)
     above = previous;
 
-  has_selection = image_selection (image, &selection);
-
   target.image          = image;
   target.above          = above;
   target.prompt         = options.prompt;
@@ -1133,9 +1336,10 @@ refine_run (GimpProcedure        *procedure,
       target.plan           = &plan;
       target.space          = place.clip;
       target.original       = original;
-      /* The selection as it is now; without one, the refined result's
-       * mask carries over. */
-      target.mask_selection = has_selection;
+      /* The selection as it is now; without one, the changed pixels
+       * when asked, else the refined result's mask carries over. */
+      target.mask           = mask;
+      target.mask_changed   = ! has_selection && place_options.changed_only;
       target.mask_from      = has_selection ? NULL : previous;
     }
 
@@ -1306,6 +1510,30 @@ add_reference_arguments (GimpProcedure *procedure)
                                       "object, person, composition (the "
                                       "last repeats; \"\": object)",
                                       "", G_PARAM_READWRITE);
+  add_reference_file_arguments (procedure);
+}
+
+/* Reference images from files.  A GFile argument holds one file and
+ * GIMP 3's core object arrays carry only its own objects, so a list of
+ * files is, as in GIMP's own procedures (file-glob), strings: paths or
+ * URIs. */
+static void
+add_reference_file_arguments (GimpProcedure *procedure)
+{
+  gimp_procedure_add_string_array_argument (procedure, "reference-files",
+                                            "Reference _files",
+                                            "Image files (PNG, JPEG, WebP; "
+                                            "paths or URIs) sent as "
+                                            "reference images, after the "
+                                            "reference layers",
+                                            G_PARAM_READWRITE);
+  gimp_procedure_add_string_argument (procedure, "reference-file-roles",
+                                      "Reference file roles",
+                                      "One role per reference file, "
+                                      "comma-separated: style, subject, "
+                                      "object, person, composition (the "
+                                      "last repeats; \"\": object)",
+                                      "", G_PARAM_READWRITE);
 }
 
 static void
@@ -1337,11 +1565,223 @@ add_context_arguments (GimpProcedure *procedure)
                                          "visible", 1, "Visible", NULL,
                                          NULL),
                                       "layer", G_PARAM_READWRITE);
+  add_mask_arguments (procedure);
 }
 
-/* The dialogs offer one reference layer with its role (scripts pass any
- * number in "references"): aux arguments, remembered between runs but not
- * part of the procedure's signature. */
+/* How the result is masked: the CLI's names and the engine's defaults
+ * (gg_mask_options_init: grow 4 px, feather auto). */
+static void
+add_mask_arguments (GimpProcedure *procedure)
+{
+  GgMaskOptions mask;
+
+  gg_mask_options_init (&mask);
+
+  gimp_procedure_add_int_argument (procedure, "grow",
+                                   "_Grow selection (px)",
+                                   "Pixels the selection grows by before "
+                                   "feathering (negative: shrinks); the "
+                                   "layer mask is 0 outside the grown "
+                                   "selection",
+                                   -1000, 1000, (gint) mask.grow,
+                                   G_PARAM_READWRITE);
+  gimp_procedure_add_double_argument (procedure, "feather",
+                                      "_Feather (px)",
+                                      "Width of the mask's soft edge, inside "
+                                      "the grown selection (0: hard edge; "
+                                      "-1: auto, 10 % of the selection's "
+                                      "smaller side, 2 to 25 px)",
+                                      GG_MASK_FEATHER_AUTO, 1000.0,
+                                      mask.feather, G_PARAM_READWRITE);
+  gimp_procedure_add_boolean_argument (procedure, "changed-only",
+                                       "_Changed pixels only",
+                                       "With nothing selected: mask the new "
+                                       "layer to the pixels the model "
+                                       "changed, so that what it did not "
+                                       "mean to change stays as it was",
+                                       FALSE, G_PARAM_READWRITE);
+  gimp_procedure_add_boolean_argument (procedure, "hint",
+                                       "Send the editable area as a _hint",
+                                       "With a selection: also send an image, "
+                                       "white where pixels may change and "
+                                       "black elsewhere, with a sentence "
+                                       "saying so",
+                                       FALSE, G_PARAM_READWRITE);
+}
+
+static void
+place_options_read (GimpProcedureConfig *config,
+                    PlaceOptions        *options)
+{
+  GgMaskOptions defaults;
+
+  gg_mask_options_init (&defaults);
+  options->grow         = (gint) defaults.grow;
+  options->feather      = defaults.feather;
+  options->changed_only = FALSE;
+  options->hint         = FALSE;
+
+  /* Every procedure that places results has all four. */
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (config), "grow"))
+    g_object_get (config,
+                  "grow",         &options->grow,
+                  "feather",      &options->feather,
+                  "changed-only", &options->changed_only,
+                  "hint",         &options->hint,
+                  NULL);
+  if (options->feather < 0)
+    options->feather = GG_MASK_FEATHER_AUTO;
+}
+
+static gpointer
+mask_job_run (gpointer data)
+{
+  MaskJob *job = data;
+
+  /* Without a prep the answer is placed the long way: never an error. */
+  if (job->plan && job->original)
+    job->prep = gg_region_place_prepare (job->plan, job->original, NULL);
+  if (job->coverage)
+    job->mask = gg_mask_from_selection (job->coverage, &job->options,
+                                        &job->error);
+  return NULL;
+}
+
+/* Starts @job on a thread (or runs it here when no thread can be had). */
+static void
+mask_job_start (MaskJob *job)
+{
+  job->thread = g_thread_try_new ("gemini-mask", mask_job_run, job, NULL);
+  if (! job->thread)
+    mask_job_run (job);
+}
+
+/* Waits for @job.  FALSE with @error (may be NULL: dropped) when it was
+ * started and failed; TRUE otherwise. */
+static gboolean
+mask_job_finish (MaskJob  *job,
+                 GError  **error)
+{
+  if (job->thread)
+    g_thread_join (g_steal_pointer (&job->thread));
+  if (job->coverage && ! job->mask && job->error)
+    {
+      g_propagate_error (error, g_steal_pointer (&job->error));
+      return FALSE;
+    }
+  g_clear_error (&job->error);
+  return TRUE;
+}
+
+/* The layer mask of an edit of the selection: its coverage over @region
+ * (image coordinates), grown and feathered (gg_mask_from_selection), and
+ * in @grown (may be NULL) the grown selection alone, for the hint.  NULL
+ * with @error when no pixel would show. */
+static GgMask *
+selection_mask (GimpImage           *image,
+                const GgRect        *region,
+                const PlaceOptions  *options,
+                GgMask             **grown,
+                GError             **error)
+{
+  g_autoptr (GgMask) coverage = NULL;
+  g_autoptr (GgMask) mask     = NULL;
+  GgMaskOptions      mask_options = { options->grow, options->feather };
+  GgRect             bounds;
+
+  coverage = selection_coverage (image, region, error);
+  if (! coverage)
+    return NULL;
+
+  mask = gg_mask_from_selection (coverage, &mask_options, error);
+  if (! mask)
+    return NULL;
+
+  if (! gg_mask_bounds (mask, &bounds))
+    {
+      if (options->grow < 0)
+        g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                     "A grow of %d px shrinks the selection to nothing, so "
+                     "nothing of the result would show: shrink it less.",
+                     options->grow);
+      else
+        g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                             "No pixel of the selection is even half "
+                             "selected, so nothing of the result would "
+                             "show: select more (Select > Sharpen makes it "
+                             "whole).");
+      return NULL;
+    }
+
+  if (grown)
+    {
+      *grown = gg_mask_grow (coverage, options->grow, error);
+      if (! *grown)
+        return NULL;
+    }
+
+  return g_steal_pointer (&mask);
+}
+
+/* The selection's coverage over @region (image coordinates); NULL with
+ * @error when no pixel of it is even half selected: neither growing nor
+ * feathering (which only works inside the grown selection) would then
+ * show anything. */
+static GgMask *
+selection_coverage (GimpImage     *image,
+                    const GgRect  *region,
+                    GError       **error)
+{
+  g_autoptr (GgMask) coverage = gemini_pixels_read_selection (image, region,
+                                                              error);
+  gsize              n;
+
+  if (! coverage)
+    return NULL;
+
+  n = (gsize) coverage->width * coverage->height;
+  for (gsize i = 0; i < n; i++)
+    if (coverage->data[i] >= 128)
+      return g_steal_pointer (&coverage);
+
+  g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                       "No pixel of the selection is even half selected, so "
+                       "nothing of the result would show: select more "
+                       "(Select > Sharpen makes it whole).");
+  return NULL;
+}
+
+/* The hint image: the grown selection, white, at the size of the image
+ * sent (gg_mask_hint), as PNG (two colours: tiny at any level). */
+static GBytes *
+hint_image (const GgRegionPlan  *plan,
+            const GgMask        *grown,
+            GError             **error)
+{
+  g_autoptr (GgRaster) picture = gg_mask_hint (plan, grown, error);
+
+  if (! picture)
+    return NULL;
+
+  return gg_image_encode_png (picture, 9, error);
+}
+
+/* The roles a reference can have, for the dialogs' choices. */
+static GimpChoice *
+reference_role_choice (void)
+{
+  return gimp_choice_new_with_values ("style",       0, "Style",       NULL,
+                                      "subject",     1, "Subject",     NULL,
+                                      "object",      2, "Object",      NULL,
+                                      "person",      3, "Person",      NULL,
+                                      "composition", 4, "Composition", NULL,
+                                      NULL);
+}
+
+/* The dialogs offer one reference layer and one reference file, each with
+ * its role (scripts pass any number in "references" and
+ * "reference-files"): aux arguments, remembered between runs but not part
+ * of the procedure's signature. */
 static void
 add_dialog_reference (GimpProcedure *procedure)
 {
@@ -1353,14 +1793,20 @@ add_dialog_reference (GimpProcedure *procedure)
   gimp_procedure_add_choice_aux_argument (procedure, "dialog-reference-role",
                                           "Reference r_ole",
                                           "What the reference is for",
-                                          gimp_choice_new_with_values
-                                            ("style",       0, "Style",       NULL,
-                                             "subject",     1, "Subject",     NULL,
-                                             "object",      2, "Object",      NULL,
-                                             "person",      3, "Person",      NULL,
-                                             "composition", 4, "Composition", NULL,
-                                             NULL),
+                                          reference_role_choice (),
                                           "style", G_PARAM_READWRITE);
+  gimp_procedure_add_file_aux_argument (procedure, "dialog-reference-file",
+                                        "Reference _file",
+                                        "An image file (PNG, JPEG, WebP) "
+                                        "sent along as a reference",
+                                        GIMP_FILE_CHOOSER_ACTION_OPEN,
+                                        TRUE, NULL, G_PARAM_READWRITE);
+  gimp_procedure_add_choice_aux_argument (procedure,
+                                          "dialog-reference-file-role",
+                                          "File ro_le",
+                                          "What the reference file is for",
+                                          reference_role_choice (),
+                                          "subject", G_PARAM_READWRITE);
 }
 
 static void
