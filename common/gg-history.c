@@ -163,6 +163,25 @@ gg_history_get_path (const GgHistory *history)
 }
 
 gboolean
+gg_history_add_except (GgHistory   *history,
+                       const gchar *prompt,
+                       const gchar *secret,
+                       GError     **error)
+{
+  g_return_val_if_fail (history != NULL, FALSE);
+
+  if (prompt != NULL && secret != NULL && strlen (secret) >= 8 &&
+      strstr (prompt, secret) != NULL)
+    {
+      g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                   "The prompt was not added to the history: it contains the "
+                   "API key, which is never written there.");
+      return FALSE;
+    }
+  return gg_history_add (history, prompt, error);
+}
+
+gboolean
 gg_history_add (GgHistory   *history,
                 const gchar *prompt,
                 GError     **error)

@@ -45,6 +45,14 @@ gboolean   gg_history_add           (GgHistory   *history,
                                      const gchar *prompt,
                                      GError     **error);
 
+/* gg_history_add (), and also refused (GG_ERROR_INVALID_REQUEST, nothing
+ * written) when @prompt contains @secret: the API key in use, whatever
+ * its shape.  A NULL or short (< 8 characters) @secret is not checked. */
+gboolean   gg_history_add_except    (GgHistory   *history,
+                                     const gchar *prompt,
+                                     const gchar *secret,
+                                     GError     **error);
+
 /* The prompts, most recent first.  g_strfreev. */
 gchar    **gg_history_list          (const GgHistory *history);
 

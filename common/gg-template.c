@@ -422,6 +422,32 @@ complete (const gchar *text, gsize len, GHashTable *clean)
   return TRUE;
 }
 
+/* The template's text with its blanks filled from @clean and each
+ * optional part kept only when all its blanks have values (untidied). */
+static gchar *
+expand_template (const GgTemplate *template, GHashTable *clean)
+{
+  GString     *out = g_string_sized_new (strlen (template->text) + 256);
+  const gchar *p;
+
+  for (p = template->text; *p != '\0';)
+    {
+      if (*p == '[')
+        {
+          const gchar *close = strchr (p, ']');
+
+          if (complete (p + 1, close - p - 1, clean))
+            expand (out, p + 1, close - p - 1, clean);
+          p = close + 1;
+        }
+      else if (*p == '{')
+        g_string_append (out, blank_value (p, clean, &p));
+      else
+        g_string_append_c (out, *p++);
+    }
+  return g_string_free (out, FALSE);
+}
+
 gchar *
 gg_template_fill (const GgTemplate *template,
                   GHashTable       *values,
@@ -430,8 +456,6 @@ gg_template_fill (const GgTemplate *template,
   g_autoptr(GHashTable) clean = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   g_autoptr(GString)    missing = g_string_new (NULL);
   g_autofree gchar     *filled = NULL;
-  GString              *out;
-  const gchar          *p;
   guint                 n_missing = 0;
 
   g_return_val_if_fail (template != NULL, NULL);
@@ -480,23 +504,40 @@ gg_template_fill (const GgTemplate *template,
       return NULL;
     }
 
-  out = g_string_sized_new (strlen (template->text) + 256);
-  for (p = template->text; *p != '\0';)
-    {
-      if (*p == '[')
-        {
-          const gchar *close = strchr (p, ']');
+  filled = expand_template (template, clean);
+  return gg_template_tidy (filled);
+}
 
-          if (complete (p + 1, close - p - 1, clean))
-            expand (out, p + 1, close - p - 1, clean);
-          p = close + 1;
+gchar *
+gg_template_draft (const GgTemplate *template,
+                   GHashTable       *values,
+                   GPtrArray       **missing)
+{
+  g_autoptr(GHashTable) clean = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autofree gchar     *filled = NULL;
+
+  g_return_val_if_fail (template != NULL, NULL);
+
+  if (missing != NULL)
+    *missing = g_ptr_array_new ();
+  for (guint i = 0; i < template->n_fields; i++)
+    {
+      const GgTemplateField *field = &template->fields[i];
+      const gchar           *value = values ? g_hash_table_lookup (values, field->name) : NULL;
+      gchar                 *folded = fold_space (value ? value : "");
+
+      /* Required blanks sit outside the optional parts: the mark keeps
+       * their place in the sentence. */
+      if (field->required && folded[0] == '\0')
+        {
+          g_free (folded);
+          folded = g_strdup (GG_TEMPLATE_DRAFT_MARK);
+          if (missing != NULL)
+            g_ptr_array_add (*missing, (gpointer) field);
         }
-      else if (*p == '{')
-        g_string_append (out, blank_value (p, clean, &p));
-      else
-        g_string_append_c (out, *p++);
+      g_hash_table_insert (clean, (gpointer) field->name, folded);
     }
-  filled = g_string_free (out, FALSE);
+  filled = expand_template (template, clean);
   return gg_template_tidy (filled);
 }
 

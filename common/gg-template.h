@@ -83,6 +83,18 @@ gchar                 *gg_template_fill      (const GgTemplate *template,
                                               GHashTable       *values,
                                               GError          **error);
 
+/* What a form shows while it is being filled in: @template filled with
+ * @values (unknown names ignored), each empty required blank written as
+ * GG_TEMPLATE_DRAFT_MARK so the sentence stays readable, tidied.
+ * @missing (may be NULL) receives the empty required fields, in form
+ * order (g_ptr_array_unref; the fields are the library's), an empty array
+ * when the prompt is complete, and then the text equals what
+ * gg_template_fill () gives.  Newly allocated (g_free). */
+#define GG_TEMPLATE_DRAFT_MARK "…"
+gchar                 *gg_template_draft     (const GgTemplate *template,
+                                              GHashTable       *values,
+                                              GPtrArray       **missing);
+
 /* The same from "NAME=VALUE" strings (NULL-terminated; NULL: none), as
  * the command line gives them.  BAD_FIELD for a string without "=" or a
  * name given twice. */

@@ -1,7 +1,10 @@
 /* gimp-gemini: the dialogs of the GIMP 3 plug-in.
  *
  * UI only: each dialog edits a GimpProcedureConfig (or, for the key, returns
- * a string) and the run functions in gemini.c do the work.
+ * a string) and the run functions in gemini.c do the work.  Around the
+ * prompt: a template form and the recent prompts (gemini-form.c); under
+ * the model: the answer's size and cost; in the edit dialogs, a preview
+ * of the region sent (gemini-preview.c).
  */
 
 #include <string.h>
@@ -10,9 +13,13 @@
 #include <libgimp/gimpui.h>
 
 #include "gg-catalogue.h"
+#include "gg-template.h"
 
 #include "gemini.h"
 #include "gemini-dialog.h"
+#include "gemini-form.h"
+#include "gemini-intl.h"
+#include "gemini-preview.h"
 
 
 #define KEY_URL "https://aistudio.google.com/apikey"
@@ -26,14 +33,35 @@ typedef struct
   GtkWidget *size;
 } ModelWidgets;
 
+/* What a dialog adds around the prompt and under the model. */
+typedef struct
+{
+  GgTemplateKind  kind;          /* the templates offered */
+  GimpImage      *image;         /* an edit: its image and layer, for the */
+  GimpLayer      *source;        /* region preview and the estimate */
+  gboolean        conversation;  /* Refine: the conversation's shape */
+} DialogExtras;
+
+/* The placement options another procedure version may have: shown only
+ * when the config has them. */
+static const gchar *const placement_properties[] =
+{
+  "grow", "feather", "changed-only", "hint", NULL
+};
+
 
 static GtkWidget * dialog_prompt_widget    (GimpProcedureDialog *dialog,
                                             const gchar         *label);
+static void        dialog_prompt_extras    (GimpProcedureDialog *dialog,
+                                            GimpProcedureConfig *config,
+                                            const gchar         *size_label,
+                                            const DialogExtras  *extras);
 static GtkWidget * dialog_model_grid       (GimpProcedureDialog *dialog,
                                             GimpProcedureConfig *config,
                                             const gchar         *ratio_property,
                                             const gchar         *size_property,
-                                            const gchar         *size_label);
+                                            const gchar         *size_label,
+                                            const DialogExtras  *extras);
 static GtkWidget * dialog_entry_combo      (GObject             *config,
                                             const gchar         *property,
                                             const gchar         *placeholder);
@@ -43,9 +71,21 @@ static gboolean    dialog_null_to_empty    (GBinding            *binding,
                                             gpointer             data);
 static void        dialog_model_changed    (GtkComboBox         *combo,
                                             ModelWidgets        *widgets);
+static void        dialog_reference_file   (GimpProcedureDialog *dialog);
 static void        dialog_insert_after     (GimpProcedureDialog *dialog,
                                             GtkWidget           *widget,
                                             const gchar         *property);
+static void        dialog_insert_at        (GimpProcedureDialog *dialog,
+                                            GtkWidget           *widget,
+                                            const gchar         *property,
+                                            gint                 offset);
+static GList     * dialog_placement        (GimpProcedureDialog *dialog,
+                                            GimpProcedureConfig *config,
+                                            GList               *properties);
+static GList     * dialog_references       (GimpProcedureConfig *config,
+                                            GList               *properties);
+static gboolean    has_property            (GimpProcedureConfig *config,
+                                            const gchar         *name);
 static void        key_entry_changed       (GtkEntry            *entry,
                                             GtkWidget           *dialog);
 static gboolean    simple_dialog           (GimpProcedure       *procedure,
@@ -54,6 +94,7 @@ static gboolean    simple_dialog           (GimpProcedure       *procedure,
                                             const gchar         *ok_label,
                                             const gchar         *prompt_label,
                                             const gchar         *note,
+                                            const DialogExtras  *extras,
                                             const gchar         *first_property,
                                             ...) G_GNUC_NULL_TERMINATED;
 
@@ -63,17 +104,18 @@ gemini_generate_dialog (GimpProcedure       *procedure,
                         GimpProcedureConfig *config,
                         gboolean             has_image)
 {
-  GtkWidget *dialog;
-  GtkWidget *grid;
-  gboolean   run;
+  DialogExtras  extras = { GG_TEMPLATE_GENERATE, NULL, NULL, FALSE };
+  GtkWidget    *dialog;
+  GList        *properties = NULL;
+  gboolean      run;
 
   dialog = gimp_procedure_dialog_new (procedure, config,
-                                      "Generate an Image with Gemini");
+                                      _("Generate an Image with Gemini"));
   gimp_procedure_dialog_set_ok_label (GIMP_PROCEDURE_DIALOG (dialog),
-                                      "_Generate");
+                                      _("_Generate"));
 
   dialog_prompt_widget (GIMP_PROCEDURE_DIALOG (dialog),
-                        "Describe the image to create:");
+                        _("Describe the image to create:"));
 
   gimp_procedure_dialog_get_widget (GIMP_PROCEDURE_DIALOG (dialog),
                                     "as-layer", G_TYPE_NONE);
@@ -82,16 +124,20 @@ gemini_generate_dialog (GimpProcedure       *procedure,
                                        "as-layer", has_image,
                                        NULL, NULL, FALSE);
 
-  gimp_procedure_dialog_fill (GIMP_PROCEDURE_DIALOG (dialog),
-                              "prompt-label", "prompt",
-                              "image-only", "search", "as-layer",
-                              "variations", "thought-layers",
-                              "dialog-reference", "dialog-reference-role",
-                              NULL);
+  properties = g_list_append (properties, (gpointer) "prompt-label");
+  properties = g_list_append (properties, (gpointer) "prompt");
+  properties = g_list_append (properties, (gpointer) "image-only");
+  properties = g_list_append (properties, (gpointer) "search");
+  properties = g_list_append (properties, (gpointer) "as-layer");
+  properties = g_list_append (properties, (gpointer) "variations");
+  properties = g_list_append (properties, (gpointer) "thought-layers");
+  properties = dialog_references (config, properties);
+  gimp_procedure_dialog_fill_list (GIMP_PROCEDURE_DIALOG (dialog), properties);
+  g_list_free (properties);
+  dialog_reference_file (GIMP_PROCEDURE_DIALOG (dialog));
 
-  grid = dialog_model_grid (GIMP_PROCEDURE_DIALOG (dialog), config,
-                            "aspect-ratio", "image-size", "_Size:");
-  dialog_insert_after (GIMP_PROCEDURE_DIALOG (dialog), grid, "prompt");
+  dialog_prompt_extras (GIMP_PROCEDURE_DIALOG (dialog), config, _("_Size:"),
+                        &extras);
 
   run = gimp_procedure_dialog_run (GIMP_PROCEDURE_DIALOG (dialog));
 
@@ -103,19 +149,23 @@ gemini_generate_dialog (GimpProcedure       *procedure,
 gboolean
 gemini_edit_dialog (GimpProcedure       *procedure,
                     GimpProcedureConfig *config,
-                    const gchar         *note)
+                    const gchar         *note,
+                    GimpImage           *image,
+                    GimpLayer           *source)
 {
-  GtkWidget *dialog;
-  GtkWidget *grid;
-  gboolean   run;
+  DialogExtras  extras = { GG_TEMPLATE_EDIT, image, source, FALSE };
+  GtkWidget    *dialog;
+  GtkWidget    *preview;
+  GList        *properties = NULL;
+  gboolean      run;
 
   dialog = gimp_procedure_dialog_new (procedure, config,
-                                      "Edit with Gemini");
+                                      _("Edit with Gemini"));
   gimp_procedure_dialog_set_ok_label (GIMP_PROCEDURE_DIALOG (dialog),
-                                      "_Edit");
+                                      _("_Edit"));
 
   dialog_prompt_widget (GIMP_PROCEDURE_DIALOG (dialog),
-                        "What should change?");
+                        _("What should change?"));
 
   gimp_procedure_dialog_get_label (GIMP_PROCEDURE_DIALOG (dialog),
                                    "note-label", note ? note : "",
@@ -127,7 +177,7 @@ gemini_edit_dialog (GimpProcedure       *procedure,
                                         "context-pct", 1.0);
   gimp_procedure_dialog_get_label (GIMP_PROCEDURE_DIALOG (dialog),
                                    "context-title",
-                                   "Context around the selection",
+                                   _("Context around the selection"),
                                    FALSE, FALSE);
   gimp_procedure_dialog_fill_box (GIMP_PROCEDURE_DIALOG (dialog),
                                   "context-box",
@@ -136,17 +186,31 @@ gemini_edit_dialog (GimpProcedure       *procedure,
                                     "context-frame", "context-title",
                                     FALSE, "context-box");
 
-  gimp_procedure_dialog_fill (GIMP_PROCEDURE_DIALOG (dialog),
-                              "note-label", "prompt-label", "prompt",
-                              "source", "context-frame",
-                              "image-only", "search",
-                              "variations", "thought-layers",
-                              "dialog-reference", "dialog-reference-role",
-                              NULL);
+  properties = g_list_append (properties, (gpointer) "note-label");
+  properties = g_list_append (properties, (gpointer) "prompt-label");
+  properties = g_list_append (properties, (gpointer) "prompt");
+  properties = g_list_append (properties, (gpointer) "source");
+  properties = g_list_append (properties, (gpointer) "context-frame");
+  properties = dialog_placement (GIMP_PROCEDURE_DIALOG (dialog), config,
+                                 properties);
+  properties = g_list_append (properties, (gpointer) "image-only");
+  properties = g_list_append (properties, (gpointer) "search");
+  properties = g_list_append (properties, (gpointer) "variations");
+  properties = g_list_append (properties, (gpointer) "thought-layers");
+  properties = dialog_references (config, properties);
+  gimp_procedure_dialog_fill_list (GIMP_PROCEDURE_DIALOG (dialog), properties);
+  g_list_free (properties);
+  dialog_reference_file (GIMP_PROCEDURE_DIALOG (dialog));
 
-  grid = dialog_model_grid (GIMP_PROCEDURE_DIALOG (dialog), config,
-                            "aspect-ratio", "image-size", "Largest _size:");
-  dialog_insert_after (GIMP_PROCEDURE_DIALOG (dialog), grid, "prompt");
+  dialog_prompt_extras (GIMP_PROCEDURE_DIALOG (dialog), config,
+                        _("Largest _size:"), &extras);
+
+  if (image && source)
+    {
+      preview = gemini_preview_new (config, image, source);
+      dialog_insert_after (GIMP_PROCEDURE_DIALOG (dialog), preview,
+                           "context-frame");
+    }
 
   run = gimp_procedure_dialog_run (GIMP_PROCEDURE_DIALOG (dialog));
 
@@ -160,10 +224,12 @@ gemini_refine_dialog (GimpProcedure       *procedure,
                       GimpProcedureConfig *config,
                       const gchar         *note)
 {
+  DialogExtras extras = { GG_TEMPLATE_EDIT, NULL, NULL, TRUE };
+
   return simple_dialog (procedure, config,
-                        "Refine with Gemini", "_Refine",
-                        "What should change next?", note,
-                        "include-region", "image-only", "search",
+                        _("Refine with Gemini"), _("_Refine"),
+                        _("What should change next?"), note, &extras,
+                        "include-region", "placement", "image-only", "search",
                         "variations", "thought-layers",
                         NULL);
 }
@@ -171,12 +237,17 @@ gemini_refine_dialog (GimpProcedure       *procedure,
 gboolean
 gemini_style_dialog (GimpProcedure       *procedure,
                      GimpProcedureConfig *config,
-                     const gchar         *note)
+                     const gchar         *note,
+                     GimpImage           *image,
+                     GimpLayer           *source)
 {
+  DialogExtras extras = { GG_TEMPLATE_EDIT, image, source, FALSE };
+
   return simple_dialog (procedure, config,
-                        "Style Transfer with Gemini", "_Apply Style",
-                        "Words of your own (optional):", note,
-                        "style", "source", "image-only",
+                        _("Style Transfer with Gemini"), _("_Apply Style"),
+                        _("Words of your own (optional):"), note, &extras,
+                        "style", "style-file", "source", "placement",
+                        "image-only",
                         "variations", "thought-layers",
                         NULL);
 }
@@ -186,9 +257,11 @@ gemini_compose_dialog (GimpProcedure       *procedure,
                        GimpProcedureConfig *config,
                        const gchar         *note)
 {
+  DialogExtras extras = { GG_TEMPLATE_EDIT, NULL, NULL, FALSE };
+
   return simple_dialog (procedure, config,
-                        "Compose with Gemini", "_Compose",
-                        "How should the layers be combined?", note,
+                        _("Compose with Gemini"), _("_Compose"),
+                        _("How should the layers be combined?"), note, &extras,
                         "reference-roles", "as-layer", "image-only", "search",
                         "variations", "thought-layers",
                         NULL);
@@ -197,19 +270,20 @@ gemini_compose_dialog (GimpProcedure       *procedure,
 gchar *
 gemini_key_dialog (gboolean *remember)
 {
-  GtkWidget *dialog;
-  GtkWidget *vbox;
-  GtkWidget *label;
-  GtkWidget *entry;
-  GtkWidget *check;
-  gchar     *key = NULL;
+  GtkWidget        *dialog;
+  GtkWidget        *vbox;
+  GtkWidget        *label;
+  GtkWidget        *entry;
+  GtkWidget        *check;
+  g_autofree gchar *markup = NULL;
+  gchar            *key = NULL;
 
-  dialog = gimp_dialog_new ("Gemini API Key", PLUG_IN_ROLE,
+  dialog = gimp_dialog_new (_("Gemini API Key"), PLUG_IN_ROLE,
                             NULL, 0,
                             gimp_standard_help_func, PLUG_IN_PROC_SET_KEY,
 
-                            "_Cancel", GTK_RESPONSE_CANCEL,
-                            "_OK",     GTK_RESPONSE_OK,
+                            _("_Cancel"), GTK_RESPONSE_CANCEL,
+                            _("_OK"),     GTK_RESPONSE_OK,
 
                             NULL);
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
@@ -231,10 +305,11 @@ gemini_key_dialog (gboolean *remember)
                       vbox, TRUE, TRUE, 0);
 
   label = gtk_label_new (NULL);
-  gtk_label_set_markup (GTK_LABEL (label),
-                        "Gemini needs an API key. Create one at "
-                        "<a href=\"" KEY_URL "\">" KEY_URL "</a> "
-                        "and paste it here.");
+  /* TRANSLATORS: %s is the address of Google AI Studio's key page, twice */
+  markup = g_strdup_printf (_("Gemini needs an API key. Create one at "
+                              "<a href=\"%s\">%s</a> and paste it here."),
+                            KEY_URL, KEY_URL);
+  gtk_label_set_markup (GTK_LABEL (label), markup);
   gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 50);
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
@@ -251,7 +326,7 @@ gemini_key_dialog (gboolean *remember)
                     G_CALLBACK (key_entry_changed), dialog);
 
   check = gtk_check_button_new_with_mnemonic
-    ("_Remember the key (desktop keyring, else a private file in the GIMP profile)");
+    (_("_Remember the key (desktop keyring, else a private file in the GIMP profile)"));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check), *remember);
   gtk_box_pack_start (GTK_BOX (vbox), check, FALSE, FALSE, 0);
 
@@ -302,18 +377,46 @@ dialog_prompt_widget (GimpProcedureDialog *dialog,
   return widget;
 }
 
+/* Around the prompt, once the dialog is filled: the template form above
+ * its label, the recent prompts and the model grid (with the answer's
+ * size and cost) below it. */
+static void
+dialog_prompt_extras (GimpProcedureDialog *dialog,
+                      GimpProcedureConfig *config,
+                      const gchar         *size_label,
+                      const DialogExtras  *extras)
+{
+  GtkWidget *form;
+  GtkWidget *history;
+  GtkWidget *grid;
+
+  form = gemini_form_new (G_OBJECT (config), extras->kind);
+  dialog_insert_at (dialog, form, "prompt-label", 0);
+
+  /* Inserted in reverse: each lands right after the prompt. */
+  grid = dialog_model_grid (dialog, config, "aspect-ratio", "image-size",
+                            size_label, extras);
+  dialog_insert_after (dialog, grid, "prompt");
+
+  history = gemini_history_new (G_OBJECT (config));
+  dialog_insert_after (dialog, history, "prompt");
+}
+
 /* Model, aspect ratio and size: free text with the catalogue's values as
- * suggestions, so that a model newer than the catalogue can still be used. */
+ * suggestions, so that a model newer than the catalogue can still be used;
+ * under them, what the answer will be and cost. */
 static GtkWidget *
 dialog_model_grid (GimpProcedureDialog *dialog,
                    GimpProcedureConfig *config,
                    const gchar         *ratio_property,
                    const gchar         *size_property,
-                   const gchar         *size_label)
+                   const gchar         *size_label,
+                   const DialogExtras  *extras)
 {
   const GgModel *const *models = gg_catalogue_models ();
   ModelWidgets         *widgets;
   GtkWidget            *grid;
+  GtkWidget            *estimate;
   guint                 i;
 
   widgets = g_new0 (ModelWidgets, 1);
@@ -326,7 +429,7 @@ dialog_model_grid (GimpProcedureDialog *dialog,
   for (i = 0; models && models[i]; i++)
     gtk_combo_box_text_append (GTK_COMBO_BOX_TEXT (widgets->model),
                                models[i]->name, models[i]->name);
-  gimp_grid_attach_aligned (GTK_GRID (grid), 0, 0, "_Model:", 0.0, 0.5,
+  gimp_grid_attach_aligned (GTK_GRID (grid), 0, 0, _("_Model:"), 0.0, 0.5,
                             widgets->model, 1);
 
   widgets->model_label = gtk_label_new (NULL);
@@ -336,14 +439,18 @@ dialog_model_grid (GimpProcedureDialog *dialog,
   gtk_grid_attach (GTK_GRID (grid), widgets->model_label, 1, 1, 1, 1);
 
   widgets->ratio = dialog_entry_combo (G_OBJECT (config), ratio_property,
-                                       "auto");
-  gimp_grid_attach_aligned (GTK_GRID (grid), 0, 2, "_Aspect ratio:", 0.0, 0.5,
-                            widgets->ratio, 1);
+                                       _("auto"));
+  gimp_grid_attach_aligned (GTK_GRID (grid), 0, 2, _("_Aspect ratio:"),
+                            0.0, 0.5, widgets->ratio, 1);
 
   widgets->size = dialog_entry_combo (G_OBJECT (config), size_property,
-                                      "auto");
+                                      _("auto"));
   gimp_grid_attach_aligned (GTK_GRID (grid), 0, 3, size_label, 0.0, 0.5,
                             widgets->size, 1);
+
+  estimate = gemini_estimate_new (config, extras->image, extras->source,
+                                  extras->conversation);
+  gtk_grid_attach (GTK_GRID (grid), estimate, 1, 4, 1, 1);
 
   g_signal_connect (widgets->model, "changed",
                     G_CALLBACK (dialog_model_changed), widgets);
@@ -401,6 +508,7 @@ dialog_model_changed (GtkComboBox  *combo,
   gtk_combo_box_text_remove_all (GTK_COMBO_BOX_TEXT (widgets->ratio));
   gtk_combo_box_text_remove_all (GTK_COMBO_BOX_TEXT (widgets->size));
 
+  /* The value "auto" is what the procedures take: not translated. */
   gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (widgets->ratio), "auto");
   gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (widgets->size), "auto");
 
@@ -421,13 +529,13 @@ dialog_model_changed (GtkComboBox  *combo,
     {
       /* Refine's default: the model that holds the conversation. */
       gtk_label_set_text (GTK_LABEL (widgets->model_label),
-                          "The default (for Refine: the conversation's model)");
+                          _("The default (for Refine: the conversation's model)"));
       gtk_widget_set_sensitive (widgets->size, TRUE);
     }
   else
     {
       gtk_label_set_text (GTK_LABEL (widgets->model_label),
-                          "Not in the catalogue: sent as written");
+                          _("Not in the catalogue: sent as written"));
       gtk_widget_set_sensitive (widgets->size, TRUE);
     }
 }
@@ -438,6 +546,16 @@ static void
 dialog_insert_after (GimpProcedureDialog *dialog,
                      GtkWidget           *widget,
                      const gchar         *property)
+{
+  dialog_insert_at (dialog, widget, property, 1);
+}
+
+/* ... or at @offset from it (0: just before it). */
+static void
+dialog_insert_at (GimpProcedureDialog *dialog,
+                  GtkWidget           *widget,
+                  const gchar         *property,
+                  gint                 offset)
 {
   GtkWidget *content = gtk_dialog_get_content_area (GTK_DIALOG (dialog));
   GtkWidget *anchor  = gimp_procedure_dialog_get_widget (dialog, property,
@@ -453,8 +571,92 @@ dialog_insert_after (GimpProcedureDialog *dialog,
     {
       gtk_container_child_get (GTK_CONTAINER (content), anchor,
                                "position", &position, NULL);
-      gtk_box_reorder_child (GTK_BOX (content), widget, position + 1);
+      gtk_box_reorder_child (GTK_BOX (content), widget, position + offset);
     }
+}
+
+/* Appends to @properties a "placement-frame" holding those of the
+ * placement options the procedure has (none: nothing is added), so that
+ * the dialog works before and after they exist. */
+static GList *
+dialog_placement (GimpProcedureDialog *dialog,
+                  GimpProcedureConfig *config,
+                  GList               *properties)
+{
+  GList *present = NULL;
+  gint   i;
+
+  for (i = 0; placement_properties[i]; i++)
+    {
+      GParamSpec *pspec;
+
+      if (! has_property (config, placement_properties[i]))
+        continue;
+
+      pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (config),
+                                            placement_properties[i]);
+      if (G_IS_PARAM_SPEC_INT (pspec) || G_IS_PARAM_SPEC_DOUBLE (pspec))
+        gimp_procedure_dialog_get_spin_scale (dialog, placement_properties[i],
+                                              1.0);
+      present = g_list_append (present, (gpointer) placement_properties[i]);
+    }
+
+  if (! present)
+    return properties;
+
+  gimp_procedure_dialog_get_label (dialog, "placement-title",
+                                   _("How the result is blended in"),
+                                   FALSE, FALSE);
+  gimp_procedure_dialog_fill_box_list (dialog, "placement-box", present);
+  gimp_procedure_dialog_fill_frame (dialog, "placement-frame",
+                                    "placement-title", FALSE,
+                                    "placement-box");
+  g_list_free (present);
+
+  return g_list_append (properties, (gpointer) "placement-frame");
+}
+
+/* The dialog's reference layer and its role, when the procedure has them
+ * (the reference file: dialog_reference_file ()). */
+static GList *
+dialog_references (GimpProcedureConfig *config,
+                   GList               *properties)
+{
+  static const gchar *const names[] =
+  {
+    "dialog-reference", "dialog-reference-role", NULL
+  };
+  gint i;
+
+  for (i = 0; names[i]; i++)
+    if (has_property (config, names[i]))
+      properties = g_list_append (properties, (gpointer) names[i]);
+
+  return properties;
+}
+
+static gboolean
+has_property (GimpProcedureConfig *config,
+              const gchar         *name)
+{
+  return g_object_class_find_property (G_OBJECT_GET_CLASS (config), name)
+         != NULL;
+}
+
+/* The reference file and its role (gemini.c's add_dialog_reference ()),
+ * side by side below the reference layer. */
+static void
+dialog_reference_file (GimpProcedureDialog *dialog)
+{
+  GtkWidget *box;
+
+  box = gimp_procedure_dialog_fill_box (dialog, "dialog-reference-file-box",
+                                        "dialog-reference-file",
+                                        "dialog-reference-file-role", NULL);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (box),
+                                  GTK_ORIENTATION_HORIZONTAL);
+  gtk_box_set_spacing (GTK_BOX (box), 12);
+  dialog_insert_after (dialog, box, "dialog-reference-role");
 }
 
 static void
@@ -466,7 +668,9 @@ key_entry_changed (GtkEntry  *entry,
 }
 
 /* The shape every smaller dialog shares: a note, the prompt, the listed
- * properties and the model grid under the prompt. */
+ * properties ("placement": the placement options, when the procedure has
+ * them) and the model grid under the prompt; with an image and a layer,
+ * the region preview after "source". */
 static gboolean
 simple_dialog (GimpProcedure       *procedure,
                GimpProcedureConfig *config,
@@ -474,11 +678,11 @@ simple_dialog (GimpProcedure       *procedure,
                const gchar         *ok_label,
                const gchar         *prompt_label,
                const gchar         *note,
+               const DialogExtras  *extras,
                const gchar         *first_property,
                ...)
 {
   GtkWidget   *dialog;
-  GtkWidget   *grid;
   GList       *properties = NULL;
   const gchar *property;
   va_list      args;
@@ -498,15 +702,28 @@ simple_dialog (GimpProcedure       *procedure,
 
   va_start (args, first_property);
   for (property = first_property; property; property = va_arg (args, const gchar *))
-    properties = g_list_append (properties, (gpointer) property);
+    {
+      if (! strcmp (property, "placement"))
+        properties = dialog_placement (GIMP_PROCEDURE_DIALOG (dialog), config,
+                                       properties);
+      else
+        properties = g_list_append (properties, (gpointer) property);
+    }
   va_end (args);
 
   gimp_procedure_dialog_fill_list (GIMP_PROCEDURE_DIALOG (dialog), properties);
   g_list_free (properties);
 
-  grid = dialog_model_grid (GIMP_PROCEDURE_DIALOG (dialog), config,
-                            "aspect-ratio", "image-size", "_Size:");
-  dialog_insert_after (GIMP_PROCEDURE_DIALOG (dialog), grid, "prompt");
+  dialog_prompt_extras (GIMP_PROCEDURE_DIALOG (dialog), config, _("_Size:"),
+                        extras);
+
+  if (extras->image && extras->source && has_property (config, "context-px"))
+    {
+      GtkWidget *preview = gemini_preview_new (config, extras->image,
+                                               extras->source);
+
+      dialog_insert_after (GIMP_PROCEDURE_DIALOG (dialog), preview, "source");
+    }
 
   run = gimp_procedure_dialog_run (GIMP_PROCEDURE_DIALOG (dialog));
 

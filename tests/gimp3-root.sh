@@ -16,7 +16,7 @@ CACHE=${GIMP_GEMINI_ROOT_CACHE:-/var/cache/gimp-gemini}
 ROOT="$CACHE/trixie-gimp3-v1"
 PACKAGES="gimp libgimp-3.0-dev cmake gcc make pkg-config ca-certificates
   libglib2.0-dev libcurl4-openssl-dev libcjson-dev libpng-dev libjpeg-dev
-  libwebp-dev libgegl-dev libbabl-dev libsecret-1-dev"
+  libwebp-dev libgegl-dev libbabl-dev libsecret-1-dev gettext"
 
 die() { echo "gimp3-root: $*" >&2; exit 1; }
 

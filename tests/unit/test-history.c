@@ -230,6 +230,38 @@ test_default_dir (void)
   g_assert_true (g_path_is_absolute (dir));
 }
 
+
+/* The key in use, whatever its shape, never reaches the file. */
+static void
+test_add_except_secret (void)
+{
+  g_autofree gchar    *dir = gg_test_tmpdir ();
+  g_autoptr(GError)    error = NULL;
+  g_autoptr(GgHistory) history = gg_history_open (dir, &error);
+  g_autofree gchar    *text = NULL;
+  g_auto(GStrv)        list = NULL;
+  const gchar         *secret = "gg-test-key-0123456789";
+
+  g_assert_no_error (error);
+  g_assert_true (gg_history_add_except (history, "a red kite", secret, &error));
+  g_assert_no_error (error);
+  g_assert_false (gg_history_add_except (history, "draw gg-test-key-0123456789 big",
+                                         secret, &error));
+  g_assert_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST);
+  g_assert_null (strstr (error->message, secret));
+  g_clear_error (&error);
+  /* No secret, or one too short to mean anything: an ordinary add. */
+  g_assert_true (gg_history_add_except (history, "a blue kite", NULL, &error));
+  g_assert_true (gg_history_add_except (history, "a green kite", "kite", &error));
+  g_assert_no_error (error);
+
+  list = gg_history_list (history);
+  g_assert_cmpuint (g_strv_length (list), ==, 3);
+  g_assert_cmpstr (list[0], ==, "a green kite");
+  text = read_text (gg_history_get_path (history));
+  g_assert_null (strstr (text, secret));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -242,5 +274,6 @@ main (int argc, char **argv)
   g_test_add_func ("/history/damaged-file-kept", test_damaged_file_kept);
   g_test_add_func ("/history/clear", test_clear);
   g_test_add_func ("/history/default-dir", test_default_dir);
+  g_test_add_func ("/history/add-except-secret", test_add_except_secret);
   return g_test_run ();
 }

@@ -251,6 +251,70 @@ test_append (void)
   g_assert_cmpstr (only, ==, "A blue fox.");
 }
 
+
+/* The form's live prompt: empty required blanks keep their place with a
+ * mark and are listed; once every required field has a value the draft is
+ * exactly the filled prompt. */
+static void
+test_draft (void)
+{
+  g_autoptr(GPtrArray) all = gg_template_list (GG_TEMPLATE_ANY);
+  const GgTemplate    *photo = gg_template_lookup ("photorealistic", NULL);
+  g_autoptr(GHashTable) values = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray)  missing = NULL;
+  g_autofree gchar     *draft = NULL;
+
+  g_assert_nonnull (photo);
+  g_hash_table_insert (values, (gpointer) "subject", (gpointer) "a red fox");
+  g_hash_table_insert (values, (gpointer) "lighting", (gpointer) "  ");
+  draft = gg_template_draft (photo, values, &missing);
+  g_assert_cmpuint (missing->len, ==, 1);
+  g_assert_cmpstr (((const GgTemplateField *) missing->pdata[0])->name, ==, "environment");
+  g_assert_cmpstr (draft, ==, "A photorealistic photograph of a red fox, in " GG_TEMPLATE_DRAFT_MARK ".");
+  g_clear_pointer (&draft, g_free);
+  g_clear_pointer (&missing, g_ptr_array_unref);
+
+  /* Nothing at all: every required field is listed, in form order. */
+  draft = gg_template_draft (photo, NULL, &missing);
+  g_assert_cmpuint (missing->len, ==, 2);
+  g_assert_cmpstr (((const GgTemplateField *) missing->pdata[0])->name, ==, "subject");
+  g_assert_cmpstr (((const GgTemplateField *) missing->pdata[1])->name, ==, "environment");
+  g_assert_null (strchr (draft, '{'));
+  g_clear_pointer (&draft, g_free);
+  g_clear_pointer (&missing, g_ptr_array_unref);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      const GgTemplate     *template = all->pdata[i];
+      g_autoptr(GHashTable) examples = gg_template_examples (template);
+      g_autoptr(GPtrArray)  none = NULL;
+      g_autofree gchar     *filled = gg_template_fill (template, examples, NULL);
+      g_autofree gchar     *complete = gg_template_draft (template, examples, &none);
+      g_autofree gchar     *empty = gg_template_draft (template, NULL, NULL);
+      guint                 required = 0;
+
+      g_assert_cmpuint (none->len, ==, 0);
+      g_assert_cmpstr (complete, ==, filled);
+      for (guint f = 0; f < template->n_fields; f++)
+        required += template->fields[f].required;
+      /* One mark per required blank, no bracket or brace left. */
+      {
+        guint        marks = 0;
+        const gchar *p = empty;
+
+        while ((p = strstr (p, GG_TEMPLATE_DRAFT_MARK)) != NULL)
+          {
+            marks++;
+            p += strlen (GG_TEMPLATE_DRAFT_MARK);
+          }
+        g_assert_cmpuint (marks, >=, required > 0 ? 1 : 0);
+        g_assert_cmpuint (marks, <=, required);
+      }
+      g_assert_null (strchr (empty, '{'));
+      g_assert_null (strchr (empty, '['));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -264,5 +328,6 @@ main (int argc, char **argv)
   g_test_add_func ("/template/lookup-and-kinds", test_lookup_and_kinds);
   g_test_add_func ("/template/tidy", test_tidy);
   g_test_add_func ("/template/append", test_append);
+  g_test_add_func ("/template/draft", test_draft);
   return g_test_run ();
 }

@@ -1,0 +1,29 @@
+/* gemini-form.h: the dialogs' prompt helpers: template forms and the
+ * prompt history.  Thin GTK over common/gg-template and gg-history. */
+#pragma once
+
+#include <libgimp/gimp.h>
+#include <libgimp/gimpui.h>
+
+#include "gg-template.h"
+
+G_BEGIN_DECLS
+
+/* An expander "Start from a template": a choice of the templates of @kind
+ * and, for the one chosen, a form with one entry per blank.  What the form
+ * makes (gg_template_draft ()) goes into @config's "prompt" as the user
+ * types, as long as the prompt is the form's own or empty; once the user
+ * has edited the prompt, "Fill the Prompt" replaces it on request. */
+GtkWidget * gemini_form_new        (GObject        *config,
+                                    GgTemplateKind  kind);
+
+/* A "Recent prompts" button: a searchable list of the history kept in the
+ * GIMP profile; picking one puts it in @config's "prompt". */
+GtkWidget * gemini_history_new     (GObject        *config);
+
+/* Puts @prompt first in the history in the GIMP profile (never when it
+ * holds the API key in use); a failure is only logged: the run's result
+ * matters more. */
+void        gemini_history_record  (const gchar    *prompt);
+
+G_END_DECLS
