@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Sets up and installs gimp-gemini: build dependencies (Debian/Ubuntu, when
-# run as root or with sudo), the build, the gemini-image CLI and, when GIMP 3
-# is installed, the plug-in into your GIMP profile.
+# run as root or with sudo), the build, the gemini-image CLI and the plug-in
+# into your GIMP profile: the GIMP 3 one when GIMP 3's development files are
+# there, the GIMP 2.10 one when GIMP 2.10's are (both when both).
 #
 #   install/install.sh              dependencies + build + install
 #   install/install.sh --deps-only  only the dependencies (what CI uses)
-#   install/install.sh --system     the plug-in into GIMP's system folder
+#   install/install.sh --system     the plug-ins into GIMP's system folders
 #   PREFIX=/usr/local               where the CLI goes (default ~/.local)
 set -euo pipefail
 
@@ -26,8 +27,12 @@ say() { echo "install.sh: $*"; }
 # Debian package names; libgimp-3.0-dev only exists from Debian 13 / Ubuntu 25.04.
 DEPS="build-essential cmake pkg-config libglib2.0-dev libcurl4-openssl-dev
   libcjson-dev libpng-dev libjpeg-dev libwebp-dev
-  libsecret-1-dev python3 python3-pil ca-certificates"
-TEST_DEPS="debootstrap clang valgrind libclang-rt-14-dev python3-numpy python3-scipy openssl"
+  libsecret-1-dev python3 python3-pil ca-certificates gettext"
+TEST_DEPS="debootstrap clang valgrind libclang-rt-14-dev python3-numpy python3-scipy openssl
+  xvfb openbox xdotool x11-apps x11-utils netpbm fonts-dejavu-core"  # the last line: tools/screenshots
+# GIMP 2.10 (Debian 12, Ubuntu 24.04): its plug-in is built and installed,
+# and tests/gimp2/run.sh runs it natively, so the tests need it too.
+GIMP2_DEPS="libgimp2.0-dev gimp"
 
 install_deps() {
   local sudo=""
@@ -39,9 +44,19 @@ install_deps() {
     say "no apt-get: install the equivalents of: $DEPS"; return 0
   fi
   local extra=""
-  if apt-cache show libgimp-3.0-dev >/dev/null 2>&1; then extra="libgimp-3.0-dev gimp"; fi
-  say "installing build dependencies with apt-get"
   $sudo apt-get update -qq
+  if apt-cache show libgimp-3.0-dev >/dev/null 2>&1; then extra="libgimp-3.0-dev gimp"; fi
+  # GIMP 2.10's files where the distribution has them: always for the
+  # tests, else only beside a GIMP 2.10 that is already installed (no
+  # second GIMP is added to a machine that runs GIMP 3).
+  if apt-cache show libgimp2.0-dev >/dev/null 2>&1; then
+    if [ -n "${INSTALL_TEST_DEPS:-}" ] || command -v gimp-2.10 >/dev/null || [ -z "$extra" ]; then
+      extra="$extra $GIMP2_DEPS"
+    fi
+  elif [ -n "${INSTALL_TEST_DEPS:-}" ]; then
+    say "libgimp2.0-dev is not packaged here: tests/gimp2/run.sh will fail"
+  fi
+  say "installing build dependencies with apt-get"
   # shellcheck disable=SC2086
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
     $DEPS ${INSTALL_TEST_DEPS:+$TEST_DEPS} $extra >/dev/null
@@ -59,8 +74,12 @@ cmake --build "$build" -j"$(nproc)"
 cmake --install "$build"
 say "installed gemini-image into ${PREFIX:-$HOME/.local}/bin"
 if pkg-config --exists gimp-3.0; then
-  say "installed the GIMP 3 plug-in ($plugin_install); restart GIMP and look under Filters > Gemini"
-else
-  say "GIMP 3 development files not found: the plug-in was not built (Debian 12 ships only GIMP 2.10)."
-  say "tests/run.sh still builds and tests it inside a Debian 13 root."
+  say "installed the GIMP 3 plug-in ($plugin_install); restart GIMP 3 and look under Filters > Gemini"
+fi
+if pkg-config --exists gimp-2.0 && pkg-config --exists gimpui-2.0; then
+  say "installed the GIMP 2.10 plug-in ($plugin_install); restart GIMP 2.10 and look under Filters > Gemini"
+fi
+if ! pkg-config --exists gimp-3.0 && ! pkg-config --exists gimp-2.0; then
+  say "neither GIMP 3's nor GIMP 2.10's development files were found: no plug-in was built"
+  say "(apt-get install libgimp-3.0-dev, or libgimp2.0-dev for GIMP 2.10, then run this again)."
 fi

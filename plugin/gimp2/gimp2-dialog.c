@@ -1,0 +1,421 @@
+/* gimp-gemini for GIMP 2.10: the GTK 2 dialogs (UI only, no work).
+ *
+ * One dialog for Generate, Edit, Style Transfer and Refine, offering what
+ * the GIMP 3 dialogs offer (plugin/gemini-dialog.c): the prompt, the model
+ * with its ratios and sizes as suggestions (free text, so that a model
+ * newer than the catalogue still works), image-only, search, thought
+ * images, variations, the context and source of an edit, one reference
+ * layer with its role, "as layer" and "send the current pixels".  The
+ * values go back into Gimp2Values, which the caller remembers.
+ */
+
+#include <string.h>
+
+#include <libgimp/gimp.h>
+#include <libgimp/gimpui.h>
+
+#include "gg-catalogue.h"
+
+#include "gimp2.h"
+
+
+const gchar *const gimp2_roles[] =
+{
+  "style", "subject", "object", "person", "composition", NULL
+};
+
+typedef struct
+{
+  GtkWidget *model;
+  GtkWidget *model_label;
+  GtkWidget *ratio;
+  GtkWidget *size;
+} ModelWidgets;
+
+
+static const gchar *
+combo_text (GtkWidget *combo)
+{
+  return gtk_entry_get_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (combo))));
+}
+
+static GtkWidget *
+entry_combo (const gchar *text)
+{
+  GtkWidget *combo = gtk_combo_box_text_new_with_entry ();
+
+  gtk_entry_set_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (combo))),
+                      text ? text : "");
+  return combo;
+}
+
+static void
+model_changed (GtkComboBox  *combo,
+               ModelWidgets *widgets)
+{
+  const gchar   *name  = combo_text (widgets->model);
+  const GgModel *model = gg_catalogue_lookup (name);
+  GtkListStore  *store;
+  gint           i;
+
+  store = GTK_LIST_STORE (gtk_combo_box_get_model (GTK_COMBO_BOX (widgets->ratio)));
+  gtk_list_store_clear (store);
+  store = GTK_LIST_STORE (gtk_combo_box_get_model (GTK_COMBO_BOX (widgets->size)));
+  gtk_list_store_clear (store);
+
+  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (widgets->ratio), "auto");
+  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (widgets->size), "auto");
+
+  if (model)
+    {
+      for (i = 0; model->ratios && model->ratios[i]; i++)
+        gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (widgets->ratio),
+                                        model->ratios[i]);
+      for (i = 0; model->sizes && model->sizes[i]; i++)
+        gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (widgets->size),
+                                        model->sizes[i]);
+      gtk_label_set_text (GTK_LABEL (widgets->model_label), model->label);
+      /* A model without sizes rejects imageSize: do not offer one. */
+      gtk_widget_set_sensitive (widgets->size, gg_model_has_sizes (model));
+    }
+  else if (! *name)
+    {
+      gtk_label_set_text (GTK_LABEL (widgets->model_label),
+                          "The default (for Refine: the conversation's model)");
+      gtk_widget_set_sensitive (widgets->size, TRUE);
+    }
+  else
+    {
+      gtk_label_set_text (GTK_LABEL (widgets->model_label),
+                          "Not in the catalogue: sent as written");
+      gtk_widget_set_sensitive (widgets->size, TRUE);
+    }
+}
+
+static void
+toggle_sensitive (GtkToggleButton *toggle,
+                  GtkWidget       *widget)
+{
+  gtk_widget_set_sensitive (widget, gtk_toggle_button_get_active (toggle));
+}
+
+static GtkWidget *
+check_button (GtkWidget   *box,
+              const gchar *label,
+              gint32       active)
+{
+  GtkWidget *check = gtk_check_button_new_with_mnemonic (label);
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check), active);
+  gtk_box_pack_start (GTK_BOX (box), check, FALSE, FALSE, 0);
+
+  return check;
+}
+
+static gboolean
+any_drawable (gint32   image,
+              gint32   drawable,
+              gpointer data)
+{
+  return TRUE;
+}
+
+gboolean
+gimp2_dialog (Gimp2DialogKind  kind,
+              Gimp2Options    *options,
+              gint32           image,
+              const gchar     *note)
+{
+  static const gchar *titles[] =
+  {
+    "Gemini: Generate", "Gemini: Edit", "Gemini: Style Transfer",
+    "Gemini: Refine"
+  };
+  Gimp2Values          *v        = &options->values;
+  const GgModel *const *models   = gg_catalogue_models ();
+  ModelWidgets          widgets;
+  GtkWidget            *dialog;
+  GtkWidget            *vbox;
+  GtkWidget            *table;
+  GtkWidget            *label;
+  GtkWidget            *prompt;
+  GtkWidget            *scrolled;
+  GtkTextBuffer        *buffer;
+  GtkWidget            *image_only, *search, *thoughts;
+  GtkObject            *variations_adj;
+  GtkObject            *px_adj  = NULL;
+  GtkObject            *pct_adj = NULL;
+  GtkWidget            *source  = NULL;
+  GtkWidget            *use_reference = NULL;
+  GtkWidget            *reference     = NULL;
+  GtkWidget            *role          = NULL;
+  GtkWidget            *style         = NULL;
+  GtkWidget            *as_layer      = NULL;
+  GtkWidget            *include       = NULL;
+  GtkWidget            *spin;
+  gint                  row = 0;
+  guint                 i;
+  gboolean              ok;
+
+  dialog = gimp_dialog_new (titles[kind], PLUG_IN_ROLE, NULL, 0,
+                            gimp_standard_help_func, NULL,
+                            GTK_STOCK_CANCEL, GTK_RESPONSE_CANCEL,
+                            GTK_STOCK_OK,     GTK_RESPONSE_OK,
+                            NULL);
+  gimp_window_set_transient (GTK_WINDOW (dialog));
+
+  vbox = gtk_vbox_new (FALSE, 6);
+  gtk_container_set_border_width (GTK_CONTAINER (vbox), 12);
+  gtk_box_pack_start (GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))),
+                      vbox, TRUE, TRUE, 0);
+
+  if (note)
+    {
+      label = gtk_label_new (note);
+      gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
+      gtk_misc_set_alignment (GTK_MISC (label), 0.0, 0.5);
+      gtk_box_pack_start (GTK_BOX (vbox), label, FALSE, FALSE, 0);
+    }
+
+  label = gtk_label_new_with_mnemonic (kind == GIMP2_DIALOG_STYLE ?
+                                       "_Prompt (optional):" : "_Prompt:");
+  gtk_misc_set_alignment (GTK_MISC (label), 0.0, 0.5);
+  gtk_box_pack_start (GTK_BOX (vbox), label, FALSE, FALSE, 0);
+
+  scrolled = gtk_scrolled_window_new (NULL, NULL);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled),
+                                  GTK_POLICY_AUTOMATIC, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_shadow_type (GTK_SCROLLED_WINDOW (scrolled),
+                                       GTK_SHADOW_IN);
+  gtk_widget_set_size_request (scrolled, 420, 96);
+  gtk_box_pack_start (GTK_BOX (vbox), scrolled, TRUE, TRUE, 0);
+  prompt = gtk_text_view_new ();
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (prompt), GTK_WRAP_WORD);
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (prompt));
+  gtk_text_buffer_set_text (buffer, v->prompt, -1);
+  gtk_container_add (GTK_CONTAINER (scrolled), prompt);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), prompt);
+
+  table = gtk_table_new (8, 2, FALSE);
+  gtk_table_set_row_spacings (GTK_TABLE (table), 4);
+  gtk_table_set_col_spacings (GTK_TABLE (table), 6);
+  gtk_box_pack_start (GTK_BOX (vbox), table, FALSE, FALSE, 0);
+
+  widgets.model = entry_combo (v->model);
+  for (i = 0; models && models[i]; i++)
+    gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (widgets.model),
+                                    models[i]->name);
+  gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, "_Model:", 0.0, 0.5,
+                             widgets.model, 1, FALSE);
+  widgets.model_label = gtk_label_new (NULL);
+  gtk_misc_set_alignment (GTK_MISC (widgets.model_label), 0.0, 0.5);
+  gimp_label_set_attributes (GTK_LABEL (widgets.model_label),
+                             PANGO_ATTR_STYLE, PANGO_STYLE_ITALIC, -1);
+  gtk_table_attach (GTK_TABLE (table), widgets.model_label, 1, 2, row, row + 1,
+                    GTK_FILL, GTK_FILL, 0, 0);
+  row++;
+  widgets.ratio = entry_combo (v->ratio);
+  gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, "_Aspect ratio:",
+                             0.0, 0.5, widgets.ratio, 1, FALSE);
+  widgets.size = entry_combo (v->size);
+  gimp_table_attach_aligned (GTK_TABLE (table), 0, row++,
+                             kind == GIMP2_DIALOG_GENERATE ? "_Size:" :
+                             "_Largest size:", 0.0, 0.5, widgets.size, 1, FALSE);
+  g_signal_connect (widgets.model, "changed", G_CALLBACK (model_changed),
+                    &widgets);
+  model_changed (GTK_COMBO_BOX (widgets.model), &widgets);
+
+  spin = gimp_spin_button_new (&variations_adj, v->variations, 1,
+                               GG_FRONT_MAX_VARIATIONS, 1, 1, 0, 1, 0);
+  gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, "_Variations:",
+                             0.0, 0.5, spin, 1, TRUE);
+
+  if (kind == GIMP2_DIALOG_EDIT || kind == GIMP2_DIALOG_STYLE)
+    {
+      spin = gimp_spin_button_new (&px_adj, v->context_px, 0, 4096, 1, 16, 0,
+                                   1, 0);
+      gimp_table_attach_aligned (GTK_TABLE (table), 0, row++,
+                                 "Context (_pixels):", 0.0, 0.5, spin, 1, TRUE);
+      spin = gimp_spin_button_new (&pct_adj, v->context_pct, 0, 200, 1, 10, 0,
+                                   1, 0);
+      gimp_table_attach_aligned (GTK_TABLE (table), 0, row++,
+                                 "Context (% of selection si_ze):", 0.0, 0.5,
+                                 spin, 1, TRUE);
+      source = gimp_int_combo_box_new ("Layer", 0, "Visible", 1, NULL);
+      gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (source),
+                                     v->visible ? 1 : 0);
+      gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, "So_urce:",
+                                 0.0, 0.5, source, 1, FALSE);
+    }
+
+  if (kind == GIMP2_DIALOG_STYLE)
+    {
+      style = gimp_drawable_combo_box_new (any_drawable, NULL);
+      if (options->style > 0)
+        gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (style),
+                                       options->style);
+      gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, "St_yle from:",
+                                 0.0, 0.5, style, 1, FALSE);
+    }
+
+  if (kind == GIMP2_DIALOG_GENERATE || kind == GIMP2_DIALOG_EDIT)
+    {
+      use_reference = gtk_check_button_new_with_mnemonic ("_Reference layer:");
+      reference = gimp_drawable_combo_box_new (any_drawable, NULL);
+      if (v->reference > 0 && gimp_item_is_valid (v->reference))
+        gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (reference),
+                                       v->reference);
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (use_reference),
+                                    v->reference > 0 &&
+                                    gimp_item_is_valid (v->reference));
+      gtk_table_attach (GTK_TABLE (table), use_reference, 0, 1, row, row + 1,
+                        GTK_FILL, GTK_FILL, 0, 0);
+      gtk_table_attach (GTK_TABLE (table), reference, 1, 2, row, row + 1,
+                        GTK_EXPAND | GTK_FILL, GTK_FILL, 0, 0);
+      row++;
+      role = gimp_int_combo_box_new ("Style", 0, "Subject", 1, "Object", 2,
+                                     "Person", 3, "Composition", 4, NULL);
+      gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (role),
+                                     CLAMP (v->reference_role, 0, 4));
+      gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, "Reference r_ole:",
+                                 0.0, 0.5, role, 1, FALSE);
+      g_signal_connect (use_reference, "toggled",
+                        G_CALLBACK (toggle_sensitive), reference);
+      g_signal_connect (use_reference, "toggled",
+                        G_CALLBACK (toggle_sensitive), role);
+      toggle_sensitive (GTK_TOGGLE_BUTTON (use_reference), reference);
+      toggle_sensitive (GTK_TOGGLE_BUTTON (use_reference), role);
+    }
+
+  image_only = check_button (vbox, "_Image only (no text in the answer)",
+                             v->image_only);
+  search     = check_button (vbox, "Ground with Google _Search", v->search);
+  thoughts   = check_button (vbox, "Keep _thought images (hidden layers)",
+                             v->thought_layers);
+  if (kind == GIMP2_DIALOG_GENERATE)
+    {
+      as_layer = check_button (vbox, "Add as a _layer to this image",
+                               image > 0 && v->as_layer);
+      /* Means nothing when no image is open. */
+      gtk_widget_set_sensitive (as_layer, image > 0);
+    }
+  if (kind == GIMP2_DIALOG_REFINE)
+    include = check_button (vbox, "Send the _current pixels too",
+                            v->include_region);
+
+  gtk_widget_show_all (dialog);
+  ok = gimp_dialog_run (GIMP_DIALOG (dialog)) == GTK_RESPONSE_OK;
+
+  if (ok)
+    {
+      GtkTextIter       start, end;
+      g_autofree gchar *text = NULL;
+
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+      g_strlcpy (v->prompt, text, sizeof v->prompt);
+      g_strlcpy (v->model, combo_text (widgets.model), sizeof v->model);
+      g_strlcpy (v->ratio, combo_text (widgets.ratio), sizeof v->ratio);
+      g_strlcpy (v->size, combo_text (widgets.size), sizeof v->size);
+      v->variations     = (gint) gtk_adjustment_get_value (GTK_ADJUSTMENT (variations_adj));
+      v->image_only     = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (image_only));
+      v->search         = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (search));
+      v->thought_layers = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (thoughts));
+      if (px_adj)
+        v->context_px  = (gint) gtk_adjustment_get_value (GTK_ADJUSTMENT (px_adj));
+      if (pct_adj)
+        v->context_pct = (gint) gtk_adjustment_get_value (GTK_ADJUSTMENT (pct_adj));
+      if (source)
+        {
+          gint value = 0;
+
+          gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (source), &value);
+          v->visible = value == 1;
+        }
+      if (style)
+        {
+          gint value = -1;
+
+          gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (style), &value);
+          options->style = value;
+        }
+      if (use_reference)
+        {
+          gint value = -1;
+          gint which = 0;
+
+          if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (use_reference)))
+            gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (reference), &value);
+          v->reference = value > 0 ? value : -1;
+          gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (role), &which);
+          v->reference_role = which;
+        }
+      if (as_layer)
+        v->as_layer = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (as_layer));
+      if (include)
+        v->include_region = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (include));
+    }
+
+  gtk_widget_destroy (dialog);
+
+  return ok;
+}
+
+gchar *
+gimp2_key_dialog (gboolean *remember)
+{
+  GtkWidget *dialog;
+  GtkWidget *vbox;
+  GtkWidget *label;
+  GtkWidget *entry;
+  GtkWidget *check;
+  gchar     *key = NULL;
+
+  dialog = gimp_dialog_new ("Gemini API Key", PLUG_IN_ROLE, NULL, 0,
+                            gimp_standard_help_func, NULL,
+                            GTK_STOCK_CANCEL, GTK_RESPONSE_CANCEL,
+                            GTK_STOCK_OK,     GTK_RESPONSE_OK,
+                            NULL);
+  gimp_window_set_transient (GTK_WINDOW (dialog));
+
+  vbox = gtk_vbox_new (FALSE, 6);
+  gtk_container_set_border_width (GTK_CONTAINER (vbox), 12);
+  gtk_box_pack_start (GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))),
+                      vbox, TRUE, TRUE, 0);
+
+  label = gtk_label_new ("Paste your Gemini API key (from Google AI Studio). "
+                         "It is sent only to Google, in a request header.");
+  gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
+  gtk_misc_set_alignment (GTK_MISC (label), 0.0, 0.5);
+  gtk_box_pack_start (GTK_BOX (vbox), label, FALSE, FALSE, 0);
+
+  entry = gtk_entry_new ();
+  gtk_entry_set_visibility (GTK_ENTRY (entry), FALSE);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_entry_set_width_chars (GTK_ENTRY (entry), 44);
+  gtk_box_pack_start (GTK_BOX (vbox), entry, FALSE, FALSE, 0);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
+
+  check = gtk_check_button_new_with_mnemonic
+    ("_Remember it (desktop keyring, else a private file in the GIMP profile)");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check), *remember);
+  gtk_box_pack_start (GTK_BOX (vbox), check, FALSE, FALSE, 0);
+
+  gtk_widget_show_all (dialog);
+
+  if (gimp_dialog_run (GIMP_DIALOG (dialog)) == GTK_RESPONSE_OK)
+    {
+      const gchar *text = gtk_entry_get_text (GTK_ENTRY (entry));
+      g_autofree gchar *copy = g_strstrip (g_strdup (text));
+
+      if (*copy)
+        key = g_steal_pointer (&copy);
+      *remember = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (check));
+    }
+
+  /* The entry's own copy is overwritten before the widget goes. */
+  gtk_entry_set_text (GTK_ENTRY (entry), "");
+  gtk_widget_destroy (dialog);
+
+  return key;
+}

@@ -1,0 +1,511 @@
+/* gimp-gemini for GIMP 2.10: pixels, layers and the conversation parasites.
+ *
+ * Pixels go through GEGL with babl's "R'G'B'A u8" both ways, so that GEGL
+ * converts from and to any precision (8/16/32-bit, float) and from gray, as
+ * in the GIMP 3 plug-in (plugin/gemini-pixels.c).
+ */
+
+#include <string.h>
+
+#include <libgimp/gimp.h>
+
+#include "gg-error.h"
+
+#include "gimp2.h"
+
+
+#define RASTER_FORMAT "R'G'B'A u8"
+
+/* Persistent: saved in the .xcf.  Undoable: undoing a run also restores
+ * the conversation it replaced. */
+#define PARASITE_FLAGS (GIMP_PARASITE_PERSISTENT | GIMP_PARASITE_UNDOABLE)
+
+
+static const gchar *
+last_error (void)
+{
+  const gchar *message = gimp_get_pdb_error ();
+
+  return message && *message ? message : "GIMP gave no reason";
+}
+
+GgRaster *
+gimp2_pixels_read (gint32         drawable,
+                   const GgRect  *rect,
+                   GError       **error)
+{
+  GeglBuffer *buffer;
+  GgRaster   *raster;
+
+  raster = gg_raster_new (rect->width, rect->height, error);
+  if (! raster)
+    return NULL;
+
+  buffer = gimp_drawable_get_buffer (drawable);
+  if (! buffer)
+    {
+      gg_raster_free (raster);
+      g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
+                   "The pixels of the layer could not be read: %s",
+                   last_error ());
+      return NULL;
+    }
+
+  /* Outside the drawable is transparent black, which is what the region
+   * planner expects for padding. */
+  gegl_buffer_get (buffer,
+                   GEGL_RECTANGLE (rect->x, rect->y, rect->width, rect->height),
+                   1.0, babl_format (RASTER_FORMAT), raster->pixels,
+                   rect->width * 4, GEGL_ABYSS_NONE);
+  g_object_unref (buffer);
+
+  return raster;
+}
+
+GgRaster *
+gimp2_pixels_read_visible (gint32         image,
+                           const GgRect  *rect,
+                           GError       **error)
+{
+  gint32    copy;
+  gint32    merged;
+  GgRaster *raster = NULL;
+
+  /* A duplicate: the user's image must not change, not even its undo. */
+  copy = gimp_image_duplicate (image);
+  if (copy < 0)
+    {
+      g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
+                           "The image could not be duplicated to read what "
+                           "is visible.");
+      return NULL;
+    }
+
+  gimp_image_undo_disable (copy);
+  merged = gimp_image_merge_visible_layers (copy, GIMP_CLIP_TO_IMAGE);
+
+  if (merged < 0)
+    {
+      g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
+                           "Nothing is visible to send: show at least one "
+                           "layer, or choose Source: Layer.");
+    }
+  else
+    {
+      GgRect local = *rect;
+      gint   off_x = 0;
+      gint   off_y = 0;
+
+      gimp_drawable_offsets (merged, &off_x, &off_y);
+      local.x -= off_x;
+      local.y -= off_y;
+
+      raster = gimp2_pixels_read (merged, &local, error);
+    }
+
+  gimp_image_delete (copy);
+
+  return raster;
+}
+
+static void
+pixels_write (gint32          drawable,
+              const GgRaster *raster)
+{
+  GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
+
+  /* GEGL converts to the layer's own format: its precision, gray or RGB. */
+  gegl_buffer_set (buffer,
+                   GEGL_RECTANGLE (0, 0, raster->width, raster->height),
+                   0, babl_format (RASTER_FORMAT), raster->pixels,
+                   raster->width * 4);
+  gegl_buffer_flush (buffer);
+  g_object_unref (buffer);
+
+  gimp_drawable_update (drawable, 0, 0, raster->width, raster->height);
+}
+
+/* A new layer holding @raster at (@x, @y), inside @parent (-1: the top
+ * level) at @position; -1 with @error, nothing left in the image. */
+static gint32
+insert_layer (gint32          image,
+              gint32          parent,
+              gint            position,
+              const gchar    *name,
+              const GgRaster *raster,
+              gint            x,
+              gint            y,
+              GError        **error)
+{
+  GimpImageType type;
+  gint32        layer;
+
+  switch (gimp_image_base_type (image))
+    {
+    case GIMP_RGB:  type = GIMP_RGBA_IMAGE;  break;
+    case GIMP_GRAY: type = GIMP_GRAYA_IMAGE; break;
+    default:
+      g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
+                           GG_FRONT_INDEXED_MESSAGE);
+      return -1;
+    }
+
+  layer = gimp_layer_new (image, name, raster->width, raster->height, type,
+                          100.0, gimp_image_get_default_new_layer_mode (image));
+  if (layer < 0)
+    goto failed;
+
+  if (! gimp_image_insert_layer (image, layer, parent, position))
+    {
+      /* Never attached to the image: only this removes it. */
+      gimp_item_delete (layer);
+      goto failed;
+    }
+
+  if (! gimp_layer_set_offsets (layer, x, y))
+    {
+      gimp_image_remove_layer (image, layer);
+      goto failed;
+    }
+
+  pixels_write (layer, raster);
+
+  return layer;
+
+failed:
+  g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
+               "The result could not be added to the image: %s",
+               last_error ());
+  return -1;
+}
+
+/* Refine without a selection: the new layer takes the mask of the result
+ * it refines, when both cover the same pixels. */
+static gboolean
+copy_mask (gint32 from,
+           gint32 to)
+{
+  gint32      source;
+  gint32      mask;
+  GeglBuffer *in;
+  GeglBuffer *out;
+  gint        fx, fy, tx, ty;
+
+  if (! gimp_item_is_valid (from) || ! gimp_item_is_layer (from))
+    return FALSE;
+
+  source = gimp_layer_get_mask (from);
+  if (source < 0)
+    return FALSE;
+
+  gimp_drawable_offsets (from, &fx, &fy);
+  gimp_drawable_offsets (to, &tx, &ty);
+  if (fx != tx || fy != ty ||
+      gimp_drawable_width (from) != gimp_drawable_width (to) ||
+      gimp_drawable_height (from) != gimp_drawable_height (to))
+    return FALSE;
+
+  mask = gimp_layer_create_mask (to, GIMP_ADD_MASK_WHITE);
+  if (mask < 0 || ! gimp_layer_add_mask (to, mask))
+    return FALSE;
+
+  in  = gimp_drawable_get_buffer (source);
+  out = gimp_drawable_get_buffer (mask);
+  gegl_buffer_copy (in, NULL, GEGL_ABYSS_NONE, out, NULL);
+  gegl_buffer_flush (out);
+  g_object_unref (in);
+  g_object_unref (out);
+
+  gimp_drawable_update (mask, 0, 0, gimp_drawable_width (mask),
+                        gimp_drawable_height (mask));
+
+  return TRUE;
+}
+
+gboolean
+gimp2_result_insert (Gimp2Target     *target,
+                     GgFrontPrepared *prepared,
+                     Gimp2Result     *result,
+                     GError         **error)
+{
+  gint32            image    = target->image;
+  gint32            parent   = -1;
+  gint32            item     = -1;
+  gint32            thoughts = -1;
+  g_autofree gchar *name     = gg_front_layer_name (target->front.prompt);
+  gint              position = 0;
+  guint             i;
+
+  result->item  = -1;
+  result->first = -1;
+
+  if (! gimp_image_is_valid (image))
+    {
+      gg_front_recovery_all (error, prepared, target->front.profile_dir,
+                             target->front.prompt,
+                             "The image was closed before the result arrived");
+      return FALSE;
+    }
+
+  /* Directly above the source, inside the same group when it is in one. */
+  if (target->above > 0 && gimp_item_is_valid (target->above))
+    {
+      gint32 up = gimp_item_get_parent (target->above);
+
+      parent   = up > 0 ? up : -1;
+      position = gimp_image_get_item_position (image, target->above);
+    }
+
+  if (prepared->layers->len > 1)
+    {
+      item = gimp_layer_group_new (image);
+      if (item < 0 || ! gimp_image_insert_layer (image, item, parent, position))
+        {
+          if (item >= 0)
+            gimp_item_delete (item);
+          item = -1;
+          g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
+                       "The layer group could not be added: %s", last_error ());
+          goto failed;
+        }
+      gimp_item_set_name (item, name);
+    }
+
+  for (i = 0; i < prepared->layers->len; i++)
+    {
+      GgFrontPiece     *piece = g_ptr_array_index (prepared->layers, i);
+      g_autofree gchar *title = NULL;
+      gint32            layer;
+
+      if (item >= 0)
+        title = g_strdup_printf ("%s #%u", name, i + 1);
+
+      layer = insert_layer (image, item >= 0 ? item : parent,
+                            item >= 0 ? (gint) i : position,
+                            title ? title : name, piece->raster,
+                            piece->x, piece->y, error);
+      if (layer < 0)
+        goto failed;
+
+      if (item < 0)
+        item = layer;
+      if (result->first < 0)
+        result->first = layer;
+
+      /* After a layer was added, so that the clean-up runs too. */
+      if (gg_front_test_fail_place ())
+        {
+          g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
+                               "placement forced to fail "
+                               "(GIMP_GEMINI_TEST_FAIL_PLACE)");
+          goto failed;
+        }
+
+      if (target->mask_selection)
+        {
+          /* After insertion: GIMP maps the selection onto the layer. */
+          gint32 mask = gimp_layer_create_mask (layer, GIMP_ADD_MASK_SELECTION);
+
+          if (mask < 0 || ! gimp_layer_add_mask (layer, mask))
+            {
+              g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
+                           "The selection could not become the layer's "
+                           "mask: %s", last_error ());
+              goto failed;
+            }
+        }
+      else if (target->mask_from > 0)
+        {
+          copy_mask (target->mask_from, layer);
+        }
+    }
+
+  if (prepared->thoughts->len > 0)
+    {
+      thoughts = gimp_layer_group_new (image);
+      /* Below the result: never mistaken for it. */
+      if (thoughts < 0 ||
+          ! gimp_image_insert_layer (image, thoughts, parent,
+                                     gimp_image_get_item_position (image, item) + 1))
+        {
+          if (thoughts >= 0)
+            gimp_item_delete (thoughts);
+          thoughts = -1;
+          g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
+                       "The thoughts group could not be added: %s",
+                       last_error ());
+          goto failed;
+        }
+      gimp_item_set_name (thoughts, GG_FRONT_THOUGHTS_GROUP);
+      gimp_item_set_visible (thoughts, FALSE);
+
+      for (i = 0; i < prepared->thoughts->len; i++)
+        {
+          GgFrontPiece     *piece = g_ptr_array_index (prepared->thoughts, i);
+          g_autofree gchar *title = g_strdup_printf ("Thought %u", i + 1);
+          gint32            layer;
+
+          layer = insert_layer (image, thoughts, (gint) i, title,
+                                piece->raster, piece->x, piece->y, error);
+          if (layer < 0)
+            goto failed;
+          gimp_item_set_visible (layer, FALSE);
+        }
+    }
+
+  if (prepared->sources->len > 0)
+    {
+      g_autofree gchar *json = gg_front_sources_json (prepared->sources);
+      GimpParasite     *parasite;
+      gboolean          ok;
+
+      parasite = gimp_parasite_new (GG_FRONT_SOURCES_PARASITE, PARASITE_FLAGS,
+                                    (guint32) strlen (json), json);
+      ok = gimp_item_attach_parasite (item, parasite);
+      gimp_parasite_free (parasite);
+
+      if (! ok)
+        {
+          g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
+                       "The sources could not be stored with the layer: %s",
+                       last_error ());
+          goto failed;
+        }
+    }
+
+  result->item = item;
+  result->clip = prepared->clip;
+
+  return TRUE;
+
+failed:
+  if (thoughts >= 0)
+    gimp_image_remove_layer (image, thoughts);
+  if (item >= 0)
+    gimp_image_remove_layer (image, item);
+  result->item  = -1;
+  result->first = -1;
+
+  gg_front_recovery_all (error, prepared, target->front.profile_dir,
+                         target->front.prompt,
+                         "The result could not be added to the image");
+  return FALSE;
+}
+
+
+/* --- the conversation ----------------------------------------------------- */
+
+GgConversation *
+gimp2_conversation_load (gint32               image,
+                         GgConversationPlace *place,
+                         GError             **error)
+{
+  GimpParasite   *parasite;
+  GgConversation *conversation = NULL;
+
+  memset (place, 0, sizeof *place);
+
+  parasite = gimp_image_get_parasite (image, GG_CONVERSATION_PARASITE);
+  if (! parasite)
+    return NULL;
+
+  if (gimp_parasite_data_size (parasite) > 0)
+    conversation = gg_conversation_from_json (gimp_parasite_data (parasite),
+                                              gimp_parasite_data_size (parasite),
+                                              error);
+  else
+    g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
+                         "The image's Gemini conversation is empty.");
+  gimp_parasite_free (parasite);
+
+  if (! conversation)
+    {
+      if (error && *error)
+        g_prefix_error (error, "The image's Gemini conversation is damaged "
+                        "(use Filters > Gemini > Start Over): ");
+      return NULL;
+    }
+
+  parasite = gimp_image_get_parasite (image, GG_PLACE_PARASITE);
+  if (parasite)
+    {
+      /* Without it the answers go on as whole images: still usable. */
+      gg_conversation_place_from_text (gimp_parasite_data (parasite),
+                                       gimp_parasite_data_size (parasite),
+                                       place);
+      gimp_parasite_free (parasite);
+    }
+
+  return conversation;
+}
+
+static gboolean
+attach (gint32       image,
+        const gchar *name,
+        const gchar *data,
+        gsize        length)
+{
+  GimpParasite *parasite;
+  gboolean      ok;
+
+  parasite = gimp_parasite_new (name, PARASITE_FLAGS, (guint32) length, data);
+  ok = gimp_image_attach_parasite (image, parasite);
+  gimp_parasite_free (parasite);
+
+  return ok;
+}
+
+gboolean
+gimp2_conversation_store (gint32                     image,
+                          GgConversation            *conversation,
+                          const GgConversationPlace *place,
+                          gchar                    **note)
+{
+  g_autofree gchar *json = NULL;
+  g_autofree gchar *text = NULL;
+  gsize             length;
+
+  if (! gg_conversation_place_serialize (conversation, &json, &length, note))
+    {
+      gimp2_conversation_forget (image);
+      return FALSE;
+    }
+
+  text = gg_conversation_place_to_text (place);
+
+  if (! attach (image, GG_CONVERSATION_PARASITE, json, length) ||
+      ! attach (image, GG_PLACE_PARASITE, text, strlen (text)))
+    {
+      gimp2_conversation_forget (image);
+      if (note)
+        *note = g_strdup_printf ("The conversation could not be kept with "
+                                 "the image: %s", last_error ());
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+gimp2_conversation_forget (gint32 image)
+{
+  GimpParasite *parasite;
+  gboolean      had = FALSE;
+
+  parasite = gimp_image_get_parasite (image, GG_CONVERSATION_PARASITE);
+  if (parasite)
+    {
+      had = TRUE;
+      gimp_parasite_free (parasite);
+      gimp_image_detach_parasite (image, GG_CONVERSATION_PARASITE);
+    }
+
+  parasite = gimp_image_get_parasite (image, GG_PLACE_PARASITE);
+  if (parasite)
+    {
+      gimp_parasite_free (parasite);
+      gimp_image_detach_parasite (image, GG_PLACE_PARASITE);
+    }
+
+  return had;
+}

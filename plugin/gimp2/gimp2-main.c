@@ -1,0 +1,1489 @@
+/* gimp-gemini for GIMP 2.10: the procedures, their arguments and runs.
+ *
+ * GIMP 2.10's plug-in interface: query () installs each procedure with its
+ * positional arguments (run mode first), run () gets them as GimpParam.
+ * Behaviour mirrors the GIMP 3 plug-in (plugin/gemini.c, gemini-run.c):
+ * the image is only touched once every paid answer has been decoded and
+ * placed, inside one undo group, so that a failure or a cancel leaves it
+ * exactly as it was; errors come back as the procedure's error message
+ * (2.10's convention: status, then one string).
+ */
+
+#include <string.h>
+
+#include <libgimp/gimp.h>
+#include <libgimp/gimpui.h>
+
+#include "gg-catalogue.h"
+#include "gg-client.h"
+#include "gg-conversation.h"
+#include "gg-error.h"
+#include "gg-keystore.h"
+#include "gg-prompt.h"
+#include "gg-region.h"
+#include "gg-request.h"
+#include "gg-response.h"
+
+#include "gimp2.h"
+
+
+/* Refine of a conversation that started from a generation: the canvas
+ * sent is at most this large on its longer side. */
+#define REFINE_MAX_SIDE 2048
+
+typedef enum
+{
+  KIND_GENERATE,
+  KIND_EDIT,
+  KIND_STYLE,
+  KIND_REFINE
+} Kind;
+
+/* Where each option sits in a procedure's arguments; -1: not there. */
+typedef struct
+{
+  const gchar *name;
+  Kind         kind;
+  gint         image, drawable, style, prompt, model, ratio, size,
+               image_only, context_px, context_pct, source, search,
+               thought_layers, variations, n_references, references, roles,
+               as_layer, include_region;
+} Layout;
+
+static const Layout layouts[] =
+{
+  { PLUG_IN_PROC_GENERATE, KIND_GENERATE,
+    1, -1, -1, 2, 3, 4, 5, 6, -1, -1, -1, 7, 8, 9, 10, 11, 12, 13, -1 },
+  { PLUG_IN_PROC_EDIT, KIND_EDIT,
+    1, 2, -1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, -1, -1 },
+  { PLUG_IN_PROC_STYLE, KIND_STYLE,
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, -1, -1, -1, -1, -1 },
+  { PLUG_IN_PROC_REFINE, KIND_REFINE,
+    1, 2, -1, 3, 4, 5, 6, 7, -1, -1, -1, 8, 9, 10, 11, 12, 13, -1, 14 },
+};
+
+
+static void        query            (void);
+static void        run              (const gchar      *name,
+                                     gint              nparams,
+                                     const GimpParam  *param,
+                                     gint             *nreturn_vals,
+                                     GimpParam       **return_vals);
+
+const GimpPlugInInfo PLUG_IN_INFO =
+{
+  NULL,
+  NULL,
+  query,
+  run,
+};
+
+MAIN ()
+
+
+/* --- registration --------------------------------------------------------- */
+
+#define ARG_RUN_MODE \
+  { GIMP_PDB_INT32, "run-mode", "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1), RUN-WITH-LAST-VALS (2) }" }
+#define ARG_IMAGE(blurb)    { GIMP_PDB_IMAGE, "image", blurb }
+#define ARG_DRAWABLE(blurb) { GIMP_PDB_DRAWABLE, "drawable", blurb }
+#define ARG_PROMPT(blurb)   { GIMP_PDB_STRING, "prompt", blurb }
+#define ARGS_MODEL(model_blurb) \
+  { GIMP_PDB_STRING, "model", model_blurb }, \
+  { GIMP_PDB_STRING, "aspect-ratio", "\"16:9\", \"1:1\", ... (\"\": auto)" }, \
+  { GIMP_PDB_STRING, "image-size", "\"1K\", \"2K\", \"4K\" on models that have sizes (\"\": auto)" }, \
+  { GIMP_PDB_INT32, "image-only", "Ask for an image without any text (TRUE, FALSE)" }
+#define ARGS_CONTEXT \
+  { GIMP_PDB_INT32, "context-px", "Pixels of context sent around the selection (0-4096)" }, \
+  { GIMP_PDB_INT32, "context-pct", "Further context, as a percentage of the selection's size (0-200)" }, \
+  { GIMP_PDB_INT32, "source", "What is sent: 0 the layer's own pixels, 1 everything visible" }
+#define ARGS_ANSWER \
+  { GIMP_PDB_INT32, "search", "Ground with Google Search (TRUE, FALSE); the sources are shown and stored with the result" }, \
+  { GIMP_PDB_INT32, "thought-layers", "Add the model's interim thought images as hidden layers in a \"Thoughts\" group (TRUE, FALSE)" }, \
+  { GIMP_PDB_INT32, "variations", "Independent requests sent at once, one layer each in a group (1-4; each is billed)" }
+#define ARGS_REFERENCES \
+  { GIMP_PDB_INT32, "num-references", "The number of reference drawables" }, \
+  { GIMP_PDB_INT32ARRAY, "references", "Drawables of any open image sent as reference images" }, \
+  { GIMP_PDB_STRING, "reference-roles", "One role per reference, comma-separated: style, subject, object, person, composition (the last repeats; \"\": object)" }
+
+static void
+query (void)
+{
+  static const GimpParamDef generate_args[] =
+  {
+    ARG_RUN_MODE,
+    ARG_IMAGE ("With as-layer: the image that receives the result (may be -1)"),
+    ARG_PROMPT ("What to create"),
+    ARGS_MODEL ("Gemini model name (free text; \"\": the default)"),
+    ARGS_ANSWER,
+    ARGS_REFERENCES,
+    { GIMP_PDB_INT32, "as-layer", "Add the result to \"image\" as a new layer instead of opening a new image (TRUE, FALSE)" },
+  };
+  static const GimpParamDef generate_return[] =
+  {
+    { GIMP_PDB_IMAGE, "new-image", "The new image (or \"image\" with as-layer)" },
+    { GIMP_PDB_LAYER, "new-layer", "The layer holding the result (a group when there are several)" },
+  };
+  static const GimpParamDef edit_args[] =
+  {
+    ARG_RUN_MODE,
+    ARG_IMAGE ("The image"),
+    ARG_DRAWABLE ("The layer to edit (its mask stands for it)"),
+    ARG_PROMPT ("What should change"),
+    ARGS_MODEL ("Gemini model name (free text; \"\": the default)"),
+    ARGS_CONTEXT,
+    ARGS_ANSWER,
+    ARGS_REFERENCES,
+  };
+  static const GimpParamDef style_args[] =
+  {
+    ARG_RUN_MODE,
+    ARG_IMAGE ("The image"),
+    ARG_DRAWABLE ("The layer to restyle"),
+    { GIMP_PDB_DRAWABLE, "style", "The layer (of any open image) whose style is applied" },
+    ARG_PROMPT ("Words of your own (\"\": a plain style transfer)"),
+    ARGS_MODEL ("Gemini model name (free text; \"\": the default)"),
+    ARGS_CONTEXT,
+    ARGS_ANSWER,
+  };
+  static const GimpParamDef refine_args[] =
+  {
+    ARG_RUN_MODE,
+    ARG_IMAGE ("The image whose conversation continues"),
+    ARG_DRAWABLE ("The result goes above this layer (-1: above the result refined)"),
+    ARG_PROMPT ("What to change next"),
+    ARGS_MODEL ("Gemini model name (free text; \"\": the conversation's)"),
+    ARGS_ANSWER,
+    ARGS_REFERENCES,
+    { GIMP_PDB_INT32, "include-region", "Send what the region looks like now along with the prompt (TRUE, FALSE)" },
+  };
+  static const GimpParamDef layer_return[] =
+  {
+    { GIMP_PDB_LAYER, "new-layer", "The layer holding the result (a group when there are several)" },
+  };
+  static const GimpParamDef image_args[] =
+  {
+    ARG_RUN_MODE,
+    ARG_IMAGE ("The image"),
+    ARG_DRAWABLE ("Unused"),
+  };
+  static const GimpParamDef mode_args[] =
+  {
+    ARG_RUN_MODE,
+  };
+  const gchar *author = "gimp-gemini authors";
+  const gchar *date   = "2025";
+
+  gimp_install_procedure
+    (PLUG_IN_PROC_GENERATE,
+     "Create an image from a text prompt with Gemini",
+     "Sends the prompt (and any reference drawables, each with a role) to a "
+     "Gemini image model (\"Nano Banana\") and opens the answer as a new "
+     "image of the model's dimensions; with \"as-layer\" and an image, adds "
+     "it to that image as a new layer instead. Several images (in one "
+     "answer, or variations) become a layer group named after the prompt. "
+     "The image keeps the conversation for Refine. The API key comes from "
+     "GEMINI_API_KEY / GOOGLE_API_KEY, the desktop keyring or Filters > "
+     "Gemini > API Key…; it is never an argument.",
+     author, author, date, "_Generate…", "",
+     GIMP_PLUGIN, G_N_ELEMENTS (generate_args), G_N_ELEMENTS (generate_return),
+     generate_args, generate_return);
+
+  gimp_install_procedure
+    (PLUG_IN_PROC_EDIT,
+     "Edit the layer or the selection with a Gemini prompt",
+     "Sends the layer (or what is visible), cropped to the selection's "
+     "bounds plus some context, to a Gemini image model and adds the answer "
+     "as a new layer above it, aligned, colour-matched and masked by the "
+     "selection. The layer itself is never changed. \"references\": "
+     "drawables of any open image sent along, with \"reference-roles\". "
+     "aspect-ratio \"\" (recommended) picks the supported ratio nearest the "
+     "region; image-size \"\" picks the size from the region. The image "
+     "keeps the conversation for Refine.",
+     author, author, date, "_Edit…", "*",
+     GIMP_PLUGIN, G_N_ELEMENTS (edit_args), G_N_ELEMENTS (layer_return),
+     edit_args, layer_return);
+
+  gimp_install_procedure
+    (PLUG_IN_PROC_STYLE,
+     "Repaint the layer or the selection in the style of another layer",
+     "An edit with one reference image of role \"style\": the \"style\" "
+     "drawable, from any open image. \"prompt\" may add words of your own. "
+     "The result is placed and masked like an edit.",
+     author, author, date, "_Style Transfer…", "*",
+     GIMP_PLUGIN, G_N_ELEMENTS (style_args), G_N_ELEMENTS (layer_return),
+     style_args, layer_return);
+
+  gimp_install_procedure
+    (PLUG_IN_PROC_REFINE,
+     "Continue the image's Gemini conversation",
+     "Sends the image's conversation (the earlier prompts and the model's "
+     "answers as received, kept with the image and saved in the .xcf) "
+     "followed by the new prompt, and adds the answer as a new layer where "
+     "the last edit went. With \"include-region\" the current pixels of the "
+     "region go with it. model, aspect-ratio and image-size \"\": those of "
+     "the conversation. The conversation is the same as GIMP 3's: an .xcf "
+     "refines in either version.",
+     author, author, date, "_Refine…", "*",
+     GIMP_PLUGIN, G_N_ELEMENTS (refine_args), G_N_ELEMENTS (layer_return),
+     refine_args, layer_return);
+
+  gimp_install_procedure
+    (PLUG_IN_PROC_START_OVER,
+     "Forget the image's Gemini conversation",
+     "Removes the conversation kept with the image, so that the next Refine "
+     "has nothing to continue. Undoable.",
+     author, author, date, "Start _Over", "*",
+     GIMP_PLUGIN, G_N_ELEMENTS (image_args), 0, image_args, NULL);
+
+  gimp_install_procedure
+    (PLUG_IN_PROC_SET_KEY,
+     "Enter the Gemini API key",
+     "Asks for the key in a masked entry and stores it in the desktop "
+     "keyring, else in a private file in the GIMP profile. Interactive "
+     "only: the key is never a procedure argument.",
+     author, author, date, "API _Key…", "",
+     GIMP_PLUGIN, G_N_ELEMENTS (mode_args), 0, mode_args, NULL);
+
+  gimp_install_procedure
+    (PLUG_IN_PROC_FORGET,
+     "Forget the stored Gemini API key",
+     "Removes the key from the desktop keyring and from the GIMP profile. A "
+     "key in GEMINI_API_KEY / GOOGLE_API_KEY stays in use.",
+     author, author, date, "_Forget API Key", "",
+     GIMP_PLUGIN, G_N_ELEMENTS (mode_args), 0, mode_args, NULL);
+
+  gimp_plugin_menu_register (PLUG_IN_PROC_GENERATE,   PLUG_IN_MENU);
+  gimp_plugin_menu_register (PLUG_IN_PROC_EDIT,       PLUG_IN_MENU);
+  gimp_plugin_menu_register (PLUG_IN_PROC_STYLE,      PLUG_IN_MENU);
+  gimp_plugin_menu_register (PLUG_IN_PROC_REFINE,     PLUG_IN_MENU);
+  gimp_plugin_menu_register (PLUG_IN_PROC_START_OVER, PLUG_IN_MENU);
+  gimp_plugin_menu_register (PLUG_IN_PROC_SET_KEY,    PLUG_IN_MENU);
+  gimp_plugin_menu_register (PLUG_IN_PROC_FORGET,     PLUG_IN_MENU);
+}
+
+
+/* --- options -------------------------------------------------------------- */
+
+static void
+values_init (Gimp2Values *values,
+             Kind         kind)
+{
+  GgRegionOptions region;
+
+  gg_region_options_init (&region);
+  memset (values, 0, sizeof *values);
+  values->version     = GIMP2_VALUES_VERSION;
+  /* Refine follows the conversation's model unless told otherwise. */
+  if (kind != KIND_REFINE)
+    g_strlcpy (values->model, gg_catalogue_default_model (),
+               sizeof values->model);
+  values->variations  = 1;
+  values->context_px  = region.pad_px;
+  values->context_pct = (gint) (region.pad_pct * 100.0 + 0.5);
+  values->reference   = -1;
+}
+
+/* The last values of @name, when there are any of this version. */
+static void
+values_load (const gchar *name,
+             Gimp2Values *values)
+{
+  Gimp2Values stored;
+
+  if (gimp_get_data_size (name) == (gint) sizeof stored)
+    {
+      gimp_get_data (name, &stored);
+      if (stored.version == GIMP2_VALUES_VERSION)
+        {
+          stored.prompt[sizeof stored.prompt - 1] = '\0';
+          stored.model[sizeof stored.model - 1]   = '\0';
+          stored.ratio[sizeof stored.ratio - 1]   = '\0';
+          stored.size[sizeof stored.size - 1]     = '\0';
+          *values = stored;
+        }
+    }
+}
+
+static const gchar *
+string_arg (const GimpParam *param,
+            gint             nparams,
+            gint             index)
+{
+  if (index < 0 || index >= nparams || ! param[index].data.d_string)
+    return "";
+
+  return param[index].data.d_string;
+}
+
+static gint32
+int_arg (const GimpParam *param,
+         gint             nparams,
+         gint             index,
+         gint32           fallback)
+{
+  if (index < 0 || index >= nparams)
+    return fallback;
+
+  return param[index].data.d_int32;
+}
+
+/* Non-interactive runs: the arguments as given. */
+static void
+options_from_args (const Layout    *layout,
+                   gint             nparams,
+                   const GimpParam *param,
+                   Gimp2Options    *options)
+{
+  Gimp2Values *v = &options->values;
+  gint         n;
+
+  g_free (options->prompt);
+  options->prompt = g_strdup (string_arg (param, nparams, layout->prompt));
+  g_strlcpy (v->model, string_arg (param, nparams, layout->model), sizeof v->model);
+  g_strlcpy (v->ratio, string_arg (param, nparams, layout->ratio), sizeof v->ratio);
+  g_strlcpy (v->size,  string_arg (param, nparams, layout->size),  sizeof v->size);
+  v->image_only     = int_arg (param, nparams, layout->image_only, 0);
+  v->context_px     = CLAMP (int_arg (param, nparams, layout->context_px, v->context_px), 0, 4096);
+  v->context_pct    = CLAMP (int_arg (param, nparams, layout->context_pct, v->context_pct), 0, 200);
+  v->visible        = int_arg (param, nparams, layout->source, 0) == 1;
+  v->search         = int_arg (param, nparams, layout->search, 0);
+  v->thought_layers = int_arg (param, nparams, layout->thought_layers, 0);
+  v->variations     = int_arg (param, nparams, layout->variations, 1);
+  v->as_layer       = int_arg (param, nparams, layout->as_layer, 0);
+  v->include_region = int_arg (param, nparams, layout->include_region, 0);
+
+  n = int_arg (param, nparams, layout->n_references, 0);
+  if (n > 0 && layout->references >= 0 && layout->references < nparams &&
+      param[layout->references].data.d_int32array)
+    {
+      options->references   = g_memdup2 (param[layout->references].data.d_int32array,
+                                         n * sizeof (gint32));
+      options->n_references = n;
+    }
+  g_free (options->roles);
+  options->roles = g_strdup (string_arg (param, nparams, layout->roles));
+  options->style = int_arg (param, nparams, layout->style, -1);
+}
+
+/* Interactive and last-values runs: the dialog's one reference layer. */
+static void
+options_from_values (Gimp2Options *options)
+{
+  Gimp2Values *v = &options->values;
+
+  g_free (options->prompt);
+  options->prompt = g_strdup (v->prompt);
+  g_clear_pointer (&options->references, g_free);
+  options->n_references = 0;
+  g_clear_pointer (&options->roles, g_free);
+
+  if (v->reference > 0 && gimp_item_is_valid (v->reference))
+    {
+      options->references    = g_new (gint32, 1);
+      options->references[0] = v->reference;
+      options->n_references  = 1;
+      options->roles = g_strdup (gimp2_roles[CLAMP (v->reference_role, 0, 4)]);
+    }
+}
+
+static void
+options_clear (Gimp2Options *options)
+{
+  g_clear_pointer (&options->prompt, g_free);
+  g_clear_pointer (&options->references, g_free);
+  g_clear_pointer (&options->roles, g_free);
+}
+
+
+/* --- shared steps ------------------------------------------------------- */
+
+static void
+key_free (gchar *key)
+{
+  /* Wiped so that a later crash dump does not carry it. */
+  if (key)
+    {
+      memset (key, 0, strlen (key));
+      g_free (key);
+    }
+}
+
+static gchar *
+key_ask_and_store (GError **error)
+{
+  gboolean  remember = TRUE;
+  gchar    *key      = gimp2_key_dialog (&remember);
+
+  if (! key)
+    {
+      g_set_error_literal (error, GG_ERROR, GG_ERROR_CANCELLED,
+                           "No API key was entered.");
+      return NULL;
+    }
+
+  if (remember)
+    {
+      GgKeySource where      = GG_KEY_SOURCE_NONE;
+      GError     *save_error = NULL;
+
+      /* A key that cannot be stored still serves this run. */
+      if (! gg_keystore_save (gimp_directory (), key, &where, &save_error))
+        {
+          gimp_message (save_error->message);
+          g_clear_error (&save_error);
+        }
+    }
+
+  return key;
+}
+
+/* The key for this run, from the same keystore as GIMP 3's, in the 2.10
+ * profile; interactive runs without one ask. */
+static gchar *
+key_get (GimpRunMode   run_mode,
+         GError      **error)
+{
+  g_autofree gchar *warning = NULL;
+  GgKeySource       source  = GG_KEY_SOURCE_NONE;
+  gchar            *key;
+
+  key = gg_keystore_load (gimp_directory (), &source, &warning, error);
+
+  if (warning && run_mode == GIMP_RUN_INTERACTIVE)
+    gimp_message (warning);
+  else if (warning)
+    g_printerr ("%s: %s\n", PLUG_IN_BINARY, warning);
+
+  if (key && *key)
+    return key;
+  key_free (key);
+
+  if (error && *error)
+    return NULL;
+
+  if (run_mode != GIMP_RUN_INTERACTIVE)
+    {
+      g_set_error_literal (error, GG_ERROR, GG_ERROR_NO_KEY,
+                           GG_FRONT_NO_KEY_MESSAGE);
+      return NULL;
+    }
+
+  return key_ask_and_store (error);
+}
+
+/* Progress from the network threads; FALSE when GIMP no longer shows it. */
+static gboolean
+progress_tick (const gchar *text,
+               gpointer     data)
+{
+  gchar **shown = data;
+
+  if (g_strcmp0 (text, *shown) != 0)
+    {
+      gimp_progress_set_text (text);
+      g_free (*shown);
+      *shown = g_strdup (text);
+    }
+
+  return gimp_progress_pulse ();
+}
+
+typedef struct
+{
+  const gchar *model;
+  const gchar *text;
+  const gchar *ratio;
+  const gchar *size;
+  const gchar *history;
+  GBytes      *input;
+  GPtrArray   *references;   /* of GBytes*, roles beside */
+  GgImageRole *roles;
+} Spec;
+
+static GgRequest *
+request_build (const Gimp2Options  *options,
+               const Spec          *spec,
+               GError             **error)
+{
+  g_autoptr (GgRequest) request = gg_request_new (spec->model);
+  guint                 i;
+
+  gg_request_set_prompt (request, spec->text);
+  gg_request_set_aspect_ratio (request, spec->ratio);
+  gg_request_set_image_size (request, spec->size);
+  gg_request_set_image_only (request, options->values.image_only);
+  gg_request_set_search (request, options->values.search);
+  if (options->values.thought_layers)
+    gg_request_set_include_thoughts (request, TRUE);
+
+  if (spec->history && ! gg_request_set_history (request, spec->history, error))
+    return NULL;
+
+  if (spec->input)
+    gg_request_add_image (request, spec->input, NULL, GG_ROLE_INPUT);
+
+  for (i = 0; spec->references && i < spec->references->len; i++)
+    gg_request_add_image (request, g_ptr_array_index (spec->references, i),
+                          NULL, spec->roles[i]);
+
+  return g_steal_pointer (&request);
+}
+
+/* The reference drawables, read and encoded; their roles in @roles. */
+static GPtrArray *
+references_read (const Gimp2Options  *options,
+                 GgImageRole        **roles,
+                 GError             **error)
+{
+  g_autoptr (GPtrArray) references =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  gint                  i;
+
+  *roles = g_new0 (GgImageRole, MAX (1, options->n_references));
+  if (! gg_front_parse_roles (options->roles, options->n_references, *roles,
+                              error))
+    return NULL;
+
+  for (i = 0; i < options->n_references; i++)
+    {
+      gint32               drawable = options->references[i];
+      g_autoptr (GgRaster) raster   = NULL;
+      GgRect               rect;
+      GBytes              *bytes;
+
+      if (! gimp_item_is_valid (drawable) || ! gimp_item_is_drawable (drawable))
+        {
+          g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                       "Reference %d no longer exists.", i + 1);
+          return NULL;
+        }
+
+      rect.x = rect.y = 0;
+      rect.width  = gimp_drawable_width (drawable);
+      rect.height = gimp_drawable_height (drawable);
+      raster = gimp2_pixels_read (drawable, &rect, error);
+      if (! raster)
+        return NULL;
+
+      bytes = gg_front_encode_reference (raster, error);
+      if (! bytes)
+        return NULL;
+      g_ptr_array_add (references, bytes);
+    }
+
+  return g_steal_pointer (&references);
+}
+
+/* Builds one request per variation, checks them, finds the key and sends
+ * them.  The answers that hold an image; NULL with @error. */
+static GPtrArray *
+ask (const Gimp2Options  *options,
+     const Spec          *spec,
+     GgRequest          **requests,
+     GPtrArray          **failures,
+     GError             **error)
+{
+  g_autofree gchar *shown = NULL;
+  g_autofree gchar *label = NULL;
+  GPtrArray        *responses;
+  gchar            *key;
+  gint              n = CLAMP (options->values.variations, 1,
+                               GG_FRONT_MAX_VARIATIONS);
+  gint              i;
+
+  for (i = 0; i < n; i++)
+    {
+      requests[i] = request_build (options, spec, error);
+      if (! requests[i])
+        return NULL;
+    }
+
+  /* Refused before the key is even looked for. */
+  if (! gg_front_validate (requests, n, error))
+    return NULL;
+
+  key = key_get (options->run_mode, error);
+  if (! key)
+    return NULL;
+
+  label = gg_front_model_label (gg_request_get_model (requests[0]));
+  if (n > 1)
+    gimp_progress_init_printf ("%s: sending %d requests…", label, n);
+  else
+    gimp_progress_init_printf ("%s: sending the request…", label);
+
+  {
+    g_autofree gchar *cache_dir = g_build_filename (gimp_directory (),
+                                                    GG_FRONT_UPLOAD_CACHE, NULL);
+
+    responses = gg_front_ask (key, requests, n, cache_dir, progress_tick,
+                              &shown, failures, error);
+  }
+  key_free (key);
+
+  gimp_progress_set_text_printf ("%s: placing the result…", label);
+
+  return responses;
+}
+
+/* The common end of every run: layers, conversation and messages, in one
+ * undo group (gemini_finish () in GIMP 3).  target->image -1: a new image. */
+static gint32
+finish (const Gimp2Options  *options,
+        Gimp2Target         *target,
+        GPtrArray           *responses,
+        GPtrArray           *failures,
+        GgConversation      *conversation,
+        GgConversationPlace *place,
+        const GgRequest     *request,
+        GError             **error)
+{
+  g_autoptr (GgFrontPrepared) prepared  = NULL;
+  g_autofree gchar           *user_turn = NULL;
+  g_autofree gchar           *note      = NULL;
+  g_autofree gchar           *report    = NULL;
+  g_autofree gchar           *usage     = NULL;
+  GgResponse                 *answer    = g_ptr_array_index (responses, 0);
+  Gimp2Result                 result;
+  gboolean                    new_image = FALSE;
+  GError                     *conversation_error = NULL;
+
+  prepared = gg_front_prepare (&target->front, responses, error);
+  if (! prepared)
+    return -1;
+
+  if (target->image < 0)
+    {
+      GgFrontPiece *first = g_ptr_array_index (prepared->layers, 0);
+
+      target->image = gimp_image_new (first->raster->width,
+                                      first->raster->height, GIMP_RGB);
+      if (target->image < 0)
+        {
+          g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
+                       "A new image could not be made: %s",
+                       gimp_get_pdb_error ());
+          gg_front_recovery_all (error, prepared, target->front.profile_dir,
+                                 target->front.prompt,
+                                 "The result could not be added to an image");
+          return -1;
+        }
+      new_image = TRUE;
+      /* A new image starts with no history, as if it had been opened. */
+      gimp_image_undo_disable (target->image);
+    }
+  else
+    {
+      gimp_image_undo_group_start (target->image);
+    }
+
+  if (! gimp2_result_insert (target, prepared, &result, error))
+    {
+      if (new_image)
+        {
+          gimp_image_delete (target->image);
+          target->image = -1;
+        }
+      else
+        {
+          gimp_image_undo_group_end (target->image);
+        }
+      return -1;
+    }
+
+  /* The first answer continues the conversation; with variations the
+   * others are alternatives the user can keep by hand. */
+  user_turn = gg_request_user_turn_json (request);
+  place->result_tattoo = gimp_item_get_tattoo (result.first);
+  place->clip          = result.clip;
+
+  if (! answer->model_turn_json ||
+      ! gg_conversation_append_turn (conversation, user_turn,
+                                     answer->model_turn_json,
+                                     &conversation_error))
+    {
+      gimp2_conversation_forget (target->image);
+      note = g_strdup_printf ("This answer cannot be refined: %s",
+                              conversation_error ?
+                              conversation_error->message :
+                              "it came without its content");
+      g_clear_error (&conversation_error);
+    }
+  else
+    {
+      gimp2_conversation_store (target->image, conversation, place, &note);
+    }
+
+  if (new_image)
+    gimp_image_undo_enable (target->image);
+  else
+    gimp_image_undo_group_end (target->image);
+
+  report = gg_front_report (gimp_directory (), gg_request_get_model (request),
+                            responses, failures, note, &usage);
+  gimp_progress_set_text (usage);
+  /* Scripts get no chatter; a partial failure is told in every mode. */
+  if (options->run_mode == GIMP_RUN_INTERACTIVE ||
+      (failures && failures->len > 0))
+    gimp_message (report);
+
+  if (options->run_mode == GIMP_RUN_INTERACTIVE)
+    {
+      if (new_image)
+        gimp_display_new (target->image);
+      gimp_displays_flush ();
+    }
+
+  return result.item;
+}
+
+static gboolean
+refuse_indexed (gint32   image,
+                GError **error)
+{
+  if (gimp_image_base_type (image) == GIMP_INDEXED)
+    {
+      g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                           GG_FRONT_INDEXED_MESSAGE);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+image_selection (gint32  image,
+                 GgRect *selection)
+{
+  gboolean has_selection = FALSE;
+  gint     x1, y1, x2, y2;
+
+  memset (selection, 0, sizeof *selection);
+  gimp_selection_bounds (image, &has_selection, &x1, &y1, &x2, &y2);
+  if (has_selection)
+    {
+      selection->x      = x1;
+      selection->y      = y1;
+      selection->width  = x2 - x1;
+      selection->height = y2 - y1;
+    }
+
+  return has_selection;
+}
+
+/* The layer an edit starts from: a mask's layer; never a channel. */
+static gint32
+edit_source_layer (gint32   drawable,
+                   GError **error)
+{
+  if (drawable > 0 && gimp_item_is_valid (drawable) &&
+      gimp_item_is_layer_mask (drawable))
+    drawable = gimp_layer_from_mask (drawable);
+
+  if (drawable <= 0 || ! gimp_item_is_valid (drawable))
+    {
+      g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                           "No layer is selected: select the layer to edit.");
+      return -1;
+    }
+
+  if (! gimp_item_is_layer (drawable))
+    {
+      g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                           "Gemini edits layers: select a layer, not a channel.");
+      return -1;
+    }
+
+  return drawable;
+}
+
+static void
+target_init (Gimp2Target        *target,
+             const Gimp2Options *options)
+{
+  memset (target, 0, sizeof *target);
+  target->image     = -1;
+  target->above     = -1;
+  target->mask_from = -1;
+  target->front.profile_dir    = gimp_directory ();
+  target->front.prompt         = options->prompt;
+  target->front.thought_layers = options->values.thought_layers;
+}
+
+static void
+requests_free (GgRequest **requests)
+{
+  gint i;
+
+  for (i = 0; i < GG_FRONT_MAX_VARIATIONS; i++)
+    g_clear_pointer (&requests[i], gg_request_free);
+}
+
+
+/* --- the runs ------------------------------------------------------------- */
+
+/* Generate: a new image, or a new layer of @image; *new_image gets it. */
+static gint32
+generate_core (Gimp2Options  *options,
+               gint32         image,
+               gint32        *new_image,
+               GError       **error)
+{
+  g_autoptr (GPtrArray)      references   = NULL;
+  g_autoptr (GPtrArray)      responses    = NULL;
+  g_autoptr (GPtrArray)      failures     = NULL;
+  g_autoptr (GgConversation) conversation = NULL;
+  g_autofree GgImageRole    *roles        = NULL;
+  GgRequest                 *requests[GG_FRONT_MAX_VARIATIONS] = { NULL, };
+  GgConversationPlace        place        = { 0, };
+  Gimp2Target                target;
+  Spec                       spec         = { 0, };
+  gint32                     layer        = -1;
+  gboolean                   as_layer     = options->values.as_layer;
+
+  *new_image = -1;
+
+  if (as_layer && (image <= 0 || ! gimp_image_is_valid (image)))
+    {
+      g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                           "\"as-layer\" needs an image to add the layer to.");
+      return -1;
+    }
+  if (as_layer && ! refuse_indexed (image, error))
+    return -1;
+
+  references = references_read (options, &roles, error);
+  if (! references)
+    return -1;
+
+  spec.model      = gg_front_option (options->values.model);
+  spec.text       = options->prompt;
+  spec.ratio      = gg_front_option (options->values.ratio);
+  spec.size       = gg_front_option (options->values.size);
+  spec.references = references;
+  spec.roles      = roles;
+
+  responses = ask (options, &spec, requests, &failures, error);
+  if (! responses)
+    goto out;
+
+  target_init (&target, options);
+  /* When the image was closed meanwhile, the paid result gets a new one. */
+  target.image = (as_layer && gimp_image_is_valid (image)) ? image : -1;
+
+  conversation = gg_conversation_new ();
+  place.model  = g_strdup (gg_request_get_model (requests[0]));
+
+  layer = finish (options, &target, responses, failures, conversation,
+                  &place, requests[0], error);
+  if (layer >= 0)
+    *new_image = target.image;
+
+out:
+  requests_free (requests);
+  gg_conversation_place_clear (&place);
+
+  return layer;
+}
+
+/* Edit (and Style Transfer): the region around the selection goes out,
+ * the answers come back placed over it. */
+static gint32
+edit_core (Gimp2Options  *options,
+           gint32         image,
+           gint32         source,
+           GError       **error)
+{
+  g_autoptr (GPtrArray)      references   = NULL;
+  g_autoptr (GPtrArray)      responses    = NULL;
+  g_autoptr (GPtrArray)      failures     = NULL;
+  g_autoptr (GgConversation) conversation = NULL;
+  g_autoptr (GgRaster)       original     = NULL;
+  g_autoptr (GBytes)         encoded      = NULL;
+  g_autofree GgImageRole    *roles        = NULL;
+  g_autofree gchar          *text         = NULL;
+  GgRequest                 *requests[GG_FRONT_MAX_VARIATIONS] = { NULL, };
+  GgConversationPlace        place        = { 0, };
+  Gimp2Target                target;
+  Spec                       spec         = { 0, };
+  GgRegionOptions            region_options;
+  GgRegionPlan               plan;
+  GgRect                     space;
+  GgRect                     selection;
+  gboolean                   has_selection;
+  gint                       origin_x     = 0;
+  gint                       origin_y     = 0;
+  gint32                     layer        = -1;
+  const gchar               *model;
+
+  has_selection = image_selection (image, &selection);
+
+  /* The space the plan works in: the layer's own pixels, or the canvas. */
+  space.x = space.y = 0;
+  if (options->values.visible)
+    {
+      space.width  = gimp_image_width (image);
+      space.height = gimp_image_height (image);
+    }
+  else
+    {
+      gimp_drawable_offsets (source, &origin_x, &origin_y);
+      space.width  = gimp_drawable_width (source);
+      space.height = gimp_drawable_height (source);
+    }
+
+  if (has_selection)
+    {
+      GgRect local = selection;
+
+      local.x -= origin_x;
+      local.y -= origin_y;
+
+      if (! gg_rect_intersect (&local, &space, &selection))
+        {
+          g_autofree gchar *item_name = gimp_item_get_name (source);
+
+          g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                       "The selection does not touch the layer “%s”: select "
+                       "inside it, or select nothing (Select > None) to edit "
+                       "the whole layer.", item_name);
+          return -1;
+        }
+    }
+
+  gg_region_options_init (&region_options);
+  region_options.pad_px   = options->values.context_px;
+  region_options.pad_pct  = options->values.context_pct / 100.0;
+  region_options.max_size = gg_front_option (options->values.size);
+
+  model = gg_front_option (options->values.model);
+  if (! gg_region_plan (gg_catalogue_lookup (model ? model :
+                                             gg_catalogue_default_model ()),
+                        space.width, space.height,
+                        &selection, &region_options, &plan, error))
+    return -1;
+
+  /* References first: a bad role is refused before any pixel is read. */
+  references = references_read (options, &roles, error);
+  if (! references)
+    return -1;
+
+  if (options->values.visible)
+    original = gimp2_pixels_read_visible (image, &plan.region, error);
+  else
+    original = gimp2_pixels_read (source, &plan.region, error);
+  if (! original)
+    return -1;
+
+  encoded = gg_front_encode (original, plan.send_width, plan.send_height,
+                             error);
+  if (! encoded)
+    return -1;
+
+  {
+    g_autofree gchar *area = has_selection ? gg_front_selection_area (&plan)
+                                           : NULL;
+
+    text = gg_prompt_edit (options->prompt, has_selection, area);
+  }
+
+  spec.model      = model;
+  spec.text       = text;
+  spec.ratio      = gg_front_option (options->values.ratio) ?
+                    options->values.ratio : plan.ratio;
+  spec.size       = plan.size;
+  spec.input      = encoded;
+  spec.references = references;
+  spec.roles      = roles;
+
+  responses = ask (options, &spec, requests, &failures, error);
+  if (! responses)
+    goto out;
+
+  target_init (&target, options);
+  target.image                = image;
+  target.above                = gimp_item_is_valid (source) ? source : -1;
+  target.mask_selection       = has_selection;
+  target.front.plan           = &plan;
+  target.front.origin_x       = origin_x;
+  target.front.origin_y       = origin_y;
+  target.front.space          = space;
+  target.front.original       = original;
+
+  /* An edit starts a new conversation, placed over this region. */
+  conversation = gg_conversation_new ();
+  place.model  = g_strdup (gg_request_get_model (requests[0]));
+  gg_conversation_place_from_plan (&place, &plan, origin_x, origin_y);
+  place.had_selection = has_selection;
+
+  layer = finish (options, &target, responses, failures, conversation,
+                  &place, requests[0], error);
+
+out:
+  requests_free (requests);
+  gg_conversation_place_clear (&place);
+
+  return layer;
+}
+
+static gint32
+refine_core (Gimp2Options        *options,
+             gint32               image,
+             gint32               drawable,
+             GgConversation      *conversation,
+             GgConversationPlace *place,
+             GError             **error)
+{
+  g_autoptr (GPtrArray)  references = NULL;
+  g_autoptr (GPtrArray)  responses  = NULL;
+  g_autoptr (GPtrArray)  failures   = NULL;
+  g_autoptr (GgRaster)   original   = NULL;
+  g_autoptr (GBytes)     encoded    = NULL;
+  g_autofree GgImageRole *roles     = NULL;
+  g_autofree gchar      *history    = NULL;
+  GgRequest             *requests[GG_FRONT_MAX_VARIATIONS] = { NULL, };
+  Gimp2Target            target;
+  Spec                   spec       = { 0, };
+  GgRegionPlan           plan;
+  GgRect                 selection;
+  gboolean               has_selection;
+  gint32                 previous   = -1;
+  gint32                 above      = -1;
+  gint32                 layer      = -1;
+
+  /* The signatures belong to the model that made them: by default the
+   * conversation's model, ratio and size. */
+  spec.model = gg_front_option (options->values.model) ?
+               options->values.model : place->model;
+  spec.text  = options->prompt;
+  spec.ratio = gg_front_option (options->values.ratio) ?
+               options->values.ratio : place->ratio;
+  spec.size  = gg_front_option (options->values.size) ?
+               options->values.size : place->size;
+
+  history = gg_conversation_contents_json (conversation);
+  spec.history = history;
+
+  references = references_read (options, &roles, error);
+  if (! references)
+    return -1;
+  spec.references = references;
+  spec.roles      = roles;
+
+  if (place->has_region)
+    {
+      gg_conversation_place_to_plan (place, &plan);
+
+      /* What is visible over the region now: the ground truth the answer
+       * is realigned and colour-matched against. */
+      original = gimp2_pixels_read_visible (image, &plan.region, error);
+      if (! original)
+        return -1;
+
+      if (options->values.include_region)
+        {
+          encoded = gg_front_encode (original, plan.send_width,
+                                     plan.send_height, error);
+          if (! encoded)
+            return -1;
+        }
+    }
+  else if (options->values.include_region)
+    {
+      GgRect  canvas  = { 0, 0, gimp_image_width (image),
+                          gimp_image_height (image) };
+      gint    longest = MAX (canvas.width, canvas.height);
+      gdouble factor  = longest > REFINE_MAX_SIDE ?
+                        (gdouble) REFINE_MAX_SIDE / longest : 1.0;
+
+      original = gimp2_pixels_read_visible (image, &canvas, error);
+      if (! original)
+        return -1;
+
+      encoded = gg_front_encode (original,
+                                 MAX (1, (gint) (canvas.width * factor + 0.5)),
+                                 MAX (1, (gint) (canvas.height * factor + 0.5)),
+                                 error);
+      if (! encoded)
+        return -1;
+    }
+  spec.input = encoded;
+
+  responses = ask (options, &spec, requests, &failures, error);
+  if (! responses)
+    goto out;
+
+  /* Above the given layer; else above the result being refined. */
+  if (place->result_tattoo)
+    {
+      previous = gimp_image_get_layer_by_tattoo (image, place->result_tattoo);
+      if (previous <= 0)
+        previous = -1;
+    }
+  if (drawable > 0 && gimp_item_is_valid (drawable))
+    {
+      if (gimp_item_is_layer_mask (drawable))
+        drawable = gimp_layer_from_mask (drawable);
+      if (drawable > 0 && gimp_item_is_layer (drawable))
+        above = drawable;
+    }
+  if (above < 0)
+    above = previous;
+
+  has_selection = image_selection (image, &selection);
+
+  target_init (&target, options);
+  target.image = image;
+  target.above = above;
+
+  if (place->has_region)
+    {
+      target.front.plan     = &plan;
+      target.front.space    = place->clip;
+      target.front.original = original;
+      /* The selection as it is now; without one, the refined result's
+       * mask carries over. */
+      target.mask_selection = has_selection;
+      target.mask_from      = has_selection ? -1 : previous;
+    }
+
+  g_free (place->model);
+  place->model = g_strdup (gg_request_get_model (requests[0]));
+
+  layer = finish (options, &target, responses, failures, conversation,
+                  place, requests[0], error);
+
+out:
+  requests_free (requests);
+
+  return layer;
+}
+
+
+/* --- run () --------------------------------------------------------------- */
+
+static GimpParam  values[3];
+static gchar     *error_message = NULL;
+
+/* Every failure ends here: the message is the procedure's error (GIMP
+ * shows it for interactive runs, Script-Fu throws it); a cancel is not an
+ * error. */
+static void
+set_failure (GError  *error,
+             gint    *nreturn_vals)
+{
+  if (g_error_matches (error, GG_ERROR, GG_ERROR_CANCELLED))
+    {
+      values[0].data.d_status = GIMP_PDB_CANCEL;
+      *nreturn_vals = 1;
+    }
+  else
+    {
+      g_free (error_message);
+      error_message = g_strdup (error ? error->message : "The run failed.");
+      values[0].data.d_status = GIMP_PDB_EXECUTION_ERROR;
+      values[1].type          = GIMP_PDB_STRING;
+      values[1].data.d_string = error_message;
+      *nreturn_vals = 2;
+    }
+  g_clear_error (&error);
+}
+
+static const Layout *
+layout_of (const gchar *name)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (layouts); i++)
+    if (! strcmp (name, layouts[i].name))
+      return &layouts[i];
+
+  return NULL;
+}
+
+/* Reads the options of a run: the arguments, or the remembered values and
+ * (interactive) the dialog.  FALSE when the dialog was cancelled. */
+static gboolean
+options_get (const Layout    *layout,
+             GimpRunMode      run_mode,
+             gint             nparams,
+             const GimpParam *param,
+             gint32           image,
+             const gchar     *note,
+             Gimp2Options    *options)
+{
+  options->run_mode = run_mode;
+  options->style    = -1;
+  values_init (&options->values, layout->kind);
+
+  if (run_mode == GIMP_RUN_NONINTERACTIVE)
+    {
+      options_from_args (layout, nparams, param, options);
+    }
+  else
+    {
+      values_load (layout->name, &options->values);
+      if (layout->kind == KIND_STYLE)
+        options->style = int_arg (param, nparams, layout->style, -1);
+
+      if (run_mode == GIMP_RUN_INTERACTIVE)
+        {
+          gimp_ui_init (PLUG_IN_BINARY, FALSE);
+          if (! gimp2_dialog ((Gimp2DialogKind) layout->kind, options, image,
+                              note))
+            return FALSE;
+        }
+      /* Remembered the 2.10 way: plain values, never the key. */
+      gimp_set_data (layout->name, &options->values, sizeof options->values);
+      options_from_values (options);
+    }
+
+  options->values.variations = CLAMP (options->values.variations, 1,
+                                      GG_FRONT_MAX_VARIATIONS);
+  if (! options->prompt)
+    options->prompt = g_strdup ("");
+
+  return TRUE;
+}
+
+static gchar *
+edit_note (gint32 image, gint32 source, gboolean style)
+{
+  g_autofree gchar *item_name = gimp_item_get_name (source);
+  GgRect            selection;
+
+  if (image_selection (image, &selection))
+    return g_strdup_printf ("%s “%s”: the selection (%d × %d px) and some "
+                            "context around it are sent.",
+                            style ? "Restyling" : "Editing", item_name,
+                            selection.width, selection.height);
+
+  return g_strdup_printf ("%s “%s”: nothing is selected, so the whole layer "
+                          "is sent.", style ? "Restyling" : "Editing",
+                          item_name);
+}
+
+static void
+run (const gchar      *name,
+     gint              nparams,
+     const GimpParam  *param,
+     gint             *nreturn_vals,
+     GimpParam       **return_vals)
+{
+  GimpRunMode   run_mode = param[0].data.d_int32;
+  const Layout *layout   = layout_of (name);
+  Gimp2Options  options  = { 0, };
+  GError       *error    = NULL;
+  gint32        image    = -1;
+  gint32        layer    = -1;
+  gint32        new_image = -1;
+
+  *nreturn_vals = 1;
+  *return_vals  = values;
+  values[0].type          = GIMP_PDB_STATUS;
+  values[0].data.d_status = GIMP_PDB_SUCCESS;
+
+  gegl_init (NULL, NULL);
+
+  if (! strcmp (name, PLUG_IN_PROC_SET_KEY))
+    {
+      gchar *key;
+
+      if (run_mode != GIMP_RUN_INTERACTIVE)
+        {
+          g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                               "The API key can only be entered "
+                               "interactively: for scripts, set "
+                               "GEMINI_API_KEY.");
+          set_failure (error, nreturn_vals);
+          return;
+        }
+      gimp_ui_init (PLUG_IN_BINARY, FALSE);
+      key = key_ask_and_store (&error);
+      if (! key)
+        set_failure (error, nreturn_vals);
+      key_free (key);
+      return;
+    }
+
+  if (! strcmp (name, PLUG_IN_PROC_FORGET))
+    {
+      if (! gg_keystore_forget (gimp_directory (), &error))
+        set_failure (error, nreturn_vals);
+      else if (run_mode == GIMP_RUN_INTERACTIVE)
+        gimp_message ("The stored Gemini API key was removed.");
+      return;
+    }
+
+  if (! strcmp (name, PLUG_IN_PROC_START_OVER))
+    {
+      gboolean had;
+
+      image = param[1].data.d_image;
+      gimp_image_undo_group_start (image);
+      had = gimp2_conversation_forget (image);
+      gimp_image_undo_group_end (image);
+
+      if (run_mode == GIMP_RUN_INTERACTIVE)
+        gimp_message (had ?
+                      "The image's Gemini conversation was forgotten: the "
+                      "next edit starts afresh." :
+                      "This image had no Gemini conversation.");
+      return;
+    }
+
+  if (! layout)
+    {
+      values[0].data.d_status = GIMP_PDB_CALLING_ERROR;
+      return;
+    }
+
+  image = int_arg (param, nparams, layout->image, -1);
+
+  switch (layout->kind)
+    {
+    case KIND_GENERATE:
+      if (run_mode == GIMP_RUN_INTERACTIVE && ! gimp_image_is_valid (image))
+        image = -1;
+      if (! options_get (layout, run_mode, nparams, param, image, NULL,
+                         &options))
+        {
+          values[0].data.d_status = GIMP_PDB_CANCEL;
+          break;
+        }
+      layer = generate_core (&options, image, &new_image, &error);
+      if (layer < 0)
+        {
+          set_failure (error, nreturn_vals);
+          break;
+        }
+      *nreturn_vals = 3;
+      values[1].type = GIMP_PDB_IMAGE;
+      values[1].data.d_image = new_image;
+      values[2].type = GIMP_PDB_LAYER;
+      values[2].data.d_layer = layer;
+      break;
+
+    case KIND_EDIT:
+    case KIND_STYLE:
+      {
+        gboolean          style  = layout->kind == KIND_STYLE;
+        gint32            source = -1;
+        g_autofree gchar *note   = NULL;
+
+        if (! refuse_indexed (image, &error) ||
+            (source = edit_source_layer (int_arg (param, nparams,
+                                                  layout->drawable, -1),
+                                         &error)) < 0)
+          {
+            set_failure (error, nreturn_vals);
+            break;
+          }
+
+        if (run_mode == GIMP_RUN_INTERACTIVE)
+          note = edit_note (image, source, style);
+
+        if (! options_get (layout, run_mode, nparams, param, image, note,
+                           &options))
+          {
+            values[0].data.d_status = GIMP_PDB_CANCEL;
+            break;
+          }
+
+        if (style)
+          {
+            if (options.style <= 0 || ! gimp_item_is_valid (options.style) ||
+                ! gimp_item_is_drawable (options.style))
+              {
+                g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                                     "Style transfer needs a layer to take "
+                                     "the style from (\"style\").");
+                set_failure (error, nreturn_vals);
+                break;
+              }
+            g_free (options.references);
+            options.references    = g_new (gint32, 1);
+            options.references[0] = options.style;
+            options.n_references  = 1;
+            g_free (options.roles);
+            options.roles = g_strdup ("style");
+            if (! *g_strstrip (options.prompt))
+              {
+                g_free (options.prompt);
+                options.prompt = g_strdup (GG_FRONT_STYLE_PROMPT);
+              }
+          }
+
+        layer = edit_core (&options, image, source, &error);
+        if (layer < 0)
+          {
+            set_failure (error, nreturn_vals);
+            break;
+          }
+        *nreturn_vals = 2;
+        values[1].type = GIMP_PDB_LAYER;
+        values[1].data.d_layer = layer;
+      }
+      break;
+
+    case KIND_REFINE:
+      {
+        g_autoptr (GgConversation) conversation = NULL;
+        GgConversationPlace        place        = { 0, };
+        g_autofree gchar          *note         = NULL;
+
+        if (! refuse_indexed (image, &error))
+          {
+            set_failure (error, nreturn_vals);
+            break;
+          }
+
+        conversation = gimp2_conversation_load (image, &place, &error);
+        if (! conversation)
+          {
+            if (! error)
+              g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                                   "This image has no Gemini conversation to "
+                                   "refine: start one with Filters > Gemini > "
+                                   "Edit… or Generate….");
+            set_failure (error, nreturn_vals);
+            break;
+          }
+
+        if (run_mode == GIMP_RUN_INTERACTIVE)
+          note = g_strdup_printf ("Continuing a conversation of %u exchange%s "
+                                  "with %s%s.",
+                                  gg_conversation_n_turns (conversation),
+                                  gg_conversation_n_turns (conversation) == 1 ?
+                                  "" : "s",
+                                  place.model ? place.model : "the default model",
+                                  place.has_region ?
+                                  ", placed over the edited region" : "");
+
+        if (! options_get (layout, run_mode, nparams, param, image, note,
+                           &options))
+          {
+            values[0].data.d_status = GIMP_PDB_CANCEL;
+            gg_conversation_place_clear (&place);
+            break;
+          }
+
+        layer = refine_core (&options, image,
+                             int_arg (param, nparams, layout->drawable, -1),
+                             conversation, &place, &error);
+        gg_conversation_place_clear (&place);
+        if (layer < 0)
+          {
+            set_failure (error, nreturn_vals);
+            break;
+          }
+        *nreturn_vals = 2;
+        values[1].type = GIMP_PDB_LAYER;
+        values[1].data.d_layer = layer;
+      }
+      break;
+    }
+
+  options_clear (&options);
+}

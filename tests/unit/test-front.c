@@ -1,0 +1,385 @@
+/* test-front.c: the steps both GIMP front ends share (gg-front.h) and the
+ * conversation parasites' format (gg-conversation-place.h). */
+#include <string.h>
+
+#include "gg-conversation-place.h"
+#include "gg-error.h"
+#include "gg-front.h"
+#include "gg-response.h"
+#include "gg-test-util.h"
+
+#define PNG_B64 "iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEElEQVR42mP8z4AATAxEcQAz0QEH0oWRNwAAAABJRU5ErkJggg=="
+
+/* What plugin/gemini-conversation.c (GIMP 3) writes for an edit. */
+static const gchar gimp3_place[] =
+  "[conversation]\n"
+  "version=1\n"
+  "model=gemini-3-pro-image-preview\n"
+  "has-region=true\n"
+  "result-tattoo=7\n"
+  "region=10;20;300;200;\n"
+  "selection=40;50;100;80;\n"
+  "clip=10;20;290;200;\n"
+  "had-selection=true\n"
+  "ratio=3:2\n"
+  "size=1K\n"
+  "out=1264;848;\n"
+  "send=300;200;\n";
+
+static void
+test_place_reads_gimp3 (void)
+{
+  GgConversationPlace place;
+  GgRegionPlan        plan;
+
+  g_assert_true (gg_conversation_place_from_text (gimp3_place,
+                                                  strlen (gimp3_place), &place));
+  g_assert_cmpstr (place.model, ==, "gemini-3-pro-image-preview");
+  g_assert_true (place.has_region);
+  g_assert_true (place.had_selection);
+  g_assert_cmpuint (place.result_tattoo, ==, 7);
+  g_assert_cmpint (place.region.x, ==, 10);
+  g_assert_cmpint (place.region.height, ==, 200);
+  g_assert_cmpint (place.selection.width, ==, 100);
+  g_assert_cmpint (place.clip.width, ==, 290);
+  g_assert_cmpstr (place.ratio, ==, "3:2");
+  g_assert_cmpstr (place.size, ==, "1K");
+  g_assert_cmpint (place.out_width, ==, 1264);
+  g_assert_cmpint (place.send_height, ==, 200);
+
+  gg_conversation_place_to_plan (&place, &plan);
+  g_assert_cmpint (plan.region.width, ==, 300);
+  g_assert_cmpint (plan.out_height, ==, 848);
+  g_assert_true (plan.ratio == place.ratio);
+
+  gg_conversation_place_clear (&place);
+  g_assert_null (place.model);
+}
+
+static void
+test_place_round_trip (void)
+{
+  GgConversationPlace place = { 0, };
+  GgConversationPlace back;
+  GgRegionPlan        plan  = { { 5, 6, 70, 80 }, { 15, 16, 20, 30 }, "1:1",
+                              NULL, 1024, 1024, 70, 80 };
+  g_autofree gchar   *text  = NULL;
+
+  place.model = g_strdup ("gemini-2.5-flash-image");
+  gg_conversation_place_from_plan (&place, &plan, 100, 200);
+  place.clip = (GgRect) { 105, 206, 70, 80 };
+  text = gg_conversation_place_to_text (&place);
+  g_assert_nonnull (strstr (text, "version=1"));
+
+  g_assert_true (gg_conversation_place_from_text (text, strlen (text), &back));
+  g_assert_cmpstr (back.model, ==, "gemini-2.5-flash-image");
+  g_assert_cmpint (back.region.x, ==, 105);
+  g_assert_cmpint (back.region.y, ==, 206);
+  g_assert_cmpint (back.selection.x, ==, 115);
+  g_assert_null (back.size);          /* no size: stays NULL, not "" */
+  g_assert_cmpstr (back.ratio, ==, "1:1");
+  g_assert_cmpint (back.send_width, ==, 70);
+
+  gg_conversation_place_clear (&place);
+  gg_conversation_place_clear (&back);
+}
+
+static void
+test_place_refuses (void)
+{
+  GgConversationPlace place;
+  g_autofree gchar   *newer = NULL;
+  const gchar        *no_region = "[conversation]\nmodel=m\nhas-region=false\n";
+  const gchar        *broken    = "[conversation]\nhas-region=true\nregion=1;2;\n";
+
+  /* A later format is not guessed at. */
+  newer = g_strdup (gimp3_place);
+  memcpy (strstr (newer, "version=1"), "version=2", 9);
+  g_assert_false (gg_conversation_place_from_text (newer, strlen (newer), &place));
+  g_assert_null (place.model);
+
+  g_assert_false (gg_conversation_place_from_text (broken, strlen (broken), &place));
+  g_assert_null (place.model);
+  g_assert_false (gg_conversation_place_from_text ("", 0, &place));
+
+  /* Without a version (as the first files) and without a region: whole images. */
+  g_assert_true (gg_conversation_place_from_text (no_region, strlen (no_region), &place));
+  g_assert_false (place.has_region);
+  g_assert_cmpstr (place.model, ==, "m");
+  gg_conversation_place_clear (&place);
+}
+
+static void
+test_serialize_size_rule (void)
+{
+  g_autoptr (GgConversation) conversation = gg_conversation_new ();
+  g_autoptr (GgConversation) back         = NULL;
+  g_autofree gchar          *json         = NULL;
+  g_autofree gchar          *note         = NULL;
+  g_autoptr (GError)         error        = NULL;
+  gsize                      length;
+  guint                      i;
+
+  for (i = 0; i < 6; i++)
+    {
+      g_autofree gchar *user  = g_strdup_printf ("{\"role\":\"user\",\"parts\":[{\"text\":\"turn %u\"}]}", i);
+      const gchar      *model = "{\"role\":\"model\",\"parts\":[{\"text\":\"ok\",\"thoughtSignature\":\"c2ln\"}]}";
+
+      g_assert_true (gg_conversation_append_turn (conversation, user, model, NULL));
+    }
+
+  g_assert_true (gg_conversation_place_serialize (conversation, &json, &length, &note));
+  g_assert_null (note);
+  g_assert_cmpuint (length, ==, strlen (json));
+  back = gg_conversation_from_json (json, length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gg_conversation_n_turns (back), ==, GG_CONVERSATION_MAX_TURNS);
+  /* The newest kept, signatures byte for byte. */
+  g_assert_nonnull (strstr (json, "turn 5"));
+  g_assert_null (strstr (json, "turn 1"));
+  g_assert_nonnull (strstr (json, "\"thoughtSignature\":\"c2ln\""));
+}
+
+static void
+test_roles (void)
+{
+  GgImageRole        roles[4];
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (gg_front_parse_roles ("style, Subject", 4, roles, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (roles[0], ==, GG_ROLE_STYLE);
+  g_assert_cmpint (roles[1], ==, GG_ROLE_SUBJECT);
+  g_assert_cmpint (roles[3], ==, GG_ROLE_SUBJECT);   /* the last repeats */
+
+  g_assert_true (gg_front_parse_roles ("", 2, roles, NULL));
+  g_assert_cmpint (roles[1], ==, GG_ROLE_OBJECT);
+
+  g_assert_false (gg_front_parse_roles ("style,person", 1, roles, &error));
+  g_assert_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST);
+  g_clear_error (&error);
+  g_assert_false (gg_front_parse_roles ("hat", 1, roles, &error));
+  g_assert_nonnull (strstr (error->message, "“hat”"));
+}
+
+static void
+test_words (void)
+{
+  g_autofree gchar *short_name = gg_front_layer_name ("  add a red\nballoon ");
+  g_autofree gchar *empty      = gg_front_layer_name ("");
+  g_autofree gchar *long_name  =
+    gg_front_layer_name ("replace the whole sky with a stormy evening sky full of clouds");
+  g_autofree gchar *label      = gg_front_model_label ("gemini-3-pro-image-preview");
+  GgRegionPlan      plan       = { { 0, 0, 100, 100 }, { 60, 40, 30, 20 }, NULL,
+                                   NULL, 0, 0, 0, 0 };
+  g_autofree gchar *area       = gg_front_selection_area (&plan);
+  GgProgress        progress   = { 0, };
+  g_autofree gchar *waiting    = NULL;
+
+  g_assert_cmpstr (short_name, ==, "add a red balloon");
+  g_assert_cmpstr (empty, ==, "Gemini");
+  g_assert_true (g_str_has_suffix (long_name, "…"));
+  g_assert_cmpint (g_utf8_strlen (long_name, -1), <=, 41);
+  g_assert_null (strchr (label, '('));
+  g_assert_cmpstr (area, ==, "the right side of the image, about 30 % of its "
+                   "width and 20 % of its height");
+  g_assert_null (gg_front_option ("auto"));
+  g_assert_null (gg_front_option (""));
+  g_assert_cmpstr (gg_front_option ("2K"), ==, "2K");
+
+  progress.phase = GG_PHASE_WAITING;
+  waiting = gg_front_progress_text ("Gemini", &progress, TRUE, 12.7);
+  g_assert_cmpstr (waiting, ==, "Gemini: waiting for the model… 12 s");
+}
+
+static GgResponse *
+response_of (const gchar *data)
+{
+  g_autofree gchar *body = g_strdup_printf (
+    "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":["
+    "{\"text\":\"Here it is.\"},"
+    "{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"%s\"}}]},"
+    "\"finishReason\":\"STOP\"}]}", data);
+  g_autoptr (GError) error = NULL;
+  GgResponse *response = gg_response_parse (body, strlen (body), NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (response);
+  return response;
+}
+
+/* A whole answer becomes one piece at (x, y); one that does not decode is
+ * saved, as received, in the profile's recovery folder. */
+static void
+test_prepare_and_recovery (void)
+{
+  g_autofree gchar     *profile   = gg_test_tmpdir ();
+  g_autoptr (GPtrArray) responses = g_ptr_array_new_with_free_func ((GDestroyNotify) gg_response_free);
+  g_autoptr (GPtrArray) bad       = g_ptr_array_new_with_free_func ((GDestroyNotify) gg_response_free);
+  g_autoptr (GError)    error     = NULL;
+  GgFrontTarget         target    = { 0, };
+  GgFrontPrepared      *prepared;
+  GgFrontPiece         *piece;
+  g_autofree gchar     *report    = NULL;
+  g_autofree gchar     *usage     = NULL;
+  g_autofree gchar     *usage_file = NULL;
+  const gchar          *saved;
+  g_autofree gchar     *path      = NULL;
+  g_autofree gchar     *contents  = NULL;
+  gsize                 length;
+
+  target.profile_dir = profile;
+  target.prompt      = "a kite";
+  target.x           = 3;
+  target.y           = 4;
+
+  g_ptr_array_add (responses, response_of (PNG_B64));
+  prepared = gg_front_prepare (&target, responses, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (prepared->layers->len, ==, 1);
+  piece = g_ptr_array_index (prepared->layers, 0);
+  g_assert_cmpint (piece->raster->width, ==, 4);
+  g_assert_cmpint (piece->x, ==, 3);
+  g_assert_cmpint (piece->y, ==, 4);
+  gg_front_prepared_free (prepared);
+
+  report = gg_front_report (profile, "gemini-2.5-flash-image", responses,
+                            NULL, "A note.", &usage);
+  g_assert_nonnull (strstr (report, "Gemini says: Here it is."));
+  g_assert_true (g_str_has_suffix (report, "A note."));
+  g_assert_nonnull (strstr (report, usage));
+  usage_file = g_build_filename (profile, GG_FRONT_USAGE_FILE, NULL);
+  g_assert_true (g_file_test (usage_file, G_FILE_TEST_IS_REGULAR));
+
+  /* Valid base64, not an image: the decoder refuses, the bytes are kept. */
+  g_ptr_array_add (bad, response_of ("bm90IGFuIGltYWdl"));
+  prepared = gg_front_prepare (&target, bad, &error);
+  g_assert_null (prepared);
+  g_assert_nonnull (error);
+  g_assert_true (g_str_has_prefix (error->message, "The answer could not be decoded"));
+  saved = strstr (error->message, "The result was saved as ");
+  g_assert_nonnull (saved);
+  path = g_strndup (saved + strlen ("The result was saved as "),
+                    strlen (saved + strlen ("The result was saved as ")) - 1);
+  g_assert_true (g_str_has_prefix (path, profile));
+  g_assert_nonnull (strstr (path, GG_FRONT_RECOVERY_DIR));
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpmem (contents, length, "not an image", 12);
+}
+
+/* One fake server for the network tests, its address set before any
+ * thread exists (setenv is not thread-safe). */
+static GgFakeServer *server;
+
+typedef struct
+{
+  guint    calls;
+  gboolean cancel;
+  gchar   *last;
+} Ticks;
+
+static gboolean
+tick (const gchar *text,
+      gpointer     data)
+{
+  Ticks *ticks = data;
+
+  ticks->calls++;
+  g_free (ticks->last);
+  ticks->last = g_strdup (text);
+
+  return ! ticks->cancel;
+}
+
+static GgRequest *
+kite_request (void)
+{
+  GgRequest *request = gg_request_new ("gemini-2.5-flash-image");
+
+  gg_request_set_prompt (request, "a red kite");
+  return request;
+}
+
+/* Two variations on one client against the fake server: one answers, one
+ * fails; the failure is named, the answer kept, progress ticks meanwhile. */
+static void
+test_ask_variations (void)
+{
+  g_autofree gchar     *cache    = gg_test_tmpdir ();
+  GgRequest            *requests[2] = { kite_request (), kite_request () };
+  g_autoptr (GPtrArray) failures = NULL;
+  g_autoptr (GPtrArray) answers  = NULL;
+  g_autoptr (GError)    error    = NULL;
+  Ticks                 ticks    = { 0, };
+
+  gg_fake_server_control (server, "/_control/scenario",
+                          "{\"scenario\": \"slow\", \"params\": {\"delay\": 0.5},"
+                          " \"queue\": [\"slow\", \"blocked\"]}");
+
+  g_assert_true (gg_front_validate (requests, 2, &error));
+  answers = gg_front_ask (GG_FAKE_KEY, requests, 2, cache, tick, &ticks,
+                          &failures, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (answers);
+  g_assert_cmpuint (answers->len, ==, 1);
+  g_assert_cmpuint (failures->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (failures, 0), "Variation "));
+  g_assert_cmpuint (ticks.calls, >, 0);
+  g_assert_true (g_str_has_prefix (ticks.last, "Gemini 2.5 Flash Image"));
+  g_assert_nonnull (strstr (ticks.last, "of 2 done"));
+
+  gg_request_free (requests[0]);
+  gg_request_free (requests[1]);
+  g_free (ticks.last);
+}
+
+/* A tick that says stop ends the request at once, as GIMP's Cancel does. */
+static void
+test_ask_cancel (void)
+{
+  g_autofree gchar     *cache    = gg_test_tmpdir ();
+  GgRequest            *requests[1] = { kite_request () };
+  g_autoptr (GPtrArray) failures = NULL;
+  g_autoptr (GPtrArray) answers  = NULL;
+  g_autoptr (GError)    error    = NULL;
+  Ticks                 ticks    = { 0, TRUE, NULL };
+  gint64                start;
+
+  gg_fake_server_control (server, "/_control/scenario",
+                          "{\"scenario\": \"slow\", \"params\": {\"delay\": 20}}");
+
+  start   = g_get_monotonic_time ();
+  answers = gg_front_ask (GG_FAKE_KEY, requests, 1, cache, tick, &ticks,
+                          &failures, &error);
+  g_assert_null (answers);
+  g_assert_error (error, GG_ERROR, GG_ERROR_CANCELLED);
+  g_assert_cmpuint (ticks.calls, >=, 1);
+  /* Long before the server's 20 s. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+
+  gg_request_free (requests[0]);
+  g_free (ticks.last);
+}
+
+int
+main (int argc, char **argv)
+{
+  gint status;
+
+  g_test_init (&argc, &argv, NULL);
+  server = gg_fake_server_start (NULL);
+  g_setenv ("GOOGLE_GEMINI_BASE_URL", server->base_url, TRUE);
+  g_test_add_func ("/front/place-reads-gimp3", test_place_reads_gimp3);
+  g_test_add_func ("/front/place-round-trip", test_place_round_trip);
+  g_test_add_func ("/front/place-refuses", test_place_refuses);
+  g_test_add_func ("/front/serialize-size-rule", test_serialize_size_rule);
+  g_test_add_func ("/front/roles", test_roles);
+  g_test_add_func ("/front/words", test_words);
+  g_test_add_func ("/front/prepare-and-recovery", test_prepare_and_recovery);
+  g_test_add_func ("/front/ask-variations", test_ask_variations);
+  g_test_add_func ("/front/ask-cancel", test_ask_cancel);
+  status = g_test_run ();
+  gg_fake_server_stop (server);
+
+  return status;
+}
