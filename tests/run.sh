@@ -8,10 +8,12 @@
 #      server can give (normal and sanitizer builds);
 #   4. the GIMP 3 plug-in headless in real GIMP 3 (natively when libgimp-3.0
 #      is installed, else in a Debian 13 root built once by tests/gimp3-root.sh);
+#   4b. the GIMP 2.10 plug-in headless in real GIMP 2.10 (natively: Debian 12
+#      packages it), and an .xcf of it refined in GIMP 3;
 #   5. fuzz targets for 30 s each (clang's libFuzzer).
 #
-# Nothing is skipped silently: a missing GIMP 3, Python/Pillow or fake server
-# is a failure.  GG_TEST_QUICK=1 leaves out the sanitizer build and fuzzing.
+# Nothing is skipped silently: a missing GIMP 3, GIMP 2.10, Python/Pillow or
+# fake server is a failure.  GG_TEST_QUICK=1 leaves out the sanitizer build and fuzzing.
 set -uo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -115,6 +117,20 @@ if [ -f "$src/tests/gimp/run.sh" ]; then
 else
   note_fail "gimp: tests/gimp/run.sh is missing"
 fi
+
+# GIMP 2.10 is Debian 12's GIMP: its plug-in runs natively, and a missing
+# GIMP 2.10 fails the stage (tests/gimp2/run.sh says how to install it).
+echo "== 4b. GIMP 2.10 headless (and its .xcf refined in GIMP 3)"
+if [ -f "$src/tests/gimp2/run.sh" ]; then
+  GG_TEST_OUT="$out" suite_stage gimp2 bash "$src/tests/gimp2/run.sh"
+else
+  note_fail "gimp2: tests/gimp2/run.sh is missing"
+fi
+
+# The README's screenshots, retaken from a real GIMP 3 under Xvfb into the
+# build folder (docs/images is rewritten only by running take.sh by hand).
+echo "== 4c. screenshots (real GIMP 3 under Xvfb)"
+GG_SHOTS_WORK="$out/shots" suite_stage screenshots bash "$src/tools/screenshots/take.sh" "$out/shots/images"
 
 if [ "${GG_TEST_QUICK:-0}" != 1 ]; then
   echo "== 5. fuzzing (short runs)"

@@ -209,6 +209,10 @@ echo done >"$work/out/cancel-phase"
 wait "$killer_pid" || fail_setup "the killer failed (see $work/killer.log)"
 control '{"scenario": "ok", "queue": []}'
 
+# The server's log of the groups above, before the parts add theirs (one
+# part sends the key inside a prompt on purpose, to show that the prompt
+# history refuses it).
+"$python" "$checks" log "$port" "$work/server-log.json" || fail_setup "could not read the server's log"
 fi
 
 # 7. The part files: one group of checks each (see checks.py's docstring).
@@ -234,7 +238,6 @@ if [ -n "$only_parts" ]; then
   finish "${part_verdicts[@]}"
 fi
 
-"$python" "$checks" log "$port" "$work/server-log.json" || fail_setup "could not read the server's log"
 
 # The engine's own sentences for the error scenarios, from the CLI.
 for scenario in error_429_zero blocked text_only; do
