@@ -13,7 +13,7 @@ set -euo pipefail
 
 CACHE=${GIMP_GEMINI_ROOT_CACHE:-/var/cache/gimp-gemini}
 # Bump the suffix whenever PACKAGES changes so that old roots are not reused.
-ROOT="$CACHE/trixie-gimp3-v1"
+ROOT="$CACHE/trixie-gimp3-v2"
 PACKAGES="gimp libgimp-3.0-dev cmake gcc make pkg-config ca-certificates
   libglib2.0-dev libcurl4-openssl-dev libcjson-dev libpng-dev libjpeg-dev
   libwebp-dev libgegl-dev libbabl-dev libsecret-1-dev gettext"
