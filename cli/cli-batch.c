@@ -1189,7 +1189,7 @@ cli_batch_main (gint argc, gchar **argv)
     { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &b.timeout, NULL, NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &b.quiet, NULL, NULL },
     { "help", 'h', 0, G_OPTION_ARG_NONE, &help, NULL, NULL },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   GOptionContext *context;
   GError         *error = NULL;

@@ -151,7 +151,7 @@ cli_models_main (gint argc, gchar **argv)
   {
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json,
       "Print the catalogue as JSON.", NULL },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   GOptionContext *context;
   GError         *error = NULL;

@@ -180,7 +180,7 @@ cli_templates_main (gint argc, gchar **argv)
     { "kind", 0, 0, G_OPTION_ARG_STRING, &kind_text, NULL, NULL },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, NULL, NULL },
     { "help", 'h', 0, G_OPTION_ARG_NONE, &help, NULL, NULL },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   g_autoptr(GPtrArray) list = NULL;
   gint                 status;
@@ -267,7 +267,7 @@ cli_template_main (gint argc, gchar **argv)
   {
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, NULL, NULL },
     { "help", 'h', 0, G_OPTION_ARG_NONE, &help, NULL, NULL },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   g_autoptr(GError)     error = NULL;
   g_autoptr(GHashTable) examples = NULL;
@@ -365,7 +365,7 @@ cli_template_add_entries (GOptionEntry    *entries,
       "A value for one of the template's fields (repeatable), such as "
       "--field 'subject=a red fox'.  Optional fields may be left out; a missing "
       "required one is named.", "NAME=VALUE" },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   GOptionEntry history_entries[] =
   {
@@ -375,7 +375,7 @@ cli_template_add_entries (GOptionEntry    *entries,
       "See 'gemini-image history'.", NULL },
     { "no-history", 0, 0, G_OPTION_ARG_NONE, &args->no_history,
       "Do not keep the prompt in the prompt history.", NULL },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   GArray *all = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
 
@@ -519,7 +519,7 @@ cli_history_main (gint argc, gchar **argv)
     { "clear", 0, 0, G_OPTION_ARG_NONE, &clear, NULL, NULL },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, NULL, NULL },
     { "help", 'h', 0, G_OPTION_ARG_NONE, &help, NULL, NULL },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   g_autoptr(GError)    error = NULL;
   g_autoptr(GgHistory) history = NULL;

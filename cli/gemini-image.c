@@ -232,7 +232,7 @@ job_entries (CliJob *job, gboolean edit, gboolean *help)
       "finish_reason, model_version, usage, cost_usd, sources.", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &job->quiet,
       "No progress and no cost line on stderr (errors are still reported).", NULL },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   GOptionEntry edit_entries[] =
   {
@@ -255,12 +255,12 @@ job_entries (CliJob *job, gboolean edit, gboolean *help)
     { "hint", 0, 0, G_OPTION_ARG_NONE, &job->mask_options.hint,
       "With --mask: send a second image, white where pixels may change and black "
       "elsewhere, with a sentence saying so.", NULL },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   GOptionEntry help_entry[] =
   {
     { "help", 'h', 0, G_OPTION_ARG_NONE, help, "Show this help and exit.", NULL },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   GArray *all = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
 

@@ -1,7 +1,6 @@
 /* gimp-gemini: the GIMP-independent steps of the GIMP front ends
- * (gg-front.h).  The GIMP 3 plug-in has its own copies of most of these
- * in plugin/gemini-run.c, gemini-worker.c and gemini-result.c; this is the
- * version both front ends can share.
+ * (gg-front.h), shared by the GIMP 3 plug-in (plugin/) and the GIMP 2.10
+ * one (plugin/gimp2/).
  */
 
 #include <string.h>
@@ -112,11 +111,13 @@ gg_front_encode_reference (const GgRaster  *raster,
   return gg_image_encode_jpeg (send, REFERENCE_JPEG_QUALITY, error);
 }
 
-gboolean
-gg_front_parse_roles (const gchar  *roles,
-                      guint         n,
-                      GgImageRole  *out,
-                      GError      **error)
+/* @what NULL: the wording gg_front_parse_roles () has always had. */
+static gboolean
+parse_roles (const gchar  *roles,
+             guint         n,
+             const gchar  *what,
+             GgImageRole  *out,
+             GError      **error)
 {
   g_auto (GStrv) names   = NULL;
   guint          n_names = 0;
@@ -131,9 +132,14 @@ gg_front_parse_roles (const gchar  *roles,
 
   if (n_names > n)
     {
-      g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                   "%u reference roles were given for %u reference images: "
-                   "give one role per reference.", n_names, n);
+      if (what)
+        g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                     "%u roles were given for %u %s: give one role per "
+                     "reference.", n_names, n, what);
+      else
+        g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                     "%u reference roles were given for %u reference images: "
+                     "give one role per reference.", n_names, n);
       return FALSE;
     }
 
@@ -160,6 +166,25 @@ gg_front_parse_roles (const gchar  *roles,
     }
 
   return TRUE;
+}
+
+gboolean
+gg_front_parse_roles (const gchar  *roles,
+                      guint         n,
+                      GgImageRole  *out,
+                      GError      **error)
+{
+  return parse_roles (roles, n, NULL, out, error);
+}
+
+gboolean
+gg_front_parse_roles_of (const gchar  *roles,
+                         guint         n,
+                         const gchar  *what,
+                         GgImageRole  *out,
+                         GError      **error)
+{
+  return parse_roles (roles, n, what, out, error);
 }
 
 gchar *
@@ -275,6 +300,27 @@ gg_front_progress_text (const gchar      *label,
 
 /* --- requests on a worker thread ---------------------------------------- */
 
+/* Whichever tick the caller gave. */
+typedef struct
+{
+  GgFrontTick         tick;
+  GgFrontFractionTick fraction_tick;
+  gpointer            user_data;
+} Ticker;
+
+static gboolean
+ticker_call (const Ticker *ticker,
+             const gchar  *text,
+             gdouble       fraction)
+{
+  if (ticker->fraction_tick)
+    return ticker->fraction_tick (text, fraction, ticker->user_data);
+  if (ticker->tick)
+    return ticker->tick (text, ticker->user_data);
+
+  return TRUE;
+}
+
 #define MAX_REQUESTS GG_FRONT_MAX_VARIATIONS
 
 /* Every request of a run on one worker thread and one libcurl multi handle
@@ -332,15 +378,14 @@ worker_progress (const GgProgress *progress,
   return ! g_cancellable_is_cancelled (job->cancellable);
 }
 
-void
-gg_front_generate_many (GgClient         *client,
-                        const GgRequest **requests,
-                        guint             n,
-                        const gchar      *label,
-                        GgFrontTick       tick,
-                        gpointer          user_data,
-                        GgResponse      **responses,
-                        GError          **errors)
+static void
+generate_many (GgClient         *client,
+               const GgRequest **requests,
+               guint             n,
+               const gchar      *label,
+               const Ticker     *ticker,
+               GgResponse      **responses,
+               GError          **errors)
 {
   Job      job;
   GThread *thread;
@@ -405,7 +450,7 @@ gg_front_generate_many (GgClient         *client,
           text = more;
         }
 
-      go_on = tick ? tick (text, user_data) : TRUE;
+      go_on = ticker_call (ticker, text, -1.0);
       g_free (text);
       if (! go_on)
         g_cancellable_cancel (job.cancellable);
@@ -426,6 +471,21 @@ gg_front_generate_many (GgClient         *client,
   g_mutex_clear (&job.mutex);
   g_cond_clear (&job.cond);
   g_object_unref (job.cancellable);
+}
+
+void
+gg_front_generate_many (GgClient         *client,
+                        const GgRequest **requests,
+                        guint             n,
+                        const gchar      *label,
+                        GgFrontTick       tick,
+                        gpointer          user_data,
+                        GgResponse      **responses,
+                        GError          **errors)
+{
+  Ticker ticker = { tick, NULL, user_data };
+
+  generate_many (client, requests, n, label, &ticker, responses, errors);
 }
 
 
@@ -534,15 +594,14 @@ gg_front_validate (GgRequest **requests,
   return gg_request_validate (requests[0], error);
 }
 
-gboolean
-gg_front_upload (GgClient     *client,
-                 GgRequest   **requests,
-                 guint         n,
-                 const gchar  *label,
-                 const gchar  *cache_dir,
-                 GgFrontTick   tick,
-                 gpointer      user_data,
-                 GError      **error)
+static gboolean
+upload_all (GgClient      *client,
+            GgRequest    **requests,
+            guint          n,
+            const gchar   *label,
+            const gchar   *cache_dir,
+            const Ticker  *ticker,
+            GError       **error)
 {
   Upload   upload;
   GThread *thread;
@@ -592,7 +651,10 @@ gg_front_upload (GgClient     *client,
 
       text  = gg_front_upload_text (label, &progress, has_progress,
                                     g_timer_elapsed (timer, NULL));
-      go_on = tick ? tick (text, user_data) : TRUE;
+      go_on = ticker_call (ticker, text,
+                           has_progress && ! progress.waiting &&
+                           progress.size > 0 ?
+                           (gdouble) progress.sent / progress.size : -1.0);
       g_free (text);
       if (! go_on)
         g_cancellable_cancel (upload.cancellable);
@@ -621,15 +683,29 @@ gg_front_upload (GgClient     *client,
   return ok;
 }
 
-GPtrArray *
-gg_front_ask (const gchar  *key,
-              GgRequest   **requests,
-              guint         n,
-              const gchar  *cache_dir,
-              GgFrontTick   tick,
-              gpointer      user_data,
-              GPtrArray   **failures,
-              GError      **error)
+gboolean
+gg_front_upload (GgClient     *client,
+                 GgRequest   **requests,
+                 guint         n,
+                 const gchar  *label,
+                 const gchar  *cache_dir,
+                 GgFrontTick   tick,
+                 gpointer      user_data,
+                 GError      **error)
+{
+  Ticker ticker = { tick, NULL, user_data };
+
+  return upload_all (client, requests, n, label, cache_dir, &ticker, error);
+}
+
+static GPtrArray *
+ask (const gchar   *key,
+     GgRequest    **requests,
+     guint          n,
+     const gchar   *cache_dir,
+     const Ticker  *ticker,
+     GPtrArray    **failures,
+     GError       **error)
 {
   g_autoptr (GgClient)  client    = NULL;
   GgResponse           *answers[GG_FRONT_MAX_VARIATIONS] = { NULL, };
@@ -649,11 +725,10 @@ gg_front_ask (const gchar  *key,
     return NULL;
 
   label = gg_front_model_label (gg_request_get_model (requests[0]));
-  if (! gg_front_upload (client, requests, n, label, cache_dir, tick,
-                         user_data, error))
+  if (! upload_all (client, requests, n, label, cache_dir, ticker, error))
     return NULL;
-  gg_front_generate_many (client, (const GgRequest **) requests, n, label,
-                          tick, user_data, answers, errors);
+  generate_many (client, (const GgRequest **) requests, n, label, ticker,
+                 answers, errors);
 
   responses = g_ptr_array_new_with_free_func ((GDestroyNotify) gg_response_free);
 
@@ -690,6 +765,36 @@ gg_front_ask (const gchar  *key,
   return g_steal_pointer (&responses);
 }
 
+GPtrArray *
+gg_front_ask (const gchar  *key,
+              GgRequest   **requests,
+              guint         n,
+              const gchar  *cache_dir,
+              GgFrontTick   tick,
+              gpointer      user_data,
+              GPtrArray   **failures,
+              GError      **error)
+{
+  Ticker ticker = { tick, NULL, user_data };
+
+  return ask (key, requests, n, cache_dir, &ticker, failures, error);
+}
+
+GPtrArray *
+gg_front_ask_fraction (const gchar          *key,
+                       GgRequest           **requests,
+                       guint                 n,
+                       const gchar          *cache_dir,
+                       GgFrontFractionTick   tick,
+                       gpointer              user_data,
+                       GPtrArray           **failures,
+                       GError              **error)
+{
+  Ticker ticker = { NULL, tick, user_data };
+
+  return ask (key, requests, n, cache_dir, &ticker, failures, error);
+}
+
 
 /* --- answers -------------------------------------------------------------- */
 
@@ -699,37 +804,78 @@ piece_free (gpointer data)
   GgFrontPiece *piece = data;
 
   g_clear_pointer (&piece->raster, gg_raster_free);
+  g_clear_pointer (&piece->mask, gg_mask_free);
   g_free (piece);
 }
 
-/* One answer fitted onto the region, cut to the part that is kept. */
-static GgRaster *
+static void
+mark (const GgFrontTarget *target,
+      const gchar         *step)
+{
+  if (target->mark)
+    target->mark (step);
+}
+
+/* One answer fitted onto the region, cut to the part that is kept, with
+ * its mask when the target asks for one.  FALSE (piece->raster NULL)
+ * when it cannot be placed. */
+static gboolean
 place_one (const GgFrontTarget *target,
            const GgRaster      *answer,
+           GgFrontPiece        *piece,
            GError             **error)
 {
-  const GgRegionPlan  *plan   = target->plan;
-  g_autoptr (GgRaster) placed = gg_region_place (plan, target->original,
-                                                 answer, error);
+  const GgRegionPlan  *plan    = target->plan;
+  g_autoptr (GgMask)   changed = NULL;
+  g_autoptr (GgRaster) placed  = NULL;
+  const GgMask        *mask    = target->mask;
+  GgPlaceReport        report;
   GgRect               clip;
   GgRect               inside;
 
+  if (target->prep)
+    placed = gg_region_place_prepared (target->prep, answer, &report, error);
+  else
+    placed = gg_region_place_full (plan, target->original, answer, &report,
+                                   error);
   if (! placed)
-    return NULL;
+    return FALSE;
+  mark (target, "placed");
+
+  if (! mask && target->mask_changed)
+    {
+      /* What the model changed, against the realigned, colour-matched
+       * answer: its drift and grain are not changes. */
+      changed = gg_mask_changed (target->original, placed, &report, NULL,
+                                 error);
+      if (! changed)
+        return FALSE;
+      mask = changed;
+      mark (target, "changed pixels");
+    }
 
   if (! gg_rect_intersect (&plan->region, &target->space, &clip))
     clip = plan->region;
-
-  if (clip.x == plan->region.x && clip.y == plan->region.y &&
-      clip.width == plan->region.width && clip.height == plan->region.height)
-    return g_steal_pointer (&placed);
 
   inside.x      = clip.x - plan->region.x;
   inside.y      = clip.y - plan->region.y;
   inside.width  = clip.width;
   inside.height = clip.height;
 
-  return gg_raster_crop (placed, &inside, error);
+  if (mask)
+    {
+      piece->mask = gg_mask_crop (mask, &inside, error);
+      if (! piece->mask)
+        return FALSE;
+    }
+
+  if (inside.x == 0 && inside.y == 0 &&
+      inside.width == placed->width && inside.height == placed->height)
+    piece->raster = g_steal_pointer (&placed);
+  else
+    piece->raster = gg_raster_crop (placed, &inside, error);
+
+  return piece->raster != NULL;
 }
 
 GgFrontPrepared *
@@ -795,11 +941,12 @@ gg_front_prepare (const GgFrontTarget *target,
                                  "The answer could not be decoded");
           return NULL;
         }
+      mark (target, "decoded");
 
       piece = g_new0 (GgFrontPiece, 1);
       if (target->plan)
         {
-          piece->raster = place_one (target, answer, error);
+          place_one (target, answer, piece, error);
           piece->x      = prepared->clip.x;
           piece->y      = prepared->clip.y;
         }
@@ -973,9 +1120,10 @@ gg_front_recovery_all (GError          **error,
 
   for (i = 1; i < prepared->bytes->len; i++)
     {
-      g_autofree gchar *path =
-        save_for_recovery (profile_dir, g_ptr_array_index (prepared->bytes, i),
-                           prompt, NULL);
+      /* The first image's path goes into the message below; the others
+       * are saved beside it, in the same folder. */
+      g_free (save_for_recovery (profile_dir, g_ptr_array_index (prepared->bytes, i),
+                                 prompt, NULL));
     }
 
   gg_front_recovery_error (error, profile_dir,

@@ -503,7 +503,6 @@ test_large_body (void)
   const gsize          size = 20 * 1000 * 1000;
   g_autoptr(GgRequest) request = gg_request_new ("gemini-3-pro-image-preview");
   g_autoptr(GBytes)    image = NULL;
-  g_autoptr(GError)    error = NULL;
   g_autofree gchar    *body = NULL;
   g_autofree gchar    *head = NULL;
   g_autofree gchar    *tail = NULL;
