@@ -1,6 +1,6 @@
 /* gimp-gemini: the conversation parasites' format (gg-conversation-place.h).
  *
- * The same key file that plugin/gemini-conversation.c has written since the
+ * The key file that the GIMP 3 plug-in has written since the
  * first release, so that both GIMP front ends share .xcf files.
  */
 
@@ -12,6 +12,7 @@
 #define PLACE_GROUP "conversation"
 
 
+static gchar  * too_large_note (void);
 static void     set_rect (GKeyFile     *file,
                           const gchar  *key,
                           const GgRect *rect);
@@ -177,16 +178,51 @@ gg_conversation_place_serialize (GgConversation  *conversation,
   if (! gg_conversation_trim_to_size (conversation, GG_CONVERSATION_MAX_BYTES))
     {
       if (note)
-        *note = g_strdup_printf ("The answer is too large to keep with the "
-                                 "image (over %u MB), so Refine cannot "
-                                 "continue from it.",
-                                 (guint) (GG_CONVERSATION_MAX_BYTES / 1000000));
+        *note = too_large_note ();
       return FALSE;
     }
 
   *json = gg_conversation_to_json (conversation, length);
 
   return TRUE;
+}
+
+gboolean
+gg_conversation_place_fits (const GgRequest  *request,
+                            const gchar      *model_turn_json,
+                            gchar           **note)
+{
+  /* A lower bound of the exchange's text: the base64 of the images sent
+   * inline (uploaded ones are a short URI) and the model's turn as
+   * received; what goes around them is small. */
+  gsize size = model_turn_json ? strlen (model_turn_json) : 0;
+  guint i;
+
+  for (i = 0; i < gg_request_n_images (request); i++)
+    {
+      GBytes *bytes = gg_request_get_image (request, i, NULL);
+
+      if (bytes)
+        size += (g_bytes_get_size (bytes) + 2) / 3 * 4;
+    }
+
+  if (size <= GG_CONVERSATION_MAX_BYTES)
+    return TRUE;
+
+  if (note)
+    *note = too_large_note ();
+
+  return FALSE;
+}
+
+
+static gchar *
+too_large_note (void)
+{
+  return g_strdup_printf ("The answer is too large to keep with the "
+                          "image (over %u MB), so Refine cannot "
+                          "continue from it.",
+                          (guint) (GG_CONVERSATION_MAX_BYTES / 1000000));
 }
 
 

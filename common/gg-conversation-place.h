@@ -22,6 +22,7 @@
 
 #include "gg-conversation.h"
 #include "gg-region.h"
+#include "gg-request.h"
 
 G_BEGIN_DECLS
 
@@ -74,6 +75,15 @@ gboolean  gg_conversation_place_from_text (const gchar               *text,
 gboolean  gg_conversation_place_serialize (GgConversation            *conversation,
                                            gchar                    **json,
                                            gsize                     *length,
+                                           gchar                    **note);
+
+/* Whether the newest exchange, @request and its answer's @model_turn_json,
+ * can be kept at all: FALSE, with the same sentence in @note (may be
+ * NULL), when the images they carry inline are alone over
+ * GG_CONVERSATION_MAX_BYTES.  Checked before the exchange is built, so
+ * that a 4K edit does not make 25 MB of JSON for the size rule to drop. */
+gboolean  gg_conversation_place_fits      (const GgRequest           *request,
+                                           const gchar               *model_turn_json,
                                            gchar                    **note);
 
 G_END_DECLS

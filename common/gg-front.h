@@ -19,6 +19,7 @@
 #include "gg-client.h"
 #include "gg-files.h"
 #include "gg-image.h"
+#include "gg-mask.h"
 #include "gg-region.h"
 #include "gg-request.h"
 #include "gg-response.h"
@@ -66,6 +67,13 @@ gboolean      gg_front_parse_roles     (const gchar       *roles,
                                         guint              n,
                                         GgImageRole       *out,
                                         GError           **error);
+/* The same, the references named @what in the message ("3 roles were
+ * given for 2 reference files"), for a front end with several lists. */
+gboolean      gg_front_parse_roles_of  (const gchar       *roles,
+                                        guint              n,
+                                        const gchar       *what,
+                                        GgImageRole       *out,
+                                        GError           **error);
 
 /* Where the selection lies in the region sent, in words for the edit
  * prompt ("the centre of the image, about 60 % of its width and …"). */
@@ -84,6 +92,11 @@ gchar       * gg_front_progress_text   (const gchar       *label,
  * requests run, with the sentence to show; return FALSE to cancel. */
 typedef gboolean (*GgFrontTick) (const gchar *text,
                                  gpointer     user_data);
+/* The same, also told how far along the work is: @fraction in [0, 1]
+ * while an upload's share sent is known, -1 otherwise (a pulse). */
+typedef gboolean (*GgFrontFractionTick) (const gchar *text,
+                                         gdouble      fraction,
+                                         gpointer     user_data);
 
 /* Checks @requests before the key is even looked for; images beyond the
  * inline limit are left to gg_front_upload (). */
@@ -131,6 +144,15 @@ GPtrArray   * gg_front_ask             (const gchar       *key,
                                         gpointer           user_data,
                                         GPtrArray        **failures,
                                         GError           **error);
+/* gg_front_ask () with a tick that is told the upload's fraction. */
+GPtrArray   * gg_front_ask_fraction    (const gchar       *key,
+                                        GgRequest        **requests,
+                                        guint              n,
+                                        const gchar       *cache_dir,
+                                        GgFrontFractionTick tick,
+                                        gpointer           user_data,
+                                        GPtrArray        **failures,
+                                        GError           **error);
 
 /* Where the answers go. */
 typedef struct
@@ -144,12 +166,21 @@ typedef struct
   const GgRaster     *original;       /* the region's pixels */
   gint                x, y;
   gboolean            thought_layers;
+  /* Optional (0/NULL: none): */
+  const GgPlacePrep  *prep;           /* of plan and original, computed
+                                       * while the model worked */
+  /* The results' masks (with a plan only), in this order: */
+  const GgMask       *mask;           /* plan->region's size: every result's */
+  gboolean            mask_changed;   /* else each result masked to the pixels
+                                       * it changed (gg_mask_changed ()) */
+  void              (*mark) (const gchar *step);  /* timing marks */
 } GgFrontTarget;
 
 typedef struct
 {
   GgRaster *raster;
   gint      x, y;                     /* image coordinates */
+  GgMask   *mask;                     /* raster's size, or NULL */
 } GgFrontPiece;
 
 typedef struct

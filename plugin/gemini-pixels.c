@@ -7,6 +7,7 @@
 #include "gg-error.h"
 
 #include "gemini.h"
+#include "gemini-intl.h"
 #include "gemini-pixels.h"
 
 
@@ -68,7 +69,8 @@ gemini_pixels_read_visible (GimpImage     *image,
   if (! copy)
     {
       g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
-                           "The image could not be duplicated to read what is visible.");
+                           _("The image could not be duplicated to read "
+                             "what is visible."));
       return NULL;
     }
 
@@ -78,8 +80,8 @@ gemini_pixels_read_visible (GimpImage     *image,
   if (! merged)
     {
       g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
-                           "Nothing is visible to send: show at least one layer, "
-                           "or choose Source: Layer.");
+                           _("Nothing is visible to send: show at least one "
+                             "layer, or choose Source: Layer."));
     }
   else
     {
@@ -149,8 +151,8 @@ gemini_pixels_insert_layer_at (GimpImage       *image,
 
     default:
       g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
-                           "Indexed images are not supported: convert to RGB "
-                           "(Image > Mode > RGB).");
+                           _("Indexed images are not supported: convert to "
+                             "RGB (Image > Mode > RGB)."));
       return NULL;
     }
 
@@ -178,7 +180,7 @@ gemini_pixels_insert_layer_at (GimpImage       *image,
 
 failed:
   g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-               "The result could not be added to the image: %s",
+               _("The result could not be added to the image: %s"),
                gimp_pdb_get_last_error (gimp_get_pdb ()));
   return NULL;
 }
@@ -268,7 +270,7 @@ gemini_pixels_add_mask (GimpLayer     *layer,
   if (! layer_mask || ! gimp_layer_add_mask (layer, layer_mask))
     {
       g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                   "The layer mask could not be added: %s",
+                   _("The layer mask could not be added: %s"),
                    gimp_pdb_get_last_error (gimp_get_pdb ()));
       return FALSE;
     }

@@ -5,46 +5,21 @@
 #include <libgimp/gimp.h>
 
 #include "gg-error.h"
+#include "gg-front.h"
 #include "gg-image.h"
 #include "gg-region.h"
 
 #include "gemini.h"
+#include "gemini-intl.h"
 #include "gemini-pixels.h"
 #include "gemini-references.h"
 
 
-#define REFERENCE_JPEG_QUALITY 90
-
-static const struct
-{
-  const gchar *name;
-  GgImageRole  role;
-}
-roles_table[] =
-{
-  { "style",       GG_ROLE_STYLE       },
-  { "subject",     GG_ROLE_SUBJECT     },
-  { "object",      GG_ROLE_OBJECT      },
-  { "person",      GG_ROLE_PERSON      },
-  { "composition", GG_ROLE_COMPOSITION },
-};
-
-
 static void     reference_free  (gpointer             data);
-static gboolean parse_role      (const gchar         *name,
-                                 GgImageRole         *role,
-                                 GError             **error);
-static gboolean parse_roles     (const gchar         *roles,
-                                 guint                count,
-                                 const gchar         *what,
-                                 GgImageRole         *out,
-                                 GError             **error);
 static GBytes * read_drawable   (GimpDrawable        *drawable,
                                  GError             **error);
 static GBytes * read_file       (const gchar         *name,
                                  GError             **error);
-static GBytes * encode_reference (const GgRaster     *raster,
-                                  GError            **error);
 static void     add_reference   (GPtrArray           *references,
                                  GBytes              *bytes,
                                  GgImageRole          role);
@@ -69,9 +44,10 @@ gemini_references_read (const GeminiOptions  *options,
   /* Roles first: a bad role is refused before any pixel is read. */
   layer_roles = g_new (GgImageRole, MAX (n, 1));
   file_roles  = g_new (GgImageRole, MAX (n_files, 1));
-  if (! parse_roles (options->roles, n, "reference images", layer_roles, error) ||
-      ! parse_roles (options->file_roles, n_files, "reference files", file_roles,
-                     error))
+  if (! gg_front_parse_roles_of (options->roles, n, _("reference images"),
+                                layer_roles, error) ||
+      ! gg_front_parse_roles_of (options->file_roles, n_files,
+                                 _("reference files"), file_roles, error))
     return NULL;
 
   for (i = 0; i < n; i++)
@@ -81,7 +57,7 @@ gemini_references_read (const GeminiOptions  *options,
       if (! gimp_item_is_valid (GIMP_ITEM (drawables[i])))
         {
           g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                       "Reference %u no longer exists.", i + 1);
+                       _("Reference %u no longer exists."), i + 1);
           return NULL;
         }
 
@@ -125,67 +101,6 @@ reference_free (gpointer data)
   g_free (reference);
 }
 
-/* @count roles from the comma-separated @roles into @out: the last one
- * given repeats; none given, "object". */
-static gboolean
-parse_roles (const gchar  *roles,
-             guint         count,
-             const gchar  *what,
-             GgImageRole  *out,
-             GError      **error)
-{
-  g_auto (GStrv) names   = NULL;
-  guint          n_names = 0;
-  GgImageRole    role    = GG_ROLE_OBJECT;
-  guint          i;
-
-  if (roles && *roles)
-    {
-      names   = g_strsplit (roles, ",", -1);
-      n_names = g_strv_length (names);
-    }
-
-  if (n_names > count)
-    {
-      g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                   "%u roles were given for %u %s: give one role per "
-                   "reference.", n_names, count, what);
-      return FALSE;
-    }
-
-  for (i = 0; i < count; i++)
-    {
-      if (i < n_names && ! parse_role (names[i], &role, error))
-        return FALSE;
-      out[i] = role;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-parse_role (const gchar  *name,
-            GgImageRole  *role,
-            GError      **error)
-{
-  g_autofree gchar *word = g_ascii_strdown (name, -1);
-  guint             i;
-
-  g_strstrip (word);
-
-  for (i = 0; i < G_N_ELEMENTS (roles_table); i++)
-    if (! strcmp (word, roles_table[i].name))
-      {
-        *role = roles_table[i].role;
-        return TRUE;
-      }
-
-  g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-               "Unknown reference role “%s”: use style, subject, object, "
-               "person or composition.", word);
-  return FALSE;
-}
-
 static GBytes *
 read_drawable (GimpDrawable  *drawable,
                GError       **error)
@@ -199,7 +114,7 @@ read_drawable (GimpDrawable  *drawable,
   if (! raster)
     return NULL;
 
-  return encode_reference (raster, error);
+  return gg_front_encode_reference (raster, error);
 }
 
 /* A path or URI (as GIMP's own procedures take files: "file" arguments
@@ -223,8 +138,8 @@ read_file (const gchar  *name,
   if (! name || ! *name)
     {
       g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                           "A reference file has an empty name: give the "
-                           "path of an image file.");
+                           _("A reference file has an empty name: give "
+                             "the path of an image file."));
       return NULL;
     }
 
@@ -239,11 +154,11 @@ read_file (const gchar  *name,
     {
       if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         g_set_error (error, GG_ERROR, GG_ERROR_IO,
-                     "The reference file “%s” does not exist: check the "
-                     "path.", shown);
+                     _("The reference file “%s” does not exist: check "
+                       "the path."), shown);
       else
         g_set_error (error, GG_ERROR, GG_ERROR_IO,
-                     "The reference file “%s” cannot be read (%s).",
+                     _("The reference file “%s” cannot be read (%s)."),
                      shown, local->message);
       g_error_free (local);
       return NULL;
@@ -251,16 +166,16 @@ read_file (const gchar  *name,
   if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
     {
       g_set_error (error, GG_ERROR, GG_ERROR_IO,
-                   "The reference file “%s” is not a regular file: give "
-                   "the path of an image file.", shown);
+                   _("The reference file “%s” is not a regular file: "
+                     "give the path of an image file."), shown);
       return NULL;
     }
   /* Refused before reading: a huge file is never loaded into memory. */
   if (g_file_info_get_size (info) > GEMINI_REFERENCE_MAX_FILE)
     {
       g_set_error (error, GG_ERROR, GG_ERROR_TOO_LARGE,
-                   "The reference file “%s” is larger than %d MB: use a "
-                   "smaller image.", shown,
+                   _("The reference file “%s” is larger than %d MB: use "
+                     "a smaller image."), shown,
                    (gint) (GEMINI_REFERENCE_MAX_FILE >> 20));
       return NULL;
     }
@@ -268,7 +183,7 @@ read_file (const gchar  *name,
   if (! g_file_load_contents (file, NULL, &data, &length, NULL, &local))
     {
       g_set_error (error, GG_ERROR, GG_ERROR_IO,
-                   "The reference file “%s” cannot be read (%s).",
+                   _("The reference file “%s” cannot be read (%s)."),
                    shown, local->message);
       g_error_free (local);
       return NULL;
@@ -277,8 +192,8 @@ read_file (const gchar  *name,
     {
       /* It grew between the two looks. */
       g_set_error (error, GG_ERROR, GG_ERROR_TOO_LARGE,
-                   "The reference file “%s” is larger than %d MB: use a "
-                   "smaller image.", shown,
+                   _("The reference file “%s” is larger than %d MB: use "
+                     "a smaller image."), shown,
                    (gint) (GEMINI_REFERENCE_MAX_FILE >> 20));
       return NULL;
     }
@@ -289,18 +204,18 @@ read_file (const gchar  *name,
                         &width, &height, &local))
     {
       g_set_error (error, GG_ERROR, GG_ERROR_IMAGE,
-                   "The reference file “%s” is not a PNG, JPEG or WebP "
-                   "image (%s).", shown, local->message);
+                   _("The reference file “%s” is not a PNG, JPEG or "
+                     "WebP image (%s)."), shown, local->message);
       g_error_free (local);
       return NULL;
     }
   if ((guint64) width * (guint64) height > GG_DEFAULT_MAX_PIXELS)
     {
       g_set_error (error, GG_ERROR, GG_ERROR_TOO_LARGE,
-                   "The reference file “%s” is %d × %d pixels, more than "
-                   "the %" G_GSIZE_FORMAT " million pixels a reference may "
-                   "have: scale it down first.", shown, width, height,
-                   GG_DEFAULT_MAX_PIXELS / 1000000);
+                   _("The reference file “%s” is %d × %d pixels, more "
+                     "than the %u million pixels a reference may have: "
+                     "scale it down first."), shown, width, height,
+                   (guint) (GG_DEFAULT_MAX_PIXELS / 1000000));
       return NULL;
     }
 
@@ -311,42 +226,13 @@ read_file (const gchar  *name,
       g_set_error (error, GG_ERROR,
                    local->code == GG_ERROR_TOO_LARGE ? GG_ERROR_TOO_LARGE :
                                                        GG_ERROR_IMAGE,
-                   "The reference file “%s” could not be decoded (%s): "
-                   "open it in GIMP to check it, or export it again.",
+                   _("The reference file “%s” could not be decoded (%s): "
+                     "open it in GIMP to check it, or export it again."),
                    shown, local->message);
       g_error_free (local);
       return NULL;
     }
   g_clear_pointer (&data, g_free);   /* the pixels are what count now */
 
-  return encode_reference (raster, error);
-}
-
-/* Scaled to GEMINI_REFERENCE_MAX_SIDE, then PNG when transparent, else JPEG. */
-static GBytes *
-encode_reference (const GgRaster  *raster,
-                  GError         **error)
-{
-  g_autoptr (GgRaster) scaled  = NULL;
-  const GgRaster      *send    = raster;
-  gint                 longest = MAX (raster->width, raster->height);
-
-  /* A reference guides; it need not be sent at full resolution. */
-  if (longest > GEMINI_REFERENCE_MAX_SIDE)
-    {
-      gdouble factor = (gdouble) GEMINI_REFERENCE_MAX_SIDE / longest;
-
-      scaled = gg_raster_scale (raster,
-                                MAX (1, (gint) (raster->width * factor + 0.5)),
-                                MAX (1, (gint) (raster->height * factor + 0.5)),
-                                error);
-      if (! scaled)
-        return NULL;
-      send = scaled;
-    }
-
-  if (gg_raster_has_alpha (send))
-    return gg_image_encode_png (send, 6, error);
-
-  return gg_image_encode_jpeg (send, REFERENCE_JPEG_QUALITY, error);
+  return gg_front_encode_reference (raster, error);
 }

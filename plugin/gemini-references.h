@@ -3,9 +3,10 @@
  *
  * Each reference is the whole drawable (layer, group's projection or mask)
  * or the whole picture of a file, scaled down to at most
- * GEMINI_REFERENCE_MAX_SIDE pixels on its longer side and encoded again
- * (PNG with transparency, else JPEG), with a role that adds its sentence to
- * the prompt (gg_request_add_image ()).  Layers come first, then files.
+ * GG_FRONT_REFERENCE_MAX_SIDE pixels on its longer side and encoded
+ * again (gg_front_encode_reference (): PNG with transparency, else JPEG),
+ * with a role that adds its sentence to the prompt
+ * (gg_request_add_image ()).  Layers come first, then files.
  *
  * A file is never trusted: it is read only up to GEMINI_REFERENCE_MAX_FILE
  * bytes, its header probed (PNG, JPEG or WebP, at most GG_DEFAULT_MAX_PIXELS
@@ -13,8 +14,8 @@
  * sent, never its bytes (nor its metadata).
  *
  * Roles are given as one string per list (layers, files), comma-separated,
- * one per reference in order: "style", "subject", "object", "person",
- * "composition".  When fewer roles than references are given, the last one
+ * one per reference in order (gg_front_parse_roles_of ()): "style",
+ * "subject", "object", "person", "composition".  When fewer roles than references are given, the last one
  * given repeats; with none, "object".  More roles than references, or an
  * unknown role, is refused.  The model's limits (how many in all, objects,
  * people) are checked on the whole request by gg_request_validate (),
@@ -29,8 +30,6 @@
 #include "gemini-run.h"
 
 G_BEGIN_DECLS
-
-#define GEMINI_REFERENCE_MAX_SIDE 2048
 
 /* Bytes of a reference file read at most (a 16384² PNG can be this big). */
 #define GEMINI_REFERENCE_MAX_FILE ((goffset) 256 << 20)

@@ -8,21 +8,20 @@
  * asked, and the grounding sources as a "gemini-sources" parasite on the
  * result.  gemini_result_report () tells the user what came with the
  * images: text, sources, failures, usage and estimated cost.
+ *
+ * Decoding, placing, recovery and the report's text are common/gg-front.c's
+ * (shared with GIMP 2.10); this file adds the layers and talks to GIMP.
  */
 #pragma once
 
 #include <libgimp/gimp.h>
 
+#include "gg-front.h"
 #include "gg-mask.h"
 #include "gg-region.h"
 #include "gg-response.h"
 
 G_BEGIN_DECLS
-
-#define GEMINI_SOURCES_PARASITE "gemini-sources"
-#define GEMINI_THOUGHTS_GROUP   "Thoughts"
-/* The running total, inside gimp_directory (). */
-#define GEMINI_USAGE_FILE       "gemini-usage.ini"
 
 typedef struct
 {
@@ -48,19 +47,16 @@ typedef struct
   gboolean            thought_layers; /* add thought images, hidden */
 } GeminiTarget;
 
-typedef struct _GeminiPrepared GeminiPrepared;
-
-/* @responses: GgResponse* of the answers that succeeded (at least one).
- * NULL with @error when an image cannot be decoded or placed; the paid
- * answers are then saved to the recovery folder and the message says where. */
-GeminiPrepared *gemini_result_prepare (const GeminiTarget *target,
-                                       GPtrArray          *responses,
-                                       GError            **error);
-void            gemini_result_free    (GeminiPrepared     *prepared);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GeminiPrepared, gemini_result_free)
+/* gg_front_prepare () of @target: @responses are the GgResponse* of the
+ * answers that succeeded (at least one).  NULL with @error when an image
+ * cannot be decoded or placed; the paid answers are then saved to the
+ * recovery folder (in gimp_directory ()) and the message says where. */
+GgFrontPrepared *gemini_result_prepare (const GeminiTarget *target,
+                                        GPtrArray          *responses,
+                                        GError            **error);
 
 /* The size of the first result layer (to make a new image for it). */
-void            gemini_result_size    (GeminiPrepared     *prepared,
+void            gemini_result_size    (GgFrontPrepared    *prepared,
                                        gint               *width,
                                        gint               *height);
 
@@ -75,7 +71,7 @@ typedef struct
 /* Adds the prepared layers.  On failure removes what it added and saves
  * the answers for recovery. */
 gboolean        gemini_result_insert  (const GeminiTarget *target,
-                                       GeminiPrepared     *prepared,
+                                       GgFrontPrepared    *prepared,
                                        GeminiResult       *result,
                                        GError            **error);
 
@@ -89,15 +85,5 @@ void            gemini_result_report  (GimpRunMode         run_mode,
                                        GPtrArray          *responses,
                                        GPtrArray          *failures,
                                        const gchar        *note);
-
-/* Replaces *error (may be NULL) with one that says where the paid result
- * went (gimp_directory ()/gemini-recovery), or why it could not be kept. */
-void            gemini_result_recovery_error (GError     **error,
-                                              GBytes      *bytes,
-                                              const gchar *prompt,
-                                              const gchar *why);
-
-/* "add a red balloon" -> a layer name, cut at a word. g_free. */
-gchar         * gemini_result_layer_name (const gchar *prompt);
 
 G_END_DECLS

@@ -4,28 +4,22 @@
 
 #include <libgimp/gimp.h>
 
-#include "gg-catalogue.h"
-#include "gg-client.h"
 #include "gg-error.h"
+#include "gg-front.h"
 #include "gg-response.h"
 
 #include "gemini.h"
 #include "gemini-form.h"
+#include "gemini-intl.h"
 #include "gemini-key.h"
+#include "gemini-pixels.h"
 #include "gemini-references.h"
 #include "gemini-run.h"
 #include "gemini-worker.h"
 
 
-/* Quality of the JPEG sent for regions without transparency: the lowest that
- * keeps >= 40 dB PSNR on the benchmark's 4K source (tests/bench/upload.c:
- * q92 gave 37.3 dB, q96 40.6 dB at 7.5 MB, well inside the inline limit). */
-#define SEND_JPEG_QUALITY 96
-
-
 static gboolean   has_property      (GimpProcedureConfig *config,
                                      const gchar         *name);
-static gchar    * model_short_label (const gchar         *model);
 
 
 void
@@ -175,74 +169,23 @@ gemini_ask (const GeminiOptions  *options,
             GPtrArray           **failures,
             GError              **error)
 {
-  g_autoptr (GgClient)  client    = NULL;
-  GgResponse           *answers[GEMINI_MAX_VARIATIONS]   = { NULL, };
-  GError               *errors[GEMINI_MAX_VARIATIONS]    = { NULL, };
-  g_autoptr (GPtrArray) responses = NULL;
-  g_autofree gchar     *label     = NULL;
-  GError               *first     = NULL;
-  gchar                *key;
-  guint                 i;
+  GPtrArray *responses;
+  gchar     *key;
 
-  *failures = g_ptr_array_new_with_free_func (g_free);
+  *failures = NULL;
 
-  /* Refused before the key is even looked for.  Images beyond the inline
-   * limit go through the Files API (gemini_worker_upload): only the rest
-   * is checked here. */
-  for (i = 0; i < n; i++)
-    gg_request_set_max_inline (requests[i], G_MAXSIZE);
-  if (! gg_request_validate (requests[0], error))
+  /* Refused before the key is even looked for. */
+  if (! gg_front_validate (requests, n, error))
     return NULL;
 
   key = gemini_key_get (options->run_mode, error);
   if (! key)
     return NULL;
 
-  /* One client: every variation goes out on its one multi handle. */
-  client = gg_client_new (key, NULL, error);
+  responses = gemini_worker_ask (key, requests, n, failures, error);
   gemini_key_free (key);
-  if (! client)
-    return NULL;
 
-  label = model_short_label (gg_request_get_model (requests[0]));
-  if (! gemini_worker_upload (client, requests, n, label, error))
-    return NULL;
-  gemini_worker_generate_many (&client, (const GgRequest **) requests, n,
-                               label, answers, errors);
-
-  responses = g_ptr_array_new_with_free_func ((GDestroyNotify) gg_response_free);
-
-  for (i = 0; i < n; i++)
-    {
-      if (answers[i] && ! gg_response_check (answers[i], &errors[i]))
-        g_clear_pointer (&answers[i], gg_response_free);
-
-      if (answers[i])
-        {
-          g_ptr_array_add (responses, answers[i]);
-        }
-      else
-        {
-          if (n > 1)
-            g_ptr_array_add (*failures,
-                             g_strdup_printf ("Variation %u: %s", i + 1,
-                                              errors[i]->message));
-          if (! first)
-            first = g_steal_pointer (&errors[i]);
-          g_clear_error (&errors[i]);
-        }
-    }
-
-  if (responses->len == 0)
-    {
-      /* Cancelled by the user, or every request failed: the first reason. */
-      g_propagate_error (error, first);
-      return NULL;
-    }
-
-  g_clear_error (&first);
-
-  return g_steal_pointer (&responses);
+  return responses;
 }
 
 /* The common end of every run: layers, conversation and messages, in one
@@ -253,11 +196,11 @@ gemini_finish (const GeminiOptions  *options,
                GPtrArray            *responses,
                GPtrArray            *failures,
                GgConversation       *conversation,
-               GeminiPlace          *place,
+               GgConversationPlace  *place,
                const GgRequest      *request,
                GError              **error)
 {
-  g_autoptr (GeminiPrepared) prepared  = NULL;
+  g_autoptr (GgFrontPrepared) prepared = NULL;
   g_autofree gchar          *user_turn = NULL;
   g_autofree gchar          *note      = NULL;
   GgResponse                *answer    = g_ptr_array_index (responses, 0);
@@ -281,11 +224,12 @@ gemini_finish (const GeminiOptions  *options,
           GgPart               *part   = g_ptr_array_index (images, 0);
 
           g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                       "A new image could not be made: %s",
+                       _("A new image could not be made: %s"),
                        gimp_pdb_get_last_error (gimp_get_pdb ()));
-          gemini_result_recovery_error (error, part->data, target->prompt,
-                                        "The result could not be added to "
-                                        "an image");
+          gg_front_recovery_error (error, gimp_directory (), part->data,
+                                   target->prompt,
+                                   _("The result could not be added to "
+                                     "an image"));
           return NULL;
         }
       new_image = TRUE;
@@ -313,26 +257,40 @@ gemini_finish (const GeminiOptions  *options,
 
   /* The first answer continues the conversation; with variations the
    * others are alternatives the user can keep by hand. */
-  user_turn = gg_request_user_turn_json (request);
   place->result_tattoo = gimp_item_get_tattoo (GIMP_ITEM (result.first));
   place->clip          = result.clip;
 
-  if (! answer->model_turn_json ||
-      ! gg_conversation_append_turn (conversation, user_turn,
-                                     answer->model_turn_json,
-                                     &conversation_error))
+  if (! answer->model_turn_json)
     {
       gemini_conversation_forget (target->image);
-      note = g_strdup_printf ("This answer cannot be refined: %s",
-                              conversation_error ?
-                              conversation_error->message :
-                              "it came without its content");
-      g_clear_error (&conversation_error);
+      note = g_strdup_printf (_("This answer cannot be refined: %s"),
+                              _("it came without its content"));
+    }
+  else if (! gg_conversation_place_fits (request, answer->model_turn_json,
+                                         &note))
+    {
+      /* Too large to keep (a 4K edit): said before its JSON is built. */
+      gemini_conversation_forget (target->image);
     }
   else
     {
-      gemini_conversation_store (target->image, conversation, place, &note);
+      user_turn = gg_request_user_turn_json (request);
+      if (gg_conversation_append_turn (conversation, user_turn,
+                                       answer->model_turn_json,
+                                       &conversation_error))
+        {
+          gemini_conversation_store (target->image, conversation, place,
+                                     &note);
+        }
+      else
+        {
+          gemini_conversation_forget (target->image);
+          note = g_strdup_printf (_("This answer cannot be refined: %s"),
+                                  conversation_error->message);
+          g_clear_error (&conversation_error);
+        }
     }
+  gemini_time_mark ("conversation");
 
   if (new_image)
     gimp_image_undo_enable (target->image);
@@ -356,52 +314,6 @@ gemini_finish (const GeminiOptions  *options,
     }
 
   return result.item;
-}
-
-/* Scaled to what the plan sends, then lossless when transparency must
- * survive, compact otherwise. */
-GBytes *
-gemini_encode (const GgRaster  *raster,
-               gint             width,
-               gint             height,
-               GError         **error)
-{
-  g_autoptr (GgRaster) scaled = NULL;
-  const GgRaster      *send   = raster;
-
-  if (width != raster->width || height != raster->height)
-    {
-      scaled = gg_raster_scale (raster, width, height, error);
-      if (! scaled)
-        return NULL;
-      send = scaled;
-    }
-
-  if (gg_raster_has_alpha (send))
-    return gg_image_encode_png (send, 6, error);
-
-  return gg_image_encode_jpeg (send, SEND_JPEG_QUALITY, error);
-}
-
-const gchar *
-gemini_option (const gchar *value)
-{
-  if (! value || ! *value || ! g_ascii_strcasecmp (value, "auto"))
-    return NULL;
-
-  return value;
-}
-
-
-/* "Gemini 3 Pro Image (Nano Banana Pro)" -> "Gemini 3 Pro Image". */
-static gchar *
-model_short_label (const gchar *model)
-{
-  const GgModel *info  = gg_catalogue_lookup (model);
-  const gchar   *label = info ? info->label : model;
-  const gchar   *paren = strstr (label, " (");
-
-  return paren ? g_strndup (label, paren - label) : g_strdup (label);
 }
 
 static gboolean

@@ -89,18 +89,8 @@ GimpLayer  * gemini_finish        (const GeminiOptions      *options,
                                    GPtrArray                *responses,
                                    GPtrArray                *failures,
                                    GgConversation           *conversation,
-                                   GeminiPlace              *place,
+                                   GgConversationPlace      *place,
                                    const GgRequest          *request,
                                    GError                  **error);
-
-/* @raster scaled to @width x @height, then PNG when transparency must
- * survive, JPEG otherwise. */
-GBytes     * gemini_encode        (const GgRaster           *raster,
-                                   gint                      width,
-                                   gint                      height,
-                                   GError                  **error);
-
-/* NULL for "", NULL and "auto": let the model or the planner decide. */
-const gchar * gemini_option       (const gchar              *value);
 
 G_END_DECLS

@@ -1,53 +1,30 @@
-/* gemini-worker.h: the network call off the plug-in's main thread.
+/* gemini-worker.h: the network calls off the plug-in's main thread.
  *
- * gg_client_generate () blocks for up to minutes (3 Pro thinks for 60-120 s),
- * so it runs on a GThread while the main thread, the only one that may talk
- * to GIMP, shows progress every 100 ms.
+ * gg_front_ask () uploads what must go through the Files API and sends
+ * the requests on worker threads (3 Pro thinks for 60-120 s) while the
+ * main thread, the only one that may talk to GIMP, shows its progress
+ * sentence every 100 ms.
  */
 #pragma once
 
 #include <libgimp/gimp.h>
 
-#include "gg-client.h"
+#include "gg-request.h"
 
 G_BEGIN_DECLS
 
-/* Sends @request with @client and waits for the answer, showing progress
- * headed by @label ("Gemini 3 Pro Image").  The answer as
- * gg_client_generate () returns it (free with gg_response_free); NULL with
- * @error on failure or cancel. */
-GgResponse *gemini_worker_generate (GgClient        *client,
-                                    const GgRequest *request,
-                                    const gchar     *label,
-                                    GError         **error);
-
-/* Before the requests go: while a request would send more than the inline
- * limit, its largest images are uploaded with the Files API and sent by
- * reference (gg_files_offload (), on a worker thread, with "uploading 34.0
- * MB… 45 %" in the progress bar; cancellable like the request).  An upload
- * of the same bytes within its 48 hours is reused (the cache in
- * gemini-uploads/ in the GIMP profile), so variations, refinements and
- * repeated edits of one source upload it once.  Does nothing (no thread)
- * when every request fits.  FALSE with @error on failure or cancel. */
-gboolean    gemini_worker_upload        (GgClient         *client,
-                                         GgRequest       **requests,
-                                         guint             n,
-                                         const gchar      *label,
-                                         GError          **error);
-
-/* Variations: @n requests (at most 8) at once, all sent by clients[0] on
- * its one libcurl multi handle from one worker thread
- * (gg_client_generate_many ()); pass one client (the array form lets
- * gemini_worker_generate () pass its own).  Each request keeps its own
- * retries, timeouts and outcome: responses[i] is the answer or NULL with
- * errors[i] set (the caller frees both); a failure leaves the others
- * running.  A cancel ends all of them.  The progress bar shows the first
- * unfinished request's phase and how many are done. */
-void        gemini_worker_generate_many (GgClient        **clients,
-                                         const GgRequest **requests,
-                                         guint             n,
-                                         const gchar      *label,
-                                         GgResponse      **responses,
-                                         GError          **errors);
+/* Sends @n requests (variations) with @key, in GIMP's progress bar: the
+ * uploads of images beyond the inline limit first ("uploading 34.0 MB…
+ * 45 %", an upload reused from the cache in gemini-uploads/ of the GIMP
+ * profile), then every request at once on one libcurl multi handle, the
+ * first unfinished one's phase and how many are done.  A progress call
+ * that fails (GIMP no longer shows it) cancels.  What gg_front_ask ()
+ * returns: the answers that hold an image, in order; @failures one
+ * sentence per failed variation; NULL with @error when none succeeded. */
+GPtrArray * gemini_worker_ask (const gchar  *key,
+                               GgRequest   **requests,
+                               guint         n,
+                               GPtrArray   **failures,
+                               GError      **error);
 
 G_END_DECLS

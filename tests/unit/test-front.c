@@ -10,7 +10,7 @@
 
 #define PNG_B64 "iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEElEQVR42mP8z4AATAxEcQAz0QEH0oWRNwAAAABJRU5ErkJggg=="
 
-/* What plugin/gemini-conversation.c (GIMP 3) writes for an edit. */
+/* What the GIMP 3 plug-in wrote for an edit before the format was shared. */
 static const gchar gimp3_place[] =
   "[conversation]\n"
   "version=1\n"
@@ -361,6 +361,223 @@ test_ask_cancel (void)
   g_free (ticks.last);
 }
 
+/* The GIMP 3 plug-in names which list a role belongs to; the 2.10 wording
+ * stays as it was. */
+static void
+test_roles_of (void)
+{
+  GgImageRole        roles[2];
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (gg_front_parse_roles_of ("style,person,object", 2,
+                                           "reference files", roles, &error));
+  g_assert_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST);
+  g_assert_cmpstr (error->message, ==, "3 roles were given for 2 reference "
+                   "files: give one role per reference.");
+  g_clear_error (&error);
+
+  g_assert_false (gg_front_parse_roles ("style,person,object", 2, roles,
+                                        &error));
+  g_assert_true (g_str_has_prefix (error->message,
+                                   "3 reference roles were given for 2 "
+                                   "reference images"));
+  g_clear_error (&error);
+
+  g_assert_true (gg_front_parse_roles_of ("composition", 2, "reference images",
+                                          roles, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (roles[1], ==, GG_ROLE_COMPOSITION);
+}
+
+/* An exchange whose images alone are over the size rule is refused before
+ * its JSON is built, with the sentence serialize gives. */
+static void
+test_place_fits (void)
+{
+  g_autoptr (GgRequest) small = kite_request ();
+  g_autoptr (GgRequest) large = kite_request ();
+  /* 12.1 MB of bytes: 16.1 MB of base64. */
+  gsize                 size  = (gsize) 12100 * 1000;
+  guint8               *data  = g_malloc0 (size);
+  g_autoptr (GBytes)    bytes = NULL;
+  g_autofree gchar     *note  = NULL;
+  g_autofree gchar     *turn  = NULL;
+  const gchar          *model = "{\"role\":\"model\",\"parts\":[{\"text\":\"ok\"}]}";
+
+  memcpy (data, "\x89PNG\r\n\x1a\n", 8);
+  bytes = g_bytes_new_take (data, size);
+  gg_request_add_image (large, bytes, "image/png", GG_ROLE_INPUT);
+
+  g_assert_true (gg_conversation_place_fits (small, model, &note));
+  g_assert_null (note);
+
+  g_assert_false (gg_conversation_place_fits (large, model, &note));
+  g_assert_nonnull (strstr (note, "too large to keep with the image"));
+  g_clear_pointer (&note, g_free);
+
+  /* The model's turn counts too. */
+  turn = g_strnfill (GG_CONVERSATION_MAX_BYTES + 1, 'a');
+  g_assert_false (gg_conversation_place_fits (small, turn, NULL));
+}
+
+static GPtrArray *marks;
+
+static void
+record_mark (const gchar *step)
+{
+  g_ptr_array_add (marks, g_strdup (step));
+}
+
+static gboolean
+has_mark (const gchar *step)
+{
+  guint i;
+
+  for (i = 0; i < marks->len; i++)
+    if (! strcmp (g_ptr_array_index (marks, i), step))
+      return TRUE;
+  return FALSE;
+}
+
+/* Placed over a region, cut to the space that may be kept, with the mask
+ * of what the model changed (or the one given), timing marks on the way. */
+static void
+test_prepare_masks (void)
+{
+  g_autofree gchar     *profile   = gg_test_tmpdir ();
+  g_autoptr (GgRaster)  original  = gg_raster_new (64, 64, NULL);
+  g_autoptr (GgRaster)  answer    = NULL;
+  g_autoptr (GBytes)    png       = NULL;
+  g_autofree gchar     *b64       = NULL;
+  g_autoptr (GPtrArray) responses = g_ptr_array_new_with_free_func ((GDestroyNotify) gg_response_free);
+  g_autoptr (GgMask)    given     = gg_mask_new (64, 64, NULL);
+  g_autoptr (GError)    error     = NULL;
+  GgRegionPlan          plan      = { { 0, 0, 64, 64 }, { 16, 16, 32, 32 }, "1:1",
+                                      NULL, 64, 64, 64, 64 };
+  GgFrontTarget         target    = { 0, };
+  GgFrontPrepared      *prepared;
+  GgFrontPiece         *piece;
+  gint                  x, y;
+
+  /* A texture, so that placement has something to align on. */
+  for (y = 0; y < 64; y++)
+    for (x = 0; x < 64; x++)
+      {
+        guint8 *p = original->pixels + 4 * (y * 64 + x);
+
+        p[0] = (guint8) (x * 4);
+        p[1] = (guint8) (y * 4);
+        p[2] = (guint8) (((x / 8) + (y / 8)) % 2 ? 200 : 40);
+        p[3] = 255;
+      }
+  answer = gg_raster_copy (original);
+  for (y = 26; y < 38; y++)
+    for (x = 26; x < 38; x++)
+      memcpy (answer->pixels + 4 * (y * 64 + x), "\xff\x00\x00\xff", 4);
+  png = gg_image_encode_png (answer, 1, &error);
+  g_assert_no_error (error);
+  b64 = g_base64_encode (g_bytes_get_data (png, NULL), g_bytes_get_size (png));
+  g_ptr_array_add (responses, response_of (b64));
+
+  marks = g_ptr_array_new_with_free_func (g_free);
+  target.profile_dir  = profile;
+  target.prompt       = "a red square";
+  target.plan         = &plan;
+  target.origin_x     = 100;
+  target.origin_y     = 200;
+  target.space        = (GgRect) { 0, 0, 48, 64 };
+  target.original     = original;
+  target.mask_changed = TRUE;
+  target.mark         = record_mark;
+
+  prepared = gg_front_prepare (&target, responses, &error);
+  g_assert_no_error (error);
+  piece = g_ptr_array_index (prepared->layers, 0);
+  g_assert_cmpint (piece->raster->width, ==, 48);
+  g_assert_cmpint (piece->raster->height, ==, 64);
+  g_assert_cmpint (piece->x, ==, 100);
+  g_assert_cmpint (piece->y, ==, 200);
+  g_assert_nonnull (piece->mask);
+  g_assert_cmpint (piece->mask->width, ==, 48);
+  g_assert_cmpint (piece->mask->height, ==, 64);
+  /* The red square changed, the far corner did not. */
+  g_assert_cmpint (piece->mask->data[32 * 48 + 32], >, 128);
+  g_assert_cmpint (piece->mask->data[60 * 48 + 2], <, 64);
+  g_assert_true (has_mark ("decoded"));
+  g_assert_true (has_mark ("placed"));
+  g_assert_true (has_mark ("changed pixels"));
+  gg_front_prepared_free (prepared);
+
+  /* A mask given wins, cut like the raster. */
+  memset (given->data, 77, 64 * 64);
+  target.mask = given;
+  prepared = gg_front_prepare (&target, responses, &error);
+  g_assert_no_error (error);
+  piece = g_ptr_array_index (prepared->layers, 0);
+  g_assert_cmpint (piece->mask->width, ==, 48);
+  g_assert_cmpint (piece->mask->data[32 * 48 + 32], ==, 77);
+  gg_front_prepared_free (prepared);
+
+  /* Without any: no mask, as GIMP 2.10 places. */
+  target.mask         = NULL;
+  target.mask_changed = FALSE;
+  prepared = gg_front_prepare (&target, responses, &error);
+  g_assert_no_error (error);
+  piece = g_ptr_array_index (prepared->layers, 0);
+  g_assert_null (piece->mask);
+  gg_front_prepared_free (prepared);
+
+  g_clear_pointer (&marks, g_ptr_array_unref);
+}
+
+typedef struct
+{
+  guint    calls;
+  guint    known;     /* ticks with a fraction */
+} FractionTicks;
+
+static gboolean
+fraction_tick (const gchar *text,
+               gdouble      fraction,
+               gpointer     data)
+{
+  FractionTicks *ticks = data;
+
+  ticks->calls++;
+  if (fraction >= 0.0)
+    ticks->known++;
+  g_assert_true (fraction < 0.0 || fraction <= 1.0);
+  g_assert_true (g_str_has_prefix (text, "Gemini 2.5 Flash Image"));
+
+  return TRUE;
+}
+
+/* The same requests with the tick that is told the fraction: a request
+ * alone has none to tell (only an upload has). */
+static void
+test_ask_fraction (void)
+{
+  g_autofree gchar     *cache    = gg_test_tmpdir ();
+  GgRequest            *requests[1] = { kite_request () };
+  g_autoptr (GPtrArray) failures = NULL;
+  g_autoptr (GPtrArray) answers  = NULL;
+  g_autoptr (GError)    error    = NULL;
+  FractionTicks         ticks    = { 0, };
+
+  gg_fake_server_control (server, "/_control/scenario",
+                          "{\"scenario\": \"slow\", \"params\": {\"delay\": 0.5}}");
+
+  answers = gg_front_ask_fraction (GG_FAKE_KEY, requests, 1, cache,
+                                   fraction_tick, &ticks, &failures, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (answers->len, ==, 1);
+  g_assert_cmpuint (failures->len, ==, 0);
+  g_assert_cmpuint (ticks.calls, >, 0);
+  g_assert_cmpuint (ticks.known, ==, 0);
+
+  gg_request_free (requests[0]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -378,6 +595,10 @@ main (int argc, char **argv)
   g_test_add_func ("/front/prepare-and-recovery", test_prepare_and_recovery);
   g_test_add_func ("/front/ask-variations", test_ask_variations);
   g_test_add_func ("/front/ask-cancel", test_ask_cancel);
+  g_test_add_func ("/front/ask-fraction", test_ask_fraction);
+  g_test_add_func ("/front/roles-of", test_roles_of);
+  g_test_add_func ("/front/place-fits", test_place_fits);
+  g_test_add_func ("/front/prepare-masks", test_prepare_masks);
   status = g_test_run ();
   gg_fake_server_stop (server);
 
