@@ -14,6 +14,12 @@
 # it returns when the host has taken the dialog and pressed Escape, which
 # cancels it, so nothing is sent.  The edit shown in the before/after runs
 # non-interactively against the fake Gemini server.
+#
+# A dialog shows a prompt either from the config it is opened with (GIMP
+# keeps the values passed to an interactive run when the procedure has no
+# last-used values yet, as in the run's fresh profile), or from its template
+# form, which the host fills by keyboard ("form" in the step: a template id
+# of common/templates.json and the values of some of its fields).
 import json
 import os
 import time
@@ -30,7 +36,29 @@ PDB = Gimp.get_pdb()
 
 # The selection of the before/after (image pixels), in the sky left of the sun.
 SEL = (150, 60, 250, 170)
-EDIT_PROMPT = 'add a full moon rising above the mountains'
+# The edit dialog shows the prompt the before/after then runs.
+EDIT_PROMPT = ('Replace the sky inside the selection with a full moon rising above the '
+               'mountains, pale and slightly hazy, lighting the thin clouds around it. '
+               'Keep the dusk colours of the rest of the sky.')
+# Feathering in pixels, in the edit and the dialogs that place a result:
+# they would show the default, "auto", as -1.0.
+EDIT_FEATHER = 12.0
+# Generate: the "Photorealistic scene" template, some of its fields filled.
+GENERATE_FORM = {'template': 'photorealistic', 'fields': {
+    'shot': 'wide-angle',
+    'subject': 'a wooden cabin with one lit window',
+    'environment': 'a pine forest on the shore of a still mountain lake at dusk',
+    'lighting': 'the last blue light of the evening, with warm lamplight from the cabin',
+    'camera': 'a 24 mm lens at f/8, sharp from the reeds to the peaks',
+}}
+REFINE_PROMPT = ('Make the moon a little smaller and add a faint halo around it; '
+                 'keep its reflection on the lake.')
+STYLE_PROMPT = 'Keep the reflections on the lake crisp and the moon as the brightest spot.'
+COMPOSE_PROMPT = ('Combine the two layers into one picture: the moonlit sky of the top '
+                  'layer over the lake of the bottom one, with the moon reflected in '
+                  'the water.')
+# One role per selected layer, top first: the edit's layer, then the lake.
+COMPOSE_ROLES = 'object, composition'
 # What the fake server does to the region: a pale disc (the "moon") at the
 # centre of the region sent, a slight cool tint, and its usual drift that
 # the plug-in realigns.
@@ -72,9 +100,10 @@ def config_for(proc_name, props):
     return proc, config
 
 
-def dialog(name, title, proc_name, props):
-    """Opens proc_name's dialog; the host takes it and cancels it."""
-    step(name, 'dialog', title=title)
+def dialog(name, title, proc_name, props, form=None):
+    """Opens proc_name's dialog; the host fills its template form (if any),
+    takes it and cancels it."""
+    step(name, 'dialog', title=title, form=form)
     proc, config = config_for(proc_name, dict(props, **{'run-mode': Gimp.RunMode.INTERACTIVE}))
     result = proc.run(config)
     status = result.index(0)
@@ -108,21 +137,22 @@ def main():
     step('gimp-menu', 'menu', image_size=size)
 
     dialog('dialog-generate', '[Gg]enerate.*Gemini|Gemini.*[Gg]enerate', 'plug-in-gemini-generate',
-           {'image': image})
+           {'image': image}, form=GENERATE_FORM)
 
     x, y, w, h = SEL
     image.select_ellipse(Gimp.ChannelOps.REPLACE, x, y, w, h)
     Gimp.displays_flush()
 
     dialog('dialog-edit', '[Ee]dit.*Gemini|Gemini.*[Ee]dit', 'plug-in-gemini-edit',
-           {'image': image, 'drawables': [layer]})
+           {'image': image, 'drawables': [layer], 'prompt': EDIT_PROMPT,
+            'feather': EDIT_FEATHER})
 
     step('before', 'canvas', image_size=size, selection=list(SEL))
 
     server('ok', EDIT_PARAMS)
     proc, config = config_for('plug-in-gemini-edit', {
         'run-mode': Gimp.RunMode.NONINTERACTIVE, 'image': image,
-        'drawables': [layer], 'prompt': EDIT_PROMPT})
+        'drawables': [layer], 'prompt': EDIT_PROMPT, 'feather': EDIT_FEATHER})
     result = proc.run(config)
     if result.index(0) != Gimp.PDBStatusType.SUCCESS:
         raise RuntimeError('the edit failed: ' + str(PDB.get_last_error()))
@@ -134,14 +164,15 @@ def main():
 
     edited = image.get_selected_layers()
     dialog('dialog-refine', '[Rr]efine.*Gemini|Gemini.*[Rr]efine', 'plug-in-gemini-refine',
-           {'image': image, 'drawables': list(edited) or [layer]})
+           {'image': image, 'drawables': list(edited) or [layer], 'prompt': REFINE_PROMPT, 'feather': EDIT_FEATHER})
 
     dialog('dialog-style', '[Ss]tyle.*Gemini|Gemini.*[Ss]tyle', 'plug-in-gemini-style-transfer',
-           {'image': image, 'drawables': [layer]})
+           {'image': image, 'drawables': [layer], 'prompt': STYLE_PROMPT, 'feather': EDIT_FEATHER})
 
     image.set_selected_layers(image.get_layers())
     dialog('dialog-compose', '[Cc]ompose.*Gemini|Gemini.*[Cc]ompose', 'plug-in-gemini-compose',
-           {'image': image, 'drawables': list(image.get_layers())})
+           {'image': image, 'drawables': list(image.get_layers()),
+            'prompt': COMPOSE_PROMPT, 'reference-roles': COMPOSE_ROLES})
 
     step('end', 'end')
     display.delete()

@@ -25,6 +25,9 @@ WAIT = float(os.environ.get('GG_SHOTS_WAIT', '90'))
 # "[scene] (imported)-1.0 (RGB ...) 960x600 – GIMP", or with no image open:
 MAIN_TITLE = r'GIMP$|^GNU Image Manipulation Program$'
 FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'
+# The templates the dialogs' forms offer, in their order (common/'s data).
+TEMPLATES = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                          '..', '..', 'common', 'templates.json'))
 
 
 class Failed(Exception):
@@ -247,14 +250,7 @@ class Shooter:
             # Close the welcome dialog if this GIMP still shows it.
             for w in windows(r'^Welcome to GIMP'):
                 x('xdotool', 'windowclose', str(w), check=False)
-            x('xdotool', 'windowmove', '--sync', str(wid), '0', '0', check=False)
-            width, height = x('xdotool', 'getdisplaygeometry').split()
-            ext = x('xprop', '-id', str(wid), '_NET_FRAME_EXTENTS', check=False)
-            m = re.search(r'=\s*(\d+),\s*(\d+),\s*(\d+),\s*(\d+)', ext)
-            fl, fr, ft, fb = (int(v) for v in m.groups()) if m else (0, 0, 0, 0)
-            x('xdotool', 'windowsize', '--sync', str(wid),
-              str(int(width) - fl - fr), str(int(height) - ft - fb), check=False)
-            settle(wid)
+        fill_screen(wid)
         if info.get('shot', True):
             pointer_away()
             settle(wid)
@@ -263,6 +259,7 @@ class Shooter:
     def do_menu(self, info):
         """GIMP's window with Filters > Gemini open."""
         wid = main_window()
+        fill_screen(wid)
         pointer_away()
         settle(wid)
         key(wid, 'alt+r')               # Filte_rs
@@ -290,6 +287,10 @@ class Shooter:
         wid = wait_window(info['title'], 'the dialog "%s"' % info['name'], exclude=(main,))
         pointer_away()
         settle(wid)
+        if info.get('form'):
+            fill_form(wid, info['name'], info['form'])
+            pointer_away()
+            settle(wid)
         save(grab().crop(frame(wid)), self.path(info['name']))
         key(wid, 'Escape')
         deadline = time.monotonic() + 30
@@ -300,6 +301,7 @@ class Shooter:
 
     def do_canvas(self, info):
         wid = main_window()
+        fill_screen(wid)
         pointer_away()
         settle(wid, 1.5)
         screen = grab()
@@ -368,6 +370,108 @@ class Shooter:
 
 def key_raw(*keys):
     x('xdotool', 'key', '--clearmodifiers', *keys)
+
+
+def fill_screen(wid):
+    """Makes GIMP's window cover the screen, frame included, so that the
+    image opens at 100 % and the window pictures are the screen's size.
+    A resize sent while GIMP is still mapping its window may be lost (one
+    run in four got a 1431x772 window): it is checked and sent again."""
+    screen = tuple(int(v) for v in x('xdotool', 'getdisplaygeometry').split())
+    for _ in range(5):
+        if frame(wid) == (0, 0) + screen:
+            return
+        ext = x('xprop', '-id', str(wid), '_NET_FRAME_EXTENTS', check=False)
+        m = re.search(r'=\s*(\d+),\s*(\d+),\s*(\d+),\s*(\d+)', ext)
+        fl, fr, ft, fb = (int(v) for v in m.groups()) if m else (0, 0, 0, 0)
+        x('xdotool', 'windowmove', '--sync', str(wid), '0', '0', check=False)
+        x('xdotool', 'windowsize', '--sync', str(wid),
+          str(screen[0] - fl - fr), str(screen[1] - ft - fb), check=False)
+        settle(wid)
+    raise Failed("GIMP's window could not be made to cover the screen "
+                 '(%dx%d): it stays at %s' % (screen + (frame(wid),)))
+
+
+def height(wid):
+    """The window's height, also what lies below the screen's edge."""
+    return int(re.search(r'Height:\s+(\d+)', x('xwininfo', '-id', str(wid))).group(1))
+
+
+def grew(wid, before, what):
+    """Whether the dialog got taller than before (an expander opened, a
+    template's fields appeared) within a few seconds."""
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        if height(wid) > before + 20:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def fill_form(wid, name, form):
+    """Opens the dialog's "Start from a template" form, chooses a template
+    and types some of its fields, by keyboard only: the expander's
+    mnemonic, then Tab order (the template list, then the fields, one entry
+    a row in the template's order).  Each stage is checked by the dialog
+    growing, so that a changed layout fails with a sentence, not a wrong
+    picture."""
+    what = 'the dialog "%s"' % name
+    templates = json.load(open(TEMPLATES))['templates']
+    chosen = [t for t in templates if t['id'] == form['template']]
+    if not chosen:
+        raise Failed('%s: no template "%s" in %s' % (what, form['template'], TEMPLATES))
+    kind = chosen[0]['kind']
+    # The list starts with "No template", then the templates of that kind.
+    index = 1 + [t['id'] for t in templates if t['kind'] == kind].index(form['template'])
+    unknown = set(form['fields']) - {f['name'] for f in chosen[0]['fields']}
+    if unknown:
+        raise Failed('%s: template "%s" has no field %s'
+                     % (what, form['template'], ', '.join(sorted(unknown))))
+
+    # "Start from a _template": Alt+T.  Another widget may share the letter
+    # (GTK then only moves the focus between them, without activating), so
+    # Space activates what has the focus, and a check button toggled by
+    # mistake is toggled back before Alt+T moves on.
+    start = height(wid)
+    key(wid, 'alt+t')
+    opened = grew(wid, start, what)
+    for _ in range(3):
+        if opened:
+            break
+        key_raw('space')
+        opened = grew(wid, start, what)
+        if not opened:
+            key_raw('space')
+            key(wid, 'alt+t')
+            opened = grew(wid, start, what)
+    if not opened:
+        raise Failed('%s: "Start from a template" did not open on Alt+T '
+                     '(the dialog stayed %d px high)' % (what, start))
+
+    # The template list is the next widget in Tab order; Down moves its choice.
+    start = height(wid)
+    key_raw('Tab')
+    key_raw(*(['Down'] * index))
+    if not grew(wid, start, what):
+        raise Failed('%s: choosing the template "%s" (Tab, then Down %d times) showed '
+                     'no fields (the dialog stayed %d px high)'
+                     % (what, chosen[0]['label'], index, start))
+    # Tab through the fields up to the last one given; Home after each
+    # value shows its beginning rather than its end.
+    names = [f['name'] for f in chosen[0]['fields']]
+    last = max(names.index(n) for n in form['fields'])
+    for field in names[:last + 1]:
+        key_raw('Tab')
+        value = form['fields'].get(field)
+        if value:
+            x('xdotool', 'type', '--delay', '8', '--clearmodifiers', value)
+            key_raw('Home')
+    time.sleep(0.5)
+    # The form has made the dialog taller: keep all of it on the screen.
+    left, top, right, bottom = frame(wid)
+    screen_h = int(x('xdotool', 'getdisplaygeometry').split()[1])
+    if top > 0 and top + height(wid) + 40 > screen_h:
+        x('xdotool', 'windowmove', '--sync', str(wid), str(left), '0', check=False)
 
 
 def check_gimp():

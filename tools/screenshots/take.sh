@@ -133,10 +133,13 @@ export DISPLAY=":$(tr -d '\n' <"$run/display")"
 openbox >"$run/openbox.log" 2>&1 &
 pids+=($!)
 
-# --- GIMP, in its own process group so that it can be ended whole
+# --- GIMP, in its own process group so that it can be ended whole.
+# In English whatever the user's locale: the README's pictures are
+# (LC_ALL wins over LANG and LC_*; an empty LANGUAGE counts as unset).
 echo "take.sh: GIMP 3 on $DISPLAY" >&2
 set -m    # a background job gets a process group of its own
 inside DISPLAY="$DISPLAY" NO_AT_BRIDGE=1 GIMP3_DIRECTORY="$run/profile" HOME="$run/home" \
+  LC_ALL=C.UTF-8 LANGUAGE= \
   GEMINI_API_KEY="$key" GOOGLE_GEMINI_BASE_URL="$base" \
   GG_SHOTS_SYNC="$run/sync" GG_SHOTS_SCENE="$run/scene.png" \
   gimp-3.0 --no-splash --no-fonts --batch-interpreter=python-fu-eval \
