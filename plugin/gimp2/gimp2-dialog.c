@@ -5,8 +5,11 @@
  * with its ratios and sizes as suggestions (free text, so that a model
  * newer than the catalogue still works), image-only, search, thought
  * images, variations, the context and source of an edit, one reference
- * layer with its role, "as layer" and "send the current pixels".  The
- * values go back into Gimp2Values, which the caller remembers.
+ * layer and one reference file, each with its role (Style Transfer: a
+ * style layer or a style file; Compose: the roles of its layers), "as
+ * layer" and "send the current pixels".  The values go back into
+ * Gimp2Values, which the caller remembers.  Its strings are in the
+ * "gimp-gemini" domain (gg-intl.h), as GIMP 3's dialogs.
  */
 
 #include <string.h>
@@ -81,13 +84,13 @@ model_changed (GtkComboBox  *combo,
   else if (! *name)
     {
       gtk_label_set_text (GTK_LABEL (widgets->model_label),
-                          "The default (for Refine: the conversation's model)");
+                          _("The default (for Refine: the conversation's model)"));
       gtk_widget_set_sensitive (widgets->size, TRUE);
     }
   else
     {
       gtk_label_set_text (GTK_LABEL (widgets->model_label),
-                          "Not in the catalogue: sent as written");
+                          _("Not in the catalogue: sent as written"));
       gtk_widget_set_sensitive (widgets->size, TRUE);
     }
 }
@@ -104,12 +107,42 @@ check_button (GtkWidget   *box,
               const gchar *label,
               gint32       active)
 {
-  GtkWidget *check = gtk_check_button_new_with_mnemonic (label);
+  GtkWidget *check = gtk_check_button_new_with_mnemonic (_(label));
 
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check), active);
   gtk_box_pack_start (GTK_BOX (box), check, FALSE, FALSE, 0);
 
   return check;
+}
+
+static GtkWidget *
+role_combo (gint32 active)
+{
+  GtkWidget *role = gimp_int_combo_box_new (_("Style"), 0, _("Subject"), 1,
+                                            _("Object"), 2, _("Person"), 3,
+                                            _("Composition"), 4, NULL);
+
+  gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (role),
+                                 CLAMP (active, 0, 4));
+  return role;
+}
+
+/* PNG, JPEG and WebP, what a reference file may be; or anything. */
+static void
+add_image_filters (GtkFileChooser *chooser)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("PNG, JPEG and WebP images"));
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_filter_add_mime_type (filter, "image/jpeg");
+  gtk_file_filter_add_mime_type (filter, "image/webp");
+  gtk_file_chooser_add_filter (chooser, filter);
+
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("All files"));
+  gtk_file_filter_add_pattern (filter, "*");
+  gtk_file_chooser_add_filter (chooser, filter);
 }
 
 static gboolean
@@ -128,8 +161,8 @@ gimp2_dialog (Gimp2DialogKind  kind,
 {
   static const gchar *titles[] =
   {
-    "Gemini: Generate", "Gemini: Edit", "Gemini: Style Transfer",
-    "Gemini: Refine"
+    N_("Gemini: Generate"), N_("Gemini: Edit"), N_("Gemini: Style Transfer"),
+    N_("Gemini: Refine"), N_("Gemini: Compose")
   };
   Gimp2Values          *v        = &options->values;
   const GgModel *const *models   = gg_catalogue_models ();
@@ -150,6 +183,10 @@ gimp2_dialog (Gimp2DialogKind  kind,
   GtkWidget            *reference     = NULL;
   GtkWidget            *role          = NULL;
   GtkWidget            *style         = NULL;
+  GtkWidget            *use_file      = NULL;
+  GtkWidget            *file          = NULL;
+  GtkWidget            *file_role     = NULL;
+  GtkWidget            *roles         = NULL;
   GtkWidget            *as_layer      = NULL;
   GtkWidget            *include       = NULL;
   GtkWidget            *spin;
@@ -157,7 +194,9 @@ gimp2_dialog (Gimp2DialogKind  kind,
   guint                 i;
   gboolean              ok;
 
-  dialog = gimp_dialog_new (titles[kind], PLUG_IN_ROLE, NULL, 0,
+  g_return_val_if_fail (kind < G_N_ELEMENTS (titles), FALSE);
+
+  dialog = gimp_dialog_new (_(titles[kind]), PLUG_IN_ROLE, NULL, 0,
                             gimp_standard_help_func, NULL,
                             GTK_STOCK_CANCEL, GTK_RESPONSE_CANCEL,
                             GTK_STOCK_OK,     GTK_RESPONSE_OK,
@@ -178,7 +217,7 @@ gimp2_dialog (Gimp2DialogKind  kind,
     }
 
   label = gtk_label_new_with_mnemonic (kind == GIMP2_DIALOG_STYLE ?
-                                       "_Prompt (optional):" : "_Prompt:");
+                                       _("_Prompt (optional):") : _("_Prompt:"));
   gtk_misc_set_alignment (GTK_MISC (label), 0.0, 0.5);
   gtk_box_pack_start (GTK_BOX (vbox), label, FALSE, FALSE, 0);
 
@@ -196,7 +235,7 @@ gimp2_dialog (Gimp2DialogKind  kind,
   gtk_container_add (GTK_CONTAINER (scrolled), prompt);
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), prompt);
 
-  table = gtk_table_new (8, 2, FALSE);
+  table = gtk_table_new (12, 2, FALSE);
   gtk_table_set_row_spacings (GTK_TABLE (table), 4);
   gtk_table_set_col_spacings (GTK_TABLE (table), 6);
   gtk_box_pack_start (GTK_BOX (vbox), table, FALSE, FALSE, 0);
@@ -205,7 +244,7 @@ gimp2_dialog (Gimp2DialogKind  kind,
   for (i = 0; models && models[i]; i++)
     gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (widgets.model),
                                     models[i]->name);
-  gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, "_Model:", 0.0, 0.5,
+  gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, _("_Model:"), 0.0, 0.5,
                              widgets.model, 1, FALSE);
   widgets.model_label = gtk_label_new (NULL);
   gtk_misc_set_alignment (GTK_MISC (widgets.model_label), 0.0, 0.5);
@@ -215,19 +254,21 @@ gimp2_dialog (Gimp2DialogKind  kind,
                     GTK_FILL, GTK_FILL, 0, 0);
   row++;
   widgets.ratio = entry_combo (v->ratio);
-  gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, "_Aspect ratio:",
+  gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, _("_Aspect ratio:"),
                              0.0, 0.5, widgets.ratio, 1, FALSE);
   widgets.size = entry_combo (v->size);
   gimp_table_attach_aligned (GTK_TABLE (table), 0, row++,
-                             kind == GIMP2_DIALOG_GENERATE ? "_Size:" :
-                             "_Largest size:", 0.0, 0.5, widgets.size, 1, FALSE);
+                             kind == GIMP2_DIALOG_GENERATE ||
+                             kind == GIMP2_DIALOG_COMPOSE ? _("_Size:") :
+                             _("_Largest size:"), 0.0, 0.5, widgets.size, 1,
+                             FALSE);
   g_signal_connect (widgets.model, "changed", G_CALLBACK (model_changed),
                     &widgets);
   model_changed (GTK_COMBO_BOX (widgets.model), &widgets);
 
   spin = gimp_spin_button_new (&variations_adj, v->variations, 1,
                                GG_FRONT_MAX_VARIATIONS, 1, 1, 0, 1, 0);
-  gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, "_Variations:",
+  gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, _("_Variations:"),
                              0.0, 0.5, spin, 1, TRUE);
 
   if (kind == GIMP2_DIALOG_EDIT || kind == GIMP2_DIALOG_STYLE)
@@ -235,16 +276,16 @@ gimp2_dialog (Gimp2DialogKind  kind,
       spin = gimp_spin_button_new (&px_adj, v->context_px, 0, 4096, 1, 16, 0,
                                    1, 0);
       gimp_table_attach_aligned (GTK_TABLE (table), 0, row++,
-                                 "Context (_pixels):", 0.0, 0.5, spin, 1, TRUE);
+                                 _("Context (_pixels):"), 0.0, 0.5, spin, 1, TRUE);
       spin = gimp_spin_button_new (&pct_adj, v->context_pct, 0, 200, 1, 10, 0,
                                    1, 0);
       gimp_table_attach_aligned (GTK_TABLE (table), 0, row++,
-                                 "Context (% of selection si_ze):", 0.0, 0.5,
+                                 _("Context (% of selection si_ze):"), 0.0, 0.5,
                                  spin, 1, TRUE);
-      source = gimp_int_combo_box_new ("Layer", 0, "Visible", 1, NULL);
+      source = gimp_int_combo_box_new (_("Layer"), 0, _("Visible"), 1, NULL);
       gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (source),
                                      v->visible ? 1 : 0);
-      gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, "So_urce:",
+      gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, _("So_urce:"),
                                  0.0, 0.5, source, 1, FALSE);
     }
 
@@ -254,13 +295,27 @@ gimp2_dialog (Gimp2DialogKind  kind,
       if (options->style > 0)
         gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (style),
                                        options->style);
-      gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, "St_yle from:",
+      gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, _("St_yle from:"),
                                  0.0, 0.5, style, 1, FALSE);
     }
 
-  if (kind == GIMP2_DIALOG_GENERATE || kind == GIMP2_DIALOG_EDIT)
+  if (kind == GIMP2_DIALOG_COMPOSE)
     {
-      use_reference = gtk_check_button_new_with_mnemonic ("_Reference layer:");
+      /* One role per layer sent, in their order (the active one first). */
+      roles = gtk_entry_new ();
+      gtk_entry_set_text (GTK_ENTRY (roles), v->roles);
+      gimp_help_set_help_data (roles,
+                               _("One per layer, comma-separated: style, "
+                                 "subject, object, person, composition (the "
+                                 "last repeats; empty: object)"), NULL);
+      gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, _("_Roles:"),
+                                 0.0, 0.5, roles, 1, FALSE);
+    }
+
+  if (kind == GIMP2_DIALOG_GENERATE || kind == GIMP2_DIALOG_EDIT ||
+      kind == GIMP2_DIALOG_REFINE)
+    {
+      use_reference = gtk_check_button_new_with_mnemonic (_("_Reference layer:"));
       reference = gimp_drawable_combo_box_new (any_drawable, NULL);
       if (v->reference > 0 && gimp_item_is_valid (v->reference))
         gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (reference),
@@ -273,11 +328,8 @@ gimp2_dialog (Gimp2DialogKind  kind,
       gtk_table_attach (GTK_TABLE (table), reference, 1, 2, row, row + 1,
                         GTK_EXPAND | GTK_FILL, GTK_FILL, 0, 0);
       row++;
-      role = gimp_int_combo_box_new ("Style", 0, "Subject", 1, "Object", 2,
-                                     "Person", 3, "Composition", 4, NULL);
-      gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (role),
-                                     CLAMP (v->reference_role, 0, 4));
-      gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, "Reference r_ole:",
+      role = role_combo (v->reference_role);
+      gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, _("Reference r_ole:"),
                                  0.0, 0.5, role, 1, FALSE);
       g_signal_connect (use_reference, "toggled",
                         G_CALLBACK (toggle_sensitive), reference);
@@ -287,20 +339,51 @@ gimp2_dialog (Gimp2DialogKind  kind,
       toggle_sensitive (GTK_TOGGLE_BUTTON (use_reference), role);
     }
 
-  image_only = check_button (vbox, "_Image only (no text in the answer)",
-                             v->image_only);
-  search     = check_button (vbox, "Ground with Google _Search", v->search);
-  thoughts   = check_button (vbox, "Keep _thought images (hidden layers)",
-                             v->thought_layers);
-  if (kind == GIMP2_DIALOG_GENERATE)
+  /* A file: a reference (with its role) everywhere, the style itself in
+   * Style Transfer, where it replaces the style layer. */
+  use_file = gtk_check_button_new_with_mnemonic (kind == GIMP2_DIALOG_STYLE ?
+                                                 _("Or style from a _file:") :
+                                                 _("Reference _file:"));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (use_file),
+                                v->use_file && *v->file);
+  file = gtk_file_chooser_button_new (kind == GIMP2_DIALOG_STYLE ?
+                                      _("Style File") : _("Reference File"),
+                                      GTK_FILE_CHOOSER_ACTION_OPEN);
+  add_image_filters (GTK_FILE_CHOOSER (file));
+  if (*v->file)
+    gtk_file_chooser_set_filename (GTK_FILE_CHOOSER (file), v->file);
+  gtk_table_attach (GTK_TABLE (table), use_file, 0, 1, row, row + 1,
+                    GTK_FILL, GTK_FILL, 0, 0);
+  gtk_table_attach (GTK_TABLE (table), file, 1, 2, row, row + 1,
+                    GTK_EXPAND | GTK_FILL, GTK_FILL, 0, 0);
+  row++;
+  g_signal_connect (use_file, "toggled", G_CALLBACK (toggle_sensitive), file);
+  toggle_sensitive (GTK_TOGGLE_BUTTON (use_file), file);
+  if (kind != GIMP2_DIALOG_STYLE)
     {
-      as_layer = check_button (vbox, "Add as a _layer to this image",
+      file_role = role_combo (v->file_role);
+      gimp_table_attach_aligned (GTK_TABLE (table), 0, row++,
+                                 _("File ro_le:"), 0.0, 0.5, file_role, 1,
+                                 FALSE);
+      g_signal_connect (use_file, "toggled", G_CALLBACK (toggle_sensitive),
+                        file_role);
+      toggle_sensitive (GTK_TOGGLE_BUTTON (use_file), file_role);
+    }
+
+  image_only = check_button (vbox, N_("_Image only (no text in the answer)"),
+                             v->image_only);
+  search     = check_button (vbox, N_("Ground with Google _Search"), v->search);
+  thoughts   = check_button (vbox, N_("Keep _thought images (hidden layers)"),
+                             v->thought_layers);
+  if (kind == GIMP2_DIALOG_GENERATE || kind == GIMP2_DIALOG_COMPOSE)
+    {
+      as_layer = check_button (vbox, N_("Add as a _layer to this image"),
                                image > 0 && v->as_layer);
       /* Means nothing when no image is open. */
       gtk_widget_set_sensitive (as_layer, image > 0);
     }
   if (kind == GIMP2_DIALOG_REFINE)
-    include = check_button (vbox, "Send the _current pixels too",
+    include = check_button (vbox, N_("Send the _current pixels too"),
                             v->include_region);
 
   gtk_widget_show_all (dialog);
@@ -350,6 +433,27 @@ gimp2_dialog (Gimp2DialogKind  kind,
           gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (role), &which);
           v->reference_role = which;
         }
+      if (roles)
+        g_strlcpy (v->roles, gtk_entry_get_text (GTK_ENTRY (roles)),
+                   sizeof v->roles);
+      {
+        g_autofree gchar *name =
+          gtk_file_chooser_get_filename (GTK_FILE_CHOOSER (file));
+
+        v->use_file = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (use_file)) &&
+                      name && *name;
+        g_strlcpy (v->file, name ? name : "", sizeof v->file);
+        if (file_role)
+          {
+            gint which = 2;
+
+            gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (file_role), &which);
+            v->file_role = which;
+          }
+        /* A chosen style file replaces the style layer. */
+        if (style && v->use_file)
+          options->style = -1;
+      }
       if (as_layer)
         v->as_layer = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (as_layer));
       if (include)
@@ -371,7 +475,7 @@ gimp2_key_dialog (gboolean *remember)
   GtkWidget *check;
   gchar     *key = NULL;
 
-  dialog = gimp_dialog_new ("Gemini API Key", PLUG_IN_ROLE, NULL, 0,
+  dialog = gimp_dialog_new (_("Gemini API Key"), PLUG_IN_ROLE, NULL, 0,
                             gimp_standard_help_func, NULL,
                             GTK_STOCK_CANCEL, GTK_RESPONSE_CANCEL,
                             GTK_STOCK_OK,     GTK_RESPONSE_OK,
@@ -383,8 +487,8 @@ gimp2_key_dialog (gboolean *remember)
   gtk_box_pack_start (GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))),
                       vbox, TRUE, TRUE, 0);
 
-  label = gtk_label_new ("Paste your Gemini API key (from Google AI Studio). "
-                         "It is sent only to Google, in a request header.");
+  label = gtk_label_new (_("Paste your Gemini API key (from Google AI Studio). "
+                           "It is sent only to Google, in a request header."));
   gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
   gtk_misc_set_alignment (GTK_MISC (label), 0.0, 0.5);
   gtk_box_pack_start (GTK_BOX (vbox), label, FALSE, FALSE, 0);
@@ -397,7 +501,7 @@ gimp2_key_dialog (gboolean *remember)
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
 
   check = gtk_check_button_new_with_mnemonic
-    ("_Remember it (desktop keyring, else a private file in the GIMP profile)");
+    (_("_Remember it (desktop keyring, else a private file in the GIMP profile)"));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check), *remember);
   gtk_box_pack_start (GTK_BOX (vbox), check, FALSE, FALSE, 0);
 

@@ -46,7 +46,7 @@ gimp2_pixels_read (gint32         drawable,
     {
       gg_raster_free (raster);
       g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                   "The pixels of the layer could not be read: %s",
+                   _("The pixels of the layer could not be read: %s"),
                    last_error ());
       return NULL;
     }
@@ -76,8 +76,8 @@ gimp2_pixels_read_visible (gint32         image,
   if (copy < 0)
     {
       g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
-                           "The image could not be duplicated to read what "
-                           "is visible.");
+                           _("The image could not be duplicated to read what "
+                             "is visible."));
       return NULL;
     }
 
@@ -87,8 +87,8 @@ gimp2_pixels_read_visible (gint32         image,
   if (merged < 0)
     {
       g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
-                           "Nothing is visible to send: show at least one "
-                           "layer, or choose Source: Layer.");
+                           _("Nothing is visible to send: show at least one "
+                             "layer, or choose Source: Layer."));
     }
   else
     {
@@ -174,7 +174,7 @@ insert_layer (gint32          image,
 
 failed:
   g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-               "The result could not be added to the image: %s",
+               _("The result could not be added to the image: %s"),
                last_error ());
   return -1;
 }
@@ -243,7 +243,7 @@ gimp2_result_insert (Gimp2Target     *target,
     {
       gg_front_recovery_all (error, prepared, target->front.profile_dir,
                              target->front.prompt,
-                             "The image was closed before the result arrived");
+                             _("The image was closed before the result arrived"));
       return FALSE;
     }
 
@@ -265,7 +265,7 @@ gimp2_result_insert (Gimp2Target     *target,
             gimp_item_delete (item);
           item = -1;
           g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                       "The layer group could not be added: %s", last_error ());
+                       _("The layer group could not be added: %s"), last_error ());
           goto failed;
         }
       gimp_item_set_name (item, name);
@@ -309,8 +309,8 @@ gimp2_result_insert (Gimp2Target     *target,
           if (mask < 0 || ! gimp_layer_add_mask (layer, mask))
             {
               g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                           "The selection could not become the layer's "
-                           "mask: %s", last_error ());
+                           _("The selection could not become the layer's "
+                             "mask: %s"), last_error ());
               goto failed;
             }
         }
@@ -332,7 +332,7 @@ gimp2_result_insert (Gimp2Target     *target,
             gimp_item_delete (thoughts);
           thoughts = -1;
           g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                       "The thoughts group could not be added: %s",
+                       _("The thoughts group could not be added: %s"),
                        last_error ());
           goto failed;
         }
@@ -367,7 +367,7 @@ gimp2_result_insert (Gimp2Target     *target,
       if (! ok)
         {
           g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                       "The sources could not be stored with the layer: %s",
+                       _("The sources could not be stored with the layer: %s"),
                        last_error ());
           goto failed;
         }
@@ -388,7 +388,7 @@ failed:
 
   gg_front_recovery_all (error, prepared, target->front.profile_dir,
                          target->front.prompt,
-                         "The result could not be added to the image");
+                         _("The result could not be added to the image"));
   return FALSE;
 }
 
@@ -415,14 +415,14 @@ gimp2_conversation_load (gint32               image,
                                               error);
   else
     g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
-                         "The image's Gemini conversation is empty.");
+                         _("The image's Gemini conversation is empty."));
   gimp_parasite_free (parasite);
 
   if (! conversation)
     {
       if (error && *error)
-        g_prefix_error (error, "The image's Gemini conversation is damaged "
-                        "(use Filters > Gemini > Start Over): ");
+        g_prefix_error (error, _("The image's Gemini conversation is damaged "
+                                  "(use Filters > Gemini > Start Over): "));
       return NULL;
     }
 
@@ -478,8 +478,8 @@ gimp2_conversation_store (gint32                     image,
     {
       gimp2_conversation_forget (image);
       if (note)
-        *note = g_strdup_printf ("The conversation could not be kept with "
-                                 "the image: %s", last_error ());
+        *note = g_strdup_printf (_("The conversation could not be kept with "
+                                   "the image: %s"), last_error ());
       return FALSE;
     }
 

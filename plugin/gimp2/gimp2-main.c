@@ -9,6 +9,7 @@
  * (2.10's convention: status, then one string).
  */
 
+#include <locale.h>
 #include <string.h>
 
 #include <libgimp/gimp.h>
@@ -20,6 +21,7 @@
 #include "gg-error.h"
 #include "gg-keystore.h"
 #include "gg-prompt.h"
+#include "gg-reference-file.h"
 #include "gg-region.h"
 #include "gg-request.h"
 #include "gg-response.h"
@@ -36,7 +38,8 @@ typedef enum
   KIND_GENERATE,
   KIND_EDIT,
   KIND_STYLE,
-  KIND_REFINE
+  KIND_REFINE,
+  KIND_COMPOSE
 } Kind;
 
 /* Where each option sits in a procedure's arguments; -1: not there. */
@@ -47,19 +50,30 @@ typedef struct
   gint         image, drawable, style, prompt, model, ratio, size,
                image_only, context_px, context_pct, source, search,
                thought_layers, variations, n_references, references, roles,
-               as_layer, include_region;
+               as_layer, include_region, n_files, files, file_roles,
+               style_file;
 } Layout;
 
+/* The file arguments follow the reference layers' (GIMP 3's order:
+ * reference-files and reference-file-roles after reference-roles), a
+ * style file follows the style layer. */
 static const Layout layouts[] =
 {
   { PLUG_IN_PROC_GENERATE, KIND_GENERATE,
-    1, -1, -1, 2, 3, 4, 5, 6, -1, -1, -1, 7, 8, 9, 10, 11, 12, 13, -1 },
+    1, -1, -1, 2, 3, 4, 5, 6, -1, -1, -1, 7, 8, 9, 10, 11, 12, 16, -1,
+    13, 14, 15, -1 },
   { PLUG_IN_PROC_EDIT, KIND_EDIT,
-    1, 2, -1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, -1, -1 },
+    1, 2, -1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, -1, -1,
+    17, 18, 19, -1 },
   { PLUG_IN_PROC_STYLE, KIND_STYLE,
-    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, -1, -1, -1, -1, -1 },
+    1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1,
+    -1, -1, -1, 4 },
   { PLUG_IN_PROC_REFINE, KIND_REFINE,
-    1, 2, -1, 3, 4, 5, 6, 7, -1, -1, -1, 8, 9, 10, 11, 12, 13, -1, 14 },
+    1, 2, -1, 3, 4, 5, 6, 7, -1, -1, -1, 8, 9, 10, 11, 12, 13, -1, 17,
+    14, 15, 16, -1 },
+  { PLUG_IN_PROC_COMPOSE, KIND_COMPOSE,
+    1, 2, -1, 3, 10, 11, 12, 13, -1, -1, -1, 14, 15, 16, 4, 5, 6, 17, -1,
+    7, 8, 9, -1 },
 };
 
 
@@ -78,7 +92,28 @@ const GimpPlugInInfo PLUG_IN_INFO =
   run,
 };
 
-MAIN ()
+/* The plug-in's strings are in the "gimp-gemini" domain, compiled into
+ * locale/ beside the binary (plugin/gimp2/CMakeLists.txt puts them there,
+ * as GIMP 3's plug-in has them): GIMP 2.10 runs a plug-in by its full
+ * path, so that folder is found from argv[0]. */
+static gchar *locale_dir = NULL;
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree gchar *folder = g_path_get_dirname (argc > 0 ? argv[0] : ".");
+
+  locale_dir = g_build_filename (folder, "locale", NULL);
+  /* Only the messages (and their encoding) follow the user's locale:
+   * numbers keep their C form in JSON and in the PDB. */
+  setlocale (LC_CTYPE, "");
+  setlocale (LC_MESSAGES, "");
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+
+  return gimp_main (&PLUG_IN_INFO, argc, argv);
+}
 
 
 /* --- registration --------------------------------------------------------- */
@@ -104,7 +139,12 @@ MAIN ()
 #define ARGS_REFERENCES \
   { GIMP_PDB_INT32, "num-references", "The number of reference drawables" }, \
   { GIMP_PDB_INT32ARRAY, "references", "Drawables of any open image sent as reference images" }, \
-  { GIMP_PDB_STRING, "reference-roles", "One role per reference, comma-separated: style, subject, object, person, composition (the last repeats; \"\": object)" }
+  { GIMP_PDB_STRING, "reference-roles", "One role per reference, comma-separated: style, subject, object, person, composition (the last repeats; \"\": object)" }, \
+  ARGS_REFERENCE_FILES
+#define ARGS_REFERENCE_FILES \
+  { GIMP_PDB_INT32, "num-reference-files", "The number of reference files" }, \
+  { GIMP_PDB_STRINGARRAY, "reference-files", "Image files (PNG, JPEG, WebP; paths or URIs) sent as reference images, after the reference drawables" }, \
+  { GIMP_PDB_STRING, "reference-file-roles", "One role per reference file, comma-separated: style, subject, object, person, composition (the last repeats; \"\": object)" }
 
 static void
 query (void)
@@ -140,7 +180,8 @@ query (void)
     ARG_RUN_MODE,
     ARG_IMAGE ("The image"),
     ARG_DRAWABLE ("The layer to restyle"),
-    { GIMP_PDB_DRAWABLE, "style", "The layer (of any open image) whose style is applied" },
+    { GIMP_PDB_DRAWABLE, "style", "The layer (of any open image) whose style is applied (-1: \"style-file\")" },
+    { GIMP_PDB_STRING, "style-file", "An image file (path or URI) whose style is applied, when \"style\" is -1" },
     ARG_PROMPT ("Words of your own (\"\": a plain style transfer)"),
     ARGS_MODEL ("Gemini model name (free text; \"\": the default)"),
     ARGS_CONTEXT,
@@ -156,6 +197,20 @@ query (void)
     ARGS_ANSWER,
     ARGS_REFERENCES,
     { GIMP_PDB_INT32, "include-region", "Send what the region looks like now along with the prompt (TRUE, FALSE)" },
+  };
+  static const GimpParamDef compose_args[] =
+  {
+    ARG_RUN_MODE,
+    ARG_IMAGE ("The image (with as-layer, it receives the result)"),
+    ARG_DRAWABLE ("The active layer: with num-references 0, it and the layers linked to it are combined"),
+    ARG_PROMPT ("How to combine the layers"),
+    { GIMP_PDB_INT32, "num-references", "The number of layers to combine (0: the drawable and the layers linked to it)" },
+    { GIMP_PDB_INT32ARRAY, "references", "The layers (of any open image) to combine" },
+    { GIMP_PDB_STRING, "reference-roles", "One role per layer, comma-separated: style, subject, object, person, composition (the last repeats; \"\": object)" },
+    ARGS_REFERENCE_FILES,
+    ARGS_MODEL ("Gemini model name (free text; \"\": the default)"),
+    ARGS_ANSWER,
+    { GIMP_PDB_INT32, "as-layer", "Add the result to \"image\" as a new layer instead of opening a new image (TRUE, FALSE)" },
   };
   static const GimpParamDef layer_return[] =
   {
@@ -174,89 +229,112 @@ query (void)
   const gchar *author = "gimp-gemini authors";
   const gchar *date   = "2025";
 
+  /* GIMP translates the menu labels and blurbs in this domain. */
+  gimp_plugin_domain_register (GETTEXT_PACKAGE, locale_dir);
+
   gimp_install_procedure
     (PLUG_IN_PROC_GENERATE,
-     "Create an image from a text prompt with Gemini",
-     "Sends the prompt (and any reference drawables, each with a role) to a "
+     N_("Create an image from a text prompt with Gemini"),
+     N_("Sends the prompt (and any reference drawables, each with a role) to a "
      "Gemini image model (\"Nano Banana\") and opens the answer as a new "
      "image of the model's dimensions; with \"as-layer\" and an image, adds "
-     "it to that image as a new layer instead. Several images (in one "
+     "it to that image as a new layer instead. \"reference-files\": image "
+     "files sent along, each with its role. Several images (in one "
      "answer, or variations) become a layer group named after the prompt. "
      "The image keeps the conversation for Refine. The API key comes from "
      "GEMINI_API_KEY / GOOGLE_API_KEY, the desktop keyring or Filters > "
-     "Gemini > API Key…; it is never an argument.",
-     author, author, date, "_Generate…", "",
+     "Gemini > API Key…; it is never an argument."),
+     author, author, date, N_("_Generate…"), "",
      GIMP_PLUGIN, G_N_ELEMENTS (generate_args), G_N_ELEMENTS (generate_return),
      generate_args, generate_return);
 
   gimp_install_procedure
     (PLUG_IN_PROC_EDIT,
-     "Edit the layer or the selection with a Gemini prompt",
-     "Sends the layer (or what is visible), cropped to the selection's "
+     N_("Edit the layer or the selection with a Gemini prompt"),
+     N_("Sends the layer (or what is visible), cropped to the selection's "
      "bounds plus some context, to a Gemini image model and adds the answer "
      "as a new layer above it, aligned, colour-matched and masked by the "
      "selection. The layer itself is never changed. \"references\": "
-     "drawables of any open image sent along, with \"reference-roles\". "
+     "drawables of any open image sent along, with \"reference-roles\"; "
+     "\"reference-files\": image files, with \"reference-file-roles\". "
      "aspect-ratio \"\" (recommended) picks the supported ratio nearest the "
      "region; image-size \"\" picks the size from the region. The image "
-     "keeps the conversation for Refine.",
-     author, author, date, "_Edit…", "*",
+     "keeps the conversation for Refine."),
+     author, author, date, N_("_Edit…"), "*",
      GIMP_PLUGIN, G_N_ELEMENTS (edit_args), G_N_ELEMENTS (layer_return),
      edit_args, layer_return);
 
   gimp_install_procedure
     (PLUG_IN_PROC_STYLE,
-     "Repaint the layer or the selection in the style of another layer",
-     "An edit with one reference image of role \"style\": the \"style\" "
-     "drawable, from any open image. \"prompt\" may add words of your own. "
-     "The result is placed and masked like an edit.",
-     author, author, date, "_Style Transfer…", "*",
+     N_("Repaint the layer or the selection in the style of another layer"),
+     N_("An edit with one reference image of role \"style\": the \"style\" "
+     "drawable, from any open image, or else the \"style-file\" image "
+     "file. \"prompt\" may add words of your own. "
+     "The result is placed and masked like an edit."),
+     author, author, date, N_("_Style Transfer…"), "*",
      GIMP_PLUGIN, G_N_ELEMENTS (style_args), G_N_ELEMENTS (layer_return),
      style_args, layer_return);
 
   gimp_install_procedure
     (PLUG_IN_PROC_REFINE,
-     "Continue the image's Gemini conversation",
-     "Sends the image's conversation (the earlier prompts and the model's "
+     N_("Continue the image's Gemini conversation"),
+     N_("Sends the image's conversation (the earlier prompts and the model's "
      "answers as received, kept with the image and saved in the .xcf) "
      "followed by the new prompt, and adds the answer as a new layer where "
      "the last edit went. With \"include-region\" the current pixels of the "
      "region go with it. model, aspect-ratio and image-size \"\": those of "
      "the conversation. The conversation is the same as GIMP 3's: an .xcf "
-     "refines in either version.",
-     author, author, date, "_Refine…", "*",
+     "refines in either version."),
+     author, author, date, N_("_Refine…"), "*",
      GIMP_PLUGIN, G_N_ELEMENTS (refine_args), G_N_ELEMENTS (layer_return),
      refine_args, layer_return);
 
   gimp_install_procedure
+    (PLUG_IN_PROC_COMPOSE,
+     N_("Compose a new picture from several layers"),
+     N_("Sends the layers as reference images, each with its role from "
+     "\"reference-roles\" (comma-separated: style, subject, object, person, "
+     "composition; the last one repeats; default object), and any "
+     "\"reference-files\" after them, with the prompt saying how to combine "
+     "them. GIMP 2.10 gives a plug-in one layer: from the menu (and with "
+     "num-references 0) the active layer and the layers linked to it (the "
+     "chain in the Layers dialog) are combined. The answer becomes a new "
+     "layer at the top of this image (or, without \"as-layer\", a new "
+     "image)."),
+     author, author, date, N_("_Compose…"), "*",
+     GIMP_PLUGIN, G_N_ELEMENTS (compose_args), G_N_ELEMENTS (generate_return),
+     compose_args, generate_return);
+
+  gimp_install_procedure
     (PLUG_IN_PROC_START_OVER,
-     "Forget the image's Gemini conversation",
-     "Removes the conversation kept with the image, so that the next Refine "
-     "has nothing to continue. Undoable.",
-     author, author, date, "Start _Over", "*",
+     N_("Forget the image's Gemini conversation"),
+     N_("Removes the conversation kept with the image, so that the next Refine "
+     "has nothing to continue. Undoable."),
+     author, author, date, N_("Start _Over"), "*",
      GIMP_PLUGIN, G_N_ELEMENTS (image_args), 0, image_args, NULL);
 
   gimp_install_procedure
     (PLUG_IN_PROC_SET_KEY,
-     "Enter the Gemini API key",
-     "Asks for the key in a masked entry and stores it in the desktop "
+     N_("Enter the Gemini API key"),
+     N_("Asks for the key in a masked entry and stores it in the desktop "
      "keyring, else in a private file in the GIMP profile. Interactive "
-     "only: the key is never a procedure argument.",
-     author, author, date, "API _Key…", "",
+     "only: the key is never a procedure argument."),
+     author, author, date, N_("API _Key…"), "",
      GIMP_PLUGIN, G_N_ELEMENTS (mode_args), 0, mode_args, NULL);
 
   gimp_install_procedure
     (PLUG_IN_PROC_FORGET,
-     "Forget the stored Gemini API key",
-     "Removes the key from the desktop keyring and from the GIMP profile. A "
-     "key in GEMINI_API_KEY / GOOGLE_API_KEY stays in use.",
-     author, author, date, "_Forget API Key", "",
+     N_("Forget the stored Gemini API key"),
+     N_("Removes the key from the desktop keyring and from the GIMP profile. A "
+     "key in GEMINI_API_KEY / GOOGLE_API_KEY stays in use."),
+     author, author, date, N_("_Forget API Key"), "",
      GIMP_PLUGIN, G_N_ELEMENTS (mode_args), 0, mode_args, NULL);
 
   gimp_plugin_menu_register (PLUG_IN_PROC_GENERATE,   PLUG_IN_MENU);
   gimp_plugin_menu_register (PLUG_IN_PROC_EDIT,       PLUG_IN_MENU);
   gimp_plugin_menu_register (PLUG_IN_PROC_STYLE,      PLUG_IN_MENU);
   gimp_plugin_menu_register (PLUG_IN_PROC_REFINE,     PLUG_IN_MENU);
+  gimp_plugin_menu_register (PLUG_IN_PROC_COMPOSE,    PLUG_IN_MENU);
   gimp_plugin_menu_register (PLUG_IN_PROC_START_OVER, PLUG_IN_MENU);
   gimp_plugin_menu_register (PLUG_IN_PROC_SET_KEY,    PLUG_IN_MENU);
   gimp_plugin_menu_register (PLUG_IN_PROC_FORGET,     PLUG_IN_MENU);
@@ -282,6 +360,9 @@ values_init (Gimp2Values *values,
   values->context_px  = region.pad_px;
   values->context_pct = (gint) (region.pad_pct * 100.0 + 0.5);
   values->reference   = -1;
+  values->file_role   = 2;     /* object */
+  /* Compose adds to the image it was started from, as in GIMP 3. */
+  values->as_layer    = kind == KIND_COMPOSE;
 }
 
 /* The last values of @name, when there are any of this version. */
@@ -300,6 +381,8 @@ values_load (const gchar *name,
           stored.model[sizeof stored.model - 1]   = '\0';
           stored.ratio[sizeof stored.ratio - 1]   = '\0';
           stored.size[sizeof stored.size - 1]     = '\0';
+          stored.file[sizeof stored.file - 1]     = '\0';
+          stored.roles[sizeof stored.roles - 1]   = '\0';
           *values = stored;
         }
     }
@@ -363,7 +446,27 @@ options_from_args (const Layout    *layout,
     }
   g_free (options->roles);
   options->roles = g_strdup (string_arg (param, nparams, layout->roles));
+
+  /* A string array comes with its count just before it. */
+  n = int_arg (param, nparams, layout->n_files, 0);
+  g_clear_pointer (&options->files, g_strfreev);
+  if (n > 0 && layout->files >= 0 && layout->files < nparams &&
+      param[layout->files].data.d_stringarray)
+    {
+      gint i;
+
+      options->files = g_new0 (gchar *, n + 1);
+      for (i = 0; i < n; i++)
+        options->files[i] = g_strdup (param[layout->files].data.d_stringarray[i] ?
+                                      param[layout->files].data.d_stringarray[i] :
+                                      "");
+    }
+  g_free (options->file_roles);
+  options->file_roles = g_strdup (string_arg (param, nparams, layout->file_roles));
+
   options->style = int_arg (param, nparams, layout->style, -1);
+  g_free (options->style_file);
+  options->style_file = g_strdup (string_arg (param, nparams, layout->style_file));
 }
 
 /* Interactive and last-values runs: the dialog's one reference layer. */
@@ -377,6 +480,9 @@ options_from_values (Gimp2Options *options)
   g_clear_pointer (&options->references, g_free);
   options->n_references = 0;
   g_clear_pointer (&options->roles, g_free);
+  g_clear_pointer (&options->files, g_strfreev);
+  g_clear_pointer (&options->file_roles, g_free);
+  g_clear_pointer (&options->style_file, g_free);
 
   if (v->reference > 0 && gimp_item_is_valid (v->reference))
     {
@@ -384,6 +490,14 @@ options_from_values (Gimp2Options *options)
       options->references[0] = v->reference;
       options->n_references  = 1;
       options->roles = g_strdup (gimp2_roles[CLAMP (v->reference_role, 0, 4)]);
+    }
+  if (v->use_file && *v->file)
+    {
+      /* Style Transfer: the style file; elsewhere a reference file. */
+      options->style_file = g_strdup (v->file);
+      options->files      = g_new0 (gchar *, 2);
+      options->files[0]   = g_strdup (v->file);
+      options->file_roles = g_strdup (gimp2_roles[CLAMP (v->file_role, 0, 4)]);
     }
 }
 
@@ -393,6 +507,9 @@ options_clear (Gimp2Options *options)
   g_clear_pointer (&options->prompt, g_free);
   g_clear_pointer (&options->references, g_free);
   g_clear_pointer (&options->roles, g_free);
+  g_clear_pointer (&options->files, g_strfreev);
+  g_clear_pointer (&options->file_roles, g_free);
+  g_clear_pointer (&options->style_file, g_free);
 }
 
 
@@ -418,7 +535,7 @@ key_ask_and_store (GError **error)
   if (! key)
     {
       g_set_error_literal (error, GG_ERROR, GG_ERROR_CANCELLED,
-                           "No API key was entered.");
+                           _("No API key was entered."));
       return NULL;
     }
 
@@ -530,7 +647,9 @@ request_build (const Gimp2Options  *options,
   return g_steal_pointer (&request);
 }
 
-/* The reference drawables, read and encoded; their roles in @roles. */
+/* The references, read and encoded: the drawables, then the files (as
+ * GIMP 3's gemini_references_read ()); their roles in @roles.  Roles
+ * first: a bad role is refused before any pixel or file is read. */
 static GPtrArray *
 references_read (const Gimp2Options  *options,
                  GgImageRole        **roles,
@@ -538,14 +657,18 @@ references_read (const Gimp2Options  *options,
 {
   g_autoptr (GPtrArray) references =
     g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  gint                  i;
+  guint                 n_files = options->files ? g_strv_length (options->files) : 0;
+  guint                 n       = (guint) MAX (0, options->n_references);
+  guint                 i;
 
-  *roles = g_new0 (GgImageRole, MAX (1, options->n_references));
-  if (! gg_front_parse_roles (options->roles, options->n_references, *roles,
-                              error))
+  *roles = g_new0 (GgImageRole, MAX (1, n + n_files));
+  if (! gg_front_parse_roles_of (options->roles, n, _("reference images"),
+                                 *roles, error) ||
+      ! gg_front_parse_roles_of (options->file_roles, n_files,
+                                 _("reference files"), *roles + n, error))
     return NULL;
 
-  for (i = 0; i < options->n_references; i++)
+  for (i = 0; i < n; i++)
     {
       gint32               drawable = options->references[i];
       g_autoptr (GgRaster) raster   = NULL;
@@ -555,7 +678,7 @@ references_read (const Gimp2Options  *options,
       if (! gimp_item_is_valid (drawable) || ! gimp_item_is_drawable (drawable))
         {
           g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                       "Reference %d no longer exists.", i + 1);
+                       _("Reference %u no longer exists."), i + 1);
           return NULL;
         }
 
@@ -567,6 +690,15 @@ references_read (const Gimp2Options  *options,
         return NULL;
 
       bytes = gg_front_encode_reference (raster, error);
+      if (! bytes)
+        return NULL;
+      g_ptr_array_add (references, bytes);
+    }
+
+  for (i = 0; i < n_files; i++)
+    {
+      GBytes *bytes = gg_reference_file_read (options->files[i], error);
+
       if (! bytes)
         return NULL;
       g_ptr_array_add (references, bytes);
@@ -609,9 +741,9 @@ ask (const Gimp2Options  *options,
 
   label = gg_front_model_label (gg_request_get_model (requests[0]));
   if (n > 1)
-    gimp_progress_init_printf ("%s: sending %d requests…", label, n);
+    gimp_progress_init_printf (_("%s: sending %d requests…"), label, n);
   else
-    gimp_progress_init_printf ("%s: sending the request…", label);
+    gimp_progress_init_printf (_("%s: sending the request…"), label);
 
   {
     g_autofree gchar *cache_dir = g_build_filename (gimp_directory (),
@@ -622,7 +754,7 @@ ask (const Gimp2Options  *options,
   }
   key_free (key);
 
-  gimp_progress_set_text_printf ("%s: placing the result…", label);
+  gimp_progress_set_text_printf (_("%s: placing the result…"), label);
 
   return responses;
 }
@@ -662,11 +794,11 @@ finish (const Gimp2Options  *options,
       if (target->image < 0)
         {
           g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                       "A new image could not be made: %s",
+                       _("A new image could not be made: %s"),
                        gimp_get_pdb_error ());
           gg_front_recovery_all (error, prepared, target->front.profile_dir,
                                  target->front.prompt,
-                                 "The result could not be added to an image");
+                                 _("The result could not be added to an image"));
           return -1;
         }
       new_image = TRUE;
@@ -704,10 +836,10 @@ finish (const Gimp2Options  *options,
                                      &conversation_error))
     {
       gimp2_conversation_forget (target->image);
-      note = g_strdup_printf ("This answer cannot be refined: %s",
+      note = g_strdup_printf (_("This answer cannot be refined: %s"),
                               conversation_error ?
                               conversation_error->message :
-                              "it came without its content");
+                              _("it came without its content"));
       g_clear_error (&conversation_error);
     }
   else
@@ -784,14 +916,14 @@ edit_source_layer (gint32   drawable,
   if (drawable <= 0 || ! gimp_item_is_valid (drawable))
     {
       g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                           "No layer is selected: select the layer to edit.");
+                           _("No layer is selected: select the layer to edit."));
       return -1;
     }
 
   if (! gimp_item_is_layer (drawable))
     {
       g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                           "Gemini edits layers: select a layer, not a channel.");
+                           _("Gemini edits layers: select a layer, not a channel."));
       return -1;
     }
 
@@ -847,7 +979,7 @@ generate_core (Gimp2Options  *options,
   if (as_layer && (image <= 0 || ! gimp_image_is_valid (image)))
     {
       g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                           "\"as-layer\" needs an image to add the layer to.");
+                           _("\"as-layer\" needs an image to add the layer to."));
       return -1;
     }
   if (as_layer && ! refuse_indexed (image, error))
@@ -945,9 +1077,9 @@ edit_core (Gimp2Options  *options,
           g_autofree gchar *item_name = gimp_item_get_name (source);
 
           g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                       "The selection does not touch the layer “%s”: select "
-                       "inside it, or select nothing (Select > None) to edit "
-                       "the whole layer.", item_name);
+                       _("The selection does not touch the layer “%s”: select "
+                         "inside it, or select nothing (Select > None) to edit "
+                         "the whole layer."), item_name);
           return -1;
         }
     }
@@ -1181,7 +1313,7 @@ set_failure (GError  *error,
   else
     {
       g_free (error_message);
-      error_message = g_strdup (error ? error->message : "The run failed.");
+      error_message = g_strdup (error ? error->message : _("The run failed."));
       values[0].data.d_status = GIMP_PDB_EXECUTION_ERROR;
       values[1].type          = GIMP_PDB_STRING;
       values[1].data.d_string = error_message;
@@ -1254,14 +1386,72 @@ edit_note (gint32 image, gint32 source, gboolean style)
   GgRect            selection;
 
   if (image_selection (image, &selection))
-    return g_strdup_printf ("%s “%s”: the selection (%d × %d px) and some "
-                            "context around it are sent.",
-                            style ? "Restyling" : "Editing", item_name,
-                            selection.width, selection.height);
+    return style ?
+           g_strdup_printf (_("Restyling “%s”: the selection (%d × %d px) "
+                              "and some context around it are sent."),
+                            item_name, selection.width, selection.height) :
+           g_strdup_printf (_("Editing “%s”: the selection (%d × %d px) "
+                              "and some context around it are sent."),
+                            item_name, selection.width, selection.height);
 
-  return g_strdup_printf ("%s “%s”: nothing is selected, so the whole layer "
-                          "is sent.", style ? "Restyling" : "Editing",
-                          item_name);
+  return style ?
+         g_strdup_printf (_("Restyling “%s”: nothing is selected, so the "
+                            "whole layer is sent."), item_name) :
+         g_strdup_printf (_("Editing “%s”: nothing is selected, so the "
+                            "whole layer is sent."), item_name);
+}
+
+/* Every layer of @layers (and of their groups) linked to others, in stack
+ * order, into @found. */
+static void
+linked_layers (gint32  *layers,
+               gint     n,
+               gint32   skip,
+               GArray  *found)
+{
+  gint i;
+
+  for (i = 0; i < n; i++)
+    {
+      if (layers[i] != skip && gimp_item_get_linked (layers[i]))
+        g_array_append_val (found, layers[i]);
+      if (gimp_item_is_group (layers[i]))
+        {
+          gint    n_children = 0;
+          gint32 *children   = gimp_item_get_children (layers[i], &n_children);
+
+          linked_layers (children, n_children, skip, found);
+          g_free (children);
+        }
+    }
+}
+
+/* Compose's layers: @active first, then the layers linked to it (a linked
+ * @active links the others; alone it is one layer).  Their count. */
+static gint
+compose_layers (gint32    image,
+                gint32    active,
+                gint32  **out)
+{
+  GArray *found  = g_array_new (FALSE, FALSE, sizeof (gint32));
+  gint    n      = 0;
+  gint32 *layers;
+
+  if (active > 0 && gimp_item_is_valid (active) && gimp_item_is_layer (active))
+    {
+      g_array_append_val (found, active);
+      if (gimp_item_get_linked (active))
+        {
+          layers = gimp_image_get_layers (image, &n);
+          linked_layers (layers, n, active, found);
+          g_free (layers);
+        }
+    }
+
+  n    = (gint) found->len;
+  *out = (gint32 *) g_array_free (found, FALSE);
+
+  return n;
 }
 
 static void
@@ -1293,9 +1483,9 @@ run (const gchar      *name,
       if (run_mode != GIMP_RUN_INTERACTIVE)
         {
           g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                               "The API key can only be entered "
-                               "interactively: for scripts, set "
-                               "GEMINI_API_KEY.");
+                               _("The API key can only be entered "
+                                 "interactively: for scripts, set "
+                                 "GEMINI_API_KEY."));
           set_failure (error, nreturn_vals);
           return;
         }
@@ -1312,7 +1502,7 @@ run (const gchar      *name,
       if (! gg_keystore_forget (gimp_directory (), &error))
         set_failure (error, nreturn_vals);
       else if (run_mode == GIMP_RUN_INTERACTIVE)
-        gimp_message ("The stored Gemini API key was removed.");
+        gimp_message (_("The stored Gemini API key was removed."));
       return;
     }
 
@@ -1327,9 +1517,9 @@ run (const gchar      *name,
 
       if (run_mode == GIMP_RUN_INTERACTIVE)
         gimp_message (had ?
-                      "The image's Gemini conversation was forgotten: the "
-                      "next edit starts afresh." :
-                      "This image had no Gemini conversation.");
+                      _("The image's Gemini conversation was forgotten: the "
+                        "next edit starts afresh.") :
+                      _("This image had no Gemini conversation."));
       return;
     }
 
@@ -1393,21 +1583,39 @@ run (const gchar      *name,
 
         if (style)
           {
-            if (options.style <= 0 || ! gimp_item_is_valid (options.style) ||
-                ! gimp_item_is_drawable (options.style))
+            gboolean has_layer = options.style > 0 &&
+                                 gimp_item_is_valid (options.style) &&
+                                 gimp_item_is_drawable (options.style);
+            gboolean has_file  = options.style_file && *options.style_file;
+
+            /* The style is one layer or, failing that, one file. */
+            if (! has_layer && ! has_file)
               {
                 g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                                     "Style transfer needs a layer to take "
-                                     "the style from (\"style\").");
+                                     _("Style transfer needs a layer or an "
+                                       "image file to take the style from "
+                                       "(\"style\" or \"style-file\")."));
                 set_failure (error, nreturn_vals);
                 break;
               }
-            g_free (options.references);
-            options.references    = g_new (gint32, 1);
-            options.references[0] = options.style;
-            options.n_references  = 1;
-            g_free (options.roles);
-            options.roles = g_strdup ("style");
+            g_clear_pointer (&options.references, g_free);
+            g_clear_pointer (&options.roles, g_free);
+            g_clear_pointer (&options.files, g_strfreev);
+            g_clear_pointer (&options.file_roles, g_free);
+            options.n_references = 0;
+            if (has_layer)
+              {
+                options.references    = g_new (gint32, 1);
+                options.references[0] = options.style;
+                options.n_references  = 1;
+                options.roles         = g_strdup ("style");
+              }
+            else
+              {
+                options.files      = g_new0 (gchar *, 2);
+                options.files[0]   = g_strdup (options.style_file);
+                options.file_roles = g_strdup ("style");
+              }
             if (! *g_strstrip (options.prompt))
               {
                 g_free (options.prompt);
@@ -1424,6 +1632,86 @@ run (const gchar      *name,
         *nreturn_vals = 2;
         values[1].type = GIMP_PDB_LAYER;
         values[1].data.d_layer = layer;
+      }
+      break;
+
+    case KIND_COMPOSE:
+      {
+        g_autofree gchar *note   = NULL;
+        gint32            active = int_arg (param, nparams, layout->drawable, -1);
+        gboolean          given;
+
+        if (! gimp_image_is_valid (image))
+          {
+            g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                                 _("Compose needs an image whose layers to "
+                                   "combine."));
+            set_failure (error, nreturn_vals);
+            break;
+          }
+        if (active > 0 && gimp_item_is_valid (active) &&
+            gimp_item_is_layer_mask (active))
+          active = gimp_layer_from_mask (active);
+
+        given = run_mode == GIMP_RUN_NONINTERACTIVE &&
+                int_arg (param, nparams, layout->n_references, 0) > 0;
+        if (run_mode == GIMP_RUN_INTERACTIVE)
+          {
+            g_autofree gint32 *layers = NULL;
+            gint               n      = compose_layers (image, active, &layers);
+
+            note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                 "%d layer will be sent as a "
+                                                 "reference: the active one "
+                                                 "and those linked to it.",
+                                                 "%d layers will be sent as "
+                                                 "references: the active one "
+                                                 "and those linked to it.", n),
+                                    n);
+          }
+
+        if (! options_get (layout, run_mode, nparams, param, image, note,
+                           &options))
+          {
+            values[0].data.d_status = GIMP_PDB_CANCEL;
+            break;
+          }
+
+        /* GIMP 2.10 gives a plug-in one layer: 2.10's way of picking
+         * several is linking them, so those are the layers combined
+         * unless a script names its own. */
+        if (! given)
+          {
+            g_clear_pointer (&options.references, g_free);
+            options.n_references = compose_layers (image, active,
+                                                   &options.references);
+          }
+        if (run_mode != GIMP_RUN_NONINTERACTIVE)
+          {
+            g_free (options.roles);
+            options.roles = g_strdup (options.values.roles);
+          }
+        if (options.n_references == 0 && ! options.files)
+          {
+            g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                                 _("Compose needs the layers to combine: "
+                                   "select one and link the others to it "
+                                   "(the chain in the Layers dialog)."));
+            set_failure (error, nreturn_vals);
+            break;
+          }
+
+        layer = generate_core (&options, image, &new_image, &error);
+        if (layer < 0)
+          {
+            set_failure (error, nreturn_vals);
+            break;
+          }
+        *nreturn_vals = 3;
+        values[1].type = GIMP_PDB_IMAGE;
+        values[1].data.d_image = new_image;
+        values[2].type = GIMP_PDB_LAYER;
+        values[2].data.d_layer = layer;
       }
       break;
 
@@ -1444,22 +1732,35 @@ run (const gchar      *name,
           {
             if (! error)
               g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                                   "This image has no Gemini conversation to "
-                                   "refine: start one with Filters > Gemini > "
-                                   "Edit… or Generate….");
+                                   _("This image has no Gemini conversation to "
+                                     "refine: start one with Filters > Gemini > "
+                                     "Edit… or Generate…."));
             set_failure (error, nreturn_vals);
             break;
           }
 
         if (run_mode == GIMP_RUN_INTERACTIVE)
-          note = g_strdup_printf ("Continuing a conversation of %u exchange%s "
-                                  "with %s%s.",
-                                  gg_conversation_n_turns (conversation),
-                                  gg_conversation_n_turns (conversation) == 1 ?
-                                  "" : "s",
-                                  place.model ? place.model : "the default model",
-                                  place.has_region ?
-                                  ", placed over the edited region" : "");
+          {
+            guint        turns = gg_conversation_n_turns (conversation);
+            const gchar *model = place.model ? place.model :
+                                 _("the default model");
+
+            note = place.has_region ?
+                   g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                 "Continuing a conversation of "
+                                                 "%u exchange with %s, placed "
+                                                 "over the edited region.",
+                                                 "Continuing a conversation of "
+                                                 "%u exchanges with %s, placed "
+                                                 "over the edited region.",
+                                                 turns), turns, model) :
+                   g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                 "Continuing a conversation of "
+                                                 "%u exchange with %s.",
+                                                 "Continuing a conversation of "
+                                                 "%u exchanges with %s.",
+                                                 turns), turns, model);
+          }
 
         if (! options_get (layout, run_mode, nparams, param, image, note,
                            &options))

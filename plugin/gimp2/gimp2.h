@@ -11,6 +11,7 @@
 
 #include "gg-conversation-place.h"
 #include "gg-front.h"
+#include "gg-intl.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,7 @@ G_BEGIN_DECLS
 #define PLUG_IN_PROC_EDIT       "plug-in-gemini-edit"
 #define PLUG_IN_PROC_REFINE     "plug-in-gemini-refine"
 #define PLUG_IN_PROC_STYLE      "plug-in-gemini-style-transfer"
+#define PLUG_IN_PROC_COMPOSE    "plug-in-gemini-compose"
 #define PLUG_IN_PROC_START_OVER "plug-in-gemini-forget-conversation"
 #define PLUG_IN_PROC_SET_KEY    "plug-in-gemini-set-key"
 #define PLUG_IN_PROC_FORGET     "plug-in-gemini-forget-key"
@@ -30,7 +32,7 @@ G_BEGIN_DECLS
  * under the procedure's name): plain values in a fixed-size struct, never
  * the key.  Bump GIMP2_VALUES_VERSION when it changes, so that older data
  * is ignored rather than misread. */
-#define GIMP2_VALUES_VERSION 1
+#define GIMP2_VALUES_VERSION 2
 
 typedef struct
 {
@@ -50,6 +52,10 @@ typedef struct
   gint32 as_layer;
   gint32 reference;        /* the dialog's one reference drawable, or -1 */
   gint32 reference_role;   /* index into "style,subject,object,person,composition" */
+  gint32 use_file;         /* the dialog's reference (or style) file is sent */
+  gchar  file[1024];       /* ... its path */
+  gint32 file_role;        /* index into gimp2_roles */
+  gchar  roles[128];       /* Compose: the layers' roles, comma-separated */
 } Gimp2Values;
 
 /* One run's options: the values plus what is not remembered. */
@@ -61,7 +67,10 @@ typedef struct
   gint32      *references;      /* drawable IDs; g_free */
   gint         n_references;
   gchar       *roles;           /* comma-separated */
+  gchar      **files;           /* reference files, paths or URIs; g_strfreev */
+  gchar       *file_roles;      /* comma-separated */
   gint32       style;           /* style transfer: the drawable, else -1 */
+  gchar       *style_file;      /* ... or this file ("" / NULL: none) */
 } Gimp2Options;
 
 /* The region the answers go to, and what to add. */
@@ -108,7 +117,8 @@ typedef enum
   GIMP2_DIALOG_GENERATE,
   GIMP2_DIALOG_EDIT,
   GIMP2_DIALOG_STYLE,
-  GIMP2_DIALOG_REFINE
+  GIMP2_DIALOG_REFINE,
+  GIMP2_DIALOG_COMPOSE
 } Gimp2DialogKind;
 
 gboolean        gimp2_dialog               (Gimp2DialogKind     kind,

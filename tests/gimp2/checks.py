@@ -89,6 +89,17 @@ def normalise(contents, stored):
     return walk(contents)
 
 
+def images_of(entry):
+    """(width, height) of every image a logged request sent, in order."""
+    out = []
+    for c in ((entry or {}).get("body") or {}).get("contents") or []:
+        for p in c.get("parts") or []:
+            data = (p.get("inlineData") or p.get("inline_data") or {}).get("data")
+            if isinstance(data, dict):
+                out.append((data.get("width"), data.get("height")))
+    return out
+
+
 def signed(content):
     return any("thoughtSignature" in p or "thought_signature" in p
                for p in content.get("parts") or [])
@@ -101,7 +112,7 @@ def main():
     v = g3.Verdicts()
     out = os.path.join(work, "out")
     texts = {name: g3.read(os.path.join(work, "sf-%s.log" % name))
-             for name in ("main", "errors", "keys", "key-file", "recovery", "cancel", "back")}
+             for name in ("main", "fr", "errors", "keys", "key-file", "recovery", "cancel", "back")}
     sf, msg = {}, {}
     for t in texts.values():
         sf.update(g3.sf_reports(t))
@@ -194,6 +205,74 @@ def main():
     v.require("sf-references-request", [
         (ref_req is not None, "the request with a reference is not in the server log"),
         (n_images == 2, "%d images sent, expected the region and the reference" % n_images)])
+
+    # Reference files: read, decoded and sent after the layers, with roles.
+    # The pictures of checks.py prepare: texture 500x400, gray 300x200,
+    # alpha 400x300 (transparent: PNG).
+    texture, gray, alpha = (500, 400), (300, 200), (400, 300)
+
+    def sent(words, expected_tail, roles=()):
+        req = request_with(log, words)
+        imgs = images_of(req)
+        text = user_texts((((req or {}).get("body") or {}).get("contents") or [{}])[-1])
+        return [
+            (req is not None, "no request with %r in the server log" % words),
+            (imgs[-len(expected_tail):] == list(expected_tail),
+             "%r sent images %s, expected them to end with %s" % (words, imgs, list(expected_tail))),
+        ] + [(r in text, "%r: the role sentence %r is not in the prompt" % (words, r)) for r in roles]
+
+    sfcheck("ref-files", lambda d: [
+        (d["layers"] == "2", "layers=%s" % d["layers"]),
+        (d["pos-new"] == "0", "the result is not on top")]
+        + sent("add a lighthouse", [gray, alpha],
+               ("Image 2 shows the subject", "Use image 3 as a reference for style only"))
+        + [(len(images_of(request_with(log, "add a lighthouse"))) == 3,
+            "expected the region and two files")])
+    sfcheck("ref-files-generate", lambda d: [
+        (int(d["layers"]) == int(d["before"]) + 1, "the refine added no layer: %s -> %s" % (d["before"], d["layers"])),
+        (images_of(request_with(log, "a tower like this one")) == [texture],
+         "generate sent %s, expected the one file" % images_of(request_with(log, "a tower like this one")))]
+        + sent("give it this person", [gray]))
+    sfcheck("ref-files-limit", lambda d: [
+        (d["refused"] == "1", "4 images on 2.5 Flash were not refused"),
+        (d["layers"] == d["before"], "layers %s -> %s" % (d["before"], d["layers"])),
+        (request_with(log, "too many kites") is None, "the refused request reached the server"),
+        ("3" in msg.get("ref-files-limit", ""), "the message does not give the limit: %r" % msg.get("ref-files-limit"))])
+    sfcheck("ref-file-missing", lambda d: [
+        (d["refused"] == "1", "a missing file was not refused"),
+        (d["layers"] == d["before"], "layers %s -> %s" % (d["before"], d["layers"])),
+        (d["undo"] == "1", "undo left disabled"),
+        (d["conversation"] == "0", "a conversation was stored"),
+        ("no-such-picture.png" in msg.get("ref-file-missing", "") and
+         "does not exist" in msg.get("ref-file-missing", ""),
+         "the message does not name the missing file: %r" % msg.get("ref-file-missing")),
+        (request_with(log, "a missing kite") is None, "a request was sent"),
+        g3.same_pixels(out, "missing-before.png", "missing-after.png")])
+    sfcheck("style-file", lambda d: [
+        (d["layers"] == "2", "layers=%s" % d["layers"]),
+        (d["pos-new"] == "0", "the result is not on top")]
+        + sent("in the style of the file", [alpha], ("Use image 2 as a reference for style only",))
+        + [(len(images_of(request_with(log, "in the style of the file"))) == 2,
+            "expected the region and the style file")])
+    sfcheck("compose-linked", lambda d: [
+        (d["same-image"] == "1", "not added to the image"),
+        (int(d["layers"]) == int(d["before"]) + 1, "layers %s -> %s" % (d["before"], d["layers"])),
+        (d["pos-new"] == "0", "the result is not on top"),
+        (images_of(request_with(log, "the cat of one on the field of the other")) == [texture, gray, alpha],
+         "compose sent %s, expected the active layer, the linked one and the file"
+         % images_of(request_with(log, "the cat of one on the field of the other")))]
+        + sent("the cat of one on the field of the other", [texture, gray, alpha],
+               ("Image 1 shows the subject", "Use image 3 as a reference for style only")))
+    sfcheck("compose-new", lambda d: [
+        (d["new-image"] == "1", "as-layer FALSE did not open a new image"),
+        (d["layers"] == "1", "layers=%s" % d["layers"]),
+        (images_of(request_with(log, "these two side by side")) == [alpha, gray],
+         "compose sent %s, expected the two layers named" % images_of(request_with(log, "these two side by side")))])
+    sfcheck("fr-missing", lambda d: [
+        (d["refused"] == "1", "a missing file was not refused"),
+        (d["layers"] == "1", "layers=%s" % d["layers"]),
+        ("n’existe pas" in msg.get("fr-missing", "") and "absent.png" in msg.get("fr-missing", ""),
+         "not the French sentence of po/fr.po: %r" % msg.get("fr-missing"))])
 
     sfcheck("sf-variations", lambda d: [
         (d["layers"] == "2", "layers=%s" % d["layers"]),

@@ -74,10 +74,11 @@
 ; Positional, as 2.10 scripts call it: run mode, image, drawable, prompt,
 ; model, aspect-ratio, image-size, image-only, context-px, context-pct,
 ; source, search, thought-layers, variations, num-references, references,
-; reference-roles.
+; reference-roles, num-reference-files, reference-files (a list of strings),
+; reference-file-roles.
 (define (gg-edit img drawable prompt model)
   (car (plug-in-gemini-edit RUN-NONINTERACTIVE img drawable prompt model "" ""
-                            FALSE 32 15 0 FALSE FALSE 1 0 #() "")))
+                            FALSE 32 15 0 FALSE FALSE 1 0 #() "" 0 '() "")))
 
 ; A parasite's text, "" when there is none (the lookup raises then; the
 ; last error's sentence is kept).
@@ -94,7 +95,7 @@
 (gg-check "generate"
   (let* ((result (plug-in-gemini-generate RUN-NONINTERACTIVE -1
                                           "a lighthouse at dusk" FLASH "16:9" ""
-                                          FALSE FALSE FALSE 1 0 #() "" FALSE))
+                                          FALSE FALSE FALSE 1 0 #() "" 0 '() "" FALSE))
          (img (car result))
          (layer (cadr result)))
     (gg-report "generate"
@@ -111,7 +112,7 @@
          (before (gg-n-layers img))
          (result (plug-in-gemini-generate RUN-NONINTERACTIVE img
                                           "a small red boat" "" "1:1" ""
-                                          FALSE FALSE FALSE 1 0 #() "" TRUE))
+                                          FALSE FALSE FALSE 1 0 #() "" 0 '() "" TRUE))
          (layer (cadr result)))
     (gg-report "generate-as-layer"
                " before=" (gg-num before)
@@ -153,7 +154,7 @@
          (top (gg-layer img 0))
          (new (car (plug-in-gemini-refine RUN-NONINTERACTIVE img top
                                           "make the balloon yellow" "" "" ""
-                                          FALSE FALSE FALSE 1 0 #() "" FALSE))))
+                                          FALSE FALSE FALSE 1 0 #() "" 0 '() "" FALSE))))
     (gg-report "sf-refine"
                " before=" (gg-num before)
                " layers=" (gg-num (gg-n-layers img))
@@ -171,8 +172,8 @@
          (ref (gg-layer other 0))
          (edited (car (plug-in-gemini-edit RUN-NONINTERACTIVE img src "add a cat"
                                            "" "" "" FALSE 32 15 0 FALSE FALSE 1
-                                           1 (vector ref) "subject")))
-         (styled (car (plug-in-gemini-style-transfer RUN-NONINTERACTIVE img src ref
+                                           1 (vector ref) "subject" 0 '() "")))
+         (styled (car (plug-in-gemini-style-transfer RUN-NONINTERACTIVE img src ref ""
                                                      "" "" "" "" FALSE 32 15 0
                                                      FALSE FALSE 1))))
     (gg-report "sf-references"
@@ -188,7 +189,7 @@
          (src (gg-layer img 0))
          (group (car (plug-in-gemini-edit RUN-NONINTERACTIVE img src "add a kite"
                                           "" "" "" FALSE 32 15 0 FALSE FALSE 2
-                                          0 #() ""))))
+                                          0 #() "" 0 '() ""))))
     (gg-report "sf-variations"
                " layers=" (gg-num (gg-n-layers img))
                " group=" (gg-bool (car (gimp-item-is-group group)))
@@ -289,12 +290,130 @@
     (plug-in-gemini-forget-conversation RUN-NONINTERACTIVE img -1)
     (let ((r (gg-try (lambda () (plug-in-gemini-refine RUN-NONINTERACTIVE img -1 "again"
                                                        "" "" "" FALSE FALSE FALSE 1
-                                                       0 #() "" FALSE)))))
+                                                       0 #() "" 0 '() "" FALSE)))))
       (gg-report "start-over"
                  " had=" (if (> had 0) "1" "0")
                  " left=" (gg-num (string-length (gg-stored img "gemini-conversation")))
                  " refused=" (if r "0" "1"))
       (gimp-message (string-append "GGT-MSG start-over: " gg-error)))))
+
+; --- reference files: a path and a URI, each with its role, after the layer
+(gg-check "ref-files"
+  (let* ((img (gg-load "texture.png"))
+         (src (gg-layer img 0))
+         (new (car (plug-in-gemini-edit RUN-NONINTERACTIVE img src "add a lighthouse"
+                                        PRO "" "" FALSE 32 15 0 FALSE FALSE 1 0 #() ""
+                                        2 (list (string-append gg-in "/gray.png")
+                                                (string-append "file://" gg-in "/alpha.png"))
+                                        "subject,style"))))
+    (gg-report "ref-files"
+               " layers=" (gg-num (gg-n-layers img))
+               " pos-new=" (gg-num (car (gimp-image-get-item-position img new))))
+    (gimp-image-delete img)))
+
+; --- generate with a reference file, then refine that image with another
+(gg-check "ref-files-generate"
+  (let* ((result (plug-in-gemini-generate RUN-NONINTERACTIVE -1 "a tower like this one"
+                                          FLASH "1:1" "" FALSE FALSE FALSE 1 0 #() ""
+                                          1 (list (string-append gg-in "/texture.png"))
+                                          "composition" FALSE))
+         (img (car result))
+         (before (gg-n-layers img))
+         (new (car (plug-in-gemini-refine RUN-NONINTERACTIVE img -1 "give it this person"
+                                          "" "" "" FALSE FALSE FALSE 1 0 #() ""
+                                          1 (list (string-append gg-in "/gray.png"))
+                                          "person" FALSE))))
+    (gg-report "ref-files-generate"
+               " before=" (gg-num before)
+               " layers=" (gg-num (gg-n-layers img)))))
+
+; --- over the model's limit (2.5 Flash: 3 images, the edited one included):
+; refused before anything is sent
+(gg-check "ref-files-limit"
+  (let* ((img (gg-load "texture.png"))
+         (src (gg-layer img 0))
+         (other (gg-load "gray.png"))
+         (before (gg-n-layers img))
+         (r (gg-try (lambda ()
+                      (plug-in-gemini-edit RUN-NONINTERACTIVE img src "too many kites"
+                                           FLASH "" "" FALSE 32 15 0 FALSE FALSE 1
+                                           1 (vector (gg-layer other 0)) "object"
+                                           2 (list (string-append gg-in "/gray.png")
+                                                   (string-append gg-in "/alpha.png"))
+                                           "")))))
+    (gg-report "ref-files-limit" " refused=" (if r "0" "1")
+               " before=" (gg-num before) " layers=" (gg-num (gg-n-layers img)))
+    (gimp-message (string-append "GGT-MSG ref-files-limit: " gg-error))
+    (gimp-image-delete other)
+    (gimp-image-delete img)))
+
+; --- a missing file: a sentence naming it, the image as it was
+(gg-check "ref-file-missing"
+  (let* ((img (gg-load "texture.png"))
+         (src (gg-layer img 0))
+         (before (gg-n-layers img)))
+    (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 100 100 120 90)
+    (gg-export src "missing-before.png")
+    (let ((r (gg-try (lambda ()
+                       (plug-in-gemini-edit RUN-NONINTERACTIVE img src "a missing kite"
+                                            "" "" "" FALSE 32 15 0 FALSE FALSE 1 0 #() ""
+                                            1 (list (string-append gg-in "/no-such-picture.png"))
+                                            "style")))))
+      (gg-report "ref-file-missing" " refused=" (if r "0" "1")
+                 " before=" (gg-num before) " layers=" (gg-num (gg-n-layers img))
+                 " undo=" (gg-bool (car (gimp-image-undo-is-enabled img)))
+                 " conversation=" (gg-num (string-length (gg-stored img "gemini-conversation"))))
+      (gimp-message (string-append "GGT-MSG ref-file-missing: " gg-error))
+      (gg-export src "missing-after.png")
+      (gimp-image-delete img))))
+
+; --- style transfer from a file (no style layer: -1)
+(gg-check "style-file"
+  (let* ((img (gg-load "texture.png"))
+         (src (gg-layer img 0))
+         (new (car (plug-in-gemini-style-transfer RUN-NONINTERACTIVE img src -1
+                                                  (string-append gg-in "/alpha.png")
+                                                  "in the style of the file" "" "" ""
+                                                  FALSE 32 15 0 FALSE FALSE 1))))
+    (gg-report "style-file"
+               " layers=" (gg-num (gg-n-layers img))
+               " pos-new=" (gg-num (car (gimp-image-get-item-position img new))))
+    (gimp-image-delete img)))
+
+; --- compose: the active layer and those linked to it (2.10's multiple
+; selection), plus a file; then named layers into a new image
+(gg-check "compose-linked"
+  (let* ((img (gg-load "texture.png"))
+         (base (gg-layer img 0))
+         (gray (car (gimp-file-load-layer RUN-NONINTERACTIVE img
+                                          (string-append gg-in "/gray.png"))))
+         (alpha (car (gimp-file-load-layer RUN-NONINTERACTIVE img
+                                           (string-append gg-in "/alpha.png")))))
+    (gimp-image-insert-layer img gray 0 0)
+    (gimp-image-insert-layer img alpha 0 0)   ; on top, not linked
+    (gimp-item-set-linked base TRUE)
+    (gimp-item-set-linked gray TRUE)
+    (let* ((before (gg-n-layers img))
+           (result (plug-in-gemini-compose RUN-NONINTERACTIVE img base
+                                           "the cat of one on the field of the other"
+                                           0 #() "subject,composition"
+                                           1 (list (string-append gg-in "/alpha.png")) "style"
+                                           PRO "" "" FALSE FALSE FALSE 1 TRUE))
+           (new (cadr result)))
+      (gg-report "compose-linked"
+                 " before=" (gg-num before)
+                 " layers=" (gg-num (gg-n-layers img))
+                 " same-image=" (if (= (car result) img) "1" "0")
+                 " pos-new=" (gg-num (car (gimp-image-get-item-position img new)))))
+    (let* ((result (plug-in-gemini-compose RUN-NONINTERACTIVE img base
+                                           "these two side by side"
+                                           2 (vector alpha gray) "object"
+                                           0 '() "" "" "" "" FALSE FALSE FALSE 1 FALSE))
+           (other (car result)))
+      (gg-report "compose-new"
+                 " new-image=" (if (= other img) "0" "1")
+                 " layers=" (gg-num (gg-n-layers other))))
+    (gimp-image-delete img)))
 )
 
 ; ===================================================================== errors
@@ -320,7 +439,7 @@
 (define (gg-errors)
   (gg-check "warm-up"
     (plug-in-gemini-generate RUN-NONINTERACTIVE -1 "warm up" FLASH "1:1" ""
-                             FALSE FALSE FALSE 1 0 #() "" FALSE))
+                             FALSE FALSE FALSE 1 0 #() "" 0 '() "" FALSE))
   (gg-error-check "error-429-zero")
   (gg-error-check "error-blocked")
   (gg-error-check "error-text-only"))
@@ -332,7 +451,7 @@
   (let ((r (gg-try (lambda ()
                      (plug-in-gemini-generate RUN-NONINTERACTIVE -1 "a boat" FLASH
                                               "1:1" "" FALSE FALSE FALSE 1 0 #()
-                                              "" FALSE)))))
+                                              "" 0 '() "" FALSE)))))
     (gg-report "no-key-generate" " failed=" (if r "0" "1"))
     (gimp-message (string-append "GGT-MSG no-key-generate: " gg-error)))
   (let* ((img (gg-load "texture.png"))
@@ -350,7 +469,7 @@
   (let ((r (gg-try (lambda ()
                      (plug-in-gemini-generate RUN-NONINTERACTIVE -1 "a boat" FLASH
                                               "1:1" "" FALSE FALSE FALSE 1 0 #()
-                                              "" FALSE)))))
+                                              "" 0 '() "" FALSE)))))
     (gg-report "key-file" " ok=" (if r "1" "0"))
     (gimp-message (string-append "GGT-MSG key-file: " gg-error)))
   (let ((r (gg-try (lambda () (plug-in-gemini-forget-key RUN-NONINTERACTIVE)))))
@@ -358,7 +477,7 @@
   (let ((r (gg-try (lambda ()
                      (plug-in-gemini-generate RUN-NONINTERACTIVE -1 "a boat" FLASH
                                               "1:1" "" FALSE FALSE FALSE 1 0 #()
-                                              "" FALSE)))))
+                                              "" 0 '() "" FALSE)))))
     (gg-report "after-forget" " failed=" (if r "0" "1"))
     (gimp-message (string-append "GGT-MSG after-forget: " gg-error))))
 
@@ -395,7 +514,7 @@
            (top (gg-layer img 0))
            (new (car (plug-in-gemini-refine RUN-NONINTERACTIVE img top
                                             "and a blue sky" "" "" ""
-                                            FALSE FALSE FALSE 1 0 #() "" FALSE))))
+                                            FALSE FALSE FALSE 1 0 #() "" 0 '() "" FALSE))))
       (gg-report "back-refine"
                  " before=" (gg-num before)
                  " layers=" (gg-num (gg-n-layers img))
@@ -403,6 +522,22 @@
                  (gg-geometry new))
       (gg-report "back-refine-top" (gg-geometry top)))))
 (if (string=? gg-part "back") (gg-back))
+
+; ===================================================================== fr
+; run.sh runs this part with LANGUAGE=fr: the plug-in's sentences come from
+; the same po/fr.po as GIMP 3's.
+(define (gg-fr)
+  (let* ((img (gg-load "texture.png"))
+         (src (gg-layer img 0))
+         (r (gg-try (lambda ()
+                      (plug-in-gemini-edit RUN-NONINTERACTIVE img src "un cerf-volant"
+                                           "" "" "" FALSE 32 15 0 FALSE FALSE 1 0 #() ""
+                                           1 (list (string-append gg-in "/absent.png"))
+                                           "")))))
+    (gg-report "fr-missing" " refused=" (if r "0" "1")
+               " layers=" (gg-num (gg-n-layers img)))
+    (gimp-message (string-append "GGT-MSG fr-missing: " gg-error))))
+(if (string=? gg-part "fr") (gg-fr))
 
 ; ===================================================================== cancel
 ; The server thinks for 20 s; run.sh's killer ends the plug-in 2 s in, as

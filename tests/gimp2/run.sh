@@ -10,7 +10,8 @@
 # passed by environment (never argv), makes a private 2.10 profile
 # (GIMP2_DIRECTORY) whose plug-in-path holds the fresh build and runs
 # gimp-console-2.10 -i -b with Script-Fu (tests/gimp2/edit.scm): edits of
-# every kind of image, generations, references, variations, a refine after
+# every kind of image, generations, references (layers and files), style
+# from a file, Compose, a French run, variations, a refine after
 # reopening the .xcf, errors, no key, the key file, the recovery folder,
 # the plug-in killed mid-request (GIMP's Cancel).
 # Then the cross-version check: GIMP 3 (natively, or in the Debian 13 root
@@ -118,6 +119,8 @@ gimp_run() {
              GOOGLE_GEMINI_BASE_URL="$base"
              GIMP_GEMINI_TEST_FAIL_PLACE="${GG_FAIL_PLACE:-}")
   [ "$keyvar" = key ] && env+=(GEMINI_API_KEY="$key")
+  # gettext ignores LANGUAGE in the C locale, not in C.UTF-8.
+  [ -n "${GG_LANGUAGE:-}" ] && env+=(LANGUAGE="$GG_LANGUAGE" LC_ALL=C.UTF-8)
   ( unset GEMINI_API_KEY GOOGLE_API_KEY; export "${env[@]}"
     exec timeout "$gimp_timeout" gimp-console-2.10 -i \
       -b "(define gg-in \"$work/in\") (define gg-out \"$work/out\") (define gg-part \"$part\") (load \"$src/tests/gimp2/edit.scm\")" \
@@ -135,6 +138,9 @@ echo "gimp2 tests: running GIMP 2.10" >&2
 # 1. edits, generations, references, variations, refine, start over
 control '{"scenario": "ok", "queue": []}'
 gimp_run "$work/sf-main.log" key main || fail_setup "gimp-console-2.10 (main) ended with status $? (see $work/sf-main.log)"
+
+# 1b. in French: the plug-in's sentences from po/fr.po
+GG_LANGUAGE=fr gimp_run "$work/sf-fr.log" key fr || fail_setup "gimp-console-2.10 (fr) ended with status $? (see $work/sf-fr.log)"
 
 # 2. error answers leave the image as it was
 text_only='{"scenario": "text_only", "params": {"text": "I would rather describe it: a kite."}}'
