@@ -8,10 +8,9 @@
  * with a role that adds its sentence to the prompt
  * (gg_request_add_image ()).  Layers come first, then files.
  *
- * A file is never trusted: it is read only up to GEMINI_REFERENCE_MAX_FILE
- * bytes, its header probed (PNG, JPEG or WebP, at most GG_DEFAULT_MAX_PIXELS
- * pixels) before any pixel is decoded, and only the re-encoded pixels are
- * sent, never its bytes (nor its metadata).
+ * Files are read by gg_reference_file_read (), as GIMP 2.10's front end
+ * reads them: never trusted, probed before decoding, only the re-encoded
+ * pixels sent.
  *
  * Roles are given as one string per list (layers, files), comma-separated,
  * one per reference in order (gg_front_parse_roles_of ()): "style",
@@ -30,9 +29,6 @@
 #include "gemini-run.h"
 
 G_BEGIN_DECLS
-
-/* Bytes of a reference file read at most (a 16384² PNG can be this big). */
-#define GEMINI_REFERENCE_MAX_FILE ((goffset) 256 << 20)
 
 typedef struct
 {
