@@ -71,7 +71,6 @@ static gboolean    dialog_null_to_empty    (GBinding            *binding,
                                             gpointer             data);
 static void        dialog_model_changed    (GtkComboBox         *combo,
                                             ModelWidgets        *widgets);
-static void        dialog_reference_file   (GimpProcedureDialog *dialog);
 static void        dialog_insert_after     (GimpProcedureDialog *dialog,
                                             GtkWidget           *widget,
                                             const gchar         *property);
@@ -82,7 +81,8 @@ static void        dialog_insert_at        (GimpProcedureDialog *dialog,
 static GList     * dialog_placement        (GimpProcedureDialog *dialog,
                                             GimpProcedureConfig *config,
                                             GList               *properties);
-static GList     * dialog_references       (GimpProcedureConfig *config,
+static GList     * dialog_references       (GimpProcedureDialog *dialog,
+                                            GimpProcedureConfig *config,
                                             GList               *properties);
 static gboolean    has_property            (GimpProcedureConfig *config,
                                             const gchar         *name);
@@ -131,10 +131,10 @@ gemini_generate_dialog (GimpProcedure       *procedure,
   properties = g_list_append (properties, (gpointer) "as-layer");
   properties = g_list_append (properties, (gpointer) "variations");
   properties = g_list_append (properties, (gpointer) "thought-layers");
-  properties = dialog_references (config, properties);
+  properties = dialog_references (GIMP_PROCEDURE_DIALOG (dialog), config,
+                                  properties);
   gimp_procedure_dialog_fill_list (GIMP_PROCEDURE_DIALOG (dialog), properties);
   g_list_free (properties);
-  dialog_reference_file (GIMP_PROCEDURE_DIALOG (dialog));
 
   dialog_prompt_extras (GIMP_PROCEDURE_DIALOG (dialog), config, _("_Size:"),
                         &extras);
@@ -197,10 +197,10 @@ gemini_edit_dialog (GimpProcedure       *procedure,
   properties = g_list_append (properties, (gpointer) "search");
   properties = g_list_append (properties, (gpointer) "variations");
   properties = g_list_append (properties, (gpointer) "thought-layers");
-  properties = dialog_references (config, properties);
+  properties = dialog_references (GIMP_PROCEDURE_DIALOG (dialog), config,
+                                  properties);
   gimp_procedure_dialog_fill_list (GIMP_PROCEDURE_DIALOG (dialog), properties);
   g_list_free (properties);
-  dialog_reference_file (GIMP_PROCEDURE_DIALOG (dialog));
 
   dialog_prompt_extras (GIMP_PROCEDURE_DIALOG (dialog), config,
                         _("Largest _size:"), &extras);
@@ -230,7 +230,7 @@ gemini_refine_dialog (GimpProcedure       *procedure,
                         _("Refine with Gemini"), _("_Refine"),
                         _("What should change next?"), note, &extras,
                         "include-region", "placement", "image-only", "search",
-                        "variations", "thought-layers",
+                        "variations", "thought-layers", "references",
                         NULL);
 }
 
@@ -262,8 +262,8 @@ gemini_compose_dialog (GimpProcedure       *procedure,
   return simple_dialog (procedure, config,
                         _("Compose with Gemini"), _("_Compose"),
                         _("How should the layers be combined?"), note, &extras,
-                        "reference-roles", "as-layer", "image-only", "search",
-                        "variations", "thought-layers",
+                        "reference-roles", "references", "as-layer",
+                        "image-only", "search", "variations", "thought-layers",
                         NULL);
 }
 
@@ -616,23 +616,36 @@ dialog_placement (GimpProcedureDialog *dialog,
   return g_list_append (properties, (gpointer) "placement-frame");
 }
 
-/* The dialog's reference layer and its role, when the procedure has them
- * (the reference file: dialog_reference_file ()). */
+/* Appends to @properties the dialog's reference layer and its role, and
+ * its reference file beside the file's role, those the procedure has
+ * (gemini.c's add_dialog_reference (); Compose has only the file). */
 static GList *
-dialog_references (GimpProcedureConfig *config,
+dialog_references (GimpProcedureDialog *dialog,
+                   GimpProcedureConfig *config,
                    GList               *properties)
 {
   static const gchar *const names[] =
   {
     "dialog-reference", "dialog-reference-role", NULL
   };
-  gint i;
+  GtkWidget *box;
+  gint       i;
 
   for (i = 0; names[i]; i++)
     if (has_property (config, names[i]))
       properties = g_list_append (properties, (gpointer) names[i]);
 
-  return properties;
+  if (! has_property (config, "dialog-reference-file"))
+    return properties;
+
+  box = gimp_procedure_dialog_fill_box (dialog, "dialog-reference-file-box",
+                                        "dialog-reference-file",
+                                        "dialog-reference-file-role", NULL);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (box),
+                                  GTK_ORIENTATION_HORIZONTAL);
+  gtk_box_set_spacing (GTK_BOX (box), 12);
+
+  return g_list_append (properties, (gpointer) "dialog-reference-file-box");
 }
 
 static gboolean
@@ -641,22 +654,6 @@ has_property (GimpProcedureConfig *config,
 {
   return g_object_class_find_property (G_OBJECT_GET_CLASS (config), name)
          != NULL;
-}
-
-/* The reference file and its role (gemini.c's add_dialog_reference ()),
- * side by side below the reference layer. */
-static void
-dialog_reference_file (GimpProcedureDialog *dialog)
-{
-  GtkWidget *box;
-
-  box = gimp_procedure_dialog_fill_box (dialog, "dialog-reference-file-box",
-                                        "dialog-reference-file",
-                                        "dialog-reference-file-role", NULL);
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (box),
-                                  GTK_ORIENTATION_HORIZONTAL);
-  gtk_box_set_spacing (GTK_BOX (box), 12);
-  dialog_insert_after (dialog, box, "dialog-reference-role");
 }
 
 static void
@@ -668,9 +665,10 @@ key_entry_changed (GtkEntry  *entry,
 }
 
 /* The shape every smaller dialog shares: a note, the prompt, the listed
- * properties ("placement": the placement options, when the procedure has
- * them) and the model grid under the prompt; with an image and a layer,
- * the region preview after "source". */
+ * properties ("placement": the placement options, "references": the
+ * reference layer and file, those the procedure has) and the model grid
+ * under the prompt; with an image and a layer, the region preview after
+ * "source". */
 static gboolean
 simple_dialog (GimpProcedure       *procedure,
                GimpProcedureConfig *config,
@@ -706,6 +704,9 @@ simple_dialog (GimpProcedure       *procedure,
       if (! strcmp (property, "placement"))
         properties = dialog_placement (GIMP_PROCEDURE_DIALOG (dialog), config,
                                        properties);
+      else if (! strcmp (property, "references"))
+        properties = dialog_references (GIMP_PROCEDURE_DIALOG (dialog), config,
+                                        properties);
       else
         properties = g_list_append (properties, (gpointer) property);
     }

@@ -9,6 +9,7 @@
 
 #include "gemini.h"
 #include "gemini-dialog.h"
+#include "gemini-intl.h"
 #include "gemini-key.h"
 
 
@@ -43,7 +44,7 @@ gemini_key_get (GimpRunMode   run_mode,
   if (run_mode != GIMP_RUN_INTERACTIVE)
     {
       g_set_error_literal (error, GG_ERROR, GG_ERROR_NO_KEY,
-                           GEMINI_NO_KEY_MESSAGE);
+                           _(GEMINI_NO_KEY_MESSAGE));
       return NULL;
     }
 
@@ -92,7 +93,7 @@ key_ask_and_store (GError **error)
   if (! key)
     {
       g_set_error_literal (error, GG_ERROR, GG_ERROR_CANCELLED,
-                           "No API key was entered.");
+                           _("No API key was entered."));
       return NULL;
     }
 

@@ -14,6 +14,7 @@
 #include "gg-catalogue.h"
 #include "gg-error.h"
 #include "gg-estimate.h"
+#include "gg-front.h"
 #include "gg-mask.h"
 #include "gg-region.h"
 
@@ -157,9 +158,9 @@ gemini_edit_plan (GimpProcedureConfig  *config,
   gg_region_options_init (&region_options);
   region_options.pad_px   = context_px;
   region_options.pad_pct  = context_pct / 100.0;
-  region_options.max_size = gemini_option (size);
+  region_options.max_size = gg_front_option (size);
 
-  return gg_region_plan (gg_catalogue_lookup (gemini_option (model) ?
+  return gg_region_plan (gg_catalogue_lookup (gg_front_option (model) ?
                                               model :
                                               gg_catalogue_default_model ()),
                          plan->space.width, plan->space.height,
@@ -458,14 +459,14 @@ estimate_update (Estimate *estimate)
   if (has_property (estimate->config, "variations"))
     g_object_get (estimate->config, "variations", &variations, NULL);
 
-  if (estimate->conversation && ! gemini_option (ratio))
+  if (estimate->conversation && ! gg_front_option (ratio))
     {
       /* Refine keeps the conversation's shape: only the price per image
        * is known, from the model chosen (or the default). */
       text = g_strdup (_("The answer has the conversation's ratio and "
                          "size."));
     }
-  else if (estimate->source && ! gemini_option (ratio))
+  else if (estimate->source && ! gg_front_option (ratio))
     {
       GeminiEditPlan     plan;
       g_autoptr (GError) error = NULL;

@@ -23,6 +23,7 @@
 #include "gg-client.h"
 #include "gg-conversation.h"
 #include "gg-error.h"
+#include "gg-front.h"
 #include "gg-image.h"
 #include "gg-mask.h"
 #include "gg-prompt.h"
@@ -175,6 +176,7 @@ static void             add_reference_file_arguments
 static void             add_context_arguments   (GimpProcedure        *procedure);
 static void             add_mask_arguments      (GimpProcedure        *procedure);
 static void             add_dialog_reference    (GimpProcedure        *procedure);
+static void             add_dialog_reference_file (GimpProcedure      *procedure);
 static void             set_attribution         (GimpProcedure        *procedure);
 static void             set_icon                (GimpProcedure        *procedure);
 
@@ -187,7 +189,6 @@ static GimpLayer      * edit_source_layer       (GimpImage            *image,
                                                  GError              **error);
 static gboolean         image_selection         (GimpImage            *image,
                                                  GgRect               *selection);
-static gchar          * selection_area          (const GgRegionPlan   *plan);
 static gboolean         refuse_indexed          (GimpImage            *image,
                                                  GError              **error);
 
@@ -260,57 +261,57 @@ gemini_create_procedure (GimpPlugIn  *plug_in,
 
       gimp_procedure_set_sensitivity_mask (procedure,
                                            GIMP_PROCEDURE_SENSITIVE_ALWAYS);
-      gimp_procedure_set_menu_label (procedure, "_Generate…");
+      gimp_procedure_set_menu_label (procedure, _("_Generate…"));
       gimp_procedure_add_menu_path (procedure, PLUG_IN_MENU);
       gimp_procedure_set_documentation
         (procedure,
-         "Create an image from a text prompt with Gemini",
-         "Sends the prompt (and any reference drawables, each with a role) "
-         "to a Gemini image model (\"Nano Banana\") and opens the answer as "
-         "a new image of the model's dimensions; with \"as-layer\" and an "
-         "image, adds it to that image as a new layer instead. Several "
-         "images (in one answer, or variations) become a layer group named "
-         "after the prompt. The image keeps the conversation for Refine. "
-         "The API key comes from GEMINI_API_KEY / GOOGLE_API_KEY, the "
-         "desktop keyring or Filters > Gemini > API Key…; it is never an "
-         "argument.",
+         _("Create an image from a text prompt with Gemini"),
+         _("Sends the prompt (and any reference drawables, each with a role) "
+           "to a Gemini image model (\"Nano Banana\") and opens the answer as "
+           "a new image of the model's dimensions; with \"as-layer\" and an "
+           "image, adds it to that image as a new layer instead. Several "
+           "images (in one answer, or variations) become a layer group named "
+           "after the prompt. The image keeps the conversation for Refine. "
+           "The API key comes from GEMINI_API_KEY / GOOGLE_API_KEY, the "
+           "desktop keyring or Filters > Gemini > API Key…; it is never an "
+           "argument."),
          name);
       set_attribution (procedure);
 
       gimp_procedure_add_enum_argument (procedure, "run-mode",
-                                        "Run mode", "The run mode",
+                                        _("Run mode"), _("The run mode"),
                                         GIMP_TYPE_RUN_MODE,
                                         GIMP_RUN_INTERACTIVE,
                                         G_PARAM_READWRITE);
       gimp_procedure_add_image_argument (procedure, "image",
-                                         "Image",
-                                         "With as-layer: the image that "
-                                         "receives the result (may be none)",
+                                         _("Image"),
+                                         _("With as-layer: the image that "
+                                           "receives the result (may be none)"),
                                          TRUE, G_PARAM_READWRITE);
       gimp_procedure_add_string_argument (procedure, "prompt",
-                                          "_Prompt",
-                                          "What to create",
+                                          _("_Prompt"),
+                                          _("What to create"),
                                           "", G_PARAM_READWRITE);
       add_model_arguments (procedure, gg_catalogue_default_model ());
       add_answer_arguments (procedure);
       add_reference_arguments (procedure);
       add_dialog_reference (procedure);
       gimp_procedure_add_boolean_argument (procedure, "as-layer",
-                                           "Add as a _layer to this image",
-                                           "Add the result to \"image\" as a "
-                                           "new layer instead of opening a "
-                                           "new image",
+                                           _("Add as a _layer to this image"),
+                                           _("Add the result to \"image\" as a "
+                                             "new layer instead of opening a "
+                                             "new image"),
                                            FALSE, G_PARAM_READWRITE);
 
       gimp_procedure_add_image_return_value (procedure, "new-image",
-                                             "New image",
-                                             "The new image (or \"image\" "
-                                             "with as-layer)",
+                                             _("New image"),
+                                             _("The new image (or \"image\" "
+                                               "with as-layer)"),
                                              FALSE, G_PARAM_READWRITE);
       gimp_procedure_add_layer_return_value (procedure, "new-layer",
-                                             "New layer",
-                                             "The layer holding the result "
-                                             "(a group when there are several)",
+                                             _("New layer"),
+                                             _("The layer holding the result "
+                                               "(a group when there are several)"),
                                              FALSE, G_PARAM_READWRITE);
     }
   else if (! strcmp (name, PLUG_IN_PROC_EDIT) ||
@@ -329,34 +330,34 @@ gemini_create_procedure (GimpPlugIn  *plug_in,
                                            GIMP_PROCEDURE_SENSITIVE_DRAWABLES);
       if (style)
         {
-          gimp_procedure_set_menu_label (procedure, "_Style Transfer…");
+          gimp_procedure_set_menu_label (procedure, _("_Style Transfer…"));
           gimp_procedure_set_documentation
             (procedure,
-             "Repaint the layer or the selection in the style of another layer",
-             "An edit with one reference image of role \"style\": the "
-             "\"style\" drawable, from any open image. \"prompt\" may add "
-             "words of your own (\"\": a plain style transfer). The result "
-             "is placed and masked like an edit.",
+             _("Repaint the layer or the selection in the style of another layer"),
+             _("An edit with one reference image of role \"style\": the "
+               "\"style\" drawable, from any open image. \"prompt\" may add "
+               "words of your own (\"\": a plain style transfer). The result "
+               "is placed and masked like an edit."),
              name);
         }
       else
         {
-          gimp_procedure_set_menu_label (procedure, "_Edit…");
+          gimp_procedure_set_menu_label (procedure, _("_Edit…"));
           gimp_procedure_set_documentation
             (procedure,
-             "Edit the layer or the selection with a Gemini prompt",
-             "Sends the layer (or what is visible), cropped to the "
-             "selection's bounds plus some context, to a Gemini image model "
-             "and adds the answer as a new layer above it, aligned, "
-             "colour-matched and masked by the selection. The layer itself "
-             "is never changed. \"references\": drawables of any open image "
-             "sent along, with \"reference-roles\" (comma-separated: style, "
-             "subject, object, person, composition). aspect-ratio \"\" "
-             "(recommended) picks the supported ratio nearest the region; "
-             "another ratio is sent as given and the answer is fitted back "
-             "onto the region. image-size \"\" picks the size from the "
-             "region; otherwise it caps the size asked for. The image keeps "
-             "the conversation for Refine.",
+             _("Edit the layer or the selection with a Gemini prompt"),
+             _("Sends the layer (or what is visible), cropped to the "
+               "selection's bounds plus some context, to a Gemini image model "
+               "and adds the answer as a new layer above it, aligned, "
+               "colour-matched and masked by the selection. The layer itself "
+               "is never changed. \"references\": drawables of any open image "
+               "sent along, with \"reference-roles\" (comma-separated: style, "
+               "subject, object, person, composition). aspect-ratio \"\" "
+               "(recommended) picks the supported ratio nearest the region; "
+               "another ratio is sent as given and the answer is fitted back "
+               "onto the region. image-size \"\" picks the size from the "
+               "region; otherwise it caps the size asked for. The image keeps "
+               "the conversation for Refine."),
              name);
         }
       gimp_procedure_add_menu_path (procedure, PLUG_IN_MENU);
@@ -365,25 +366,25 @@ gemini_create_procedure (GimpPlugIn  *plug_in,
       if (style)
         {
           gimp_procedure_add_drawable_argument (procedure, "style",
-                                                "St_yle from",
-                                                "The layer (of any open "
-                                                "image) whose style is "
-                                                "applied",
+                                                _("St_yle from"),
+                                                _("The layer (of any open "
+                                                  "image) whose style is "
+                                                  "applied"),
                                                 TRUE, G_PARAM_READWRITE);
           gimp_procedure_add_file_argument (procedure, "style-file",
-                                            "Or style from a _file",
-                                            "An image file whose style is "
-                                            "applied (used when \"style\" "
-                                            "is none)",
+                                            _("Or style from a _file"),
+                                            _("An image file whose style is "
+                                              "applied (used when \"style\" "
+                                              "is none)"),
                                             GIMP_FILE_CHOOSER_ACTION_OPEN,
                                             TRUE, NULL, G_PARAM_READWRITE);
         }
       gimp_procedure_add_string_argument (procedure, "prompt",
-                                          "_Prompt",
+                                          _("_Prompt"),
                                           style ?
-                                          "Words of your own (\"\": a plain "
-                                          "style transfer)" :
-                                          "What should change",
+                                          _("Words of your own (\"\": a plain "
+                                            "style transfer)") :
+                                          _("What should change"),
                                           "", G_PARAM_READWRITE);
       add_model_arguments (procedure, gg_catalogue_default_model ());
       add_context_arguments (procedure);
@@ -395,9 +396,9 @@ gemini_create_procedure (GimpPlugIn  *plug_in,
         }
 
       gimp_procedure_add_layer_return_value (procedure, "new-layer",
-                                             "New layer",
-                                             "The layer holding the result "
-                                             "(a group when there are several)",
+                                             _("New layer"),
+                                             _("The layer holding the result "
+                                               "(a group when there are several)"),
                                              FALSE, G_PARAM_READWRITE);
     }
   else if (! strcmp (name, PLUG_IN_PROC_REFINE))
@@ -411,42 +412,43 @@ gemini_create_procedure (GimpPlugIn  *plug_in,
                                            GIMP_PROCEDURE_SENSITIVE_DRAWABLE |
                                            GIMP_PROCEDURE_SENSITIVE_DRAWABLES |
                                            GIMP_PROCEDURE_SENSITIVE_NO_DRAWABLES);
-      gimp_procedure_set_menu_label (procedure, "_Refine…");
+      gimp_procedure_set_menu_label (procedure, _("_Refine…"));
       gimp_procedure_add_menu_path (procedure, PLUG_IN_MENU);
       gimp_procedure_set_documentation
         (procedure,
-         "Continue the image's Gemini conversation",
-         "Sends the image's conversation (the earlier prompts and the "
-         "model's answers as received, kept with the image and saved in the "
-         ".xcf) followed by the new prompt, and adds the answer as a new "
-         "layer where the last edit went, above the selected layer. The "
-         "prompt is sent as text only; with \"include-region\" the current "
-         "pixels of the region (what is visible there now) go with it, for "
-         "when you have painted on the result. model, aspect-ratio and "
-         "image-size \"\": those of the conversation. Filters > Gemini > "
-         "Start Over forgets the conversation.",
+         _("Continue the image's Gemini conversation"),
+         _("Sends the image's conversation (the earlier prompts and the "
+           "model's answers as received, kept with the image and saved in the "
+           ".xcf) followed by the new prompt, and adds the answer as a new "
+           "layer where the last edit went, above the selected layer. The "
+           "prompt is sent as text only; with \"include-region\" the current "
+           "pixels of the region (what is visible there now) go with it, for "
+           "when you have painted on the result. model, aspect-ratio and "
+           "image-size \"\": those of the conversation. Filters > Gemini > "
+           "Start Over forgets the conversation."),
          name);
       set_attribution (procedure);
 
       gimp_procedure_add_string_argument (procedure, "prompt",
-                                          "_Prompt",
-                                          "What to change next",
+                                          _("_Prompt"),
+                                          _("What to change next"),
                                           "", G_PARAM_READWRITE);
       add_model_arguments (procedure, "");
       add_answer_arguments (procedure);
       add_reference_arguments (procedure);
+      add_dialog_reference (procedure);
       gimp_procedure_add_boolean_argument (procedure, "include-region",
-                                           "Send the _current pixels too",
-                                           "Send what the region looks like "
-                                           "now along with the prompt",
+                                           _("Send the _current pixels too"),
+                                           _("Send what the region looks like "
+                                             "now along with the prompt"),
                                            FALSE, G_PARAM_READWRITE);
       /* Placed like an edit: the same mask options. */
       add_mask_arguments (procedure);
 
       gimp_procedure_add_layer_return_value (procedure, "new-layer",
-                                             "New layer",
-                                             "The layer holding the result "
-                                             "(a group when there are several)",
+                                             _("New layer"),
+                                             _("The layer holding the result "
+                                               "(a group when there are several)"),
                                              FALSE, G_PARAM_READWRITE);
     }
   else if (! strcmp (name, PLUG_IN_PROC_COMPOSE))
@@ -459,46 +461,48 @@ gemini_create_procedure (GimpPlugIn  *plug_in,
       gimp_procedure_set_sensitivity_mask (procedure,
                                            GIMP_PROCEDURE_SENSITIVE_DRAWABLE |
                                            GIMP_PROCEDURE_SENSITIVE_DRAWABLES);
-      gimp_procedure_set_menu_label (procedure, "_Compose…");
+      gimp_procedure_set_menu_label (procedure, _("_Compose…"));
       gimp_procedure_add_menu_path (procedure, PLUG_IN_MENU);
       gimp_procedure_set_documentation
         (procedure,
-         "Compose a new picture from the selected layers",
-         "Sends every selected layer as a reference image, each with its "
-         "role from \"reference-roles\" (comma-separated: style, subject, "
-         "object, person, composition; the last one repeats; default "
-         "object), and the prompt saying how to combine them. The answer "
-         "becomes a new layer at the top of this image (or, without "
-         "\"as-layer\", a new image).",
+         _("Compose a new picture from the selected layers"),
+         _("Sends every selected layer as a reference image, each with its "
+           "role from \"reference-roles\" (comma-separated: style, subject, "
+           "object, person, composition; the last one repeats; default "
+           "object), and the prompt saying how to combine them. The answer "
+           "becomes a new layer at the top of this image (or, without "
+           "\"as-layer\", a new image)."),
          name);
       set_attribution (procedure);
 
       gimp_procedure_add_string_argument (procedure, "prompt",
-                                          "_Prompt",
-                                          "How to combine the layers",
+                                          _("_Prompt"),
+                                          _("How to combine the layers"),
                                           "", G_PARAM_READWRITE);
       gimp_procedure_add_string_argument (procedure, "reference-roles",
-                                          "_Roles",
-                                          "One per selected layer, "
-                                          "comma-separated: style, subject, "
-                                          "object, person, composition",
+                                          _("_Roles"),
+                                          _("One per selected layer, "
+                                            "comma-separated: style, subject, "
+                                            "object, person, composition"),
                                           "", G_PARAM_READWRITE);
       add_reference_file_arguments (procedure);
+      /* The selected layers are the reference layers: only a file. */
+      add_dialog_reference_file (procedure);
       add_model_arguments (procedure, gg_catalogue_default_model ());
       add_answer_arguments (procedure);
       gimp_procedure_add_boolean_argument (procedure, "as-layer",
-                                           "Add as a _layer to this image",
-                                           "Add the result to this image "
-                                           "instead of opening a new one",
+                                           _("Add as a _layer to this image"),
+                                           _("Add the result to this image "
+                                             "instead of opening a new one"),
                                            TRUE, G_PARAM_READWRITE);
 
       gimp_procedure_add_image_return_value (procedure, "new-image",
-                                             "New image",
-                                             "The image holding the result",
+                                             _("New image"),
+                                             _("The image holding the result"),
                                              FALSE, G_PARAM_READWRITE);
       gimp_procedure_add_layer_return_value (procedure, "new-layer",
-                                             "New layer",
-                                             "The layer holding the result",
+                                             _("New layer"),
+                                             _("The layer holding the result"),
                                              FALSE, G_PARAM_READWRITE);
     }
   else if (! strcmp (name, PLUG_IN_PROC_START_OVER))
@@ -510,14 +514,14 @@ gemini_create_procedure (GimpPlugIn  *plug_in,
       gimp_procedure_set_image_types (procedure, "*");
       gimp_procedure_set_sensitivity_mask (procedure,
                                            GIMP_PROCEDURE_SENSITIVE_ALWAYS);
-      gimp_procedure_set_menu_label (procedure, "Start _Over");
+      gimp_procedure_set_menu_label (procedure, _("Start _Over"));
       gimp_procedure_add_menu_path (procedure, PLUG_IN_MENU);
       gimp_procedure_set_documentation
         (procedure,
-         "Forget the image's Gemini conversation",
-         "Removes the conversation kept with the image, so that the next "
-         "Refine has nothing to continue (Edit and Generate start a new one "
-         "anyway). Undoable.",
+         _("Forget the image's Gemini conversation"),
+         _("Removes the conversation kept with the image, so that the next "
+           "Refine has nothing to continue (Edit and Generate start a new one "
+           "anyway). Undoable."),
          name);
       set_attribution (procedure);
     }
@@ -529,19 +533,19 @@ gemini_create_procedure (GimpPlugIn  *plug_in,
 
       gimp_procedure_set_sensitivity_mask (procedure,
                                            GIMP_PROCEDURE_SENSITIVE_ALWAYS);
-      gimp_procedure_set_menu_label (procedure, "API _Key…");
+      gimp_procedure_set_menu_label (procedure, _("API _Key…"));
       gimp_procedure_add_menu_path (procedure, PLUG_IN_MENU);
       gimp_procedure_set_documentation
         (procedure,
-         "Enter the Gemini API key",
-         "Asks for the key in a masked entry and stores it in the desktop "
-         "keyring, else in a private file in the GIMP profile. Interactive "
-         "only: the key is never a procedure argument.",
+         _("Enter the Gemini API key"),
+         _("Asks for the key in a masked entry and stores it in the desktop "
+           "keyring, else in a private file in the GIMP profile. Interactive "
+           "only: the key is never a procedure argument."),
          name);
       set_attribution (procedure);
 
       gimp_procedure_add_enum_argument (procedure, "run-mode",
-                                        "Run mode", "The run mode",
+                                        _("Run mode"), _("The run mode"),
                                         GIMP_TYPE_RUN_MODE,
                                         GIMP_RUN_INTERACTIVE,
                                         G_PARAM_READWRITE);
@@ -554,18 +558,18 @@ gemini_create_procedure (GimpPlugIn  *plug_in,
 
       gimp_procedure_set_sensitivity_mask (procedure,
                                            GIMP_PROCEDURE_SENSITIVE_ALWAYS);
-      gimp_procedure_set_menu_label (procedure, "_Forget API Key");
+      gimp_procedure_set_menu_label (procedure, _("_Forget API Key"));
       gimp_procedure_add_menu_path (procedure, PLUG_IN_MENU);
       gimp_procedure_set_documentation
         (procedure,
-         "Forget the stored Gemini API key",
-         "Removes the key from the desktop keyring and from the GIMP "
-         "profile. A key in GEMINI_API_KEY / GOOGLE_API_KEY stays in use.",
+         _("Forget the stored Gemini API key"),
+         _("Removes the key from the desktop keyring and from the GIMP "
+           "profile. A key in GEMINI_API_KEY / GOOGLE_API_KEY stays in use."),
          name);
       set_attribution (procedure);
 
       gimp_procedure_add_enum_argument (procedure, "run-mode",
-                                        "Run mode", "The run mode",
+                                        _("Run mode"), _("The run mode"),
                                         GIMP_TYPE_RUN_MODE,
                                         GIMP_RUN_INTERACTIVE,
                                         G_PARAM_READWRITE);
@@ -653,16 +657,20 @@ compose_run (GimpProcedure        *procedure,
   if (n == 0)
     {
       g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                           "Compose needs the layers to combine: select "
-                           "them in the Layers dialog.");
+                           _("Compose needs the layers to combine: select "
+                             "them in the Layers dialog."));
       return run_failed (procedure, error);
     }
 
   if (run_mode == GIMP_RUN_INTERACTIVE)
     {
       g_autofree gchar *note =
-        g_strdup_printf ("%d selected layer%s will be sent as reference%s.",
-                         n, n == 1 ? "" : "s", n == 1 ? "" : "s");
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "%d selected layer will be sent as "
+                                      "a reference.",
+                                      "%d selected layers will be sent as "
+                                      "references.", n),
+                         n);
 
       gimp_ui_init (PLUG_IN_BINARY);
 
@@ -705,7 +713,7 @@ generate_core (GeminiOptions  *options,
   g_autoptr (GPtrArray)       failures   = NULL;
   g_autoptr (GgConversation)  conversation = NULL;
   GgRequest                  *requests[GEMINI_MAX_VARIATIONS] = { NULL, };
-  GeminiPlace                 place      = { 0, };
+  GgConversationPlace         place      = { 0, };
   GeminiTarget                target     = { 0, };
   GeminiRequestSpec           spec       = { 0, };
   GimpLayer                  *layer      = NULL;
@@ -717,7 +725,8 @@ generate_core (GeminiOptions  *options,
   if (options->as_layer && ! image)
     {
       g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                           "\"as-layer\" needs an image to add the layer to.");
+                           _("\"as-layer\" needs an image to add the layer "
+                             "to."));
       return FALSE;
     }
   if (options->as_layer && ! refuse_indexed (image, error))
@@ -727,10 +736,10 @@ generate_core (GeminiOptions  *options,
   if (! references)
     return FALSE;
 
-  spec.model      = gemini_option (options->model);
+  spec.model      = gg_front_option (options->model);
   spec.text       = options->prompt;
-  spec.ratio      = gemini_option (options->ratio);
-  spec.size       = gemini_option (options->size);
+  spec.ratio      = gg_front_option (options->ratio);
+  spec.size       = gg_front_option (options->size);
   spec.references = references;
 
   for (i = 0; i < options->variations; i++)
@@ -767,7 +776,7 @@ generate_core (GeminiOptions  *options,
 out:
   for (i = 0; i < GEMINI_MAX_VARIATIONS; i++)
     g_clear_pointer (&requests[i], gg_request_free);
-  gemini_place_clear (&place);
+  gg_conversation_place_clear (&place);
 
   return layer != NULL;
 }
@@ -812,14 +821,20 @@ edit_run (GimpProcedure        *procedure,
       gimp_ui_init (PLUG_IN_BINARY);
 
       if (has_selection)
-        what = g_strdup_printf ("%s “%s”: the selection (%d × %d px) "
-                                "and some context around it are sent.",
-                                style ? "Restyling" : "Editing",
+        what = g_strdup_printf (style ?
+                                _("Restyling “%s”: the selection (%d × %d "
+                                  "px) and some context around it are "
+                                  "sent.") :
+                                _("Editing “%s”: the selection (%d × %d px) "
+                                  "and some context around it are sent."),
                                 item_name, selection.width, selection.height);
       else
-        what = g_strdup_printf ("%s “%s”: nothing is selected, so the "
-                                "whole layer is sent.",
-                                style ? "Restyling" : "Editing", item_name);
+        what = g_strdup_printf (style ?
+                                _("Restyling “%s”: nothing is selected, so "
+                                  "the whole layer is sent.") :
+                                _("Editing “%s”: nothing is selected, so the "
+                                  "whole layer is sent."),
+                                item_name);
 
       if (note)
         {
@@ -859,9 +874,9 @@ edit_run (GimpProcedure        *procedure,
       if (! style_drawable && ! style_file)
         {
           g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                               "Style transfer needs a layer or an image "
-                               "file to take the style from (\"style\" or "
-                               "\"style-file\").");
+                               _("Style transfer needs a layer or an image "
+                                 "file to take the style from (\"style\" or "
+                                 "\"style-file\")."));
           gemini_options_clear (&options);
           return run_failed (procedure, error);
         }
@@ -931,7 +946,7 @@ edit_core (GeminiOptions       *options,
   g_autofree gchar           *text       = NULL;
   MaskJob                     mask_job   = { 0, };
   GgRequest                  *requests[GEMINI_MAX_VARIATIONS] = { NULL, };
-  GeminiPlace                 place      = { 0, };
+  GgConversationPlace         place      = { 0, };
   GeminiTarget                target     = { 0, };
   GeminiRequestSpec           spec       = { 0, };
   GgRegionOptions             region_options;
@@ -971,9 +986,9 @@ edit_core (GeminiOptions       *options,
           g_autofree gchar *item_name = gimp_item_get_name (GIMP_ITEM (source));
 
           g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                       "The selection does not touch the layer “%s”: select "
-                       "inside it, or select nothing (Select > None) to edit "
-                       "the whole layer.", item_name);
+                       _("The selection does not touch the layer “%s”: "
+                         "select inside it, or select nothing (Select > "
+                         "None) to edit the whole layer."), item_name);
           return NULL;
         }
 
@@ -997,9 +1012,9 @@ edit_core (GeminiOptions       *options,
   gg_region_options_init (&region_options);
   region_options.pad_px   = options->context_px;
   region_options.pad_pct  = options->context_pct / 100.0;
-  region_options.max_size = gemini_option (options->size);
+  region_options.max_size = gg_front_option (options->size);
 
-  if (! gg_region_plan (gg_catalogue_lookup (gemini_option (options->model) ?
+  if (! gg_region_plan (gg_catalogue_lookup (gg_front_option (options->model) ?
                                              options->model :
                                              gg_catalogue_default_model ()),
                         space.width, space.height,
@@ -1064,21 +1079,22 @@ edit_core (GeminiOptions       *options,
     goto out;
   gemini_time_mark ("read");
 
-  encoded = gemini_encode (original, plan.send_width, plan.send_height,
-                                error);
+  encoded = gg_front_encode (original, plan.send_width, plan.send_height,
+                             error);
   if (! encoded)
     goto out;
   gemini_time_mark ("encoded");
 
   {
-    g_autofree gchar *area = has_selection ? selection_area (&plan) : NULL;
+    g_autofree gchar *area = has_selection ? gg_front_selection_area (&plan)
+                                           : NULL;
 
     text = gg_prompt_edit (options->prompt, has_selection, area);
   }
 
-  spec.model      = gemini_option (options->model);
+  spec.model      = gg_front_option (options->model);
   spec.text       = text;
-  spec.ratio      = gemini_option (options->ratio) ? options->ratio : plan.ratio;
+  spec.ratio      = gg_front_option (options->ratio) ? options->ratio : plan.ratio;
   spec.size       = plan.size;
   spec.input      = encoded;
   spec.references = references;
@@ -1105,12 +1121,12 @@ edit_core (GeminiOptions       *options,
       GgResponse           *first  = g_ptr_array_index (responses, 0);
       g_autoptr (GPtrArray) images = gg_response_images (first);
 
-      gemini_result_recovery_error (error,
-                                    images->len ?
-                                    ((GgPart *) g_ptr_array_index (images, 0))->data :
-                                    NULL,
-                                    options->prompt,
-                                    "The layer mask could not be made");
+      gg_front_recovery_error (error, gimp_directory (),
+                               images->len ?
+                               ((GgPart *) g_ptr_array_index (images, 0))->data :
+                               NULL,
+                               options->prompt,
+                               "The layer mask could not be made");
       goto out;
     }
   if (! responses)
@@ -1138,7 +1154,7 @@ edit_core (GeminiOptions       *options,
   /* An edit starts a new conversation, placed over this region. */
   conversation = gg_conversation_new ();
   place.model  = g_strdup (gg_request_get_model (requests[0]));
-  gemini_place_from_plan (&place, &plan, origin_x, origin_y);
+  gg_conversation_place_from_plan (&place, &plan, origin_x, origin_y);
   place.had_selection = has_selection;
 
   layer = gemini_finish (options, &target, responses, failures, conversation,
@@ -1147,7 +1163,7 @@ edit_core (GeminiOptions       *options,
 out:
   for (i = 0; i < GEMINI_MAX_VARIATIONS; i++)
     g_clear_pointer (&requests[i], gg_request_free);
-  gemini_place_clear (&place);
+  gg_conversation_place_clear (&place);
   mask_job_finish (&mask_job, NULL);
   g_clear_pointer (&mask_job.coverage, gg_mask_free);
   g_clear_pointer (&mask_job.mask, gg_mask_free);
@@ -1175,7 +1191,7 @@ refine_run (GimpProcedure        *procedure,
   g_autoptr (GBytes)          hint       = NULL;
   g_autofree gchar           *history    = NULL;
   GgRequest                  *requests[GEMINI_MAX_VARIATIONS] = { NULL, };
-  GeminiPlace                 place      = { 0, };
+  GgConversationPlace         place      = { 0, };
   GeminiTarget                target     = { 0, };
   GeminiRequestSpec           spec       = { 0, };
   GgRegionPlan                plan;
@@ -1198,26 +1214,39 @@ refine_run (GimpProcedure        *procedure,
     {
       if (! error)
         g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                             "This image has no Gemini conversation to "
-                             "refine: start one with Filters > Gemini > "
-                             "Edit… or Generate….");
+                             _("This image has no Gemini conversation to "
+                               "refine: start one with Filters > Gemini > "
+                               "Edit… or Generate…."));
       return run_failed (procedure, error);
     }
 
   if (run_mode == GIMP_RUN_INTERACTIVE)
     {
       g_autofree gchar *note =
-        g_strdup_printf ("Continuing a conversation of %u exchange%s with %s%s.",
+        g_strdup_printf (place.has_region ?
+                         /* TRANSLATORS: %u exchanges, %s a model's name */
+                         g_dngettext (GETTEXT_PACKAGE,
+                                      "Continuing a conversation of %u "
+                                      "exchange with %s, placed over the "
+                                      "edited region.",
+                                      "Continuing a conversation of %u "
+                                      "exchanges with %s, placed over the "
+                                      "edited region.",
+                                      gg_conversation_n_turns (conversation)) :
+                         g_dngettext (GETTEXT_PACKAGE,
+                                      "Continuing a conversation of %u "
+                                      "exchange with %s.",
+                                      "Continuing a conversation of %u "
+                                      "exchanges with %s.",
+                                      gg_conversation_n_turns (conversation)),
                          gg_conversation_n_turns (conversation),
-                         gg_conversation_n_turns (conversation) == 1 ? "" : "s",
-                         place.model ? place.model : "the default model",
-                         place.has_region ? ", placed over the edited region" : "");
+                         place.model ? place.model : _("the default model"));
 
       gimp_ui_init (PLUG_IN_BINARY);
 
       if (! gemini_refine_dialog (procedure, config, note))
         {
-          gemini_place_clear (&place);
+          gg_conversation_place_clear (&place);
           return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL,
                                                    NULL);
         }
@@ -1229,10 +1258,10 @@ refine_run (GimpProcedure        *procedure,
 
   /* The signatures belong to the model that made them: by default the
    * conversation's model, ratio and size. */
-  spec.model = gemini_option (options.model) ? options.model : place.model;
+  spec.model = gg_front_option (options.model) ? options.model : place.model;
   spec.text  = options.prompt;
-  spec.ratio = gemini_option (options.ratio) ? options.ratio : place.ratio;
-  spec.size  = gemini_option (options.size) ? options.size : place.size;
+  spec.ratio = gg_front_option (options.ratio) ? options.ratio : place.ratio;
+  spec.size  = gg_front_option (options.size) ? options.size : place.size;
 
   history = gg_conversation_contents_json (conversation);
   spec.history = history;
@@ -1244,7 +1273,7 @@ refine_run (GimpProcedure        *procedure,
 
   if (place.has_region)
     {
-      gemini_place_to_plan (&place, &plan);
+      gg_conversation_place_to_plan (&place, &plan);
 
       /* What is visible over the region now: the ground truth the answer
        * is realigned and colour-matched against. */
@@ -1264,8 +1293,8 @@ refine_run (GimpProcedure        *procedure,
 
       if (options.include_region)
         {
-          encoded = gemini_encode (original, plan.send_width,
-                                        plan.send_height, &error);
+          encoded = gg_front_encode (original, plan.send_width,
+                                     plan.send_height, &error);
           if (! encoded)
             goto out;
           if (grown)
@@ -1288,10 +1317,10 @@ refine_run (GimpProcedure        *procedure,
       if (! original)
         goto out;
 
-      encoded = gemini_encode (original,
-                                    MAX (1, (gint) (canvas.width * factor + 0.5)),
-                                    MAX (1, (gint) (canvas.height * factor + 0.5)),
-                                    &error);
+      encoded = gg_front_encode (original,
+                                 MAX (1, (gint) (canvas.width * factor + 0.5)),
+                                 MAX (1, (gint) (canvas.height * factor + 0.5)),
+                                 &error);
       if (! encoded)
         goto out;
     }
@@ -1352,7 +1381,7 @@ refine_run (GimpProcedure        *procedure,
 out:
   for (i = 0; i < GEMINI_MAX_VARIATIONS; i++)
     g_clear_pointer (&requests[i], gg_request_free);
-  gemini_place_clear (&place);
+  gg_conversation_place_clear (&place);
   gemini_options_clear (&options);
 
   if (! layer)
@@ -1381,9 +1410,9 @@ start_over_run (GimpProcedure        *procedure,
 
   if (run_mode == GIMP_RUN_INTERACTIVE)
     gimp_message (had ?
-                  "The image's Gemini conversation was forgotten: the next "
-                  "edit starts afresh." :
-                  "This image had no Gemini conversation.");
+                  _("The image's Gemini conversation was forgotten: the "
+                    "next edit starts afresh.") :
+                  _("This image had no Gemini conversation."));
 
   return gimp_procedure_new_return_values (procedure, GIMP_PDB_SUCCESS, NULL);
 }
@@ -1401,8 +1430,9 @@ set_key_run (GimpProcedure       *procedure,
   if (run_mode != GIMP_RUN_INTERACTIVE)
     {
       g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                           "The API key can only be entered interactively: "
-                           "for scripts, set GEMINI_API_KEY.");
+                           _("The API key can only be entered "
+                             "interactively: for scripts, set "
+                             "GEMINI_API_KEY."));
       return run_failed (procedure, error);
     }
 
@@ -1428,7 +1458,7 @@ forget_key_run (GimpProcedure       *procedure,
     return run_failed (procedure, error);
 
   if (run_mode == GIMP_RUN_INTERACTIVE)
-    gimp_message ("The stored Gemini API key was removed.");
+    gimp_message (_("The stored Gemini API key was removed."));
 
   return gimp_procedure_new_return_values (procedure, GIMP_PDB_SUCCESS, NULL);
 }
@@ -1442,26 +1472,26 @@ add_model_arguments (GimpProcedure *procedure,
                      const gchar   *default_model)
 {
   gimp_procedure_add_string_argument (procedure, "model",
-                                      "_Model",
+                                      _("_Model"),
                                       *default_model ?
-                                      "Gemini model name (free text; "
-                                      "\"\": the default)" :
-                                      "Gemini model name (free text; "
-                                      "\"\": the conversation's)",
+                                      _("Gemini model name (free text; "
+                                        "\"\": the default)") :
+                                      _("Gemini model name (free text; "
+                                        "\"\": the conversation's)"),
                                       default_model,
                                       G_PARAM_READWRITE);
   gimp_procedure_add_string_argument (procedure, "aspect-ratio",
-                                      "_Aspect ratio",
-                                      "\"16:9\", \"1:1\", ... (\"\": auto)",
+                                      _("_Aspect ratio"),
+                                      _("\"16:9\", \"1:1\", ... (\"\": auto)"),
                                       "", G_PARAM_READWRITE);
   gimp_procedure_add_string_argument (procedure, "image-size",
-                                      "_Size",
-                                      "\"1K\", \"2K\", \"4K\" on models that "
-                                      "have sizes (\"\": auto)",
+                                      _("_Size"),
+                                      _("\"1K\", \"2K\", \"4K\" on models that "
+                                        "have sizes (\"\": auto)"),
                                       "", G_PARAM_READWRITE);
   gimp_procedure_add_boolean_argument (procedure, "image-only",
-                                       "_Image only",
-                                       "Ask for an image without any text",
+                                       _("_Image only"),
+                                       _("Ask for an image without any text"),
                                        FALSE, G_PARAM_READWRITE);
 }
 
@@ -1470,21 +1500,21 @@ static void
 add_answer_arguments (GimpProcedure *procedure)
 {
   gimp_procedure_add_boolean_argument (procedure, "search",
-                                       "Ground with Google _Search",
-                                       "Let the model look things up; the "
-                                       "sources are shown and stored with "
-                                       "the result (not with image-only)",
+                                       _("Ground with Google _Search"),
+                                       _("Let the model look things up; the "
+                                         "sources are shown and stored with "
+                                         "the result (not with image-only)"),
                                        FALSE, G_PARAM_READWRITE);
   gimp_procedure_add_boolean_argument (procedure, "thought-layers",
-                                       "Keep _thought images",
-                                       "Add the model's interim thought "
-                                       "images as hidden layers in a "
-                                       "\"Thoughts\" group",
+                                       _("Keep _thought images"),
+                                       _("Add the model's interim thought "
+                                         "images as hidden layers in a "
+                                         "\"Thoughts\" group"),
                                        FALSE, G_PARAM_READWRITE);
   gimp_procedure_add_int_argument (procedure, "variations",
-                                   "_Variations",
-                                   "Independent requests sent at once, one "
-                                   "layer each in a group (each is billed)",
+                                   _("_Variations"),
+                                   _("Independent requests sent at once, one "
+                                     "layer each in a group (each is billed)"),
                                    1, GEMINI_MAX_VARIATIONS, 1,
                                    G_PARAM_READWRITE);
 }
@@ -1493,9 +1523,9 @@ static void
 add_reference_arguments (GimpProcedure *procedure)
 {
   gimp_procedure_add_core_object_array_argument (procedure, "references",
-                                                 "Re_ferences",
-                                                 "Drawables of any open image "
-                                                 "sent as reference images",
+                                                 _("Re_ferences"),
+                                                 _("Drawables of any open image "
+                                                   "sent as reference images"),
                                                  GIMP_TYPE_DRAWABLE,
                                                  /* Empty by default: an
                                                   * empty array validates
@@ -1504,11 +1534,11 @@ add_reference_arguments (GimpProcedure *procedure)
                                                  G_PARAM_LAX_VALIDATION |
                                                  GIMP_PARAM_NO_VALIDATE);
   gimp_procedure_add_string_argument (procedure, "reference-roles",
-                                      "Reference _roles",
-                                      "One role per reference, "
-                                      "comma-separated: style, subject, "
-                                      "object, person, composition (the "
-                                      "last repeats; \"\": object)",
+                                      _("Reference _roles"),
+                                      _("One role per reference, "
+                                        "comma-separated: style, subject, "
+                                        "object, person, composition (the "
+                                        "last repeats; \"\": object)"),
                                       "", G_PARAM_READWRITE);
   add_reference_file_arguments (procedure);
 }
@@ -1521,18 +1551,18 @@ static void
 add_reference_file_arguments (GimpProcedure *procedure)
 {
   gimp_procedure_add_string_array_argument (procedure, "reference-files",
-                                            "Reference _files",
-                                            "Image files (PNG, JPEG, WebP; "
-                                            "paths or URIs) sent as "
-                                            "reference images, after the "
-                                            "reference layers",
+                                            _("Reference _files"),
+                                            _("Image files (PNG, JPEG, WebP; "
+                                              "paths or URIs) sent as "
+                                              "reference images, after the "
+                                              "reference layers"),
                                             G_PARAM_READWRITE);
   gimp_procedure_add_string_argument (procedure, "reference-file-roles",
-                                      "Reference file roles",
-                                      "One role per reference file, "
-                                      "comma-separated: style, subject, "
-                                      "object, person, composition (the "
-                                      "last repeats; \"\": object)",
+                                      _("Reference file roles"),
+                                      _("One role per reference file, "
+                                        "comma-separated: style, subject, "
+                                        "object, person, composition (the "
+                                        "last repeats; \"\": object)"),
                                       "", G_PARAM_READWRITE);
 }
 
@@ -1544,25 +1574,26 @@ add_context_arguments (GimpProcedure *procedure)
   gg_region_options_init (&region);
 
   gimp_procedure_add_int_argument (procedure, "context-px",
-                                   "Context (_pixels)",
-                                   "Pixels of context sent around the "
-                                   "selection",
+                                   _("Context (_pixels)"),
+                                   _("Pixels of context sent around the "
+                                     "selection"),
                                    0, 4096, region.pad_px,
                                    G_PARAM_READWRITE);
   gimp_procedure_add_int_argument (procedure, "context-pct",
-                                   "Context (% of selection si_ze)",
-                                   "Further context, as a percentage of "
-                                   "the selection's size",
+                                   /* xgettext:no-c-format */
+                                   _("Context (% of selection si_ze)"),
+                                   _("Further context, as a percentage of "
+                                     "the selection's size"),
                                    0, 200,
                                    (gint) (region.pad_pct * 100.0 + 0.5),
                                    G_PARAM_READWRITE);
   gimp_procedure_add_choice_argument (procedure, "source",
-                                      "So_urce",
-                                      "What is sent: the layer's own "
-                                      "pixels or everything visible",
+                                      _("So_urce"),
+                                      _("What is sent: the layer's own "
+                                        "pixels or everything visible"),
                                       gimp_choice_new_with_values
-                                        ("layer",   0, "Layer",   NULL,
-                                         "visible", 1, "Visible", NULL,
+                                        ("layer",   0, _("Layer"),   NULL,
+                                         "visible", 1, _("Visible"), NULL,
                                          NULL),
                                       "layer", G_PARAM_READWRITE);
   add_mask_arguments (procedure);
@@ -1578,34 +1609,35 @@ add_mask_arguments (GimpProcedure *procedure)
   gg_mask_options_init (&mask);
 
   gimp_procedure_add_int_argument (procedure, "grow",
-                                   "_Grow selection (px)",
-                                   "Pixels the selection grows by before "
-                                   "feathering (negative: shrinks); the "
-                                   "layer mask is 0 outside the grown "
-                                   "selection",
+                                   _("_Grow selection (px)"),
+                                   _("Pixels the selection grows by before "
+                                     "feathering (negative: shrinks); the "
+                                     "layer mask is 0 outside the grown "
+                                     "selection"),
                                    -1000, 1000, (gint) mask.grow,
                                    G_PARAM_READWRITE);
   gimp_procedure_add_double_argument (procedure, "feather",
-                                      "_Feather (px)",
-                                      "Width of the mask's soft edge, inside "
-                                      "the grown selection (0: hard edge; "
-                                      "-1: auto, 10 % of the selection's "
-                                      "smaller side, 2 to 25 px)",
+                                      _("_Feather (px)"),
+                                      /* xgettext:no-c-format */
+                                      _("Width of the mask's soft edge, inside "
+                                        "the grown selection (0: hard edge; "
+                                        "-1: auto, 10 % of the selection's "
+                                        "smaller side, 2 to 25 px)"),
                                       GG_MASK_FEATHER_AUTO, 1000.0,
                                       mask.feather, G_PARAM_READWRITE);
   gimp_procedure_add_boolean_argument (procedure, "changed-only",
-                                       "_Changed pixels only",
-                                       "With nothing selected: mask the new "
-                                       "layer to the pixels the model "
-                                       "changed, so that what it did not "
-                                       "mean to change stays as it was",
+                                       _("_Changed pixels only"),
+                                       _("With nothing selected: mask the new "
+                                         "layer to the pixels the model "
+                                         "changed, so that what it did not "
+                                         "mean to change stays as it was"),
                                        FALSE, G_PARAM_READWRITE);
   gimp_procedure_add_boolean_argument (procedure, "hint",
-                                       "Send the editable area as a _hint",
-                                       "With a selection: also send an image, "
-                                       "white where pixels may change and "
-                                       "black elsewhere, with a sentence "
-                                       "saying so",
+                                       _("Send the editable area as a _hint"),
+                                       _("With a selection: also send an image, "
+                                         "white where pixels may change and "
+                                         "black elsewhere, with a sentence "
+                                         "saying so"),
                                        FALSE, G_PARAM_READWRITE);
 }
 
@@ -1701,15 +1733,16 @@ selection_mask (GimpImage           *image,
     {
       if (options->grow < 0)
         g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                     "A grow of %d px shrinks the selection to nothing, so "
-                     "nothing of the result would show: shrink it less.",
+                     _("A grow of %d px shrinks the selection to nothing, "
+                       "so nothing of the result would show: shrink it "
+                       "less."),
                      options->grow);
       else
         g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                             "No pixel of the selection is even half "
-                             "selected, so nothing of the result would "
-                             "show: select more (Select > Sharpen makes it "
-                             "whole).");
+                             _("No pixel of the selection is even half "
+                               "selected, so nothing of the result would "
+                               "show: select more (Select > Sharpen makes "
+                               "it whole)."));
       return NULL;
     }
 
@@ -1745,9 +1778,9 @@ selection_coverage (GimpImage     *image,
       return g_steal_pointer (&coverage);
 
   g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                       "No pixel of the selection is even half selected, so "
-                       "nothing of the result would show: select more "
-                       "(Select > Sharpen makes it whole).");
+                       _("No pixel of the selection is even half "
+                         "selected, so nothing of the result would show: "
+                         "select more (Select > Sharpen makes it whole)."));
   return NULL;
 }
 
@@ -1770,11 +1803,17 @@ hint_image (const GgRegionPlan  *plan,
 static GimpChoice *
 reference_role_choice (void)
 {
-  return gimp_choice_new_with_values ("style",       0, "Style",       NULL,
-                                      "subject",     1, "Subject",     NULL,
-                                      "object",      2, "Object",      NULL,
-                                      "person",      3, "Person",      NULL,
-                                      "composition", 4, "Composition", NULL,
+  /* TRANSLATORS: the roles of a reference image, in a drop-down list */
+  return gimp_choice_new_with_values ("style",       0, C_("role", "Style"),
+                                      NULL,
+                                      "subject",     1, C_("role", "Subject"),
+                                      NULL,
+                                      "object",      2, C_("role", "Object"),
+                                      NULL,
+                                      "person",      3, C_("role", "Person"),
+                                      NULL,
+                                      "composition", 4,
+                                      C_("role", "Composition"), NULL,
                                       NULL);
 }
 
@@ -1786,25 +1825,32 @@ static void
 add_dialog_reference (GimpProcedure *procedure)
 {
   gimp_procedure_add_drawable_aux_argument (procedure, "dialog-reference",
-                                            "_Reference layer",
-                                            "A layer of any open image sent "
-                                            "along as a reference",
+                                            _("_Reference layer"),
+                                            _("A layer of any open image sent "
+                                              "along as a reference"),
                                             TRUE, G_PARAM_READWRITE);
   gimp_procedure_add_choice_aux_argument (procedure, "dialog-reference-role",
-                                          "Reference r_ole",
-                                          "What the reference is for",
+                                          _("Reference r_ole"),
+                                          _("What the reference is for"),
                                           reference_role_choice (),
                                           "style", G_PARAM_READWRITE);
+  add_dialog_reference_file (procedure);
+}
+
+/* ... the reference file alone (Compose: its layers are the selected ones). */
+static void
+add_dialog_reference_file (GimpProcedure *procedure)
+{
   gimp_procedure_add_file_aux_argument (procedure, "dialog-reference-file",
-                                        "Reference _file",
-                                        "An image file (PNG, JPEG, WebP) "
-                                        "sent along as a reference",
+                                        _("Reference _file"),
+                                        _("An image file (PNG, JPEG, WebP) "
+                                          "sent along as a reference"),
                                         GIMP_FILE_CHOOSER_ACTION_OPEN,
                                         TRUE, NULL, G_PARAM_READWRITE);
   gimp_procedure_add_choice_aux_argument (procedure,
                                           "dialog-reference-file-role",
-                                          "File ro_le",
-                                          "What the reference file is for",
+                                          _("File ro_le"),
+                                          _("What the reference file is for"),
                                           reference_role_choice (),
                                           "subject", G_PARAM_READWRITE);
 }
@@ -1859,8 +1905,8 @@ refuse_indexed (GimpImage  *image,
   if (gimp_image_get_base_type (image) == GIMP_INDEXED)
     {
       g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                           "Indexed images are not supported: convert to RGB "
-                           "(Image > Mode > RGB).");
+                           _("Indexed images are not supported: convert to "
+                             "RGB (Image > Mode > RGB)."));
       return FALSE;
     }
 
@@ -1884,7 +1930,8 @@ edit_source_layer (GimpImage     *image,
   if (n == 0)
     {
       g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                           "No layer is selected: select the layer to edit.");
+                           _("No layer is selected: select the layer to "
+                             "edit."));
       return NULL;
     }
 
@@ -1896,7 +1943,8 @@ edit_source_layer (GimpImage     *image,
   if (! drawable || ! GIMP_IS_LAYER (drawable))
     {
       g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                           "Gemini edits layers: select a layer, not a channel.");
+                           _("Gemini edits layers: select a layer, not a "
+                             "channel."));
       return NULL;
     }
 
@@ -1904,8 +1952,8 @@ edit_source_layer (GimpImage     *image,
     {
       g_autofree gchar *item_name = gimp_item_get_name (GIMP_ITEM (drawable));
 
-      *note = g_strdup_printf ("%d layers are selected: only the first, "
-                               "“%s”, is edited.", n, item_name);
+      *note = g_strdup_printf (_("%d layers are selected: only the first, "
+                                 "“%s”, is edited."), n, item_name);
     }
 
   return GIMP_LAYER (drawable);
@@ -1933,42 +1981,4 @@ image_selection (GimpImage *image,
   return has_selection;
 }
 
-/* Where the selection lies in the image sent, in words for the edit
- * prompt: "the centre of the image, about 60 % of its width and 40 % of its
- * height". */
-static gchar *
-selection_area (const GgRegionPlan *plan)
-{
-  static const gchar *rows[] = { "top", "middle", "bottom" };
-  static const gchar *cols[] = { "left", "centre", "right" };
-  const GgRect       *r      = &plan->region;
-  const GgRect       *s      = &plan->selection;
-  gdouble             cx, cy;
-  gint                col, row;
-  gint                pct_w, pct_h;
-  g_autofree gchar   *where  = NULL;
-
-  if (r->width <= 0 || r->height <= 0)
-    return NULL;
-
-  cx  = (s->x - r->x + s->width  / 2.0) / r->width;
-  cy  = (s->y - r->y + s->height / 2.0) / r->height;
-  col = CLAMP ((gint) (cx * 3.0), 0, 2);
-  row = CLAMP ((gint) (cy * 3.0), 0, 2);
-
-  if (row == 1 && col == 1)
-    where = g_strdup ("the centre");
-  else if (row == 1)
-    where = g_strdup_printf ("the %s side", cols[col]);
-  else if (col == 1)
-    where = g_strdup_printf ("the %s", rows[row]);
-  else
-    where = g_strdup_printf ("the %s %s", rows[row], cols[col]);
-
-  pct_w = CLAMP ((gint) (100.0 * s->width  / r->width  + 0.5), 1, 100);
-  pct_h = CLAMP ((gint) (100.0 * s->height / r->height + 0.5), 1, 100);
-
-  return g_strdup_printf ("%s of the image, about %d %% of its width and "
-                          "%d %% of its height", where, pct_w, pct_h);
-}
 

@@ -29,8 +29,9 @@ G_BEGIN_DECLS
 /* Where a paid answer goes when it cannot be placed, inside gimp_directory (). */
 #define GEMINI_RECOVERY_DIR   "gemini-recovery"
 
-/* The message non-interactive runs fail with when no key is configured. */
+/* The message non-interactive runs fail with when no key is configured
+ * (marked here, translated where it is used: gemini-key.c). */
 #define GEMINI_NO_KEY_MESSAGE \
-  "No Gemini API key: set GEMINI_API_KEY or use Filters > Gemini > API Key…"
+  N_("No Gemini API key: set GEMINI_API_KEY or use Filters > Gemini > API Key…")
 
 G_END_DECLS

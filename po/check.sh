@@ -15,8 +15,10 @@ if [ ! -s "$pot" ]; then
   echo "$passed passed, $failed failed"; exit 1
 fi
 # The extraction reached every kind of source: a dialog, the templates,
-# the engine's estimate line.
-for msgid in 'Generate an Image with Gemini' 'Photorealistic scene' 'about $%.3f'; do
+# the engine's estimate line, a procedure's menu label, a message marked
+# N_() in a header.
+for msgid in 'Generate an Image with Gemini' 'Photorealistic scene' 'about $%.3f' \
+             '_Compose…' 'No Gemini API key: set GEMINI_API_KEY or use Filters > Gemini > API Key…'; do
   if grep -qF "msgid \"$msgid\"" "$pot"; then pass "pot has \"$msgid\""
   else fail "pot lacks \"$msgid\""; fi
 done
