@@ -13,6 +13,7 @@
 #include <libgimp/gimpui.h>
 
 #include "gg-catalogue.h"
+#include "gg-mask.h"
 #include "gg-template.h"
 
 #include "gemini.h"
@@ -81,6 +82,22 @@ static void        dialog_insert_at        (GimpProcedureDialog *dialog,
 static GList     * dialog_placement        (GimpProcedureDialog *dialog,
                                             GimpProcedureConfig *config,
                                             GList               *properties);
+static void        dialog_feather_auto     (GimpProcedureDialog *dialog,
+                                            GimpProcedureConfig *config,
+                                            GtkWidget           *box);
+static gboolean    feather_to_auto         (GBinding            *binding,
+                                            const GValue        *from,
+                                            GValue              *to,
+                                            gpointer             data);
+static gboolean    feather_from_auto       (GBinding            *binding,
+                                            const GValue        *from,
+                                            GValue              *to,
+                                            gpointer             data);
+static gboolean    feather_output          (GtkSpinButton       *spin,
+                                            gpointer             data);
+static gint        feather_input           (GtkSpinButton       *spin,
+                                            gdouble             *value,
+                                            gpointer             data);
 static GList     * dialog_references       (GimpProcedureDialog *dialog,
                                             GimpProcedureConfig *config,
                                             GList               *properties);
@@ -583,8 +600,9 @@ dialog_placement (GimpProcedureDialog *dialog,
                   GimpProcedureConfig *config,
                   GList               *properties)
 {
-  GList *present = NULL;
-  gint   i;
+  GList     *present = NULL;
+  GtkWidget *box;
+  gint       i;
 
   for (i = 0; placement_properties[i]; i++)
     {
@@ -607,13 +625,132 @@ dialog_placement (GimpProcedureDialog *dialog,
   gimp_procedure_dialog_get_label (dialog, "placement-title",
                                    _("How the result is blended in"),
                                    FALSE, FALSE);
-  gimp_procedure_dialog_fill_box_list (dialog, "placement-box", present);
+  box = gimp_procedure_dialog_fill_box_list (dialog, "placement-box", present);
+  if (g_list_find_custom (present, "feather", (GCompareFunc) strcmp) &&
+      G_IS_PARAM_SPEC_DOUBLE (g_object_class_find_property
+                                (G_OBJECT_GET_CLASS (config), "feather")))
+    dialog_feather_auto (dialog, config, box);
   gimp_procedure_dialog_fill_frame (dialog, "placement-frame",
                                     "placement-title", FALSE,
                                     "placement-box");
   g_list_free (present);
 
   return g_list_append (properties, (gpointer) "placement-frame");
+}
+
+/* The "feather" argument is a width in px or GG_MASK_FEATHER_AUTO (-1):
+ * rather than a spin scale at "-1.0", a check button for the automatic
+ * width above it, which leaves the spin scale insensitive (and reading
+ * "auto") while it is active.  Unticked, the feather becomes the last width
+ * set by hand, else 10 px; ticked, -1 again. */
+static void
+dialog_feather_auto (GimpProcedureDialog *dialog,
+                     GimpProcedureConfig *config,
+                     GtkWidget           *box)
+{
+  GtkWidget *spin   = gimp_procedure_dialog_get_widget (dialog, "feather",
+                                                        G_TYPE_NONE);
+  GtkWidget *check;
+  GtkWidget *child;
+  gdouble   *manual;
+  gint       position = -1;
+
+  if (! spin)
+    return;
+
+  check = gtk_check_button_new_with_mnemonic (_("Automatic feather _width"));
+  gtk_widget_set_tooltip_text (check,
+                               /* xgettext:no-c-format */
+                               _("10 % of the selection's smaller side, "
+                                 "2 to 25 px"));
+  gtk_box_pack_start (GTK_BOX (box), check, FALSE, FALSE, 0);
+
+  for (child = spin; child && gtk_widget_get_parent (child) != box;
+       child = gtk_widget_get_parent (child))
+    ;
+  if (child)
+    {
+      gtk_container_child_get (GTK_CONTAINER (box), child,
+                               "position", &position, NULL);
+      gtk_box_reorder_child (GTK_BOX (box), check, position);
+    }
+  gtk_widget_show (check);
+
+  manual  = g_new (gdouble, 1);
+  *manual = 10.0;
+  g_object_bind_property_full (config, "feather", check, "active",
+                               G_BINDING_BIDIRECTIONAL |
+                               G_BINDING_SYNC_CREATE,
+                               feather_to_auto, feather_from_auto,
+                               manual, g_free);
+  g_object_bind_property (check, "active", spin, "sensitive",
+                          G_BINDING_SYNC_CREATE |
+                          G_BINDING_INVERT_BOOLEAN);
+
+  if (GTK_IS_SPIN_BUTTON (spin))
+    {
+      g_signal_connect (spin, "output", G_CALLBACK (feather_output), NULL);
+      g_signal_connect (spin, "input", G_CALLBACK (feather_input), NULL);
+      gtk_spin_button_update (GTK_SPIN_BUTTON (spin));
+    }
+}
+
+/* feather -> the check button: active when automatic; a width set by
+ * hand is kept for when the button is unticked. */
+static gboolean
+feather_to_auto (GBinding     *binding,
+                 const GValue *from,
+                 GValue       *to,
+                 gpointer      data)
+{
+  gdouble feather = g_value_get_double (from);
+
+  if (feather >= 0)
+    *(gdouble *) data = feather;
+  g_value_set_boolean (to, feather < 0);
+
+  return TRUE;
+}
+
+/* The check button -> feather. */
+static gboolean
+feather_from_auto (GBinding     *binding,
+                   const GValue *from,
+                   GValue       *to,
+                   gpointer      data)
+{
+  g_value_set_double (to, g_value_get_boolean (from) ?
+                          GG_MASK_FEATHER_AUTO : *(gdouble *) data);
+
+  return TRUE;
+}
+
+/* The spin scale reads "auto", not "-1.0", while the width is automatic. */
+static gboolean
+feather_output (GtkSpinButton *spin,
+                gpointer       data)
+{
+  if (gtk_spin_button_get_value (spin) >= 0)
+    return FALSE;
+
+  gtk_entry_set_text (GTK_ENTRY (spin), C_("feather", "auto"));
+
+  return TRUE;
+}
+
+/* ... and "auto" reads back as automatic, were the text ever parsed. */
+static gint
+feather_input (GtkSpinButton *spin,
+               gdouble       *value,
+               gpointer       data)
+{
+  if (strcmp (gtk_entry_get_text (GTK_ENTRY (spin)),
+              C_("feather", "auto")) != 0)
+    return FALSE;
+
+  *value = GG_MASK_FEATHER_AUTO;
+
+  return TRUE;
 }
 
 /* Appends to @properties the dialog's reference layer and its role, and

@@ -280,6 +280,7 @@ gimp2_dialog (Gimp2DialogKind  kind,
       spin = gimp_spin_button_new (&pct_adj, v->context_pct, 0, 200, 1, 10, 0,
                                    1, 0);
       gimp_table_attach_aligned (GTK_TABLE (table), 0, row++,
+                                 /* xgettext:no-c-format */
                                  _("Context (% of selection si_ze):"), 0.0, 0.5,
                                  spin, 1, TRUE);
       source = gimp_int_combo_box_new (_("Layer"), 0, _("Visible"), 1, NULL);
