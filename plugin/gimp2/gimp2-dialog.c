@@ -18,8 +18,11 @@
 #include <libgimp/gimpui.h>
 
 #include "gg-catalogue.h"
+#include "gg-estimate.h"
+#include "gg-region.h"
 
 #include "gimp2.h"
+#include "gimp2-form.h"
 
 
 const gchar *const gimp2_roles[] =
@@ -29,10 +32,17 @@ const gchar *const gimp2_roles[] =
 
 typedef struct
 {
-  GtkWidget *model;
-  GtkWidget *model_label;
-  GtkWidget *ratio;
-  GtkWidget *size;
+  Gimp2DialogKind kind;
+  gint32          image;
+  GtkWidget      *model;
+  GtkWidget      *model_label;
+  GtkWidget      *ratio;
+  GtkWidget      *size;
+  GtkWidget      *estimate;    /* the size and cost line */
+  GtkObject      *variations;
+  GtkObject      *context_px;  /* Edit and Style Transfer: the plan's */
+  GtkObject      *context_pct;
+  GtkWidget      *source;
 } ModelWidgets;
 
 
@@ -50,6 +60,112 @@ entry_combo (const gchar *text)
   gtk_entry_set_text (GTK_ENTRY (gtk_bin_get_child (GTK_BIN (combo))),
                       text ? text : "");
   return combo;
+}
+
+/* An edit's answer follows the region sent when no ratio is chosen: the
+ * plan gg_region_plan () makes of the selection (or the whole layer) in
+ * the source's space, as the run will. */
+static gchar *
+estimate_edit (ModelWidgets *widgets,
+               const gchar  *model,
+               const gchar  *size,
+               gint          variations)
+{
+  g_autoptr (GError) error = NULL;
+  GgRegionOptions    region_options;
+  GgRegionPlan       plan;
+  GgEstimate         figures;
+  GgRect             space     = { 0, };
+  GgRect             selection = { 0, };
+  GgRect             local;
+  gboolean           has_selection = FALSE;
+  gint               visible = 0;
+  gint               x1, y1, x2, y2;
+  gint               origin_x = 0, origin_y = 0;
+  gint32             drawable = gimp_image_get_active_drawable (widgets->image);
+
+  if (widgets->source)
+    gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (widgets->source),
+                                   &visible);
+  if (visible || drawable < 0)
+    {
+      space.width  = gimp_image_width (widgets->image);
+      space.height = gimp_image_height (widgets->image);
+    }
+  else
+    {
+      gimp_drawable_offsets (drawable, &origin_x, &origin_y);
+      space.width  = gimp_drawable_width (drawable);
+      space.height = gimp_drawable_height (drawable);
+    }
+
+  gimp_selection_bounds (widgets->image, &has_selection, &x1, &y1, &x2, &y2);
+  if (has_selection)
+    {
+      local.x      = x1 - origin_x;
+      local.y      = y1 - origin_y;
+      local.width  = x2 - x1;
+      local.height = y2 - y1;
+      if (! gg_rect_intersect (&local, &space, &selection))
+        memset (&selection, 0, sizeof selection);
+    }
+
+  gg_region_options_init (&region_options);
+  region_options.pad_px   = widgets->context_px ?
+    (gint) gtk_adjustment_get_value (GTK_ADJUSTMENT (widgets->context_px)) : 0;
+  region_options.pad_pct  = widgets->context_pct ?
+    gtk_adjustment_get_value (GTK_ADJUSTMENT (widgets->context_pct)) / 100.0 :
+    0.0;
+  region_options.max_size = size;
+
+  if (! gg_region_plan (gg_catalogue_lookup (model ? model :
+                                             gg_catalogue_default_model ()),
+                        space.width, space.height, &selection,
+                        &region_options, &plan, &error))
+    return g_strdup (error->message);
+
+  gg_estimate_plan (model, &plan, variations, &figures);
+
+  return gg_estimate_describe (&figures, plan.ratio, plan.size);
+}
+
+/* The line under the choices: the answer's size and estimated cost
+ * (common/gg-estimate), as GIMP 3's dialogs show it. */
+static void
+estimate_update (ModelWidgets *widgets)
+{
+  const gchar      *model = gg_front_option (combo_text (widgets->model));
+  const gchar      *ratio = gg_front_option (combo_text (widgets->ratio));
+  const gchar      *size  = gg_front_option (combo_text (widgets->size));
+  g_autofree gchar *text  = NULL;
+  GgEstimate        figures;
+  gint              variations;
+
+  if (! widgets->estimate)
+    return;
+
+  variations = (gint) gtk_adjustment_get_value (GTK_ADJUSTMENT (widgets->variations));
+
+  if (widgets->kind == GIMP2_DIALOG_REFINE && ! ratio)
+    text = g_strdup (_("The answer has the conversation's ratio and size."));
+  else if ((widgets->kind == GIMP2_DIALOG_EDIT ||
+            widgets->kind == GIMP2_DIALOG_STYLE) && ! ratio &&
+           widgets->image > 0 && gimp_image_is_valid (widgets->image))
+    text = estimate_edit (widgets, model, size, variations);
+  else
+    {
+      gg_estimate_generate (model, ratio, size, variations, &figures);
+      text = gg_estimate_describe (&figures, ratio, size);
+    }
+
+  gtk_label_set_text (GTK_LABEL (widgets->estimate), text);
+}
+
+static void
+estimate_changed (GtkWidget    *widget,
+                  ModelWidgets *widgets)
+{
+  estimate_update (widgets);
 }
 
 static void
@@ -93,6 +209,8 @@ model_changed (GtkComboBox  *combo,
                           _("Not in the catalogue: sent as written"));
       gtk_widget_set_sensitive (widgets->size, TRUE);
     }
+
+  estimate_update (widgets);
 }
 
 static void
@@ -166,7 +284,7 @@ gimp2_dialog (Gimp2DialogKind  kind,
   };
   Gimp2Values          *v        = &options->values;
   const GgModel *const *models   = gg_catalogue_models ();
-  ModelWidgets          widgets;
+  ModelWidgets          widgets  = { 0, };
   GtkWidget            *dialog;
   GtkWidget            *vbox;
   GtkWidget            *table;
@@ -235,11 +353,32 @@ gimp2_dialog (Gimp2DialogKind  kind,
   gtk_container_add (GTK_CONTAINER (scrolled), prompt);
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), prompt);
 
+  /* Under the prompt: a template form and the recent prompts, both
+   * writing into it (plugin/gimp2/gimp2-form.c). */
+  {
+    GtkWidget *hbox = gtk_hbox_new (FALSE, 6);
+    GtkWidget *side = gtk_vbox_new (FALSE, 0);
+
+    gtk_box_pack_start (GTK_BOX (hbox),
+                        gimp2_form_new (buffer,
+                                        kind == GIMP2_DIALOG_GENERATE ?
+                                        GG_TEMPLATE_GENERATE :
+                                        GG_TEMPLATE_EDIT),
+                        TRUE, TRUE, 0);
+    /* The button keeps its height when the form opens. */
+    gtk_box_pack_start (GTK_BOX (side), gimp2_history_new (buffer),
+                        FALSE, FALSE, 0);
+    gtk_box_pack_end (GTK_BOX (hbox), side, FALSE, FALSE, 0);
+    gtk_box_pack_start (GTK_BOX (vbox), hbox, FALSE, FALSE, 0);
+  }
+
   table = gtk_table_new (12, 2, FALSE);
   gtk_table_set_row_spacings (GTK_TABLE (table), 4);
   gtk_table_set_col_spacings (GTK_TABLE (table), 6);
   gtk_box_pack_start (GTK_BOX (vbox), table, FALSE, FALSE, 0);
 
+  widgets.kind  = kind;
+  widgets.image = image;
   widgets.model = entry_combo (v->model);
   for (i = 0; models && models[i]; i++)
     gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (widgets.model),
@@ -262,14 +401,21 @@ gimp2_dialog (Gimp2DialogKind  kind,
                              kind == GIMP2_DIALOG_COMPOSE ? _("_Size:") :
                              _("_Largest size:"), 0.0, 0.5, widgets.size, 1,
                              FALSE);
-  g_signal_connect (widgets.model, "changed", G_CALLBACK (model_changed),
-                    &widgets);
-  model_changed (GTK_COMBO_BOX (widgets.model), &widgets);
 
   spin = gimp_spin_button_new (&variations_adj, v->variations, 1,
                                GG_FRONT_MAX_VARIATIONS, 1, 1, 0, 1, 0);
   gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, _("_Variations:"),
                              0.0, 0.5, spin, 1, TRUE);
+  widgets.variations = variations_adj;
+
+  widgets.estimate = gtk_label_new (NULL);
+  gtk_misc_set_alignment (GTK_MISC (widgets.estimate), 0.0, 0.5);
+  gtk_label_set_line_wrap (GTK_LABEL (widgets.estimate), TRUE);
+  gimp_label_set_attributes (GTK_LABEL (widgets.estimate),
+                             PANGO_ATTR_STYLE, PANGO_STYLE_ITALIC, -1);
+  gtk_table_attach (GTK_TABLE (table), widgets.estimate, 1, 2, row, row + 1,
+                    GTK_FILL, GTK_FILL, 0, 0);
+  row++;
 
   if (kind == GIMP2_DIALOG_EDIT || kind == GIMP2_DIALOG_STYLE)
     {
@@ -288,7 +434,27 @@ gimp2_dialog (Gimp2DialogKind  kind,
                                      v->visible ? 1 : 0);
       gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, _("So_urce:"),
                                  0.0, 0.5, source, 1, FALSE);
+      widgets.context_px  = px_adj;
+      widgets.context_pct = pct_adj;
+      widgets.source      = source;
+      g_signal_connect (px_adj, "value-changed",
+                        G_CALLBACK (estimate_changed), &widgets);
+      g_signal_connect (pct_adj, "value-changed",
+                        G_CALLBACK (estimate_changed), &widgets);
+      g_signal_connect (source, "changed",
+                        G_CALLBACK (estimate_changed), &widgets);
     }
+
+  /* The choices are all made: the line follows each of them. */
+  g_signal_connect (widgets.model, "changed", G_CALLBACK (model_changed),
+                    &widgets);
+  g_signal_connect (widgets.ratio, "changed", G_CALLBACK (estimate_changed),
+                    &widgets);
+  g_signal_connect (widgets.size, "changed", G_CALLBACK (estimate_changed),
+                    &widgets);
+  g_signal_connect (variations_adj, "value-changed",
+                    G_CALLBACK (estimate_changed), &widgets);
+  model_changed (GTK_COMBO_BOX (widgets.model), &widgets);
 
   if (kind == GIMP2_DIALOG_STYLE)
     {

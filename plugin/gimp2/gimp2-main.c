@@ -27,6 +27,7 @@
 #include "gg-response.h"
 
 #include "gimp2.h"
+#include "gimp2-form.h"
 
 
 /* Refine of a conversation that started from a generation: the canvas
@@ -855,6 +856,12 @@ finish (const Gimp2Options  *options,
   report = gg_front_report (gimp_directory (), gg_request_get_model (request),
                             responses, failures, note, &usage);
   gimp_progress_set_text (usage);
+
+  /* The dialog's recent prompts: what the user ran, not what scripts
+   * send (a script's prompts are its own business). */
+  if (options->run_mode != GIMP_RUN_NONINTERACTIVE)
+    gimp2_history_record (options->prompt);
+
   /* Scripts get no chatter; a partial failure is told in every mode. */
   if (options->run_mode == GIMP_RUN_INTERACTIVE ||
       (failures && failures->len > 0))
