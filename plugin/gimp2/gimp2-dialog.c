@@ -220,6 +220,14 @@ toggle_sensitive (GtkToggleButton *toggle,
   gtk_widget_set_sensitive (widget, gtk_toggle_button_get_active (toggle));
 }
 
+/* The feather spin means something only when not automatic. */
+static void
+toggle_insensitive (GtkToggleButton *toggle,
+                    GtkWidget       *widget)
+{
+  gtk_widget_set_sensitive (widget, ! gtk_toggle_button_get_active (toggle));
+}
+
 static GtkWidget *
 check_button (GtkWidget   *box,
               const gchar *label,
@@ -307,6 +315,11 @@ gimp2_dialog (Gimp2DialogKind  kind,
   GtkWidget            *roles         = NULL;
   GtkWidget            *as_layer      = NULL;
   GtkWidget            *include       = NULL;
+  GtkObject            *grow_adj      = NULL;
+  GtkObject            *feather_adj   = NULL;
+  GtkWidget            *feather_auto  = NULL;
+  GtkWidget            *changed_only  = NULL;
+  GtkWidget            *hint          = NULL;
   GtkWidget            *spin;
   gint                  row = 0;
   guint                 i;
@@ -445,6 +458,45 @@ gimp2_dialog (Gimp2DialogKind  kind,
                         G_CALLBACK (estimate_changed), &widgets);
     }
 
+  /* How the result is masked (GIMP 3's "grow", "feather",
+   * "changed-only" and "hint"). */
+  if (kind == GIMP2_DIALOG_EDIT || kind == GIMP2_DIALOG_STYLE ||
+      kind == GIMP2_DIALOG_REFINE)
+    {
+      GtkWidget *hbox;
+
+      spin = gimp_spin_button_new (&grow_adj, v->grow, -1000, 1000, 1, 4, 0,
+                                   1, 0);
+      gimp_help_set_help_data (spin,
+                               _("Pixels the selection grows by before "
+                                 "feathering (negative: shrinks); the "
+                                 "layer mask is 0 outside the grown "
+                                 "selection"), NULL);
+      gimp_table_attach_aligned (GTK_TABLE (table), 0, row++,
+                                 _("_Grow selection (px)"), 0.0, 0.5, spin, 1,
+                                 TRUE);
+
+      hbox = gtk_hbox_new (FALSE, 6);
+      spin = gimp_spin_button_new (&feather_adj,
+                                   v->feather < 0 ? 0.0 : v->feather,
+                                   0.0, 1000.0, 1.0, 4.0, 0.0, 1.0, 1);
+      gtk_box_pack_start (GTK_BOX (hbox), spin, FALSE, FALSE, 0);
+      feather_auto = gtk_check_button_new_with_mnemonic (_("Automatic feather _width"));
+      gimp_help_set_help_data (feather_auto,
+                               /* xgettext:no-c-format */
+                               _("10 % of the selection's smaller side, "
+                                 "2 to 25 px"), NULL);
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (feather_auto),
+                                    v->feather < 0);
+      gtk_box_pack_start (GTK_BOX (hbox), feather_auto, FALSE, FALSE, 0);
+      g_signal_connect (feather_auto, "toggled",
+                        G_CALLBACK (toggle_insensitive), spin);
+      toggle_insensitive (GTK_TOGGLE_BUTTON (feather_auto), spin);
+      gimp_table_attach_aligned (GTK_TABLE (table), 0, row++,
+                                 _("_Feather (px)"), 0.0, 0.5, hbox, 1,
+                                 FALSE);
+    }
+
   /* The choices are all made: the line follows each of them. */
   g_signal_connect (widgets.model, "changed", G_CALLBACK (model_changed),
                     &widgets);
@@ -552,6 +604,23 @@ gimp2_dialog (Gimp2DialogKind  kind,
   if (kind == GIMP2_DIALOG_REFINE)
     include = check_button (vbox, N_("Send the _current pixels too"),
                             v->include_region);
+  if (grow_adj)
+    {
+      changed_only = check_button (vbox, N_("_Changed pixels only"),
+                                   v->changed_only);
+      gimp_help_set_help_data (changed_only,
+                               _("With nothing selected: mask the new "
+                                 "layer to the pixels the model "
+                                 "changed, so that what it did not "
+                                 "mean to change stays as it was"), NULL);
+      hint = check_button (vbox, N_("Send the editable area as a _hint"),
+                           v->hint);
+      gimp_help_set_help_data (hint,
+                               _("With a selection: also send an image, "
+                                 "white where pixels may change and "
+                                 "black elsewhere, with a sentence "
+                                 "saying so"), NULL);
+    }
 
   gtk_widget_show_all (dialog);
   ok = gimp_dialog_run (GIMP_DIALOG (dialog)) == GTK_RESPONSE_OK;
@@ -575,6 +644,15 @@ gimp2_dialog (Gimp2DialogKind  kind,
         v->context_px  = (gint) gtk_adjustment_get_value (GTK_ADJUSTMENT (px_adj));
       if (pct_adj)
         v->context_pct = (gint) gtk_adjustment_get_value (GTK_ADJUSTMENT (pct_adj));
+      if (grow_adj)
+        {
+          v->grow         = (gint) gtk_adjustment_get_value (GTK_ADJUSTMENT (grow_adj));
+          v->feather      = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (feather_auto)) ?
+                            GG_MASK_FEATHER_AUTO :
+                            gtk_adjustment_get_value (GTK_ADJUSTMENT (feather_adj));
+          v->changed_only = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (changed_only));
+          v->hint         = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (hint));
+        }
       if (source)
         {
           gint value = 0;

@@ -108,6 +108,90 @@ gimp2_pixels_read_visible (gint32         image,
   return raster;
 }
 
+/* An 8-bit format on the same tone curve as @buffer's own one-component
+ * one: coverage is read and written as numbers, never bent by a
+ * conversion between linear and perceptual. */
+static const Babl *
+coverage_format (GeglBuffer *buffer)
+{
+  const gchar *name = babl_format_get_encoding (gegl_buffer_get_format (buffer));
+
+  if (g_str_has_prefix (name, "Y'"))
+    return babl_format ("Y' u8");
+
+  return babl_format ("Y u8");
+}
+
+GgMask *
+gimp2_selection_read (gint32         image,
+                      const GgRect  *rect,
+                      GError       **error)
+{
+  GeglBuffer *buffer;
+  GgMask     *mask;
+  gboolean    any = FALSE;
+  gint        x1, y1, x2, y2;
+  GgRect      bounds, inside;
+
+  mask = gg_mask_new (rect->width, rect->height, error);
+  if (! mask)
+    return NULL;
+
+  /* Only the selection's bounds are read (the rest is 0). */
+  gimp_selection_bounds (image, &any, &x1, &y1, &x2, &y2);
+  bounds = (GgRect) { x1, y1, x2 - x1, y2 - y1 };
+  if (! any || ! gg_rect_intersect (rect, &bounds, &inside))
+    return mask;
+
+  buffer = gimp_drawable_get_buffer (gimp_image_get_selection (image));
+  if (! buffer)
+    {
+      gg_mask_free (mask);
+      g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
+                   _("The selection could not be read: %s"), last_error ());
+      return NULL;
+    }
+  gegl_buffer_get (buffer,
+                   GEGL_RECTANGLE (inside.x, inside.y, inside.width, inside.height),
+                   1.0, coverage_format (buffer),
+                   mask->data + (gsize) (inside.y - rect->y) * rect->width +
+                   (inside.x - rect->x),
+                   rect->width, GEGL_ABYSS_NONE);
+  g_object_unref (buffer);
+
+  return mask;
+}
+
+/* @mask (the layer's size) as the layer's mask. */
+static gboolean
+mask_add (gint32         layer,
+          const GgMask  *mask,
+          GError       **error)
+{
+  gint32      layer_mask;
+  GeglBuffer *buffer;
+
+  /* Black first: the pixels are then written once, as they are. */
+  layer_mask = gimp_layer_create_mask (layer, GIMP_ADD_MASK_BLACK);
+  if (layer_mask < 0 || ! gimp_layer_add_mask (layer, layer_mask))
+    {
+      g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
+                   _("The layer mask could not be added: %s"), last_error ());
+      return FALSE;
+    }
+
+  buffer = gimp_drawable_get_buffer (layer_mask);
+  gegl_buffer_set (buffer,
+                   GEGL_RECTANGLE (0, 0, mask->width, mask->height),
+                   0, coverage_format (buffer), mask->data, mask->width);
+  gegl_buffer_flush (buffer);
+  g_object_unref (buffer);
+
+  gimp_drawable_update (layer_mask, 0, 0, mask->width, mask->height);
+
+  return TRUE;
+}
+
 static void
 pixels_write (gint32          drawable,
               const GgRaster *raster)
@@ -301,18 +385,10 @@ gimp2_result_insert (Gimp2Target     *target,
           goto failed;
         }
 
-      if (target->mask_selection)
+      if (piece->mask)
         {
-          /* After insertion: GIMP maps the selection onto the layer. */
-          gint32 mask = gimp_layer_create_mask (layer, GIMP_ADD_MASK_SELECTION);
-
-          if (mask < 0 || ! gimp_layer_add_mask (layer, mask))
-            {
-              g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                           _("The selection could not become the layer's "
-                             "mask: %s"), last_error ());
-              goto failed;
-            }
+          if (! mask_add (layer, piece->mask, error))
+            goto failed;
         }
       else if (target->mask_from > 0)
         {

@@ -19,7 +19,9 @@
 #include "gg-client.h"
 #include "gg-conversation.h"
 #include "gg-error.h"
+#include "gg-image.h"
 #include "gg-keystore.h"
+#include "gg-mask.h"
 #include "gg-prompt.h"
 #include "gg-reference-file.h"
 #include "gg-region.h"
@@ -52,7 +54,7 @@ typedef struct
                image_only, context_px, context_pct, source, search,
                thought_layers, variations, n_references, references, roles,
                as_layer, include_region, n_files, files, file_roles,
-               style_file;
+               style_file, grow, feather, changed_only, hint;
 } Layout;
 
 /* The file arguments follow the reference layers' (GIMP 3's order:
@@ -62,19 +64,19 @@ static const Layout layouts[] =
 {
   { PLUG_IN_PROC_GENERATE, KIND_GENERATE,
     1, -1, -1, 2, 3, 4, 5, 6, -1, -1, -1, 7, 8, 9, 10, 11, 12, 16, -1,
-    13, 14, 15, -1 },
+    13, 14, 15, -1, -1, -1, -1, -1 },
   { PLUG_IN_PROC_EDIT, KIND_EDIT,
     1, 2, -1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, -1, -1,
-    17, 18, 19, -1 },
+    17, 18, 19, -1, 20, 21, 22, 23 },
   { PLUG_IN_PROC_STYLE, KIND_STYLE,
     1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1,
-    -1, -1, -1, 4 },
+    -1, -1, -1, 4, 16, 17, 18, 19 },
   { PLUG_IN_PROC_REFINE, KIND_REFINE,
     1, 2, -1, 3, 4, 5, 6, 7, -1, -1, -1, 8, 9, 10, 11, 12, 13, -1, 17,
-    14, 15, 16, -1 },
+    14, 15, 16, -1, 18, 19, 20, 21 },
   { PLUG_IN_PROC_COMPOSE, KIND_COMPOSE,
     1, 2, -1, 3, 10, 11, 12, 13, -1, -1, -1, 14, 15, 16, 4, 5, 6, 17, -1,
-    7, 8, 9, -1 },
+    7, 8, 9, -1, -1, -1, -1, -1 },
 };
 
 
@@ -146,6 +148,13 @@ main (int   argc,
   { GIMP_PDB_INT32, "num-reference-files", "The number of reference files" }, \
   { GIMP_PDB_STRINGARRAY, "reference-files", "Image files (PNG, JPEG, WebP; paths or URIs) sent as reference images, after the reference drawables" }, \
   { GIMP_PDB_STRING, "reference-file-roles", "One role per reference file, comma-separated: style, subject, object, person, composition (the last repeats; \"\": object)" }
+/* How the result is masked, last (GIMP 3's "grow", "feather",
+ * "changed-only" and "hint"; the engine's defaults: 4, -1, FALSE, FALSE). */
+#define ARGS_MASK \
+  { GIMP_PDB_INT32, "grow", "Pixels the selection grows by before feathering (negative: shrinks); the layer mask is 0 outside the grown selection (default 4)" }, \
+  { GIMP_PDB_FLOAT, "feather", "Width of the mask's soft edge, inside the grown selection (0: hard edge; -1: auto, 10 % of the selection's smaller side, 2 to 25 px)" }, \
+  { GIMP_PDB_INT32, "changed-only", "With nothing selected: mask the new layer to the pixels the model changed (TRUE, FALSE)" }, \
+  { GIMP_PDB_INT32, "hint", "With a selection: also send an image, white where pixels may change and black elsewhere (TRUE, FALSE)" }
 
 static void
 query (void)
@@ -175,6 +184,7 @@ query (void)
     ARGS_CONTEXT,
     ARGS_ANSWER,
     ARGS_REFERENCES,
+    ARGS_MASK,
   };
   static const GimpParamDef style_args[] =
   {
@@ -187,6 +197,7 @@ query (void)
     ARGS_MODEL ("Gemini model name (free text; \"\": the default)"),
     ARGS_CONTEXT,
     ARGS_ANSWER,
+    ARGS_MASK,
   };
   static const GimpParamDef refine_args[] =
   {
@@ -198,6 +209,7 @@ query (void)
     ARGS_ANSWER,
     ARGS_REFERENCES,
     { GIMP_PDB_INT32, "include-region", "Send what the region looks like now along with the prompt (TRUE, FALSE)" },
+    ARGS_MASK,
   };
   static const GimpParamDef compose_args[] =
   {
@@ -349,8 +361,10 @@ values_init (Gimp2Values *values,
              Kind         kind)
 {
   GgRegionOptions region;
+  GgMaskOptions   mask;
 
   gg_region_options_init (&region);
+  gg_mask_options_init (&mask);
   memset (values, 0, sizeof *values);
   values->version     = GIMP2_VALUES_VERSION;
   /* Refine follows the conversation's model unless told otherwise. */
@@ -364,6 +378,8 @@ values_init (Gimp2Values *values,
   values->file_role   = 2;     /* object */
   /* Compose adds to the image it was started from, as in GIMP 3. */
   values->as_layer    = kind == KIND_COMPOSE;
+  values->grow        = (gint32) mask.grow;
+  values->feather     = mask.feather;
 }
 
 /* The last values of @name, when there are any of this version. */
@@ -412,6 +428,18 @@ int_arg (const GimpParam *param,
   return param[index].data.d_int32;
 }
 
+static gdouble
+float_arg (const GimpParam *param,
+           gint             nparams,
+           gint             index,
+           gdouble          fallback)
+{
+  if (index < 0 || index >= nparams)
+    return fallback;
+
+  return param[index].data.d_float;
+}
+
 /* Non-interactive runs: the arguments as given. */
 static void
 options_from_args (const Layout    *layout,
@@ -436,6 +464,14 @@ options_from_args (const Layout    *layout,
   v->variations     = int_arg (param, nparams, layout->variations, 1);
   v->as_layer       = int_arg (param, nparams, layout->as_layer, 0);
   v->include_region = int_arg (param, nparams, layout->include_region, 0);
+  v->grow           = CLAMP (int_arg (param, nparams, layout->grow, v->grow),
+                             -1000, 1000);
+  v->feather        = MIN (float_arg (param, nparams, layout->feather,
+                                      v->feather), 1000.0);
+  if (v->feather < 0)
+    v->feather = GG_MASK_FEATHER_AUTO;
+  v->changed_only   = int_arg (param, nparams, layout->changed_only, 0);
+  v->hint           = int_arg (param, nparams, layout->hint, 0);
 
   n = int_arg (param, nparams, layout->n_references, 0);
   if (n > 0 && layout->references >= 0 && layout->references < nparams &&
@@ -617,6 +653,7 @@ typedef struct
   GBytes      *input;
   GPtrArray   *references;   /* of GBytes*, roles beside */
   GgImageRole *roles;
+  GBytes      *hint;         /* the editable area (prompts.json, roles.hint) */
 } Spec;
 
 static GgRequest *
@@ -644,6 +681,10 @@ request_build (const Gimp2Options  *options,
   for (i = 0; spec->references && i < spec->references->len; i++)
     gg_request_add_image (request, g_ptr_array_index (spec->references, i),
                           NULL, spec->roles[i]);
+
+  /* The request words it (prompts.json, roles.hint). */
+  if (spec->hint)
+    gg_request_add_image (request, spec->hint, "image/png", GG_ROLE_HINT);
 
   return g_steal_pointer (&request);
 }
@@ -937,6 +978,89 @@ edit_source_layer (gint32   drawable,
   return drawable;
 }
 
+/* The layer mask of an edit of the selection: its coverage over @region
+ * (image coordinates), grown and feathered as @values say
+ * (gg_mask_from_selection), and in @grown (may be NULL) the grown
+ * selection alone, for the hint.  NULL with @error when no pixel would
+ * show (GIMP 3's selection_mask ()). */
+static GgMask *
+selection_mask (gint32              image,
+                const GgRect       *region,
+                const Gimp2Values  *values,
+                GgMask            **grown,
+                GError            **error)
+{
+  g_autoptr (GgMask) coverage = NULL;
+  g_autoptr (GgMask) mask     = NULL;
+  GgMaskOptions      mask_options = { values->grow,
+                                      values->feather < 0 ?
+                                      GG_MASK_FEATHER_AUTO : values->feather };
+  GgRect             bounds;
+  gsize              n, i;
+
+  coverage = gimp2_selection_read (image, region, error);
+  if (! coverage)
+    return NULL;
+
+  n = (gsize) coverage->width * coverage->height;
+  for (i = 0; i < n; i++)
+    if (coverage->data[i] >= 128)
+      break;
+  if (i == n)
+    {
+      g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                           _("No pixel of the selection is even half "
+                             "selected, so nothing of the result would show: "
+                             "select more (Select > Sharpen makes it whole)."));
+      return NULL;
+    }
+
+  mask = gg_mask_from_selection (coverage, &mask_options, error);
+  if (! mask)
+    return NULL;
+
+  if (! gg_mask_bounds (mask, &bounds))
+    {
+      if (values->grow < 0)
+        g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                     _("A grow of %d px shrinks the selection to nothing, "
+                       "so nothing of the result would show: shrink it "
+                       "less."),
+                     values->grow);
+      else
+        g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                             _("No pixel of the selection is even half "
+                               "selected, so nothing of the result would "
+                               "show: select more (Select > Sharpen makes "
+                               "it whole)."));
+      return NULL;
+    }
+
+  if (grown)
+    {
+      *grown = gg_mask_grow (coverage, values->grow, error);
+      if (! *grown)
+        return NULL;
+    }
+
+  return g_steal_pointer (&mask);
+}
+
+/* The hint image: the grown selection, white, at the size of the image
+ * sent (gg_mask_hint), as PNG. */
+static GBytes *
+hint_image (const GgRegionPlan  *plan,
+            const GgMask        *grown,
+            GError             **error)
+{
+  g_autoptr (GgRaster) picture = gg_mask_hint (plan, grown, error);
+
+  if (! picture)
+    return NULL;
+
+  return gg_image_encode_png (picture, 9, error);
+}
+
 static void
 target_init (Gimp2Target        *target,
              const Gimp2Options *options)
@@ -1040,6 +1164,9 @@ edit_core (Gimp2Options  *options,
   g_autoptr (GgConversation) conversation = NULL;
   g_autoptr (GgRaster)       original     = NULL;
   g_autoptr (GBytes)         encoded      = NULL;
+  g_autoptr (GgMask)         mask         = NULL;
+  g_autoptr (GgMask)         grown        = NULL;
+  g_autoptr (GBytes)         hint         = NULL;
   g_autofree GgImageRole    *roles        = NULL;
   g_autofree gchar          *text         = NULL;
   GgRequest                 *requests[GG_FRONT_MAX_VARIATIONS] = { NULL, };
@@ -1089,6 +1216,18 @@ edit_core (Gimp2Options  *options,
                          "the whole layer."), item_name);
           return -1;
         }
+
+      /* What may change is the grown selection: the region is planned
+       * around it, so that its context ring lies outside. */
+      if (options->values.grow > 0)
+        {
+          gint   grow         = options->values.grow;
+          GgRect grown_bounds = { selection.x - grow, selection.y - grow,
+                                  selection.width + 2 * grow,
+                                  selection.height + 2 * grow };
+
+          gg_rect_intersect (&grown_bounds, &space, &selection);
+        }
     }
 
   gg_region_options_init (&region_options);
@@ -1102,6 +1241,26 @@ edit_core (Gimp2Options  *options,
                         space.width, space.height,
                         &selection, &region_options, &plan, error))
     return -1;
+
+  /* The layer mask, from the selection's coverage over the region:
+   * refused (before anything is paid for) when nothing would show. */
+  if (has_selection)
+    {
+      GgRect canvas = plan.region;
+
+      canvas.x += origin_x;
+      canvas.y += origin_y;
+      mask = selection_mask (image, &canvas, &options->values,
+                             options->values.hint ? &grown : NULL, error);
+      if (! mask)
+        return -1;
+      if (grown)
+        {
+          hint = hint_image (&plan, grown, error);
+          if (! hint)
+            return -1;
+        }
+    }
 
   /* References first: a bad role is refused before any pixel is read. */
   references = references_read (options, &roles, error);
@@ -1135,6 +1294,7 @@ edit_core (Gimp2Options  *options,
   spec.input      = encoded;
   spec.references = references;
   spec.roles      = roles;
+  spec.hint       = hint;
 
   responses = ask (options, &spec, requests, &failures, error);
   if (! responses)
@@ -1143,7 +1303,9 @@ edit_core (Gimp2Options  *options,
   target_init (&target, options);
   target.image                = image;
   target.above                = gimp_item_is_valid (source) ? source : -1;
-  target.mask_selection       = has_selection;
+  target.front.mask           = mask;
+  target.front.mask_changed   = ! has_selection &&
+                                options->values.changed_only;
   target.front.plan           = &plan;
   target.front.origin_x       = origin_x;
   target.front.origin_y       = origin_y;
@@ -1179,6 +1341,9 @@ refine_core (Gimp2Options        *options,
   g_autoptr (GPtrArray)  failures   = NULL;
   g_autoptr (GgRaster)   original   = NULL;
   g_autoptr (GBytes)     encoded    = NULL;
+  g_autoptr (GgMask)     mask       = NULL;
+  g_autoptr (GgMask)     grown      = NULL;
+  g_autoptr (GBytes)     hint       = NULL;
   g_autofree GgImageRole *roles     = NULL;
   g_autofree gchar      *history    = NULL;
   GgRequest             *requests[GG_FRONT_MAX_VARIATIONS] = { NULL, };
@@ -1210,6 +1375,8 @@ refine_core (Gimp2Options        *options,
   spec.references = references;
   spec.roles      = roles;
 
+  has_selection = image_selection (image, &selection);
+
   if (place->has_region)
     {
       gg_conversation_place_to_plan (place, &plan);
@@ -1220,12 +1387,28 @@ refine_core (Gimp2Options        *options,
       if (! original)
         return -1;
 
+      /* The selection as it is now, grown and feathered like an edit's. */
+      if (has_selection)
+        {
+          mask = selection_mask (image, &plan.region, &options->values,
+                                 options->values.hint ? &grown : NULL,
+                                 error);
+          if (! mask)
+            return -1;
+        }
+
       if (options->values.include_region)
         {
           encoded = gg_front_encode (original, plan.send_width,
                                      plan.send_height, error);
           if (! encoded)
             return -1;
+          if (grown)
+            {
+              hint = hint_image (&plan, grown, error);
+              if (! hint)
+                return -1;
+            }
         }
     }
   else if (options->values.include_region)
@@ -1248,6 +1431,7 @@ refine_core (Gimp2Options        *options,
         return -1;
     }
   spec.input = encoded;
+  spec.hint  = hint;
 
   responses = ask (options, &spec, requests, &failures, error);
   if (! responses)
@@ -1270,8 +1454,6 @@ refine_core (Gimp2Options        *options,
   if (above < 0)
     above = previous;
 
-  has_selection = image_selection (image, &selection);
-
   target_init (&target, options);
   target.image = image;
   target.above = above;
@@ -1281,10 +1463,12 @@ refine_core (Gimp2Options        *options,
       target.front.plan     = &plan;
       target.front.space    = place->clip;
       target.front.original = original;
-      /* The selection as it is now; without one, the refined result's
-       * mask carries over. */
-      target.mask_selection = has_selection;
-      target.mask_from      = has_selection ? -1 : previous;
+      /* The selection as it is now; without one, the changed pixels
+       * when asked, else the refined result's mask carries over. */
+      target.front.mask         = mask;
+      target.front.mask_changed = ! has_selection &&
+                                  options->values.changed_only;
+      target.mask_from          = has_selection ? -1 : previous;
     }
 
   g_free (place->model);

@@ -32,7 +32,7 @@ G_BEGIN_DECLS
  * under the procedure's name): plain values in a fixed-size struct, never
  * the key.  Bump GIMP2_VALUES_VERSION when it changes, so that older data
  * is ignored rather than misread. */
-#define GIMP2_VALUES_VERSION 2
+#define GIMP2_VALUES_VERSION 3
 
 typedef struct
 {
@@ -56,6 +56,12 @@ typedef struct
   gchar  file[1024];       /* ... its path */
   gint32 file_role;        /* index into gimp2_roles */
   gchar  roles[128];       /* Compose: the layers' roles, comma-separated */
+  /* Edit, Style Transfer, Refine: how the result is masked (GIMP 3's
+   * "grow", "feather", "changed-only" and "hint"; gg_mask_options_init). */
+  gint32  grow;            /* px the selection grows by (negative: shrinks) */
+  gdouble feather;         /* px; GG_MASK_FEATHER_AUTO (-1): automatic */
+  gint32  changed_only;    /* no selection: mask to the changed pixels */
+  gint32  hint;            /* send the editable area as a second image */
 } Gimp2Values;
 
 /* One run's options: the values plus what is not remembered. */
@@ -78,7 +84,6 @@ typedef struct
 {
   gint32              image;         /* -1: a new image */
   gint32              above;         /* -1: the top of the stack */
-  gboolean            mask_selection;
   gint32              mask_from;     /* -1, or a layer whose mask to copy */
   GgFrontTarget       front;
 } Gimp2Target;
@@ -96,6 +101,10 @@ GgRaster       *gimp2_pixels_read          (gint32              drawable,
                                             const GgRect       *rect,
                                             GError            **error);
 GgRaster       *gimp2_pixels_read_visible  (gint32              image,
+                                            const GgRect       *rect,
+                                            GError            **error);
+/* The selection's coverage over @rect (image coordinates; 0 outside). */
+GgMask         *gimp2_selection_read       (gint32              image,
                                             const GgRect       *rect,
                                             GError            **error);
 gboolean        gimp2_result_insert        (Gimp2Target        *target,

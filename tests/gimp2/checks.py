@@ -163,6 +163,40 @@ def main():
         ]
     sfcheck("edit-selection", edit_selection)
 
+    def mask_default(d):
+        # Grow 4 px, feather auto (10 % of 120 = 12 px, inside the grown
+        # selection): 0 outside the grown rectangle, 255 well inside.
+        g = geometry(d)
+        path = os.path.join(out, "sel-mask-default.png")
+        if not os.path.exists(path):
+            return [(False, "the mask was not exported")]
+        img = Image.open(path).convert("L")
+        if img.size != (g[2], g[3]):
+            return [(False, "mask size %s != layer size %s" % (img.size, g[2:]))]
+        px = img.load()
+        sx, sy, sw, sh = sel[0] - g[0], sel[1] - g[1], sel[2], sel[3]
+        bad_out = bad_in = soft = 0
+        for y in range(g[3]):
+            for x in range(g[2]):
+                v = px[x, y]
+                # Outside the selection grown by 4 px (Euclidean: a margin
+                # of a pixel for the corners' rounding).
+                if not (sx - 5 <= x < sx + sw + 5 and sy - 5 <= y < sy + sh + 5):
+                    bad_out += v != 0
+                elif sx + 24 <= x < sx + sw - 24 and sy + 24 <= y < sy + sh - 24:
+                    bad_in += v != 255
+                elif 0 < v < 255:
+                    soft += 1
+        return [
+            (d["mask"] == "1", "no layer mask"),
+            (contains(g, (sel[0] - 4, sel[1] - 4, sel[2] + 8, sel[3] + 8)),
+             "layer %s does not cover the grown selection" % (g,)),
+            (bad_out == 0, "%d pixels outside the grown selection not 0" % bad_out),
+            (bad_in == 0, "%d pixels well inside the selection not 255" % bad_in),
+            (soft > 0, "no soft edge: the mask was not feathered"),
+        ]
+    sfcheck("edit-mask-default", mask_default)
+
     # The place parasite: GIMP 3's versioned key file.
     m = re.search(r"GGT-PLACE edit-selection: (.*?)(?:\n\n|\Z)", texts["main"], re.S)
     place = m.group(1) if m else ""

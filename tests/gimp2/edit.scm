@@ -75,10 +75,14 @@
 ; model, aspect-ratio, image-size, image-only, context-px, context-pct,
 ; source, search, thought-layers, variations, num-references, references,
 ; reference-roles, num-reference-files, reference-files (a list of strings),
-; reference-file-roles.
-(define (gg-edit img drawable prompt model)
+; reference-file-roles, then the mask: grow, feather, changed-only, hint.
+; gg-edit: the mask's defaults (grow 4, feather -1: auto).
+(define (gg-edit-mask img drawable prompt model grow feather)
   (car (plug-in-gemini-edit RUN-NONINTERACTIVE img drawable prompt model "" ""
-                            FALSE 32 15 0 FALSE FALSE 1 0 #() "" 0 '() "")))
+                            FALSE 32 15 0 FALSE FALSE 1 0 #() "" 0 '() ""
+                            grow feather FALSE FALSE)))
+(define (gg-edit img drawable prompt model)
+  (gg-edit-mask img drawable prompt model 4 -1))
 
 ; A parasite's text, "" when there is none (the lookup raises then; the
 ; last error's sentence is kept).
@@ -128,7 +132,8 @@
     (gimp-image-resize img 640 480 30 20)
     (gg-export src "sel-src-before.png")
     (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 130 120 160 120)
-    (let ((new (gg-edit img src "add a red balloon" PRO)))
+    ; grow 0, feather 0: the mask is the selection itself.
+    (let ((new (gg-edit-mask img src "add a red balloon" PRO 0 0)))
       (gg-report "edit-selection"
                  " layers=" (gg-num (gg-n-layers img))
                  " pos-new=" (gg-num (car (gimp-image-get-item-position img new)))
@@ -147,6 +152,20 @@
       (gimp-message (string-append "GGT-PLACE edit-selection: "
                                    (gg-stored img "gemini-conversation-place"))))))
 
+; --- the same selection with the mask's defaults (grow 4, feather auto):
+; 0 outside the selection grown by 4 px, 255 well inside it
+(gg-check "edit-mask-default"
+  (let* ((img (gg-load "texture.png"))
+         (src (gg-layer img 0)))
+    (gimp-image-resize img 640 480 30 20)
+    (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 130 120 160 120)
+    (let ((new (gg-edit img src "add a green balloon" FLASH)))
+      (gg-report "edit-mask-default"
+                 " mask=" (gg-has-mask new)
+                 (gg-geometry new))
+      (gg-export (car (gimp-layer-get-mask new)) "sel-mask-default.png")
+      (gimp-image-delete img))))
+
 ; --- refine: reopen the edit's .xcf and continue its conversation
 (gg-check "sf-refine"
   (let* ((img (car (gimp-xcf-load 0 (gg-path "edit-selection.xcf") "edit-selection.xcf")))
@@ -154,7 +173,7 @@
          (top (gg-layer img 0))
          (new (car (plug-in-gemini-refine RUN-NONINTERACTIVE img top
                                           "make the balloon yellow" "" "" ""
-                                          FALSE FALSE FALSE 1 0 #() "" 0 '() "" FALSE))))
+                                          FALSE FALSE FALSE 1 0 #() "" 0 '() "" FALSE 4 -1 FALSE FALSE))))
     (gg-report "sf-refine"
                " before=" (gg-num before)
                " layers=" (gg-num (gg-n-layers img))
@@ -172,10 +191,10 @@
          (ref (gg-layer other 0))
          (edited (car (plug-in-gemini-edit RUN-NONINTERACTIVE img src "add a cat"
                                            "" "" "" FALSE 32 15 0 FALSE FALSE 1
-                                           1 (vector ref) "subject" 0 '() "")))
+                                           1 (vector ref) "subject" 0 '() "" 4 -1 FALSE FALSE)))
          (styled (car (plug-in-gemini-style-transfer RUN-NONINTERACTIVE img src ref ""
                                                      "" "" "" "" FALSE 32 15 0
-                                                     FALSE FALSE 1))))
+                                                     FALSE FALSE 1 4 -1 FALSE FALSE))))
     (gg-report "sf-references"
                " layers=" (gg-num (gg-n-layers img))
                " pos-styled=" (gg-num (car (gimp-image-get-item-position img styled)))
@@ -189,7 +208,7 @@
          (src (gg-layer img 0))
          (group (car (plug-in-gemini-edit RUN-NONINTERACTIVE img src "add a kite"
                                           "" "" "" FALSE 32 15 0 FALSE FALSE 2
-                                          0 #() "" 0 '() ""))))
+                                          0 #() "" 0 '() "" 4 -1 FALSE FALSE))))
     (gg-report "sf-variations"
                " layers=" (gg-num (gg-n-layers img))
                " group=" (gg-bool (car (gimp-item-is-group group)))
@@ -290,7 +309,7 @@
     (plug-in-gemini-forget-conversation RUN-NONINTERACTIVE img -1)
     (let ((r (gg-try (lambda () (plug-in-gemini-refine RUN-NONINTERACTIVE img -1 "again"
                                                        "" "" "" FALSE FALSE FALSE 1
-                                                       0 #() "" 0 '() "" FALSE)))))
+                                                       0 #() "" 0 '() "" FALSE 4 -1 FALSE FALSE)))))
       (gg-report "start-over"
                  " had=" (if (> had 0) "1" "0")
                  " left=" (gg-num (string-length (gg-stored img "gemini-conversation")))
@@ -305,7 +324,7 @@
                                         PRO "" "" FALSE 32 15 0 FALSE FALSE 1 0 #() ""
                                         2 (list (string-append gg-in "/gray.png")
                                                 (string-append "file://" gg-in "/alpha.png"))
-                                        "subject,style"))))
+                                        "subject,style" 4 -1 FALSE FALSE))))
     (gg-report "ref-files"
                " layers=" (gg-num (gg-n-layers img))
                " pos-new=" (gg-num (car (gimp-image-get-item-position img new))))
@@ -322,7 +341,7 @@
          (new (car (plug-in-gemini-refine RUN-NONINTERACTIVE img -1 "give it this person"
                                           "" "" "" FALSE FALSE FALSE 1 0 #() ""
                                           1 (list (string-append gg-in "/gray.png"))
-                                          "person" FALSE))))
+                                          "person" FALSE 4 -1 FALSE FALSE))))
     (gg-report "ref-files-generate"
                " before=" (gg-num before)
                " layers=" (gg-num (gg-n-layers img)))))
@@ -340,7 +359,7 @@
                                            1 (vector (gg-layer other 0)) "object"
                                            2 (list (string-append gg-in "/gray.png")
                                                    (string-append gg-in "/alpha.png"))
-                                           "")))))
+                                           "" 4 -1 FALSE FALSE)))))
     (gg-report "ref-files-limit" " refused=" (if r "0" "1")
                " before=" (gg-num before) " layers=" (gg-num (gg-n-layers img)))
     (gimp-message (string-append "GGT-MSG ref-files-limit: " gg-error))
@@ -358,7 +377,7 @@
                        (plug-in-gemini-edit RUN-NONINTERACTIVE img src "a missing kite"
                                             "" "" "" FALSE 32 15 0 FALSE FALSE 1 0 #() ""
                                             1 (list (string-append gg-in "/no-such-picture.png"))
-                                            "style")))))
+                                            "style" 4 -1 FALSE FALSE)))))
       (gg-report "ref-file-missing" " refused=" (if r "0" "1")
                  " before=" (gg-num before) " layers=" (gg-num (gg-n-layers img))
                  " undo=" (gg-bool (car (gimp-image-undo-is-enabled img)))
@@ -374,7 +393,7 @@
          (new (car (plug-in-gemini-style-transfer RUN-NONINTERACTIVE img src -1
                                                   (string-append gg-in "/alpha.png")
                                                   "in the style of the file" "" "" ""
-                                                  FALSE 32 15 0 FALSE FALSE 1))))
+                                                  FALSE 32 15 0 FALSE FALSE 1 4 -1 FALSE FALSE))))
     (gg-report "style-file"
                " layers=" (gg-num (gg-n-layers img))
                " pos-new=" (gg-num (car (gimp-image-get-item-position img new))))
@@ -514,7 +533,7 @@
            (top (gg-layer img 0))
            (new (car (plug-in-gemini-refine RUN-NONINTERACTIVE img top
                                             "and a blue sky" "" "" ""
-                                            FALSE FALSE FALSE 1 0 #() "" 0 '() "" FALSE))))
+                                            FALSE FALSE FALSE 1 0 #() "" 0 '() "" FALSE 4 -1 FALSE FALSE))))
       (gg-report "back-refine"
                  " before=" (gg-num before)
                  " layers=" (gg-num (gg-n-layers img))
@@ -533,7 +552,7 @@
                       (plug-in-gemini-edit RUN-NONINTERACTIVE img src "un cerf-volant"
                                            "" "" "" FALSE 32 15 0 FALSE FALSE 1 0 #() ""
                                            1 (list (string-append gg-in "/absent.png"))
-                                           "")))))
+                                           "" 4 -1 FALSE FALSE)))))
     (gg-report "fr-missing" " refused=" (if r "0" "1")
                " layers=" (gg-num (gg-n-layers img)))
     (gimp-message (string-append "GGT-MSG fr-missing: " gg-error))))
