@@ -1056,7 +1056,7 @@ gg_response_cost (const GgResponse *response,
   gdouble        image_tokens = usage->image_output_tokens;
   gdouble        text_tokens = usage->text_output_tokens;
 
-  if (info == NULL)
+  if (info == NULL || !gg_model_prices_known (info))
     return -1;
 
   if (usage->image_output_tokens == 0 && usage->text_output_tokens == 0)
