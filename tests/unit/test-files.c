@@ -350,7 +350,7 @@ test_offload (void)
   options.progress_data = &seen;
 
   {
-    g_autoptr(GgRequest) fits = gg_request_new ("gemini-2.5-flash-image");
+    g_autoptr(GgRequest) fits = gg_request_new ("gemini-nano-banana-2.1");
 
     gg_request_set_prompt (fits, "small");
     gg_request_add_image (fits, small, NULL, GG_ROLE_INPUT);
@@ -362,7 +362,7 @@ test_offload (void)
 
   for (gint round = 0; round < 2; round++)
     {
-      g_autoptr(GgRequest)  request = gg_request_new ("gemini-2.5-flash-image");
+      g_autoptr(GgRequest)  request = gg_request_new ("gemini-nano-banana-2.1");
       g_autoptr(GgResponse) response = NULL;
       g_autoptr(GPtrArray)  uploaded = g_ptr_array_new_with_free_func (g_free);
       g_autofree gchar     *body = NULL;
@@ -412,7 +412,7 @@ test_offload (void)
 
   /* Without a cache: uploaded every time, and listed for deletion. */
   {
-    g_autoptr(GgRequest) request = gg_request_new ("gemini-2.5-flash-image");
+    g_autoptr(GgRequest) request = gg_request_new ("gemini-nano-banana-2.1");
     g_autoptr(GPtrArray) uploaded = g_ptr_array_new_with_free_func (g_free);
 
     options.cache = NULL;
@@ -429,7 +429,7 @@ test_offload (void)
 
   /* Stopped by the progress callback halfway: cancelled, no finalize. */
   {
-    g_autoptr(GgRequest) request = gg_request_new ("gemini-2.5-flash-image");
+    g_autoptr(GgRequest) request = gg_request_new ("gemini-nano-banana-2.1");
     cJSON               *chunks;
     const cJSON         *entry;
 
