@@ -289,6 +289,12 @@ gg_front_progress_text (const gchar      *label,
                               label, seconds);
 
     case GG_PHASE_RETRY_WAIT:
+      /* The server's own wait (a per-minute limit's RetryInfo): a
+       * countdown that Cancel stops at any second. */
+      if (progress->server_asked)
+        return g_strdup_printf ("%s: rate limit reached, the server asks to wait: "
+                                "trying again in %d s (Cancel stops)…",
+                                label, (gint) (progress->retry_in + 0.999));
       return g_strdup_printf ("%s: busy, trying again in %d s (attempt %d)…",
                               label, (gint) (progress->retry_in + 0.5),
                               progress->attempt + 1);
@@ -370,6 +376,7 @@ worker_progress (const GgProgress *progress,
     {
       g_mutex_lock (&job->mutex);
       job->progress[progress->index]     = *progress;
+      job->progress[progress->index].reason = NULL;   /* valid during the call only */
       job->has_progress[progress->index] = TRUE;
       job->finished[progress->index]     = progress->finished;
       g_mutex_unlock (&job->mutex);

@@ -190,6 +190,18 @@ test_words (void)
   progress.phase = GG_PHASE_WAITING;
   waiting = gg_front_progress_text ("Gemini", &progress, TRUE, 12.7);
   g_assert_cmpstr (waiting, ==, "Gemini: waiting for the model… 12 s");
+  {
+    GgProgress        wait = { 0, };
+    g_autofree gchar *countdown = NULL;
+
+    wait.phase = GG_PHASE_RETRY_WAIT;
+    wait.attempt = 1;
+    wait.retry_in = 57.2;
+    wait.server_asked = TRUE;
+    countdown = gg_front_progress_text ("Nano Banana 2.1", &wait, TRUE, 3);
+    g_assert_cmpstr (countdown, ==, "Nano Banana 2.1: rate limit reached, the server asks "
+                                    "to wait: trying again in 58 s (Cancel stops)…");
+  }
 }
 
 static GgResponse *
