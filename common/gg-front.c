@@ -544,6 +544,8 @@ upload_thread (gpointer data)
   options.poll_interval = 0.5;
   options.progress      = upload_progress;
   options.progress_data = upload;
+  /* Variations send the same images: a large one is uploaded once. */
+  options.shared        = upload->n > 1;
 
   /* Variations hold the same images: the later requests find the first
    * one's upload in the cache. */
@@ -619,7 +621,7 @@ upload_all (GgClient      *client,
 
   for (i = 0; i < n; i++)
     {
-      if (gg_request_inline_size (requests[i]) > GG_REQUEST_DEFAULT_MAX_INLINE)
+      if (gg_files_offload_wanted (requests[i], 0, 0, cache_dir != NULL))
         needed = TRUE;
       else
         gg_request_set_max_inline (requests[i], GG_REQUEST_DEFAULT_MAX_INLINE);
