@@ -55,7 +55,7 @@ except ImportError:  # a setup error, never a skip
 
 KEY = "fake-key-for-tests"
 FLASH = "gemini-2.5-flash-image"
-PRO = "gemini-3-pro-image-preview"
+PRO = "gemini-3-pro-image"
 HERE = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(HERE, "..", "..", "common", "catalogue.json")) as _f:
     CATALOGUE = {m["name"]: m for m in json.load(_f)["models"]}
