@@ -32,19 +32,20 @@ SERVER = os.environ.get("GG_FAKE_SERVER")
 PYTHON = "/usr/bin/python3"
 KEY = "fake-key-for-tests"
 
+FLASH = "gemini-2.5-flash-image"
+PRO = "gemini-3-pro-image"
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "cli")
+
 # Today's models (GEMINI_API.md, first section); the retired names appear
 # only in the tests of the retired-model error.
 DEFAULT = "gemini-nano-banana-2.1"
-PRO = "gemini-3-pro-image"
 LITE = "gemini-3.1-flash-lite-image"
-FLASH = "gemini-2.5-flash-image"
 RETIRED = {
     "gemini-3-pro-image-preview": ("2026-06-25", PRO),
     "gemini-3.1-flash-image-preview": ("2026-06-25", DEFAULT),
     "gemini-3.1-flash-image": ("2026-10-29", DEFAULT),
 }
-
-DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "cli")
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
@@ -264,17 +265,14 @@ class CliTestCase(unittest.TestCase):
 
 class GenerateTest(CliTestCase):
 
-    def test_default_model_16_9_png(self):
-        r = self.generate("--aspect", "16:9")
+    def test_flash_16_9_png_at_catalogue_size(self):
+        r = self.generate("--model", FLASH, "--aspect", "16:9")
         self.assertEqual(r.status, 0, r.stderr)
-        img = self.assert_image(self.path("out.png"), "png")
-        # The answer's own size (the catalogue's is an estimate), 16:9.
-        self.assertAlmostEqual(img.size[0] / img.size[1], 16 / 9, delta=0.05)
+        self.assert_image(self.path("out.png"), "png", (1344, 768))
         self.assertEqual(self.files(), ["out.png"])
         entry = self.only_request()
         self.assertEqual(entry["method"], "POST")
-        self.assertIn("/v1beta/models/%s:generateContent" % DEFAULT, entry["path"])
-        self.assertIs(entry["body"]["store"], False)
+        self.assertIn("/v1beta/models/%s:generateContent" % FLASH, entry["path"])
         self.assertTrue(entry["key_ok"])
         self.assertFalse(entry["key_in_url"])
         config = entry["body"]["generationConfig"]
@@ -521,6 +519,37 @@ class TodayTest(CliTestCase):
         r = self.generate("--model", "gemini-2.5-flash-image-preview")
         self.assert_failed(r, 2)
         self.assert_sentence(r, "shut down on 2026-01-15", "use " + FLASH, DEFAULT)
+
+    def test_default_model_16_9_png(self):
+        r = self.generate("--aspect", "16:9")
+        self.assertEqual(r.status, 0, r.stderr)
+        img = self.assert_image(self.path("out.png"), "png")
+        # The answer's own size (the catalogue's is an estimate), 16:9.
+        self.assertAlmostEqual(img.size[0] / img.size[1], 16 / 9, delta=0.05)
+        entry = self.only_request()
+        self.assertIn("/v1beta/models/%s:generateContent" % DEFAULT, entry["path"])
+        self.assertIs(entry["body"]["store"], False)
+        self.assertRegex(r.stderr, r"1 image, \d+ output tokens, about \$\d+\.\d{3}")
+
+    def test_edit_on_the_default_model(self):
+        src = self.path("in.png")
+        picture(640, 480).save(src)
+        r = self.run_cli("edit", "--input", src, "--prompt", "make it blue",
+                         "--output", self.path("out.png"))
+        self.assertEqual(r.status, 0, r.stderr)
+        entry = self.only_request()
+        self.assertIn("/models/%s:" % DEFAULT, entry["path"])
+        self.assertEqual(entry["body"]["generationConfig"]["imageConfig"]["aspectRatio"], "4:3")
+        img = self.assert_image(self.path("out.png"), "png")
+        self.assertAlmostEqual(img.size[0] / img.size[1], 4 / 3, delta=0.05)
+
+    def test_unknown_model_404_says_how_to_list(self):
+        self.server.scenario("error_404")
+        r = self.generate("--model", "gemini-0-imaginary-image")
+        self.assert_failed(r)
+        self.assert_sentence(r, "gemini-0-imaginary-image", "not available",
+                             "gemini-image models --remote")
+        self.assertEqual(len(self.generate_requests()), 1)
 
     def test_store_false_unless_allowed(self):
         r = self.generate("--quiet")
@@ -807,8 +836,8 @@ class ErrorTest(CliTestCase):
         self.server.scenario("error_404")
         r = self.generate("--model", "gemini-0-imaginary-image")
         self.assert_failed(r)
-        self.assert_sentence(r, "gemini-0-imaginary-image", "not available",
-                             "gemini-image models --remote")
+        self.assert_sentence(r, "gemini-0-imaginary-image",
+                             any_of=("renamed", "retired", "not available", "not found"))
         self.assertEqual(len(self.generate_requests()), 1)
 
     def test_404_names_the_replacement(self):
@@ -883,7 +912,7 @@ class EditTest(CliTestCase):
         src = self.path("in.png")
         picture(640, 480).save(src)
         r = self.run_cli("edit", "--input", src, "--prompt", "make it blue",
-                         "--output", self.path("out.png"))
+                         "--output", self.path("out.png"), "--model", FLASH)
         self.assertEqual(r.status, 0, r.stderr)
         entry = self.only_request()
         parts = self.image_parts(entry)
@@ -894,8 +923,7 @@ class EditTest(CliTestCase):
         text = self.text_of(entry)
         self.assertIn("make it blue", text)
         self.assertIn("keep everything else", text.lower())
-        img = self.assert_image(self.path("out.png"), "png")
-        self.assertAlmostEqual(img.size[0] / img.size[1], 4 / 3, delta=0.05)
+        self.assert_image(self.path("out.png"), "png", (1184, 864))
 
     def test_edit_jpeg_input_to_webp(self):
         src = self.path("in.jpg")
