@@ -544,8 +544,11 @@ upload_thread (gpointer data)
   options.poll_interval = 0.5;
   options.progress      = upload_progress;
   options.progress_data = upload;
-  /* Variations send the same images: a large one is uploaded once. */
-  options.shared        = upload->n > 1;
+  /* In GIMP a large input is one that is reused: the variations of a run
+   * send it each, a refine or another edit of the same layer sends it
+   * again.  Over GG_FILES_REUSE_ABOVE it is uploaded once and referred to
+   * for 48 hours (the cache is in the profile). */
+  options.shared        = TRUE;
 
   /* Variations hold the same images: the later requests find the first
    * one's upload in the cache. */
