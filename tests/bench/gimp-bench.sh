@@ -51,7 +51,7 @@ RUNS=${RUNS:-5}
 BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo}
 python=/usr/bin/python3
 KEY=fake-key-for-tests
-MODEL=gemini-3-pro-image-preview
+MODEL=gemini-3-pro-image
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "gimp-bench: $*"; exit 2; }

@@ -28,7 +28,7 @@ RUNS=${RUNS:-7}
 WORK=$BUILD/bench
 NODE_DIR=$BUILD/node          # npm --prefix: private, never committed
 RESULTS=$HERE/results
-MODEL=gemini-3-pro-image-preview
+MODEL=gemini-3-pro-image
 KEY=fake-key-for-tests
 PY=/usr/bin/python3
 

@@ -33,7 +33,7 @@ PYTHON = "/usr/bin/python3"
 KEY = "fake-key-for-tests"
 
 FLASH = "gemini-2.5-flash-image"
-PRO = "gemini-3-pro-image-preview"
+PRO = "gemini-3-pro-image"
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "cli")
 
