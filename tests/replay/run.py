@@ -116,14 +116,18 @@ def classify(body, status):
         err = obj.get("error", {}) if isinstance(obj, dict) else {}
         msg = err.get("message", "") or ""
         details = err.get("details", []) or []
-        reasons = [d.get("reason") for d in details if str(d.get("@type", "")).endswith("ErrorInfo")]
+        infos = [d for d in details if str(d.get("@type", "")).endswith("ErrorInfo")]
+        reasons = [d.get("reason") for d in infos]
         violations = [v for d in details if str(d.get("@type", "")).endswith("QuotaFailure")
                       for v in d.get("violations", [])]
         retry = [d.get("retryDelay") for d in details if str(d.get("@type", "")).endswith("RetryInfo")]
         info = {"status": err.get("status"), "message": msg, "reasons": reasons, "retry": retry,
                 "quota_ids": [v.get("quotaId", "") for v in violations]}
         if status == 429:
-            zero = "limit: 0," in msg or any(v.get("quotaValue") == "0" for v in violations)
+            # A limit of 0: in the message (the live service's image models),
+            # in quotaValue, or in the older ErrorInfo's quota_limit_value.
+            zero = ("limit: 0," in msg or any(v.get("quotaValue") == "0" for v in violations)
+                    or any((d.get("metadata") or {}).get("quota_limit_value") == "0" for d in infos))
             if zero:
                 return "quota_zero", info
             if retry and any("PerMinute" in q for q in info["quota_ids"]):
@@ -263,7 +267,11 @@ def error_words(info, status):
     if status == 403:
         return ["permission", "enable", "disabled", "not allowed", "access"], "permission"
     if status == 404:
-        return ["not found", "retired", "renamed", "does not exist"], "model not found"
+        return ["not found", "retired", "renamed", "does not exist", "not available", "does not know"], \
+            "model not found"
+    m = re.match(r"Thinking level (\w+) is not supported", msg)
+    if status == 400 and m:
+        return ["thinking level %s" % m.group(1)], "the thinking level %s" % m.group(1)
     if status == 400:
         # The server's own words name the cause: a few of them must show.
         words = re.sub(r"^[*\s]+", "", msg).split()
