@@ -114,7 +114,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     text = {"text": "Here is the picture you asked for: a red bicycle against a wall."}
     made = {
-        "png4k": lambda: (png_noisy(4096, 4096, 7), "png", "image/png", "gemini-2.5-flash-image",
+        "png4k": lambda: (png_noisy(4096, 4096, 7), "png", "image/png", "gemini-3-pro-image",
                           lambda part: [part], 2000),
         "jpeg4k": lambda: (jpeg(4096, 4096, 11, 93, 1.5), "jpg", "image/jpeg", "gemini-3-pro-image",
                            lambda part: [dict(text, thoughtSignature=signature(2)), part], 2000),

@@ -105,7 +105,7 @@ for prog in upload place; do
   # shellcheck disable=SC2046
   cc -O2 -g -Wall -Wextra -Werror -I"$src/common" -o "$out/$prog" "$HERE/$prog.c" \
      "$out/host/common/libggcommon.a" \
-     $(pkg-config --cflags --libs glib-2.0 gio-2.0 libcurl libcjson libpng libjpeg libwebp gegl-0.4) -lm \
+     $(pkg-config --cflags --libs glib-2.0 gio-2.0 libcurl libcjson libpng libjpeg libwebp zlib libdeflate gegl-0.4) -lm \
      $(pkg-config --exists libsecret-1 && pkg-config --libs libsecret-1) \
     || die "cannot build $prog.c"
 done
