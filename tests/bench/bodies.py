@@ -5,8 +5,8 @@ shape of a real generateContent answer (../shared/real-answers, read once
 to match it): pretty-printed JSON with 2-space indents and sorted keys as
 the recordings have, usageMetadata, modelVersion, responseId.
 
-  png4k   4096x4096 noisy RGB PNG (~29.5 MB), one image part, no signature
-          (gemini-2.5-flash-image answers PNG without signatures)
+  png4k   4096x4096 noisy RGB PNG (~30 MB), one image part, no signature
+          (a PNG answer as the issue measured it)
   jpeg4k  4096x4096 JPEG (JFIF APP0 at 300 dpi, a C2PA-like APP11 JUMBF
           segment, quality 95, 4:2:0) with a 2.9 MB thoughtSignature on its
           text part and on its image part (gemini-3-pro-image)
@@ -15,6 +15,8 @@ the recordings have, usageMetadata, modelVersion, responseId.
 
   bodies.py OUTDIR      writes OUTDIR/body-NAME.json and OUTDIR/answer-NAME.{png,jpg}
                         (skips the ones already there)
+  bodies.py --picture OUT.png
+                        the GIMP bench's 4096x4096 input picture (photo-like RGB)
 Deterministic (fixed seeds): the same bytes on every machine with the same
 Pillow/libjpeg.
 """
@@ -110,6 +112,9 @@ def image_part(data, mime, sig=None):
 
 
 def main():
+    if sys.argv[1] == "--picture":
+        Image.fromarray(scene(4096, 4096, 17, 3.0), "RGB").save(sys.argv[2], "PNG", compress_level=1)
+        return
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     text = {"text": "Here is the picture you asked for: a red bicycle against a wall."}

@@ -1,9 +1,9 @@
-# gimp-gemini: the GIMP side of the issue-7 benchmark, run inside GIMP 3 by
+# gimp-gemini: the GIMP side of the issue-17 benchmark, run inside GIMP 3 by
 # tests/bench/gimp-bench.sh (gimp-console-3.0 --batch-interpreter=python-fu-eval).
 #
 # Times, from the procedure call to its return (the layer inserted), a 4K
-# layer edit with gemini-3-pro-image-preview at 4K against the fake server
-# in --instant mode: no selection, and a rectangular selection; and a no-op
+# layer edit with gemini-3-pro-image at 4K against the bench's own server
+# (serve.py --edit: real-shaped JPEG answers with 2.9 MB signatures): no selection, and a rectangular selection; and a no-op
 # baseline, a cheap core procedure called the same way.  Prints one line
 # "GGB-JSON {...}" per call; the host joins them with the plug-in's memory
 # samples and the server's log.
@@ -18,7 +18,7 @@ from gi.repository import Gimp, Gio  # noqa: E402
 IN = os.environ['GG_BENCH_IN']
 RUNS = int(os.environ.get('GG_BENCH_RUNS', '5'))
 PDB = Gimp.get_pdb()
-PRO = 'gemini-3-pro-image-preview'
+PRO = 'gemini-3-pro-image'
 NONINT = Gimp.RunMode.NONINTERACTIVE
 # The selection case: a 2600 x 1700 rectangle off centre (a region the plan
 # must realign, not a square).
