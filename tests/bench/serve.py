@@ -12,7 +12,8 @@ beyond its path and its key; the time it spends is the time to send.
 
 Edit mode (tests/bench/gimp-bench.sh): answers an edit the way a
 gemini-3 model does, in shape: the image it was sent, resized to the
-catalogue's size for the asked ratio and size, slightly tinted, as a JPEG
+catalogue's size for the asked ratio and size, slightly tinted and moved
+by (3, -2) px (the drift placement corrects), as a JPEG
 (quality 95, 4:2:0, JFIF, a C2PA-like APP11 segment) with a 2.9 MB
 thoughtSignature on a text part and on the image part.  Each answer is
 made once per (input, ratio, size) and kept, so that after the warm-up
@@ -158,6 +159,9 @@ def edit_answer(img, dims, model):
     pic = img.convert("RGB").resize(dims, Image.BICUBIC)
     arr = np.asarray(pic).astype(np.int16)
     arr = np.clip(arr + np.array([6, -4, 2], np.int16), 0, 255).astype(np.uint8)
+    # Drift, as the models' answers have it (and the fake server's did):
+    # 3 px right, 2 px up, so that placement realigns as it must.
+    arr = np.roll(arr, (-2, 3), axis=(0, 1))
     out = io.BytesIO()
     Image.fromarray(arr, "RGB").save(out, "JPEG", quality=95, subsampling="4:2:0", dpi=(300, 300))
     data = out.getvalue()
