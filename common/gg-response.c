@@ -335,8 +335,8 @@ string_end (const gchar *body,
 /* Finds every string value of a "data" member of an object that is the
  * value of an "inlineData" or "inline_data" member, at any depth.  FALSE
  * (take the plain path) when the scan could read the body differently
- * from cJSON: an escape in a key or in such a data string, an unterminated
- * string or bracket, deep nesting. */
+ * from cJSON: an escape in a key or in such a data string, a NUL byte in
+ * one, an unterminated string or bracket, deep nesting. */
 static gboolean
 scan_spans (const gchar *body,
             gsize        length,
@@ -383,11 +383,11 @@ scan_spans (const gchar *body,
             {
               Span span = { start, i - start };
 
-              /* Only the escape matters here: any character outside the
-               * alphabet fails base64_decode, with the sentence the plain
-               * path gives it. */
-
-              if (escaped)
+              /* Any character outside the alphabet fails base64_decode,
+               * with the sentence the plain path gives it; but cJSON's
+               * string ends at a NUL byte (the plain path would decode
+               * what comes before it), and an escape reads otherwise. */
+              if (escaped || memchr (body + start, '\0', i - start) != NULL)
                 return FALSE;
               g_array_append_val (spans, span);
             }
