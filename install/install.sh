@@ -26,7 +26,7 @@ say() { echo "install.sh: $*"; }
 
 # Debian package names; libgimp-3.0-dev only exists from Debian 13 / Ubuntu 25.04.
 DEPS="build-essential cmake pkg-config libglib2.0-dev libcurl4-openssl-dev
-  libcjson-dev libpng-dev libjpeg-dev libwebp-dev
+  libcjson-dev libpng-dev libjpeg-dev libwebp-dev libdeflate-dev
   libsecret-1-dev python3 python3-pil ca-certificates gettext"
 TEST_DEPS="debootstrap clang valgrind libclang-rt-14-dev python3-numpy python3-scipy openssl
   xvfb openbox xdotool x11-apps x11-utils netpbm fonts-dejavu-core"  # the last line: tools/screenshots

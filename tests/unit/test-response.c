@@ -625,6 +625,14 @@ test_data_outside_cjson (void)
     }
   for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
     assert_same_both_ways (bodies[i], strlen (bodies[i]));
+  {
+    /* A NUL byte inside the data (found by fuzz-response): cJSON's string
+     * ends there, so the two readings must still agree. */
+    static const gchar nul[] =
+      "{\"candidates\":[{\"content\":{\"parts\":[{\"inlineData\":{\"data\":\"AAAA\0BBBB\"}}]}}]}";
+
+    assert_same_both_ways (nul, sizeof nul - 1);
+  }
 }
 
 /* The largest block cJSON asked for since the last reset. */
