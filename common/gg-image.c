@@ -844,10 +844,11 @@ gg_image_verify (const guint8 *data,
  * markers in order between them).  For PNG the first 256 KiB of the
  * deflate stream are inflated too (check_png_stream), with the rows'
  * filter bytes: garbage with a right CRC (a broken encoder, not transport)
- * fails there.  Not seen: a deflate stream that an encoder broke further
- * in under right CRCs (decoding sees it: 0.17 s at 4K, 0.02 s here), and
- * damage inside a JPEG's entropy-coded data, which has no checksum:
- * gg_image_save_bytes reads that through on a second thread. */
+ * fails there.  Not seen here: a deflate stream that an encoder broke
+ * further in under right CRCs (a full inflate: 0.17 s at 4K, 0.02 s
+ * here), and damage inside a JPEG's entropy-coded data, which has no
+ * checksum: gg_image_save_bytes checks both completely on a second thread
+ * while it writes the file. */
 
 /* gg_image_check inflates this much of a PNG's image data: garbage in
  * place of a deflate stream fails in its first bytes. */
@@ -1627,15 +1628,24 @@ typedef struct
 {
   const guint8 *data;
   gsize         len;
+  GgFormat      format;
   GError       *error;
 } DeepCheck;
 
+/* The part of the check that gg_image_check leaves out, on its own thread:
+ * a JPEG's entropy-coded data read through (verify_jpeg); a PNG's whole
+ * deflate stream inflated (check_png_stream without a limit: its
+ * Adler-32, its length and every row's filter byte), so that a stream an
+ * encoder broke deep in under right CRCs is refused too (issue 17). */
 static gpointer
 deep_check_thread (gpointer user_data)
 {
   DeepCheck *check = user_data;
 
-  verify_jpeg (check->data, check->len, &check->error);
+  if (check->format == GG_FORMAT_PNG)
+    check_png_stream (check->data, check->len, G_MAXSIZE, &check->error);
+  else
+    verify_jpeg (check->data, check->len, &check->error);
   return NULL;
 }
 
@@ -1731,16 +1741,20 @@ gg_image_save_bytes (GBytes       *bytes,
   target = save_format (filename);
   /* As received: no generation loss, and the model's own metadata kept.
    * Checked without decoding first (gg_image_check).  A PNG's CRCs cover
-   * every byte, so that check is complete against damage; a JPEG has no
-   * checksum over its entropy-coded data, so that is read through too, on
-   * a second thread while the file is written (4K: 0.03 s). */
+   * every byte, so that check is complete against damage in transit, but
+   * not against an encoder's broken deflate stream under right CRCs: the
+   * whole stream is inflated on a second thread while the file is written
+   * (4K noisy PNG: ~0.17 s, beside the write); a JPEG has no checksum over
+   * its entropy-coded data, so that is read through the same way (4K:
+   * 0.03 s).  On failure the file is not written (the temporary one is
+   * removed). */
   if (gg_image_sniff (data, len) == target)
     {
-      DeepCheck check = { data, len, NULL };
+      DeepCheck check = { data, len, target, NULL };
 
       if (! gg_image_check (data, len, max_pixels, error))
         return FALSE;
-      if (target != GG_FORMAT_JPEG)
+      if (target != GG_FORMAT_JPEG && target != GG_FORMAT_PNG)
         return write_atomically (filename, data, len, error);
       return write_while_checking (filename, data, len, &check, error);
     }

@@ -116,8 +116,13 @@ main (int argc, char **argv)
     answer = gg_raster_scale (moved, plan.out_width, plan.out_height, &error);
     if (answer == NULL)
       die (error);
+    /* Opaque, as every model answer is (the crop's edge past the
+     * original is transparent). */
     for (gsize i = 0; i < (gsize) answer->width * answer->height; i++)
-      answer->pixels[i * 4] = (guint8) (answer->pixels[i * 4] * 0.95);
+      {
+        answer->pixels[i * 4] = (guint8) (answer->pixels[i * 4] * 0.95);
+        answer->pixels[i * 4 + 3] = 255;
+      }
   }
 
   total = t = now ();

@@ -832,6 +832,69 @@ test_save_bytes_checked (void)
   }
 }
 
+/* A PNG whose deflate stream is broken deep in (past what gg_image_check
+ * inflates), under recomputed CRCs, as a broken encoder would write it:
+ * gg_image_save_bytes refuses it (the whole stream is inflated on a
+ * second thread while the file is written) and leaves no file behind.
+ * Seen failing before issue 17's change: it was written. */
+static void
+test_save_bytes_png_deep (void)
+{
+  g_autofree gchar   *dir = gg_test_tmpdir ();
+  g_autofree gchar   *path = g_build_filename (dir, "answer.png", NULL);
+  g_autoptr(GgRaster) pic = gg_raster_new (700, 500, NULL);
+  g_autoptr(GBytes)   png = NULL;
+  g_autoptr(GBytes)   bad_bytes = NULL;
+  g_autoptr(GError)   error = NULL;
+  g_autoptr(GDir)     listing = NULL;
+  g_autofree guint8  *bad = NULL;
+  GRand              *rand = g_rand_new_with_seed (17);
+  gsize               plen, idat = 0, at = 0;
+  guint32             n = 0, crc;
+
+  /* Noise: the stream is about as long as the 1.4 MB of rows. */
+  for (gsize i = 0; i < (gsize) 700 * 500 * 4; i++)
+    pic->pixels[i] = (i & 3) == 3 ? 255 : (guint8) g_rand_int (rand);
+  g_rand_free (rand);
+  png = gg_image_encode_png (pic, 6, NULL);
+  g_assert_nonnull (png);
+  {
+    const guint8 *data = g_bytes_get_data (png, &plen);
+
+    bad = g_memdup2 (data, plen);
+  }
+  /* The last IDAT chunk (walking the chunks), a byte 200 before its end. */
+  for (at = 8; at + 12 <= plen; at += 12 + (gsize) n)
+    {
+      n = (guint32) bad[at] << 24 | bad[at + 1] << 16 | bad[at + 2] << 8 | bad[at + 3];
+      if (memcmp (bad + at + 4, "IDAT", 4) == 0)
+        idat = at;
+    }
+  n = (guint32) bad[idat] << 24 | bad[idat + 1] << 16 | bad[idat + 2] << 8 | bad[idat + 3];
+  g_assert_cmpuint (n, >, 400);
+  g_assert_cmpuint (idat, >, 600 * 1024);       /* well past the checked head */
+  bad[idat + 8 + n - 200] ^= 0x5a;
+  crc = png_crc (bad + idat + 4, n + 4);
+  bad[idat + 8 + n] = crc >> 24;
+  bad[idat + 9 + n] = crc >> 16;
+  bad[idat + 10 + n] = crc >> 8;
+  bad[idat + 11 + n] = crc;
+  g_assert_true (gg_image_check (bad, plen, 0, NULL));     /* the head is sound */
+  g_assert_false (gg_image_verify (bad, plen, 0, NULL));
+
+  bad_bytes = g_bytes_new (bad, plen);
+  g_assert_false (gg_image_save_bytes (bad_bytes, path, 0, &error));
+  g_assert_error (error, GG_ERROR, GG_ERROR_IMAGE);
+  g_assert_true (g_str_has_prefix (error->message, "The PNG image is truncated or corrupt ("));
+  listing = g_dir_open (dir, 0, NULL);
+  g_assert_null (g_dir_read_name (listing));    /* neither the file nor a temporary one */
+  g_clear_error (&error);
+
+  /* The sound one is written as it is. */
+  g_assert_true (gg_image_save_bytes (png, path, 0, &error));
+  g_assert_no_error (error);
+}
+
 /* Every image the live service answered (../shared/real-answers, read in
  * place, never copied): gg_image_check passes it and agrees with
  * gg_image_verify. */
@@ -1033,6 +1096,7 @@ main (int argc, char **argv)
   g_test_add_func ("/image/check", test_check);
   g_test_add_func ("/image/check-real-answers", test_check_real_answers);
   g_test_add_func ("/image/save-bytes-checked", test_save_bytes_checked);
+  g_test_add_func ("/image/save-bytes-png-deep", test_save_bytes_png_deep);
   g_test_add_func ("/image/files", test_files);
   g_test_add_func ("/image/perf-4k", test_perf_4k);
   rc = g_test_run ();
