@@ -1082,6 +1082,42 @@ channel (const GgRaster *r, gint c, Plane *p)
 
 /* Blurs @p in place by a Gaussian of @sigma pixels (separable, the edge
  * pixels repeated outwards). */
+/* The vertical pass of plane_blur, a row at a time (issue 17): the same
+ * sums in the same order as a column at a time, so the very same values,
+ * but memory is read along rows instead of one float per row of the plane
+ * (4K placement: the column walk missed the cache on every read).  Rows
+ * are read from a copy made as they are overwritten: a ring of 2 r + 1. */
+static void
+plane_blur_columns (Plane *p, const gfloat *k, gint r)
+{
+  gint     w = p->w, h = p->h, n = 2 * r + 1;
+  gfloat  *ring = g_new (gfloat, (gsize) w * n);
+  gfloat  *acc = g_new (gfloat, w);
+  gint     next = 0;                 /* the next source row to copy */
+
+  for (gint y = 0; y < h; y++)
+    {
+      /* Source rows up to y + r, copied before any is overwritten: row
+       * y - r - 1, the last one the ring dropped, is no longer needed. */
+      for (; next <= MIN (y + r, h - 1); next++)
+        memcpy (ring + (gsize) (next % n) * w, p->v + (gsize) next * w, sizeof (gfloat) * w);
+      for (gint x = 0; x < w; x++)
+        acc[x] = 0;
+      for (gint i = 0; i < n; i++)
+        {
+          gint          src = CLAMP (y + i - r, 0, h - 1);
+          const gfloat *row = ring + (gsize) (src % n) * w;
+          gfloat        ki = k[i];
+
+          for (gint x = 0; x < w; x++)
+            acc[x] += ki * row[x];
+        }
+      memcpy (p->v + (gsize) y * w, acc, sizeof (gfloat) * w);
+    }
+  g_free (ring);
+  g_free (acc);
+}
+
 static void
 plane_blur (Plane *p, gdouble sigma)
 {
@@ -1114,19 +1150,7 @@ plane_blur (Plane *p, gdouble sigma)
           row[x] = acc;
         }
     }
-  for (gint x = 0; x < w; x++)
-    {
-      for (gint i = 0; i < h + 2 * r; i++)
-        line[i] = p->v[(gsize) CLAMP (i - r, 0, h - 1) * w + x];
-      for (gint y = 0; y < h; y++)
-        {
-          gfloat acc = 0;
-
-          for (gint i = 0; i <= 2 * r; i++)
-            acc += k[i] * line[y + i];
-          p->v[(gsize) y * w + x] = acc;
-        }
-    }
+  plane_blur_columns (p, k, r);
   g_free (k);
   g_free (line);
 }
@@ -1486,11 +1510,48 @@ refine_fit (const Plane o[3], const Plane a[3], const Plane *wt, const Plane *sk
 /* Sums of @src over the (2 r + 1)^2 box around each pixel (clipped at the
  * borders), into @dst (initialised here, same size): a running sum along
  * the rows into @dst, then along the columns back in place. */
+/* The vertical pass of box_sum, a row at a time (issue 17): per column
+ * the same running sum, added and subtracted in the same order as a
+ * column at a time, so the very same values, with memory read along
+ * rows.  The rows it subtracts are kept in a ring of r + 2 before they are
+ * overwritten. */
+static void
+box_sum_columns (Plane *p, gint r)
+{
+  gint     w = p->w, h = p->h, n = r + 2;
+  gdouble *acc = g_new0 (gdouble, w);
+  gfloat  *ring = g_new (gfloat, (gsize) w * n);
+
+  for (gint y = 0; y < MIN (r, h); y++)
+    for (gint x = 0; x < w; x++)
+      acc[x] += p->v[(gsize) y * w + x];
+  for (gint y = 0; y < h; y++)
+    {
+      gfloat       *row = p->v + (gsize) y * w;
+      const gfloat *add = y + r < h ? p->v + (gsize) (y + r) * w : NULL;
+      const gfloat *sub = y - r - 1 >= 0 ? ring + (gsize) ((y - r - 1) % n) * w : NULL;
+
+      /* Row y's own values, before they are overwritten below. */
+      memcpy (ring + (gsize) (y % n) * w, row, sizeof (gfloat) * w);
+      if (add == row)
+        add = ring + (gsize) (y % n) * w;   /* r == 0 */
+      for (gint x = 0; x < w; x++)
+        {
+          if (add)
+            acc[x] += add[x];
+          if (sub)
+            acc[x] -= sub[x];
+          row[x] = (gfloat) acc[x];
+        }
+    }
+  g_free (ring);
+  g_free (acc);
+}
+
 static void
 box_sum (const Plane *src, gint r, Plane *dst)
 {
   gint     w = src->w, h = src->h;
-  gdouble *col = g_new (gdouble, h);
 
   plane_init (dst, w, h);
   for (gint y = 0; y < h; y++)
@@ -1510,24 +1571,7 @@ box_sum (const Plane *src, gint r, Plane *dst)
           out[x] = (gfloat) acc;
         }
     }
-  for (gint x = 0; x < w; x++)
-    {
-      gdouble acc = 0;
-
-      for (gint y = 0; y < h; y++)
-        col[y] = dst->v[(gsize) y * w + x];
-      for (gint y = 0; y < MIN (r, h); y++)
-        acc += col[y];
-      for (gint y = 0; y < h; y++)
-        {
-          if (y + r < h)
-            acc += col[y + r];
-          if (y - r - 1 >= 0)
-            acc -= col[y - r - 1];
-          dst->v[(gsize) y * w + x] = (gfloat) acc;
-        }
-    }
-  g_free (col);
+  box_sum_columns (dst, r);
 }
 
 /* What the fit @p cannot explain, as a plane of 1 (skip) and 0: where the
