@@ -14,8 +14,9 @@
 # Python-Fu: the plug-in killed mid-request) and judges the outputs with
 # tests/gimp/checks.py; meanwhile every process's argv is read for the key.
 # Prints "PASS name" or "FAIL name: why" per check (and, on stderr, the
-# measured cancel times) and a last line "N passed, N failed"; exits
-# non-zero on any failure.  A missing GIMP 3 or fake server is a failure,
+# measured cancel times) and a last line "N passed, N failed, N skipped";
+# exits non-zero on any failure, when a judge dies or when fewer checks
+# reported than checks.py's registry holds (tests/gimp/verdicts.sh).  A missing GIMP 3 or fake server is a failure,
 # never a skip.
 set -uo pipefail
 
@@ -29,22 +30,10 @@ python=/usr/bin/python3
 checks="$src/tests/gimp/checks.py"
 gimp_timeout=${GG_GIMP_TIMEOUT:-240}
 
-setup_failures=()
-fail_setup() { setup_failures+=("$1"); }
-
-finish() {
-  local lines=("$@") p=0 f=0 l
-  for l in "${setup_failures[@]}"; do echo "FAIL setup: $l"; f=$((f + 1)); done
-  for l in "${lines[@]}"; do
-    [ -n "$l" ] || continue
-    echo "$l"
-    case "$l" in PASS*) p=$((p + 1)) ;; FAIL*) f=$((f + 1)) ;; esac
-  done
-  [ $((p + f)) -gt 0 ] || { echo "FAIL setup: no check ran"; f=1; }
-  echo "$p passed, $f failed"
-  [ "$f" -eq 0 ]
-  exit $?
-}
+# fail_setup, judge (a judge that dies, or reports fewer checks than its
+# registry holds, fails the suite) and finish.
+# shellcheck source=tests/gimp/verdicts.sh
+source "$src/tests/gimp/verdicts.sh"
 
 server_pid=""
 scan_pid=""
@@ -216,7 +205,6 @@ control '{"scenario": "ok", "queue": []}'
 fi
 
 # 7. The part files: one group of checks each (see checks.py's docstring).
-part_verdicts=()
 for part in "$src"/tests/gimp/part_*.py; do
   [ -e "$part" ] || continue
   name=$(basename "$part" .py)
@@ -226,7 +214,8 @@ for part in "$src"/tests/gimp/part_*.py; do
     "exec(open('$src/tests/gimp/pdb.py').read()); run_part('$part')" \
     "Gimp.get_pdb().lookup_procedure('gimp-quit').run(Gimp.get_pdb().lookup_procedure('gimp-quit').create_config())" \
     || fail_setup "gimp-console ($name) ended with status $? (see $work/$name.log)"
-  mapfile -t -O "${#part_verdicts[@]}" part_verdicts < <("$python" "$checks" part "$part" "$work" "$work/$name.log" 2>&1)
+  # A part's host_check may report any number of checks: at least one.
+  judge "$name" 1 "$python" "$checks" part "$part" "$work" "$work/$name.log"
 done
 control '{"scenario": "ok", "queue": []}'
 
@@ -235,7 +224,7 @@ wait "$scan_pid" || fail_setup "the argv scan failed"
 scan_pid=""
 if [ -n "$only_parts" ]; then
   echo "gimp tests: only the parts $only_parts" >&2
-  finish "${part_verdicts[@]}"
+  finish
 fi
 
 
@@ -253,5 +242,6 @@ done
 control '{"scenario": "ok", "queue": []}'
 
 echo "gimp tests: GIMP ran for $(( $(date +%s) - t0 )) s" >&2
-mapfile -t verdicts < <(GG_GIMP_TEST_KEY="$key" "$python" "$checks" check "$work" 2>&1)
-finish "${verdicts[@]}" "${part_verdicts[@]}"
+held=$("$python" "$checks" count) || { fail_setup "checks.py count failed: its registry is broken"; held=1; }
+GG_GIMP_TEST_KEY="$key" judge checks.py "$held" "$python" "$checks" check "$work"
+finish

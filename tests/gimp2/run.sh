@@ -19,7 +19,8 @@
 # (tests/gimp2/cross3.py), and 2.10 refines GIMP 3's result in turn.
 # Meanwhile every process's argv is read for the key.  tests/gimp2/checks.py
 # judges everything; prints "PASS name" / "FAIL name: why" and a last line
-# "N passed, N failed".  A missing GIMP 2.10, GIMP 3 or fake server is a
+# "N passed, N failed, N skipped" (tests/gimp/verdicts.sh: a judge that
+# dies, or reports fewer checks than its registry holds, fails the suite).  A missing GIMP 2.10, GIMP 3 or fake server is a
 # failure, never a skip.
 set -uo pipefail
 
@@ -37,22 +38,10 @@ checks="$src/tests/gimp2/checks.py"
 g3checks="$src/tests/gimp/checks.py"
 gimp_timeout=${GG_GIMP_TIMEOUT:-240}
 
-setup_failures=()
-fail_setup() { setup_failures+=("$1"); }
-
-finish() {
-  local lines=("$@") p=0 f=0 l
-  for l in "${setup_failures[@]}"; do echo "FAIL setup: $l"; f=$((f + 1)); done
-  for l in "${lines[@]}"; do
-    [ -n "$l" ] || continue
-    echo "$l"
-    case "$l" in PASS*) p=$((p + 1)) ;; FAIL*) f=$((f + 1)) ;; esac
-  done
-  [ $((p + f)) -gt 0 ] || { echo "FAIL setup: no check ran"; f=1; }
-  echo "$p passed, $f failed"
-  [ "$f" -eq 0 ]
-  exit $?
-}
+# fail_setup, judge (a judge that dies, or reports fewer checks than its
+# registry holds, fails the suite) and finish.
+# shellcheck source=tests/gimp/verdicts.sh
+source "$src/tests/gimp/verdicts.sh"
 
 server_pid=""
 scan_pid=""
@@ -245,5 +234,7 @@ done
 control '{"scenario": "ok", "queue": []}'
 
 echo "gimp2 tests: GIMP ran for $(( $(date +%s) - t0 )) s" >&2
-mapfile -t verdicts < <(GG_GIMP_TEST_KEY="$key" GG_CROSS="$cross_ok" "$python" "$checks" "$work" 2>&1)
-finish "${verdicts[@]}"
+held=$(GG_CROSS="$cross_ok" "$python" "$checks" --count) \
+  || { fail_setup "checks.py --count failed: its registry is broken"; held=1; }
+GG_GIMP_TEST_KEY="$key" GG_CROSS="$cross_ok" judge checks.py "$held" "$python" "$checks" "$work"
+finish

@@ -1233,7 +1233,7 @@ test_tls_self_signed_refused (void)
 
   if (openssl == NULL)
     {
-      g_test_skip ("openssl is not installed (apt-get install openssl)");
+      gg_test_skip ("openssl is not installed (apt-get install openssl)");
       return;
     }
 
@@ -1652,5 +1652,5 @@ main (int argc, char **argv)
   result = g_test_run ();
   gg_fake_server_stop (server);
   gg_fake_server_stop (keyed_server);
-  return result;
+  return gg_test_status (result);
 }
