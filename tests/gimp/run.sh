@@ -51,6 +51,7 @@ if pkg-config --exists gimp-3.0 gimpui-3.0 2>/dev/null && command -v gimp-consol
     while [ $# -gt 0 ] && [[ "$1" == *=* ]]; do vars+=("$1"); shift; done
     ( [ ${#vars[@]} -eq 0 ] || export "${vars[@]}"; exec "$@" )
   }
+  gimp_gui=(gimp-3.0)
   where="this host"
 else
   case "$out/" in
@@ -70,6 +71,7 @@ else
     # export is a builtin: the values never reach any process's argv.
     ( [ ${#vars[@]} -eq 0 ] || export "${vars[@]}"; exec "$src/tests/gimp3-root.sh" run "$src" "$@" )
   }
+  gimp_gui=("$src/tests/gimp3-root.sh" run "$src" gimp-3.0)
   where="the Debian 13 root"
 fi
 
@@ -218,6 +220,30 @@ for part in "$src"/tests/gimp/part_*.py; do
   judge "$name" 1 "$python" "$checks" part "$part" "$work" "$work/$name.log"
 done
 control '{"scenario": "ok", "queue": []}'
+
+# 8. "The whole change is one undo step": GIMP 3 with a window, under Xvfb;
+# after an edit the host presses Ctrl+Z once and the image must be exactly
+# as before (layers, masks, pixels, parasites, selection): tests/gimp/undo.py
+# drives tests/gimp/undo3.py.  GG_GIMP_PARTS="undo" runs it alone.
+if [ -z "$only_parts" ] || [[ " $only_parts " == *" undo "* ]]; then
+  undo_work="$work/undo"
+  mkdir -p "$undo_work/profile" "$undo_work/out"
+  cp -r "$work/profile/plug-ins" "$undo_work/profile/"
+  gimp_version=$(inside gimp-console-3.0 --version 2>/dev/null | sed -n 's/.*version \([0-9.]*\).*/\1/p' | tail -1)
+  printf '(plug-in-path "%s/profile/plug-ins:%s")\n(show-welcome-dialog no)\n(config-version "%s")\n' \
+    "$undo_work" "$sys_plugins" "$gimp_version" >"$undo_work/profile/gimprc"
+  undo_held=$("$python" "$src/tests/gimp/undo.py" --count) || undo_held=1
+  # The key and the rest by environment (judge is a function: they reach
+  # undo.py and GIMP, never an argv).
+  GIMP3_DIRECTORY="$undo_work/profile" HOME="$work/home" GOOGLE_GEMINI_BASE_URL="$base" \
+  GG_GIMP_IN="$work/in" GG_GIMP_OUT="$undo_work/out" GG_GIMP_PART=lib GEMINI_API_KEY="$key" \
+  LC_ALL=C.UTF-8 GG_GIMP_TIMEOUT="$gimp_timeout" \
+    judge undo "$undo_held" "$python" "$src/tests/gimp/undo.py" 3 "$undo_work" -- "${gimp_gui[@]}" \
+      --no-splash --batch-interpreter=python-fu-eval \
+      -b "exec(open('$src/tests/gimp/pdb.py').read()); exec(open('$src/tests/gimp/undo3.py').read())" \
+      -b "q = Gimp.get_pdb().lookup_procedure('gimp-quit'); c = q.create_config(); c.set_property('force', True); q.run(c)"
+  control '{"scenario": "ok", "queue": []}'
+fi
 
 touch "$work/scan-stop"
 wait "$scan_pid" || fail_setup "the argv scan failed"

@@ -162,6 +162,26 @@ echo done >"$work/out/cancel-phase"
 wait "$killer_pid" || fail_setup "the killer failed (see $work/killer.log)"
 control '{"scenario": "ok", "queue": []}'
 
+# 6b. "The whole change is one undo step": GIMP 2.10 with a window, under
+# Xvfb; after an edit the host presses Ctrl+Z once and the image must be
+# exactly as before (layers, masks, pixels, parasites, selection):
+# tests/gimp/undo.py drives tests/gimp2/undo.scm.
+undo_work="$work/undo"
+mkdir -p "$undo_work/profile" "$undo_work/out"
+cp -r "$work/profile/plug-ins" "$undo_work/profile/"
+printf '(plug-in-path "%s/profile/plug-ins:%s/plug-ins")\n' "$undo_work" \
+  "$(pkg-config --variable=gimplibdir gimp-2.0)" >"$undo_work/profile/gimprc"
+undo_held=$("$python" "$src/tests/gimp/undo.py" --count) || undo_held=1
+control '{"scenario": "ok", "queue": []}'
+unset GOOGLE_API_KEY
+# The key by environment (judge is a function: it never reaches an argv).
+GIMP2_DIRECTORY="$undo_work/profile" HOME="$work/home" GOOGLE_GEMINI_BASE_URL="$base" \
+GEMINI_API_KEY="$key" GG_GIMP_TIMEOUT="$gimp_timeout" \
+  judge undo "$undo_held" "$python" "$src/tests/gimp/undo.py" 2.10 "$undo_work" -- gimp-2.10 --no-splash \
+    -b "(define gg-src \"$src\") (define gg-in \"$work/in\") (define gg-out \"$undo_work/out\") (define gg-sync \"$undo_work/sync\") (load \"$src/tests/gimp2/undo.scm\")" \
+    -b '(gimp-quit 1)'
+control '{"scenario": "ok", "queue": []}'
+
 # 7. cross-version: GIMP 3 refines the .xcf edited and refined in 2.10
 "$python" "$g3checks" log "$port" "$work/server-log-2.json" || fail_setup "could not read the server's log"
 cross_ok=0

@@ -24,6 +24,8 @@ void          gg_fake_server_stop  (GgFakeServer *server);
 void   gg_fake_server_control (GgFakeServer *server, const gchar *path, const gchar *json);
 /* GET /_control/log: the JSON array of requests received (g_free). */
 gchar *gg_fake_server_log     (GgFakeServer *server);
+/* GET /_control/state: scenario, queue, requests, active (g_free). */
+gchar *gg_fake_server_state   (GgFakeServer *server);
 
 /* Reads a file from tests/data (g_bytes_unref). */
 GBytes *gg_test_data (const gchar *name);
