@@ -103,7 +103,7 @@ export GG_PERF=${GG_PERF:-1}
 
 # Required parts, checked first so that a missing one fails loudly.
 if ! /usr/bin/python3 -c 'import PIL' 2>/dev/null; then
-  note_fail "setup: /usr/bin/python3 with Pillow is missing (apt-get install python3-pil; or run install/install.sh --deps-only)"
+  note_fail "setup: /usr/bin/python3 with Pillow is missing (apt-get install python3-pil; or run install/install.sh --test-deps)"
 fi
 [ -f "$src/tests/fake_gemini/server.py" ] || note_fail "setup: the fake Gemini server tests/fake_gemini/server.py is missing"
 
@@ -121,7 +121,7 @@ else
   # second compiler (the default build is gcc's).
   echo "== 2. AddressSanitizer + UndefinedBehaviorSanitizer (clang)"
   if ! command -v clang >/dev/null; then
-    note_fail "build: clang is missing for the sanitizer build (apt-get install clang; or run install/install.sh --deps-only)"
+    note_fail "build: clang is missing for the sanitizer build (apt-get install clang; or run install/install.sh --test-deps)"
   elif CC=clang build "$out/asan" -DCMAKE_BUILD_TYPE=Debug -DGG_SANITIZE=ON -DGG_PLUGIN=OFF; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
       ctest_stage asan "$out/asan"

@@ -54,7 +54,7 @@ trap cleanup EXIT
 
 # --- GIMP 2.10 must be here: Debian 12 packages it
 if ! command -v gimp-console-2.10 >/dev/null || ! pkg-config --exists gimp-2.0 gimpui-2.0 2>/dev/null; then
-  fail_setup "GIMP 2.10 is not installed (gimp-console-2.10 and pkg-config gimp-2.0): apt-get install gimp libgimp2.0-dev, or INSTALL_TEST_DEPS=1 install/install.sh --deps-only"
+  fail_setup "GIMP 2.10 is not installed (gimp-console-2.10 and pkg-config gimp-2.0): apt-get install gimp libgimp2.0-dev, or install/install.sh --test-deps"
   finish
 fi
 "$python" -c 'import PIL' 2>/dev/null \
