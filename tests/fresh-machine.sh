@@ -14,7 +14,8 @@
 #     install/install.sh
 #     tests/run.sh
 #
-# inside the root (unshare --mount + chroot, /proc, /sys and /dev mounted).
+# inside the root (unshare --mount + chroot, the root bound on itself so that
+# it is a mount point as / is on a machine, /proc, /sys and /dev mounted).
 # The GIMP 3 tests build their own Debian 13 root inside that root (nested
 # debootstrap + chroot), as on any fresh machine.  Prints the last line of
 # tests/run.sh and how long each command took; exits with tests/run.sh's
@@ -98,6 +99,7 @@ set +e
 env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     HOME=/root TERM=dumb LANG=C.UTF-8 \
   unshare --mount --propagation private sh -c '
+    mount --bind "$0" "$0" &&
     mount -t proc proc "$0/proc" && mount -t sysfs sysfs "$0/sys" &&
     mount --rbind /dev "$0/dev" &&
     exec chroot "$0" /bin/bash -l -c "$1"' "$root" "$inner" >"$log" 2>&1

@@ -48,7 +48,7 @@ def undo_part():
     report('undo-before', state=undo_snapshot(image))  # noqa: F821
     status, _, message = run('plug-in-gemini-edit', {  # noqa: F821
         'run-mode': Gimp.RunMode.NONINTERACTIVE, 'image': image,  # noqa: F821
-        'drawables': [layer], 'prompt': 'add a red balloon'})
+        'drawables': [layer], 'prompt': 'paint one undo step'})
     Gimp.displays_flush()  # noqa: F821
     report('undo-after-edit', status=status, message=message, state=undo_snapshot(image))  # noqa: F821
     # The host presses Ctrl+Z once in the image's window.

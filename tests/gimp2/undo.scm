@@ -62,7 +62,7 @@
     (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 130 120 160 120)
     (gimp-displays-flush)
     (gg-undo-snapshot img "before")
-    (gg-edit img layer "add a red balloon" FLASH)
+    (gg-edit img layer "paint one undo step" FLASH)
     (gimp-displays-flush)
     (gg-undo-snapshot img "after-edit")
     (gimp-message "GGT-UNDO-REQUEST undo-1")
