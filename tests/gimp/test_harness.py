@@ -11,6 +11,10 @@ GIMP suites is lost silently, and every skip of the tree is counted.
 - tests/gimp/verdicts.sh, the accounting of tests/gimp/run.sh and
   tests/gimp2/run.sh: a judge that dies fails the stage, and so do fewer
   verdicts than the registry holds;
+- tests/accounting.sh, the counting of tests/run.sh: CTest's skipped
+  tests (exit 77) and the suites' skips are counted as skipped, a suite
+  that says "NOT RUN" is listed as not run and never counted as passed, a
+  suite that dies or checks nothing is a failure;
 - the unit tests skip only through gg_test_skip (exit 77, counted), as
   CTest tests of their own, and every CTest test has SKIP_RETURN_CODE 77.
 
@@ -29,6 +33,7 @@ SRC = os.path.normpath(os.path.join(HERE, "..", ".."))
 CHECKS3 = os.path.join(HERE, "checks.py")
 CHECKS2 = os.path.join(SRC, "tests", "gimp2", "checks.py")
 VERDICTS_SH = os.path.join(HERE, "verdicts.sh")
+ACCOUNTING_SH = os.path.join(SRC, "tests", "accounting.sh")
 KEY = "gg-harness-test-key-0123456789"
 
 sys.path.insert(0, HERE)
@@ -157,6 +162,67 @@ class Accounting(unittest.TestCase):
         r = accounting('judge j 2 sh -c "echo PASS a; echo SKIP b: no tool"; finish')
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertEqual(r.stdout.splitlines()[-1], "1 passed, 0 failed, 1 skipped")
+
+
+def run_sh(script, out):
+    """Runs @script in bash after sourcing tests/accounting.sh (logs in @out)."""
+    return subprocess.run(["bash", "-c", 'out="$1"; jobs=1; source "$0"; ' + script, ACCOUNTING_SH, out],
+                          capture_output=True, text=True, timeout=300)
+
+
+class RunAccounting(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.out = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def last(self, r):
+        return r.stdout.strip().splitlines()[-1]
+
+    def test_ctest_skipped_tests_are_counted(self):
+        project = os.path.join(self.out, "p")
+        os.makedirs(project)
+        with open(os.path.join(project, "CMakeLists.txt"), "w") as f:
+            f.write("cmake_minimum_required(VERSION 3.16)\nproject(p NONE)\nenable_testing()\n"
+                    "add_test(NAME passes COMMAND sh -c \"exit 0\")\n"
+                    "add_test(NAME skips COMMAND sh -c \"echo SKIP: no tool; exit 77\")\n"
+                    "set_tests_properties(skips PROPERTIES SKIP_RETURN_CODE 77)\n"
+                    "add_test(NAME also-passes COMMAND sh -c \"exit 0\")\n")
+        build = os.path.join(self.out, "b")
+        subprocess.run(["cmake", "-S", project, "-B", build], check=True, capture_output=True)
+        r = run_sh('ctest_stage p "$1/b"; summary', self.out)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(self.last(r), "2 passed, 0 failed, 1 skipped")
+
+    def test_suite_skips_and_not_run(self):
+        r = run_sh('suite_stage a sh -c "echo PASS x; echo SKIP y: no tool; echo 1 passed, 0 failed, 1 skipped"; '
+                   'suite_stage replay sh -c "echo NOT RUN: no recordings; echo 0 passed, 0 failed, 0 skipped"; '
+                   'not_run+=("fuzzing (GG_TEST_QUICK=1)"); summary', self.out)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(self.last(r), "1 passed, 0 failed, 1 skipped; not run: replay (no recordings), "
+                                       "fuzzing (GG_TEST_QUICK=1)")
+
+    def test_old_summary_line_is_read(self):
+        r = run_sh('suite_stage a sh -c "echo 3 passed, 0 failed"; summary', self.out)
+        self.assertEqual(self.last(r), "3 passed, 0 failed, 0 skipped")
+
+    def test_a_suite_that_dies_fails(self):
+        r = run_sh('suite_stage a sh -c "echo PASS x; exit 3"; summary', self.out)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertEqual(self.last(r), "0 passed, 1 failed, 0 skipped")
+        self.assertIn("a: the suite did not complete, exit status 3", r.stdout)
+
+    def test_a_suite_that_checks_nothing_fails(self):
+        r = run_sh('suite_stage a sh -c "echo 0 passed, 0 failed, 0 skipped"; summary', self.out)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("a: no check ran", r.stdout)
+
+    def test_a_suite_with_a_bad_status_fails(self):
+        r = run_sh('suite_stage a sh -c "echo 2 passed, 0 failed; exit 1"; summary', self.out)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertEqual(self.last(r), "2 passed, 1 failed, 0 skipped")
 
 
 class Skips(unittest.TestCase):
