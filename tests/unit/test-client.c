@@ -1711,7 +1711,7 @@ recorded_429 (const gchar *name, const gchar *delay)
   if (!g_file_get_contents (path, &text, NULL, NULL))
     {
       g_autofree gchar *why = g_strdup_printf ("the recording %s is not there", path);
-      g_test_skip (why);
+      gg_test_skip (why);
       return NULL;
     }
   body = g_string_new (text);

@@ -846,7 +846,7 @@ test_check_real_answers (void)
 
   if (listing == NULL)
     {
-      g_test_skip ("../shared/real-answers is absent");
+      gg_test_skip ("../shared/real-answers is absent");
       return;
     }
   while ((name = g_dir_read_name (listing)) != NULL)
