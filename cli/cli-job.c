@@ -3,6 +3,7 @@
  * worker thread (cli_job_run). */
 #include <stdarg.h>
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -37,6 +38,8 @@ cli_job_clear (CliJob *job)
   g_free (job->system);
   g_strfreev (job->references);
   g_free (job->save_thoughts);
+  g_free (job->thinking);
+  g_free (job->wait_reason);
   g_clear_pointer (&job->client, gg_client_free);
   if (job->key != NULL)
     {
@@ -311,6 +314,8 @@ cli_job_prepare (CliJob *job, CliEditPlan **plan_out)
   gg_request_set_image_only (request, job->image_only);
   gg_request_set_search (request, job->search);
   gg_request_set_include_thoughts (request, job->thoughts);
+  gg_request_set_thinking_level (request, job->thinking);
+  gg_request_set_store (request, job->store);
   if (job->temperature >= 0.0)
     gg_request_set_temperature (request, job->temperature);
   if (job->seed != G_MININT64)
@@ -389,13 +394,47 @@ fail:
 
 /* ---- running: on the worker thread ------------------------------------ */
 
+/* A wait before the next attempt, as a countdown: on a terminal the
+ * progress line counts down (and prints the reason once); otherwise lines
+ * of their own at its start, every 10 s and over the last 5 s. */
+static void
+countdown (CliJob *job, const GgProgress *progress, gboolean new_wait)
+{
+  gint seconds = (gint) ceil (progress->retry_in);
+
+  if (new_wait)
+    {
+      g_free (job->wait_reason);
+      job->wait_reason = g_strdup (progress->reason ? progress->reason
+                                   : "The server asked to try again later.");
+      job->wait_announced = FALSE;
+      job->wait_last_second = -1;
+    }
+  if (job->progress_line || job->quiet || seconds == job->wait_last_second)
+    return;
+  if (new_wait)
+    fprintf (stderr, "%s: %s\n%s: retrying in %d s (Ctrl+C to stop).\n", CLI_NAME,
+             job->wait_reason, CLI_NAME, MAX (seconds, 1));
+  else if (seconds > 0 && (seconds % 10 == 0 || seconds <= 5))
+    fprintf (stderr, "%s: retrying in %d s.\n", CLI_NAME, seconds);
+  fflush (stderr);
+  job->wait_last_second = seconds;
+}
+
 static gboolean
 on_progress (const GgProgress *progress, gpointer user_data)
 {
-  CliJob *job = user_data;
+  CliJob  *job = user_data;
+  gboolean new_wait;
 
   g_mutex_lock (&job->lock);
+  new_wait = progress->phase == GG_PHASE_RETRY_WAIT
+             && (!job->have_progress || job->progress.phase != GG_PHASE_RETRY_WAIT
+                 || job->progress.attempt != progress->attempt);
+  if (progress->phase == GG_PHASE_RETRY_WAIT)
+    countdown (job, progress, new_wait);
   job->progress = *progress;
+  job->progress.reason = NULL;   /* valid only during this call */
   job->have_progress = TRUE;
   g_mutex_unlock (&job->lock);
   return !g_cancellable_is_cancelled (job->cancellable);
@@ -456,7 +495,8 @@ upload_large_images (CliJob    *job,
 
   options.max_inline = job->max_inline_mb > 0 ? (gsize) (job->max_inline_mb * 1e6)
                                               : GG_REQUEST_DEFAULT_MAX_INLINE;
-  if (gg_request_inline_size (request) <= options.max_inline)
+  /* Beyond the limit, or a large input that an earlier run uploaded. */
+  if (!gg_files_offload_wanted (request, options.max_inline, 0, !job->no_upload_cache))
     {
       gg_request_set_max_inline (request, options.max_inline);
       return TRUE;
@@ -559,8 +599,10 @@ print_texts (CliJob *job, const GgResponse *response)
 /* One answer image to @filename.  Checked in full even when its bytes are
  * written as they are: exit status 0 promises an image, and a damaged one
  * (a PNG with a broken IDAT passes every header check) is not.  Written as
- * it is, the image is only verified, row by row (no 64 MiB raster at 4K);
- * re-encoded, it is decoded once and the raster is kept for the encoder. */
+ * it is, gg_image_save_bytes checks its structure and checksums, then reads
+ * it as far as a decode would on a second thread while the file is
+ * written (no raster at all); re-encoded, it is decoded once and the
+ * raster is kept for the encoder. */
 gboolean
 cli_job_save_image (const GgPart *part, const gchar *filename, GError **error)
 {
@@ -572,7 +614,15 @@ cli_job_save_image (const GgPart *part, const gchar *filename, GError **error)
 
   as_is = gg_image_sniff (data, len) == gg_format_from_filename (filename);
   if (as_is)
-    gg_image_verify (data, len, 0, &local);
+    {
+      if (gg_image_save_bytes (part->data, filename, 0, &local))
+        return TRUE;
+      if (local->code == GG_ERROR_IO)
+        {
+          g_propagate_error (error, local);
+          return FALSE;
+        }
+    }
   else
     raster = gg_image_decode (data, len, 0, &local);
   if (local != NULL)
@@ -591,8 +641,6 @@ cli_job_save_image (const GgPart *part, const gchar *filename, GError **error)
       g_error_free (local);
       return FALSE;
     }
-  if (as_is)
-    return gg_image_save_bytes (part->data, filename, 0, error);
   return gg_image_save (raster, filename, error);
 }
 
@@ -757,4 +805,14 @@ cli_job_report (CliJob *job, const GgRequest *request)
                  (const gchar *) g_ptr_array_index (job->files, i));
       fprintf (stderr, " (%s).\n", line);
     }
+}
+
+void
+cli_load_user_catalogue (void)
+{
+  g_autofree gchar *path = gg_catalogue_user_path ();
+  g_autoptr(GError) error = NULL;
+
+  if (!gg_catalogue_load_user (path, &error))
+    fprintf (stderr, "%s: %s The built-in catalogue is used.\n", CLI_NAME, error->message);
 }

@@ -60,6 +60,8 @@ typedef struct
   gboolean      image_only;
   gboolean      thoughts;
   gchar        *save_thoughts;
+  gchar        *thinking;       /* --thinking LEVEL; NULL: not sent */
+  gboolean      store;          /* --store: allow the project to keep the request */
   gdouble       temperature;    /* < 0: not sent */
   gint64        seed;
   gboolean      seed_set;
@@ -69,7 +71,7 @@ typedef struct
   gboolean      dry_run;
   gboolean      json;
   gboolean      quiet;
-  gdouble       max_inline_mb;  /* inline limit in MB; 0: the API's 20 */
+  gdouble       max_inline_mb;  /* inline limit in MB; 0: the API's 100 */
   gdouble       upload_timeout; /* s for an upload to become ACTIVE; 0: 300 */
   gboolean      no_upload_cache; /* upload afresh, delete after use */
 
@@ -87,6 +89,9 @@ typedef struct
   gint          interrupted;    /* atomic: SIGINT or SIGTERM seen */
   gint          timed_out;      /* atomic: --timeout expired */
   gint64        started;        /* g_get_monotonic_time () at the start */
+  gchar        *wait_reason;    /* under lock: why the engine waits before retrying */
+  gboolean      wait_announced; /* under lock: the progress line printed it */
+  gint          wait_last_second; /* the countdown's last printed second */
 
   /* The outcome, set by the worker. */
   gint          exit_status;
@@ -128,6 +133,10 @@ GBytes    *cli_job_read_image  (const gchar *filename, const gchar *what,
 gboolean   cli_job_save_image  (const GgPart *part, const gchar *filename, GError **error);
 /* The folder of gemini-image's cache ($XDG_CACHE_HOME/gimp-gemini).  g_free. */
 gchar     *cli_cache_dir       (void);
+/* Merges the user's catalogue ($XDG_CONFIG_HOME/gimp-gemini/catalogue.json)
+ * over the built-in one; a problem with it is a warning on stderr and the
+ * built-in catalogue stays. */
+void       cli_load_user_catalogue (void);
 
 /* cli-mask.c: edit --mask.  The plan holds the input, the mask's weights
  * and the region sent. */

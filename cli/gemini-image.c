@@ -95,7 +95,7 @@ static const gchar *generate_examples =
   "EXAMPLES\n"
   "  gemini-image generate --prompt 'a lighthouse at dusk, oil painting' \\\n"
   "      --aspect 16:9 --output lighthouse.png\n"
-  "  gemini-image generate --model gemini-3-pro-image-preview --size 2K \\\n"
+  "  gemini-image generate --model gemini-3-pro-image --size 2K \\\n"
   "      --reference style:monet.jpg --prompt 'my garden' --output garden.jpg\n"
   "  gemini-image generate --prompt 'the weather in Paris today as a poster' \\\n"
   "      --search --json --output poster.png\n"
@@ -129,7 +129,7 @@ print_overview (FILE *stream)
     "SYNOPSIS\n"
     "  gemini-image generate --prompt TEXT --output FILE [OPTION...]\n"
     "  gemini-image edit --input FILE --prompt TEXT --output FILE [OPTION...]\n"
-    "  gemini-image models [--json]\n"
+    "  gemini-image models [--remote [--refresh]] [--json]\n"
     "  gemini-image templates [--kind generate|edit] [--json]\n"
     "  gemini-image template ID [--json]\n"
     "  gemini-image history [--search WORDS] [--clear] [--json]\n"
@@ -142,7 +142,8 @@ print_overview (FILE *stream)
     "  generate   Make an image from a text prompt.\n"
     "  edit       Change an image as a prompt says (optionally only inside a mask).\n"
     "  models     List the known models: sizes, ratios with dimensions, limits\n"
-    "             and prices.  Other model names are accepted and sent as given.\n"
+    "             and prices; --remote: the image models your key can use.\n"
+    "             Other model names are accepted and sent as given.\n"
     "  templates  List the prompt templates (after Google's prompting guide)\n"
     "             that generate and edit fill with --template and --field.\n"
     "  template   Show one template: its fields, hints and examples.\n"
@@ -194,6 +195,14 @@ job_entries (CliJob *job, gboolean edit, gboolean *help)
       "returns no image).", NULL },
     { "system", 0, 0, G_OPTION_ARG_STRING, &job->system,
       "A system instruction sent with the prompt.", "TEXT" },
+    { "thinking", 0, 0, G_OPTION_ARG_STRING, &job->thinking,
+      "How much the model thinks before drawing: minimal, medium or high, "
+      "for the models that take a level (see 'gemini-image models'; "
+      "refused before sending for the others).  Default: the model's.", "LEVEL" },
+    { "store", 0, 0, G_OPTION_ARG_NONE, &job->store,
+      "Allow Google to keep this request (prompt, images, answer) for up to "
+      "55 days, as new paid projects do by default since 2026-10-26.  Without "
+      "it every request says \"store\": false.", NULL },
     { "temperature", 't', 0, G_OPTION_ARG_DOUBLE, &job->temperature,
       "Sampling temperature, 0 to 2 (default: the model's).", "X" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &job->seed,
@@ -211,13 +220,15 @@ job_entries (CliJob *job, gboolean edit, gboolean *help)
       "Give up when the answer stops arriving for this long (default 60).", "SECONDS" },
     { "retries", 0, 0, G_OPTION_ARG_INT, &job->retries,
       "Further attempts after a retryable failure (429, 500, 502, 503, 504, "
-      "network); the server's RetryInfo delay is honoured.  Default 4.", "N" },
+      "network).  The server's RetryInfo delay is honoured once, with a "
+      "countdown on stderr; no more than 2 minutes are waited in all, and a "
+      "quota of 0 or a daily quota fails at once.  Default 4.", "N" },
     { "max-inline", 0, 0, G_OPTION_ARG_DOUBLE, &job->max_inline_mb,
       "The most the images may add up to inline, in MB once encoded (default "
-      "20, the API's historic limit; newer documentation allows 100).  Beyond "
-      "it the largest images are uploaded with the Files API and sent by "
-      "reference; an upload of the same content is reused for 48 hours "
-      "(cached in $XDG_CACHE_HOME/gimp-gemini).", "MB" },
+      "100, the API's limit since 2026-01-08).  Beyond it the largest images "
+      "are uploaded with the Files API and sent by reference; an upload of "
+      "the same content is reused for 48 hours (cached in "
+      "$XDG_CACHE_HOME/gimp-gemini).", "MB" },
     { "upload-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &job->upload_timeout,
       "Give up when an uploaded image is still being processed by the server "
       "after this long (default 300).", "SECONDS" },
@@ -386,6 +397,11 @@ check_options (CliJob *job, gint argc, gchar **argv)
     return usage_error ("Timeouts are positive numbers of seconds.");
   if (job->max_inline_mb < 0.0 || job->upload_timeout < 0.0)
     return usage_error ("--max-inline and --upload-timeout take positive numbers.");
+  if (job->thinking != NULL
+      && g_ascii_strcasecmp (job->thinking, "minimal") != 0
+      && g_ascii_strcasecmp (job->thinking, "medium") != 0
+      && g_ascii_strcasecmp (job->thinking, "high") != 0)
+    return usage_error ("--thinking takes minimal, medium or high, not '%s'.", job->thinking);
   if (job->retries < -1 || job->retries > 100)
     return usage_error ("--retries takes a number from 0 to 100.");
   if (job->mask != NULL && !job->edit)
@@ -488,6 +504,14 @@ on_tick (gpointer data)
   progress = job->progress;
   have = job->have_progress;
   stage = g_strdup (job->stage);
+  if (have && progress.phase == GG_PHASE_RETRY_WAIT && job->wait_reason != NULL
+      && !job->wait_announced)
+    {
+      /* The reason once, on a line of its own above the countdown. */
+      fprintf (stderr, "\r\033[K%s: %s\n", CLI_NAME, job->wait_reason);
+      job->wait_announced = TRUE;
+      g_clear_pointer (&run->last_line, g_free);
+    }
   g_mutex_unlock (&job->lock);
 
   elapsed = (g_get_monotonic_time () - job->started) / (gdouble) G_USEC_PER_SEC;
@@ -503,7 +527,7 @@ on_tick (gpointer data)
                             have ? phase_name (progress.phase) : "starting");
   g_free (stage);
   if (have && progress.phase == GG_PHASE_RETRY_WAIT)
-    g_string_append_printf (line, " in %.0f s", ceil (progress.retry_in));
+    g_string_append_printf (line, " in %.0f s (Ctrl+C to stop)", ceil (progress.retry_in));
   else if (have && progress.attempt > 1)
     g_string_append_printf (line, " (attempt %d)", progress.attempt);
   if (have && progress.phase == GG_PHASE_DOWNLOADING && progress.received > 0
@@ -677,6 +701,7 @@ main (int argc, char **argv)
       return CLI_EXIT_USAGE;
     }
   command = argv[1];
+  cli_load_user_catalogue ();
   if (strcmp (command, "generate") == 0 || strcmp (command, "edit") == 0)
     return subcommand_main (command, argc - 1, argv + 1);
   if (strcmp (command, "models") == 0)

@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "gg-catalogue.h"
 #include "gg-error.h"
 
 #define EXCERPT_CHARS 120
@@ -22,6 +23,8 @@ gg_api_error_free (GgApiError *error)
   g_free (error->reason);
   g_free (error->quota_metric);
   g_free (error->quota_id);
+  g_free (error->quota_value);
+  g_free (error->thinking_level);
   g_free (error->help_url);
   g_free (error->excerpt);
   g_free (error);
@@ -80,6 +83,49 @@ quota_value_is_zero (const cJSON *value)
   return FALSE;
 }
 
+static gchar *
+quota_value_string (const cJSON *value)
+{
+  if (cJSON_IsString (value))
+    return g_utf8_make_valid (value->valuestring, -1);
+  if (cJSON_IsNumber (value))
+    return g_strdup_printf ("%.0f", value->valuedouble);
+  return NULL;
+}
+
+/* "limit: 0" in the message, as a whole number (not "limit: 05", "limit: 0.5"):
+ * the live service's quota-0 answer says it only there. */
+static gboolean
+message_says_limit_zero (const gchar *message)
+{
+  const gchar *p = message;
+
+  while (p != NULL && (p = strstr (p, "limit: 0")) != NULL)
+    {
+      gchar next = p[strlen ("limit: 0")];
+
+      if (!g_ascii_isdigit (next) && next != '.')
+        return TRUE;
+      p += strlen ("limit: 0");
+    }
+  return FALSE;
+}
+
+/* "Thinking level MINIMAL is not supported for this model": MINIMAL. */
+static gchar *
+refused_thinking_level (const gchar *message)
+{
+  const gchar *p = message ? strstr (message, "Thinking level ") : NULL;
+  const gchar *end;
+
+  if (p == NULL || strstr (p, "not supported") == NULL)
+    return NULL;
+  p += strlen ("Thinking level ");
+  for (end = p; g_ascii_isalnum (*end) || *end == '_'; end++)
+    ;
+  return end > p ? g_strndup (p, end - p) : NULL;
+}
+
 static void
 parse_details (GgApiError  *error,
                const cJSON *details)
@@ -95,8 +141,16 @@ parse_details (GgApiError  *error,
 
       if (g_str_has_suffix (type->valuestring, "google.rpc.ErrorInfo"))
         {
+          const cJSON *metadata = cJSON_GetObjectItemCaseSensitive (detail, "metadata");
+
           if (error->reason == NULL)
             error->reason = dup_string (detail, "reason");
+          /* The older quota answers say the limit here. */
+          if (quota_value_is_zero (cJSON_GetObjectItemCaseSensitive (metadata,
+                                                                     "quota_limit_value")))
+            error->quota_zero = TRUE;
+          if (error->quota_id == NULL && cJSON_IsObject (metadata))
+            error->quota_id = dup_string (metadata, "quota_limit");
         }
       else if (g_str_has_suffix (type->valuestring, "google.rpc.QuotaFailure"))
         {
@@ -105,13 +159,27 @@ parse_details (GgApiError  *error,
 
           cJSON_ArrayForEach (violation, violations)
             {
+              const cJSON *id = cJSON_GetObjectItemCaseSensitive (violation, "quotaId");
+              gboolean     daily;
+
               if (!cJSON_IsObject (violation))
                 continue;
-              if (error->quota_metric == NULL && error->quota_id == NULL)
+              daily = cJSON_IsString (id) && strstr (id->valuestring, "PerDay") != NULL;
+              /* The violation named: the first, or the first per-day one
+               * (waiting a minute does not help that one). */
+              if ((error->quota_metric == NULL && error->quota_id == NULL)
+                  || (daily && !error->quota_daily))
                 {
+                  g_clear_pointer (&error->quota_metric, g_free);
+                  g_clear_pointer (&error->quota_id, g_free);
+                  g_clear_pointer (&error->quota_value, g_free);
                   error->quota_metric = dup_string (violation, "quotaMetric");
                   error->quota_id = dup_string (violation, "quotaId");
+                  error->quota_value = quota_value_string (
+                    cJSON_GetObjectItemCaseSensitive (violation, "quotaValue"));
                 }
+              if (daily)
+                error->quota_daily = TRUE;
               if (quota_value_is_zero (cJSON_GetObjectItemCaseSensitive (violation,
                                                                           "quotaValue")))
                 error->quota_zero = TRUE;
@@ -160,6 +228,9 @@ gg_api_error_parse (gint         http_status,
       error->status = dup_string (object, "status");
       error->message = dup_string (object, "message");
       parse_details (error, cJSON_GetObjectItemCaseSensitive (object, "details"));
+      if (message_says_limit_zero (error->message))
+        error->quota_zero = TRUE;
+      error->thinking_level = refused_thinking_level (error->message);
     }
 
   /* Not the error shape (HTML from a proxy, an empty body, other JSON). */
@@ -171,6 +242,60 @@ gg_api_error_parse (gint         http_status,
 
   cJSON_Delete (root);
   return error;
+}
+
+gchar *
+gg_api_error_limit (const GgApiError *error,
+                    const gchar      *model)
+{
+  const gchar      *id = error->quota_id ? error->quota_id : "";
+  const gchar      *metric = error->quota_metric ? error->quota_metric : "";
+  const gchar      *period = "";
+  const gchar      *kind = "rate or quota limit";
+  g_autofree gchar *model_quoted = model ? g_strdup_printf ("“%s”", model)
+                                         : g_strdup ("this model");
+  g_autofree gchar *value = NULL;
+
+  if (strstr (id, "PerDay") != NULL)
+    period = "daily ";
+  else if (strstr (id, "PerMinute") != NULL)
+    period = "per-minute ";
+  else if (strstr (id, "PerHour") != NULL)
+    period = "hourly ";
+  if (strstr (id, "InputTokens") != NULL || strstr (metric, "input_token") != NULL)
+    kind = "input-token limit";
+  else if (strstr (id, "Requests") != NULL || strstr (metric, "requests") != NULL)
+    kind = "request limit";
+  else if (period[0] != '\0')
+    kind = "limit";
+
+  if (error->quota_value != NULL)
+    value = g_strdup_printf (", limit %s", error->quota_value);
+  if (error->quota_id != NULL || error->quota_metric != NULL)
+    return g_strdup_printf ("the %s%s of %s (%s%s)", period, kind, model_quoted,
+                            error->quota_id ? error->quota_id : error->quota_metric,
+                            value ? value : "");
+  return g_strdup_printf ("the %s%s of %s", period, kind, model_quoted);
+}
+
+gchar *
+gg_api_error_model_not_found (const gchar *model)
+{
+  gchar         *retired = gg_catalogue_retired_sentence (model);
+  const GgModel *info;
+
+  if (retired != NULL)
+    return retired;
+  info = gg_catalogue_lookup (model);
+  if (info != NULL && info->replacement != NULL
+      && g_strcmp0 (info->availability, "existing-projects") == 0)
+    return g_strdup_printf ("The model “%s” is not available to this API key's "
+                            "project (it is served only to projects that used it "
+                            "before): use %s.", model, info->replacement);
+  return g_strdup_printf ("The model “%s” is not available (the server does not know "
+                          "it): list the models this API key can use with "
+                          "“gemini-image models --remote” and choose one of them.",
+                          model);
 }
 
 static gboolean
@@ -244,25 +369,27 @@ gg_api_error_to_gerror (const GgApiError *error,
   if (is (error, 429, "RESOURCE_EXHAUSTED"))
     {
       g_autofree gchar *wait = NULL;
+      g_autofree gchar *limit = gg_api_error_limit (error, model);
 
       if (error->quota_zero)
         return g_error_new (GG_ERROR, GG_ERROR_QUOTA_ZERO,
-                            "This API key's tier has no quota (0) for %s: enable "
-                            "billing on the Google Cloud project, or choose another "
-                            "model.", model_quoted);
+                            "The quota of %s for this API key's tier is 0, so no "
+                            "wait can help: enable billing on the key's Google Cloud "
+                            "project, or choose another model.", model_quoted);
+      if (error->quota_daily)
+        return g_error_new (GG_ERROR, GG_ERROR_QUOTA_DAILY,
+                            "%c%s is used up for today: try again after the daily "
+                            "reset (midnight Pacific time), or enable billing on the "
+                            "key's Google Cloud project for higher limits.",
+                            g_ascii_toupper (limit[0]), limit + 1);
 
       wait = error->retry_delay >= 0
              ? g_strdup_printf ("wait %.0f s", MAX (1.0, error->retry_delay + 0.499))
              : g_strdup ("wait a minute");
       return g_error_new (GG_ERROR, GG_ERROR_QUOTA,
-                          "The rate or quota limit for %s was reached%s%s%s: %s "
-                          "and try again, or enable billing for higher limits.",
-                          model_quoted,
-                          error->quota_metric || error->quota_id ? " (" : "",
-                          error->quota_id ? error->quota_id
-                                          : error->quota_metric ? error->quota_metric : "",
-                          error->quota_metric || error->quota_id ? ")" : "",
-                          wait);
+                          "%c%s was reached: %s and try again, or enable billing "
+                          "for higher limits.",
+                          g_ascii_toupper (limit[0]), limit + 1, wait);
     }
 
   if (g_strcmp0 (error->status, "FAILED_PRECONDITION") == 0)
@@ -274,9 +401,11 @@ gg_api_error_to_gerror (const GgApiError *error,
   if (is (error, 404, "NOT_FOUND"))
     {
       if (model != NULL)
-        return g_error_new (GG_ERROR, GG_ERROR_MODEL_NOT_FOUND,
-                            "The model “%s” was not found: it may have been renamed "
-                            "or retired; choose another model.", model);
+        {
+          g_autofree gchar *sentence = gg_api_error_model_not_found (model);
+
+          return g_error_new_literal (GG_ERROR, GG_ERROR_MODEL_NOT_FOUND, sentence);
+        }
       return g_error_new (GG_ERROR, GG_ERROR_MODEL_NOT_FOUND,
                           "The server did not find what was asked for (“%s”): the "
                           "model may have been renamed or retired; choose another "
@@ -288,6 +417,12 @@ gg_api_error_to_gerror (const GgApiError *error,
                         "The API key is not allowed to use %s (“%s”): enable the "
                         "Generative Language API for the key's project, or use "
                         "another key.", model_quoted, message);
+
+  if (is (error, 400, "INVALID_ARGUMENT") && error->thinking_level != NULL)
+    return g_error_new (GG_ERROR, GG_ERROR_BAD_ARGUMENT,
+                        "%s does not take the thinking level %s (the server refused "
+                        "it): choose another level, or leave it unset.",
+                        model ? model : "This model", error->thinking_level);
 
   if (is (error, 400, "INVALID_ARGUMENT"))
     {

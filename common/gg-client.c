@@ -14,6 +14,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
 #include "gg-api-error.h"
@@ -25,7 +26,6 @@
 
 #define TICK_MS            100                  /* longest sleep of the loops */
 #define REPORT_INTERVAL    (90 * 1000)          /* µs between progress calls (< TICK_MS) */
-#define MAX_RETRY_DELAY    300.0                /* s: a longer RetryInfo fails */
 #define MAX_ERROR_BODY     (1024 * 1024)        /* kept of a non-2xx body */
 #define MAX_PREALLOC       ((gsize) 256 << 20)  /* trust Content-Length up to this */
 
@@ -78,6 +78,8 @@ typedef struct
   gint64        receive_total;
   glong         status;
   gdouble       retry_after;      /* Retry-After header in s; < 0: none */
+  gchar        *limit;            /* a 429's limit (gg_api_error_limit), for sentences */
+  gboolean      retry_info;       /* the delay asked for is the server's RetryInfo */
   GByteArray   *body;             /* decoded body; NULL until the first byte */
   GHashTable   *headers;          /* lower-case name -> value of the last response; NULL: not kept */
   gboolean      body_clipped;     /* an error body beyond MAX_ERROR_BODY */
@@ -118,6 +120,7 @@ gg_client_options_init (GgClientOptions *options)
   options->max_body           = (gsize) 512 << 20;
   options->low_speed_bytes    = 1024;
   options->low_speed_time     = 60;
+  options->max_wait           = 120;
 }
 
 /* An environment variable, NULL when unset or empty (as the SDKs treat an
@@ -867,10 +870,17 @@ transfer_outcome (Transfer  *t,
       if (t->subject != NULL)
         subject_error (&api_error, api, t->subject);
       redact_error (api_error, key);
+      /* Neither a quota of 0 nor a per-day quota comes back in a while. */
       *retryable = status_is_retryable (t->status)
-                   && !(api_error->domain == GG_ERROR && api_error->code == GG_ERROR_QUOTA_ZERO)
-                   && !api->quota_zero;
+                   && !(api_error->domain == GG_ERROR
+                        && (api_error->code == GG_ERROR_QUOTA_ZERO
+                            || api_error->code == GG_ERROR_QUOTA_DAILY))
+                   && !api->quota_zero && !api->quota_daily;
       *retry_delay = api->retry_delay >= 0 ? api->retry_delay : t->retry_after;
+      t->retry_info = api->retry_delay >= 0;
+      g_clear_pointer (&t->limit, g_free);
+      if (t->status == 429)
+        t->limit = gg_api_error_limit (api, t->model);
       g_propagate_error (error, api_error);
       return FALSE;
     }
@@ -1021,6 +1031,10 @@ typedef struct
   GBytes              *result;
   GHashTable          *result_headers;
   GError              *error;
+  gdouble              waited;        /* s of waits started so far */
+  gint                 server_waits;  /* waits the server asked for (RetryInfo) */
+  gchar               *wait_reason;   /* the sentence of the failure waited out */
+  gboolean             server_asked;  /* the current wait is the server's */
 } Call;
 
 typedef struct
@@ -1098,6 +1112,10 @@ describe_wait (gdouble seconds)
       return whole % 60 == 0 ? g_strdup_printf ("%d minutes", whole / 60)
                              : g_strdup_printf ("%d min %d s", whole / 60, whole % 60);
     }
+  if (seconds < 10 && fabs (seconds - round (seconds)) >= 0.05)
+    return g_strdup_printf ("%.1f seconds", seconds);
+  if (round (seconds) == 1)
+    return g_strdup ("1 second");
   return g_strdup_printf ("%.0f seconds", seconds);
 }
 
@@ -1142,6 +1160,7 @@ call_init (Call                *call,
 static void
 call_clear (Call *call)
 {
+  g_clear_pointer (&call->wait_reason, g_free);
   if (call->headers)
     request_headers_free (call->headers);
   call->headers = NULL;
@@ -1163,8 +1182,76 @@ call_report_wait (Loop *loop, Call *call, gboolean force)
   progress.elapsed  = (now - call->call_start) / (gdouble) G_USEC_PER_SEC;
   progress.retry_in = MAX (call->wake_at - now, 0) / (gdouble) G_USEC_PER_SEC;
   progress.index    = call->index;
+  progress.reason   = call->wait_reason;
+  progress.server_asked = call->server_asked;
   if (!client_report (loop->client, &progress))
     loop->halt = TRUE;
+}
+
+/* Replaces @error's message (keeping its code) by a sentence. */
+static void
+error_reword (GError *error, gchar *message)
+{
+  g_free (error->message);
+  error->message = message;
+}
+
+/* FALSE (and the call's outcome set from @local) when the wait of @delay s
+ * may not start: the server's RetryInfo was honoured once already, or the
+ * waits of the call would pass options.max_wait.  @limit: the 429's limit
+ * (gg_api_error_limit), NULL for other failures. */
+static gboolean
+call_may_wait (GgClient    *client,
+               Call        *call,
+               GError      *local,
+               const gchar *limit,
+               gdouble      delay,
+               gboolean     server_asked)
+{
+  gdouble           max_wait = MAX (client->options.max_wait, 0);
+  g_autofree gchar *wait = describe_wait (delay);
+  g_autofree gchar *most = describe_wait (max_wait);
+  g_autofree gchar *waited = describe_wait (call->waited);
+
+  if (server_asked && call->server_waits > 0)
+    {
+      if (limit != NULL)
+        error_reword (local, g_strdup_printf ("%c%s is still reached after waiting %s "
+                                              "as the server asked: try again in a few "
+                                              "minutes, or enable billing for higher "
+                                              "limits.", g_ascii_toupper (limit[0]),
+                                              limit + 1, waited));
+      else
+        {
+          g_autofree gchar *note = g_strdup_printf ("still so after waiting %s as the "
+                                                    "server asked", waited);
+          error_add_note (local, note);
+        }
+      call->error = local;
+      return FALSE;
+    }
+  if (call->waited + delay > max_wait + 1e-9)
+    {
+      if (limit != NULL && server_asked)
+        error_reword (local, g_strdup_printf ("%c%s was reached and the server asks to "
+                                              "wait %s, longer than the %s gimp-gemini "
+                                              "waits: try again later, or enable "
+                                              "billing for higher limits.",
+                                              g_ascii_toupper (limit[0]), limit + 1,
+                                              wait, most));
+      else
+        {
+          g_autofree gchar *note = call->waited > 0
+            ? g_strdup_printf ("gave up after waiting %s, the most gimp-gemini waits "
+                               "is %s", waited, most)
+            : g_strdup_printf ("the server asks to wait %s, longer than the %s "
+                               "gimp-gemini waits", wait, most);
+          error_add_note (local, note);
+        }
+      call->error = local;
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* The end of the running attempt (@added: its handle is in the multi
@@ -1176,7 +1263,10 @@ call_end_attempt (Loop *loop, Call *call, CURLcode code, gboolean added)
   Transfer *t = &call->t;
   GError   *local = NULL;
   gboolean  retryable;
+  gboolean  server_asked;
+  gboolean  succeeded;
   gdouble   delay;
+  g_autofree gchar *limit = NULL;
 
   if (added)
     curl_multi_remove_handle (client->multi, t->easy);
@@ -1185,7 +1275,9 @@ call_end_attempt (Loop *loop, Call *call, CURLcode code, gboolean added)
   call->state      = CALL_DONE;
   call->last_phase = t->phase;
 
-  if (transfer_outcome (t, code, &retryable, &delay, &local))
+  succeeded = transfer_outcome (t, code, &retryable, &delay, &local);
+  limit = g_steal_pointer (&t->limit);
+  if (succeeded)
     {
       guint8 nul = 0;
       gsize  size;
@@ -1205,15 +1297,6 @@ call_end_attempt (Loop *loop, Call *call, CURLcode code, gboolean added)
   g_clear_pointer (&t->body, g_byte_array_unref);
   g_clear_pointer (&t->headers, g_hash_table_unref);
 
-  if (retryable && delay > MAX_RETRY_DELAY)
-    {
-      g_autofree gchar *wait = describe_wait (delay);
-      g_autofree gchar *note = g_strdup_printf ("the server asks to wait %s "
-                                                "before trying again", wait);
-      error_add_note (local, note);
-      call->error = local;
-      return;
-    }
   if (!retryable || call->attempt == call->attempts)
     {
       if (retryable && call->attempt > 1)
@@ -1226,8 +1309,11 @@ call_end_attempt (Loop *loop, Call *call, CURLcode code, gboolean added)
       return;
     }
 
-  if (delay < 0)
+  server_asked = delay >= 0;
+  if (!server_asked)
     delay = backoff_delay (&client->options, call->attempt);
+  if (!call_may_wait (client, call, local, limit, delay, server_asked))
+    return;
   if (client->options.call_timeout > 0
       && (g_get_monotonic_time () - call->call_start) / (gdouble) G_USEC_PER_SEC + delay
          > client->options.call_timeout)
@@ -1242,6 +1328,12 @@ call_end_attempt (Loop *loop, Call *call, CURLcode code, gboolean added)
       call->error = local;
       return;
     }
+  call->waited += delay;
+  if (server_asked)
+    call->server_waits++;
+  call->server_asked = server_asked;
+  g_free (call->wait_reason);
+  call->wait_reason = g_strdup (local->message);
   g_clear_error (&local);
   call->attempt++;
   call->state   = CALL_WAITING;

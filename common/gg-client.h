@@ -41,6 +41,12 @@ typedef struct
   guint   index;          /* which request of a *_many () call; 0 otherwise */
   gboolean finished;      /* the one last report of a request: its outcome,
                            * success or failure, is known */
+  const gchar *reason;    /* GG_PHASE_RETRY_WAIT: the one sentence of the failure
+                           * that is waited out (a rate limit, an overload), for a
+                           * countdown ("… was reached: retrying in 42 s"); valid
+                           * during the call only */
+  gboolean server_asked;  /* GG_PHASE_RETRY_WAIT: the wait is the server's
+                           * (RetryInfo, Retry-After), not a backoff */
 } GgProgress;
 
 /* Return FALSE to cancel (in a *_many () call: every request of it).
@@ -66,6 +72,11 @@ typedef struct
   gdouble call_timeout;        /* s for the whole call, retries and waits included;
                                 * a retry that could not finish in time is not
                                 * started; 0 (default): none */
+  gdouble max_wait;            /* s of waiting between the attempts of one call, in
+                                * all; a wait that would pass it is not started and
+                                * the call fails with a sentence naming the limit
+                                * waited for.  A server's RetryInfo is honoured once
+                                * per call.  Default 120; 0: no waits at all */
   GgResponseLimits limits;
 } GgClientOptions;
 

@@ -27,8 +27,9 @@ typedef enum
   GG_ERROR_BILLING,           /* 400 FAILED_PRECONDITION: billing needed in region */
   GG_ERROR_CREDITS,           /* 402: prepaid credits used up */
   GG_ERROR_QUOTA,             /* 429: rate or quota limit (retryable) */
-  GG_ERROR_QUOTA_ZERO,        /* 429 with quotaValue 0: the tier has no quota at all */
-  GG_ERROR_MODEL_NOT_FOUND,   /* 404 for the model: renamed or retired */
+  GG_ERROR_QUOTA_ZERO,        /* 429 with a limit of 0 (quotaValue, or "limit: 0" in the
+                               * message): the tier has no quota at all */
+  GG_ERROR_MODEL_NOT_FOUND,   /* 404 for the model, or a retired model refused before sending */
   GG_ERROR_BAD_ARGUMENT,      /* 400 INVALID_ARGUMENT from the server */
   GG_ERROR_SERVER,            /* 500, 502 */
   GG_ERROR_OVERLOADED,        /* 503 */
@@ -40,6 +41,7 @@ typedef enum
   GG_ERROR_NO_IMAGE,          /* the answer held no image (text only, NO_IMAGE, ...) */
   GG_ERROR_IMAGE,             /* an image could not be decoded or encoded */
   GG_ERROR_IO,                /* reading or writing a local file */
+  GG_ERROR_QUOTA_DAILY,       /* 429 of a per-day quota: no wait short of the daily reset helps */
 } GgErrorCode;
 
 /* TRUE when an error of this code is worth retrying (before a complete

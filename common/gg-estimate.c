@@ -28,8 +28,15 @@ static void
 estimate_cost (GgEstimate    *estimate,
                const GgModel *model)
 {
-  estimate->cost_each = gg_model_image_tokens (model, estimate->size)
-                        * model->price_image_output / 1e6;
+  gint tokens = gg_model_image_tokens (model, estimate->size);
+
+  /* A price the catalogue does not know: the cost is unknown (< 0). */
+  if (tokens <= 0 || model->price_image_output < 0)
+    {
+      estimate->cost_each = estimate->cost = -1;
+      return;
+    }
+  estimate->cost_each = tokens * model->price_image_output / 1e6;
   estimate->cost      = estimate->cost_each * estimate->images;
 }
 
@@ -156,7 +163,8 @@ gg_estimate_describe (const GgEstimate *estimate,
       what = g_strdup_printf (_("%d × %d px (%s)"),
                               estimate->width, estimate->height, shape);
       /* TRANSLATORS: the estimated cost in US dollars */
-      cost = g_strdup_printf (_("about $%.3f"), estimate->cost);
+      cost = estimate->cost < 0 ? g_strdup (_("cost unknown"))
+                                : g_strdup_printf (_("about $%.3f"), estimate->cost);
     }
   else
     {
@@ -166,8 +174,9 @@ gg_estimate_describe (const GgEstimate *estimate,
                                            estimate->images),
                               estimate->images,
                               estimate->width, estimate->height, shape);
-      cost = g_strdup_printf (_("about $%.3f ($%.3f each)"),
-                              estimate->cost, estimate->cost_each);
+      cost = estimate->cost < 0 ? g_strdup (_("cost unknown"))
+                                : g_strdup_printf (_("about $%.3f ($%.3f each)"),
+                                                   estimate->cost, estimate->cost_each);
     }
 
   return g_strdup_printf ("%s · %s", what, cost);

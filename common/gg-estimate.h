@@ -33,8 +33,8 @@ typedef struct
   gint         width;        /* the answer's dimensions */
   gint         height;
   gint         images;       /* variations: one image each */
-  gdouble      cost_each;    /* USD for one image */
-  gdouble      cost;         /* USD for all of them */
+  gdouble      cost_each;    /* USD for one image; < 0: the price is not known */
+  gdouble      cost;         /* USD for all of them; < 0: not known */
 } GgEstimate;
 
 /* The answer of a generation with @model (NULL or "": the default), @ratio

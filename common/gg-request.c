@@ -54,6 +54,8 @@ struct _GgRequest
   gchar         *history;            /* the array's inside, without brackets */
   gsize          history_len;
   gsize          max_inline;
+  gboolean       store;              /* "store": true; default false */
+  gchar         *thinking_level;     /* upper case; NULL: not sent */
 };
 
 static const gchar *const safety_categories[] =
@@ -136,6 +138,34 @@ gg_request_new (const gchar *model)
 }
 
 void
+gg_request_set_store (GgRequest *request,
+                      gboolean   store)
+{
+  request->store = store;
+}
+
+gboolean
+gg_request_get_store (const GgRequest *request)
+{
+  return request->store;
+}
+
+void
+gg_request_set_thinking_level (GgRequest   *request,
+                               const gchar *level)
+{
+  g_free (request->thinking_level);
+  request->thinking_level = level != NULL && level[0] != '\0'
+                            ? g_ascii_strup (level, -1) : NULL;
+}
+
+const gchar *
+gg_request_get_thinking_level (const GgRequest *request)
+{
+  return request->thinking_level;
+}
+
+void
 gg_request_free (GgRequest *request)
 {
   if (request == NULL)
@@ -149,6 +179,7 @@ gg_request_free (GgRequest *request)
   g_ptr_array_unref (request->safety);
   g_ptr_array_unref (request->images);
   g_free (request->history);
+  g_free (request->thinking_level);
   g_free (request);
 }
 
@@ -602,6 +633,17 @@ gg_request_validate (const GgRequest *request,
   gsize          inline_bytes;
 
   {
+    /* Never another model in its place: the user chooses the replacement. */
+    g_autofree gchar *retired = gg_catalogue_retired_sentence (request->model);
+
+    if (retired != NULL)
+      {
+        g_set_error_literal (error, GG_ERROR, GG_ERROR_MODEL_NOT_FOUND, retired);
+        return FALSE;
+      }
+  }
+
+  {
     /* g_strstrip works in place: look at a copy. */
     g_autofree gchar *words = g_strstrip (g_strdup (request->prompt ? request->prompt : ""));
 
@@ -661,6 +703,39 @@ gg_request_validate (const GgRequest *request,
           g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
                        "The aspect ratio “%s” is not available for %s: use one of %s.",
                        ratio, info->label, valid);
+          return FALSE;
+        }
+    }
+
+  if (request->thinking_level != NULL)
+    {
+      const gchar *level = request->thinking_level;
+
+      if (strcmp (level, "MINIMAL") != 0 && strcmp (level, "LOW") != 0
+          && strcmp (level, "MEDIUM") != 0 && strcmp (level, "HIGH") != 0)
+        {
+          g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                       "The thinking level “%s” is not one the API knows: use "
+                       "minimal, medium or high.", level);
+          return FALSE;
+        }
+      if (info != NULL && info->thinking_levels != NULL
+          && info->thinking_levels[0] == NULL)
+        {
+          g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                       "%s takes no thinking level%s: leave the thinking level unset.",
+                       info->name,
+                       info->thinking ? " (it always thinks as it chooses)" : "");
+          return FALSE;
+        }
+      if (info != NULL && !gg_model_has_thinking_level (info, level))
+        {
+          g_autofree gchar *joined = join_strv (info->thinking_levels);
+          g_autofree gchar *valid = g_ascii_strdown (joined, -1);
+
+          g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                       "%s does not take the thinking level %s: use one of %s.",
+                       info->name, level, valid);
           return FALSE;
         }
     }
@@ -952,12 +1027,17 @@ add_generation_config (const GgRequest *request,
         cJSON_AddStringToObject (image_config, "imageSize", request->image_size);
     }
 
-  if (request->include_thoughts
-      && (request->info == NULL || request->info->thinking))
+  if ((request->include_thoughts
+       && (request->info == NULL || request->info->thinking))
+      || request->thinking_level != NULL)
     {
       cJSON *thinking = cJSON_AddObjectToObject (config, "thinkingConfig");
 
-      cJSON_AddTrueToObject (thinking, "includeThoughts");
+      if (request->include_thoughts
+          && (request->info == NULL || request->info->thinking))
+        cJSON_AddTrueToObject (thinking, "includeThoughts");
+      if (request->thinking_level != NULL)
+        cJSON_AddStringToObject (thinking, "thinkingLevel", request->thinking_level);
     }
 
   if (request->temperature >= 0)
@@ -1015,6 +1095,9 @@ gg_request_to_json (const GgRequest *request,
     }
 
   add_generation_config (request, root);
+  /* Since 2026-10-26 new paid projects keep requests (prompts, images,
+   * answers) for up to 55 days unless told not to. */
+  cJSON_AddBoolToObject (root, "store", request->store);
 
   skeleton = cJSON_PrintUnformatted (root);
   cJSON_Delete (root);

@@ -44,6 +44,18 @@ void gg_request_set_search             (GgRequest *request, gboolean search);
 /* Sent as generationConfig.thinkingConfig.includeThoughts when TRUE, except
  * for a catalogued model without thinking (it would be refused there). */
 void gg_request_set_include_thoughts   (GgRequest *request, gboolean include);
+/* "store" at the top of the body: FALSE (the default) sends "store": false,
+ * so that a project that keeps requests (new paid projects since
+ * 2026-10-26: prompts, images and answers for up to 55 days) keeps none of
+ * this one; TRUE allows it. */
+void     gg_request_set_store (GgRequest *request, gboolean store);
+gboolean gg_request_get_store (const GgRequest *request);
+/* generationConfig.thinkingConfig.thinkingLevel: "minimal", "medium" or
+ * "high" (any case; sent in upper case); NULL or "": not sent.
+ * gg_request_validate () refuses it for a model the catalogue says takes no
+ * level (or not this one). */
+void         gg_request_set_thinking_level (GgRequest *request, const gchar *level);
+const gchar *gg_request_get_thinking_level (const GgRequest *request);
 /* Negative: not sent. */
 void gg_request_set_temperature        (GgRequest *request, gdouble temperature);
 void gg_request_set_seed               (GgRequest *request, gint64 seed);
@@ -96,9 +108,10 @@ gboolean gg_request_set_history (GgRequest   *request,
                                  GError     **error);
 
 /* The inline limit checked by gg_request_validate (): base64 of all images
- * plus the history, in bytes.  The historic 20 MB limit of the whole request
- * is the default; newer documentation allows 100 MB. */
-#define GG_REQUEST_DEFAULT_MAX_INLINE ((gsize) 20 * 1000 * 1000)
+ * plus the history, in bytes.  100 MB per generateContent request since
+ * 2026-01-08 (20 MB before, and still for inline batch requests:
+ * GG_BATCH_MAX_INLINE). */
+#define GG_REQUEST_DEFAULT_MAX_INLINE ((gsize) 100 * 1000 * 1000)
 void  gg_request_set_max_inline (GgRequest *request, gsize max_bytes);
 gsize gg_request_get_max_inline (const GgRequest *request);
 /* What the request sends inline, counted as gg_request_validate () does
@@ -106,7 +119,9 @@ gsize gg_request_get_max_inline (const GgRequest *request);
  * caller can upload the largest images before going over the limit. */
 gsize gg_request_inline_size (const GgRequest *request);
 
-/* Refuses what the API would reject: lowercase size, a size on a model
+/* Refuses what the API would reject: a retired model (GG_ERROR_MODEL_NOT_FOUND,
+ * the sentence of gg_catalogue_retired_sentence ()), a thinking level the
+ * model does not take, lowercase size, a size on a model
  * without sizes, an unknown size or ratio for a catalogued model, a ratio
  * not of the form W:H, IMAGE-only with search, too many images (in all, and
  * objects and people by role), an unsupported or lying MIME type, an empty

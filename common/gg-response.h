@@ -102,7 +102,7 @@ gchar     *gg_response_text     (const GgResponse *response);
 gboolean gg_response_check (const GgResponse *response, GError **error);
 
 /* Estimated cost in USD with the catalogue's prices for @model (name or
- * alias); negative when the model is unknown.  Without candidatesTokensDetails
+ * alias); negative when the model or its prices are unknown.  Without candidatesTokensDetails
  * each result image counts the catalogue's image_tokens for the size whose
  * dimensions are nearest the image's, and the other candidate tokens as
  * text. */
