@@ -24,6 +24,7 @@
 #include "gg-mask.h"
 #include "gg-prompt.h"
 #include "gg-reference-file.h"
+#include "gg-front-models.h"
 #include "gg-region.h"
 #include "gg-request.h"
 #include "gg-response.h"
@@ -54,7 +55,8 @@ typedef struct
                image_only, context_px, context_pct, source, search,
                thought_layers, variations, n_references, references, roles,
                as_layer, include_region, n_files, files, file_roles,
-               style_file, grow, feather, changed_only, hint;
+               style_file, grow, feather, changed_only, hint,
+               store, thinking;
 } Layout;
 
 /* The file arguments follow the reference layers' (GIMP 3's order:
@@ -64,19 +66,19 @@ static const Layout layouts[] =
 {
   { PLUG_IN_PROC_GENERATE, KIND_GENERATE,
     1, -1, -1, 2, 3, 4, 5, 6, -1, -1, -1, 7, 8, 9, 10, 11, 12, 16, -1,
-    13, 14, 15, -1, -1, -1, -1, -1 },
+    13, 14, 15, -1, -1, -1, -1, -1, 17, 18 },
   { PLUG_IN_PROC_EDIT, KIND_EDIT,
     1, 2, -1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, -1, -1,
-    17, 18, 19, -1, 20, 21, 22, 23 },
+    17, 18, 19, -1, 20, 21, 22, 23, 24, 25 },
   { PLUG_IN_PROC_STYLE, KIND_STYLE,
     1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1,
-    -1, -1, -1, 4, 16, 17, 18, 19 },
+    -1, -1, -1, 4, 16, 17, 18, 19, 20, 21 },
   { PLUG_IN_PROC_REFINE, KIND_REFINE,
     1, 2, -1, 3, 4, 5, 6, 7, -1, -1, -1, 8, 9, 10, 11, 12, 13, -1, 17,
-    14, 15, 16, -1, 18, 19, 20, 21 },
+    14, 15, 16, -1, 18, 19, 20, 21, 22, 23 },
   { PLUG_IN_PROC_COMPOSE, KIND_COMPOSE,
     1, 2, -1, 3, 10, 11, 12, 13, -1, -1, -1, 14, 15, 16, 4, 5, 6, 17, -1,
-    7, 8, 9, -1, -1, -1, -1, -1 },
+    7, 8, 9, -1, -1, -1, -1, -1, 18, 19 },
 };
 
 
@@ -100,6 +102,8 @@ const GimpPlugInInfo PLUG_IN_INFO =
  * as GIMP 3's plug-in has them): GIMP 2.10 runs a plug-in by its full
  * path, so that folder is found from argv[0]. */
 static gchar *locale_dir = NULL;
+
+gchar *gimp2_catalogue_problem = NULL;
 
 int
 main (int   argc,
@@ -155,6 +159,11 @@ main (int   argc,
   { GIMP_PDB_FLOAT, "feather", "Width of the mask's soft edge, inside the grown selection (0: hard edge; -1: auto, 10 % of the selection's smaller side, 2 to 25 px)" }, \
   { GIMP_PDB_INT32, "changed-only", "With nothing selected: mask the new layer to the pixels the model changed (TRUE, FALSE)" }, \
   { GIMP_PDB_INT32, "hint", "With a selection: also send an image, white where pixels may change and black elsewhere (TRUE, FALSE)" }
+/* Last in every procedure, so that older scripts (which stop before them)
+ * keep working: storage stays off and the model thinks as it likes. */
+#define ARGS_REQUEST \
+  { GIMP_PDB_INT32, "store", "Allow Google to store this request (TRUE, FALSE; default FALSE: the request says \"store\": false, and a project that keeps requests keeps none of this one, its images included)" }, \
+  { GIMP_PDB_STRING, "thinking-level", "How much the model thinks before drawing, on models that take a level: \"minimal\", \"medium\", \"high\" (\"\": the model's own)" }
 
 static void
 query (void)
@@ -168,6 +177,7 @@ query (void)
     ARGS_ANSWER,
     ARGS_REFERENCES,
     { GIMP_PDB_INT32, "as-layer", "Add the result to \"image\" as a new layer instead of opening a new image (TRUE, FALSE)" },
+    ARGS_REQUEST,
   };
   static const GimpParamDef generate_return[] =
   {
@@ -185,6 +195,7 @@ query (void)
     ARGS_ANSWER,
     ARGS_REFERENCES,
     ARGS_MASK,
+    ARGS_REQUEST,
   };
   static const GimpParamDef style_args[] =
   {
@@ -198,6 +209,7 @@ query (void)
     ARGS_CONTEXT,
     ARGS_ANSWER,
     ARGS_MASK,
+    ARGS_REQUEST,
   };
   static const GimpParamDef refine_args[] =
   {
@@ -210,6 +222,7 @@ query (void)
     ARGS_REFERENCES,
     { GIMP_PDB_INT32, "include-region", "Send what the region looks like now along with the prompt (TRUE, FALSE)" },
     ARGS_MASK,
+    ARGS_REQUEST,
   };
   static const GimpParamDef compose_args[] =
   {
@@ -224,6 +237,7 @@ query (void)
     ARGS_MODEL ("Gemini model name (free text; \"\": the default)"),
     ARGS_ANSWER,
     { GIMP_PDB_INT32, "as-layer", "Add the result to \"image\" as a new layer instead of opening a new image (TRUE, FALSE)" },
+    ARGS_REQUEST,
   };
   static const GimpParamDef layer_return[] =
   {
@@ -387,22 +401,30 @@ static void
 values_load (const gchar *name,
              Gimp2Values *values)
 {
-  Gimp2Values stored;
+  Gimp2Values stored = *values;
+  gint        size   = gimp_get_data_size (name);
+  gint32      wanted = GIMP2_VALUES_VERSION;
 
-  if (gimp_get_data_size (name) == (gint) sizeof stored)
-    {
-      gimp_get_data (name, &stored);
-      if (stored.version == GIMP2_VALUES_VERSION)
-        {
-          stored.prompt[sizeof stored.prompt - 1] = '\0';
-          stored.model[sizeof stored.model - 1]   = '\0';
-          stored.ratio[sizeof stored.ratio - 1]   = '\0';
-          stored.size[sizeof stored.size - 1]     = '\0';
-          stored.file[sizeof stored.file - 1]     = '\0';
-          stored.roles[sizeof stored.roles - 1]   = '\0';
-          *values = stored;
-        }
-    }
+  /* Version 3 (before "store" and "thinking") holds the first fields of
+   * today's: they are read, the new ones keep their defaults. */
+  if (size == (gint) G_STRUCT_OFFSET (Gimp2Values, store))
+    wanted = 3;
+  else if (size != (gint) sizeof stored)
+    return;
+
+  gimp_get_data (name, &stored);
+  if (stored.version != wanted)
+    return;
+
+  stored.version = GIMP2_VALUES_VERSION;
+  stored.prompt[sizeof stored.prompt - 1]     = '\0';
+  stored.model[sizeof stored.model - 1]       = '\0';
+  stored.ratio[sizeof stored.ratio - 1]       = '\0';
+  stored.size[sizeof stored.size - 1]         = '\0';
+  stored.file[sizeof stored.file - 1]         = '\0';
+  stored.roles[sizeof stored.roles - 1]       = '\0';
+  stored.thinking[sizeof stored.thinking - 1] = '\0';
+  *values = stored;
 }
 
 static const gchar *
@@ -472,6 +494,9 @@ options_from_args (const Layout    *layout,
     v->feather = GG_MASK_FEATHER_AUTO;
   v->changed_only   = int_arg (param, nparams, layout->changed_only, 0);
   v->hint           = int_arg (param, nparams, layout->hint, 0);
+  v->store          = int_arg (param, nparams, layout->store, 0);
+  g_strlcpy (v->thinking, string_arg (param, nparams, layout->thinking),
+             sizeof v->thinking);
 
   n = int_arg (param, nparams, layout->n_references, 0);
   if (n > 0 && layout->references >= 0 && layout->references < nparams &&
@@ -669,6 +694,10 @@ request_build (const Gimp2Options  *options,
   gg_request_set_image_size (request, spec->size);
   gg_request_set_image_only (request, options->values.image_only);
   gg_request_set_search (request, options->values.search);
+  gg_request_set_store (request, options->values.store);
+  /* "" and "default": the model's own level, nothing sent. */
+  if (g_ascii_strcasecmp (options->values.thinking, "default") != 0)
+    gg_request_set_thinking_level (request, options->values.thinking);
   if (options->values.thought_layers)
     gg_request_set_include_thoughts (request, TRUE);
 
@@ -1666,6 +1695,15 @@ run (const gchar      *name,
   values[0].data.d_status = GIMP_PDB_SUCCESS;
 
   gegl_init (NULL, NULL);
+
+  /* The user's catalogue, before any model is read (a problem with it is
+   * said in the dialog, and the built-in one stays in use). */
+  if (! gg_front_catalogue_load (gimp_directory (), &error))
+    {
+      gimp2_catalogue_problem = g_strdup (error->message);
+      g_printerr ("gimp-gemini: %s\n", error->message);
+      g_clear_error (&error);
+    }
 
   if (! strcmp (name, PLUG_IN_PROC_SET_KEY))
     {
