@@ -289,6 +289,16 @@ gg_front_progress_text (const gchar      *label,
                               label, seconds);
 
     case GG_PHASE_RETRY_WAIT:
+      /* The server's own wait (RetryInfo, Retry-After) is honoured once and
+       * may be a minute long: say why, and that Cancel ends it. */
+      if (progress->server_asked)
+        return g_strdup_printf ("%s: %s, trying again in %d s (Cancel stops "
+                                "the wait)…", label,
+                                progress->reason &&
+                                strstr (progress->reason, "per-minute") ?
+                                "the per-minute limit was reached" :
+                                "the service asked to wait",
+                                (gint) (progress->retry_in + 0.5));
       return g_strdup_printf ("%s: busy, trying again in %d s (attempt %d)…",
                               label, (gint) (progress->retry_in + 0.5),
                               progress->attempt + 1);

@@ -55,8 +55,7 @@ typedef struct
                image_only, context_px, context_pct, source, search,
                thought_layers, variations, n_references, references, roles,
                as_layer, include_region, n_files, files, file_roles,
-               style_file, grow, feather, changed_only, hint,
-               store, thinking;
+               style_file, grow, feather, changed_only, hint;
 } Layout;
 
 /* The file arguments follow the reference layers' (GIMP 3's order:
@@ -66,19 +65,19 @@ static const Layout layouts[] =
 {
   { PLUG_IN_PROC_GENERATE, KIND_GENERATE,
     1, -1, -1, 2, 3, 4, 5, 6, -1, -1, -1, 7, 8, 9, 10, 11, 12, 16, -1,
-    13, 14, 15, -1, -1, -1, -1, -1, 17, 18 },
+    13, 14, 15, -1, -1, -1, -1, -1 },
   { PLUG_IN_PROC_EDIT, KIND_EDIT,
     1, 2, -1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, -1, -1,
-    17, 18, 19, -1, 20, 21, 22, 23, 24, 25 },
+    17, 18, 19, -1, 20, 21, 22, 23 },
   { PLUG_IN_PROC_STYLE, KIND_STYLE,
     1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1,
-    -1, -1, -1, 4, 16, 17, 18, 19, 20, 21 },
+    -1, -1, -1, 4, 16, 17, 18, 19 },
   { PLUG_IN_PROC_REFINE, KIND_REFINE,
     1, 2, -1, 3, 4, 5, 6, 7, -1, -1, -1, 8, 9, 10, 11, 12, 13, -1, 17,
-    14, 15, 16, -1, 18, 19, 20, 21, 22, 23 },
+    14, 15, 16, -1, 18, 19, 20, 21 },
   { PLUG_IN_PROC_COMPOSE, KIND_COMPOSE,
     1, 2, -1, 3, 10, 11, 12, 13, -1, -1, -1, 14, 15, 16, 4, 5, 6, 17, -1,
-    7, 8, 9, -1, -1, -1, -1, -1, 18, 19 },
+    7, 8, 9, -1, -1, -1, -1, -1 },
 };
 
 
@@ -159,11 +158,6 @@ main (int   argc,
   { GIMP_PDB_FLOAT, "feather", "Width of the mask's soft edge, inside the grown selection (0: hard edge; -1: auto, 10 % of the selection's smaller side, 2 to 25 px)" }, \
   { GIMP_PDB_INT32, "changed-only", "With nothing selected: mask the new layer to the pixels the model changed (TRUE, FALSE)" }, \
   { GIMP_PDB_INT32, "hint", "With a selection: also send an image, white where pixels may change and black elsewhere (TRUE, FALSE)" }
-/* Last in every procedure, so that older scripts (which stop before them)
- * keep working: storage stays off and the model thinks as it likes. */
-#define ARGS_REQUEST \
-  { GIMP_PDB_INT32, "store", "Allow Google to store this request (TRUE, FALSE; default FALSE: the request says \"store\": false, and a project that keeps requests keeps none of this one, its images included)" }, \
-  { GIMP_PDB_STRING, "thinking-level", "How much the model thinks before drawing, on models that take a level: \"minimal\", \"medium\", \"high\" (\"\": the model's own)" }
 
 static void
 query (void)
@@ -177,7 +171,6 @@ query (void)
     ARGS_ANSWER,
     ARGS_REFERENCES,
     { GIMP_PDB_INT32, "as-layer", "Add the result to \"image\" as a new layer instead of opening a new image (TRUE, FALSE)" },
-    ARGS_REQUEST,
   };
   static const GimpParamDef generate_return[] =
   {
@@ -195,7 +188,6 @@ query (void)
     ARGS_ANSWER,
     ARGS_REFERENCES,
     ARGS_MASK,
-    ARGS_REQUEST,
   };
   static const GimpParamDef style_args[] =
   {
@@ -209,7 +201,6 @@ query (void)
     ARGS_CONTEXT,
     ARGS_ANSWER,
     ARGS_MASK,
-    ARGS_REQUEST,
   };
   static const GimpParamDef refine_args[] =
   {
@@ -222,7 +213,6 @@ query (void)
     ARGS_REFERENCES,
     { GIMP_PDB_INT32, "include-region", "Send what the region looks like now along with the prompt (TRUE, FALSE)" },
     ARGS_MASK,
-    ARGS_REQUEST,
   };
   static const GimpParamDef compose_args[] =
   {
@@ -237,7 +227,6 @@ query (void)
     ARGS_MODEL ("Gemini model name (free text; \"\": the default)"),
     ARGS_ANSWER,
     { GIMP_PDB_INT32, "as-layer", "Add the result to \"image\" as a new layer instead of opening a new image (TRUE, FALSE)" },
-    ARGS_REQUEST,
   };
   static const GimpParamDef layer_return[] =
   {
@@ -252,6 +241,12 @@ query (void)
   static const GimpParamDef mode_args[] =
   {
     ARG_RUN_MODE,
+  };
+  static const GimpParamDef options_args[] =
+  {
+    ARG_RUN_MODE,
+    { GIMP_PDB_INT32, "store", "Allow Google to store the requests (TRUE, FALSE; FALSE, the default: each request says \"store\": false, and a project that keeps requests keeps none of them, their images included)" },
+    { GIMP_PDB_STRING, "thinking-level", "How much the model thinks before drawing, on models that take a level: \"minimal\", \"medium\", \"high\" (\"\": the model's own)" },
   };
   const gchar *author = "gimp-gemini authors";
   const gchar *date   = "2025";
@@ -357,6 +352,22 @@ query (void)
      author, author, date, N_("_Forget API Key"), "",
      GIMP_PLUGIN, G_N_ELEMENTS (mode_args), 0, mode_args, NULL);
 
+  /* GIMP 2.10's Script-Fu and Python-Fu refuse a call with fewer
+   * arguments than the procedure has: new arguments on Generate, Edit, ...
+   * would break every script written before.  The newer request options
+   * are set here instead, for the scripts' later runs in this session. */
+  gimp_install_procedure
+    (PLUG_IN_PROC_OPTIONS,
+     N_("Set the request options of later Gemini scripts"),
+     N_("For the non-interactive runs of Generate, Edit, Style Transfer, "
+     "Refine and Compose that follow in this GIMP session: \"store\" TRUE "
+     "allows Google to keep the requests (FALSE, the default, sends "
+     "\"store\": false); \"thinking-level\" \"minimal\", \"medium\" or "
+     "\"high\" on models that take a level (\"\": the model's own). The "
+     "dialogs have their own choice, under Advanced."),
+     author, author, date, NULL, "",
+     GIMP_PLUGIN, G_N_ELEMENTS (options_args), 0, options_args, NULL);
+
   gimp_plugin_menu_register (PLUG_IN_PROC_GENERATE,   PLUG_IN_MENU);
   gimp_plugin_menu_register (PLUG_IN_PROC_EDIT,       PLUG_IN_MENU);
   gimp_plugin_menu_register (PLUG_IN_PROC_STYLE,      PLUG_IN_MENU);
@@ -369,6 +380,25 @@ query (void)
 
 
 /* --- options -------------------------------------------------------------- */
+
+/* What plug-in-gemini-set-request-options set in this session. */
+typedef struct
+{
+  gint32 store;
+  gchar  thinking[16];
+} RequestOptions;
+
+static void
+request_options_load (Gimp2Values *values)
+{
+  RequestOptions options = { 0, "" };
+
+  if (gimp_get_data_size (PLUG_IN_PROC_OPTIONS) == (gint) sizeof options)
+    gimp_get_data (PLUG_IN_PROC_OPTIONS, &options);
+  options.thinking[sizeof options.thinking - 1] = '\0';
+  values->store = options.store != 0;
+  g_strlcpy (values->thinking, options.thinking, sizeof values->thinking);
+}
 
 static void
 values_init (Gimp2Values *values,
@@ -494,9 +524,7 @@ options_from_args (const Layout    *layout,
     v->feather = GG_MASK_FEATHER_AUTO;
   v->changed_only   = int_arg (param, nparams, layout->changed_only, 0);
   v->hint           = int_arg (param, nparams, layout->hint, 0);
-  v->store          = int_arg (param, nparams, layout->store, 0);
-  g_strlcpy (v->thinking, string_arg (param, nparams, layout->thinking),
-             sizeof v->thinking);
+  request_options_load (v);
 
   n = int_arg (param, nparams, layout->n_references, 0);
   if (n > 0 && layout->references >= 0 && layout->references < nparams &&
@@ -1723,6 +1751,29 @@ run (const gchar      *name,
       if (! key)
         set_failure (error, nreturn_vals);
       key_free (key);
+      return;
+    }
+
+  if (! strcmp (name, PLUG_IN_PROC_OPTIONS))
+    {
+      RequestOptions    request = { 0, "" };
+      const gchar      *level   = nparams > 2 && param[2].data.d_string ?
+                                  param[2].data.d_string : "";
+
+      if (*level && g_ascii_strcasecmp (level, "default") != 0 &&
+          g_ascii_strcasecmp (level, "minimal") != 0 &&
+          g_ascii_strcasecmp (level, "medium") != 0 &&
+          g_ascii_strcasecmp (level, "high") != 0)
+        {
+          g_set_error (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                       _("Unknown thinking level “%s”: use minimal, medium, "
+                         "high or \"\" (the model's own)."), level);
+          set_failure (error, nreturn_vals);
+          return;
+        }
+      request.store = nparams > 1 && param[1].data.d_int32 != 0;
+      g_strlcpy (request.thinking, level, sizeof request.thinking);
+      gimp_set_data (PLUG_IN_PROC_OPTIONS, &request, sizeof request);
       return;
     }
 

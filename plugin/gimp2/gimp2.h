@@ -27,6 +27,7 @@ G_BEGIN_DECLS
 #define PLUG_IN_PROC_START_OVER "plug-in-gemini-forget-conversation"
 #define PLUG_IN_PROC_SET_KEY    "plug-in-gemini-set-key"
 #define PLUG_IN_PROC_FORGET     "plug-in-gemini-forget-key"
+#define PLUG_IN_PROC_OPTIONS    "plug-in-gemini-set-request-options"
 
 /* What the dialogs remember between runs, the 2.10 way (gimp_set_data ()
  * under the procedure's name): plain values in a fixed-size struct, never

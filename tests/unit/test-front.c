@@ -190,6 +190,31 @@ test_words (void)
   progress.phase = GG_PHASE_WAITING;
   waiting = gg_front_progress_text ("Gemini", &progress, TRUE, 12.7);
   g_assert_cmpstr (waiting, ==, "Gemini: waiting for the model… 12 s");
+
+  /* A per-minute RetryInfo: the countdown says why, and that Cancel
+   * stops the wait (GIMP's progress bar shows it). */
+  {
+    g_autofree gchar *limit = NULL;
+    g_autofree gchar *asked = NULL;
+
+    progress.phase        = GG_PHASE_RETRY_WAIT;
+    progress.retry_in     = 41.6;
+    progress.attempt      = 1;
+    progress.server_asked = TRUE;
+    progress.reason       = "The per-minute request limit of “gemini-nano-banana-2.1” "
+                            "(GenerateRequestsPerMinutePerProjectPerModel) was "
+                            "reached: wait 58 s and try again, or enable billing "
+                            "for higher limits.";
+    limit = gg_front_progress_text ("Gemini", &progress, TRUE, 20.0);
+    g_assert_cmpstr (limit, ==, "Gemini: the per-minute limit was reached, "
+                     "trying again in 42 s (Cancel stops the wait)…");
+    progress.reason = "The service is overloaded (503).";
+    asked = gg_front_progress_text ("Gemini", &progress, TRUE, 20.0);
+    g_assert_cmpstr (asked, ==, "Gemini: the service asked to wait, "
+                     "trying again in 42 s (Cancel stops the wait)…");
+    progress.server_asked = FALSE;
+    progress.reason       = NULL;
+  }
 }
 
 static GgResponse *
@@ -325,7 +350,8 @@ test_ask_variations (void)
   g_assert_cmpuint (failures->len, ==, 1);
   g_assert_true (g_str_has_prefix (g_ptr_array_index (failures, 0), "Variation "));
   g_assert_cmpuint (ticks.calls, >, 0);
-  g_assert_true (g_str_has_prefix (ticks.last, "Gemini 2.5 Flash Image"));
+  /* gemini-2.5-flash-image's label, cut at its parenthesis. */
+  g_assert_true (g_str_has_prefix (ticks.last, "Nano Banana: "));
   g_assert_nonnull (strstr (ticks.last, "of 2 done"));
 
   gg_request_free (requests[0]);
