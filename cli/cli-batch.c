@@ -89,6 +89,8 @@ static const gchar batch_help[] =
   "  --max-inline MB       Largest batch sent inline (default 20, the API's\n"
   "                        limit); a larger one is uploaded as a JSONL file.\n"
   "  --via-file            Upload the requests as a JSONL file even when small.\n"
+  "  --store               Allow Google to keep the requests (up to 55 days);\n"
+  "                        without it every request says \"store\": false.\n"
   "  --upload-timeout SECONDS  How long the uploaded file may stay PROCESSING\n"
   "                        (default 300).\n"
   "  status, list:\n"
@@ -145,6 +147,7 @@ struct _Batch
   gdouble       max_inline_mb;
   gdouble       upload_timeout;
   gboolean      via_file;
+  gboolean      store;          /* --store: allow the project to keep the requests */
   gboolean      json;
   gboolean      quiet;
   gdouble       interval;
@@ -414,6 +417,7 @@ add_item (Batch       *b,
         return FALSE;
       }
   }
+  gg_request_set_store (request, b->store);
   if (aspect != NULL)
     gg_request_set_aspect_ratio (request, aspect);
   if (size != NULL)
@@ -1181,6 +1185,7 @@ cli_batch_main (gint argc, gchar **argv)
     { "name", 0, 0, G_OPTION_ARG_STRING, &b.name, NULL, NULL },
     { "max-inline", 0, 0, G_OPTION_ARG_DOUBLE, &b.max_inline_mb, NULL, NULL },
     { "via-file", 0, 0, G_OPTION_ARG_NONE, &b.via_file, NULL, NULL },
+    { "store", 0, 0, G_OPTION_ARG_NONE, &b.store, NULL, NULL },
     { "upload-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &b.upload_timeout, NULL, NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &b.output, NULL, NULL },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &b.json, NULL, NULL },

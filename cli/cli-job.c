@@ -495,7 +495,8 @@ upload_large_images (CliJob    *job,
 
   options.max_inline = job->max_inline_mb > 0 ? (gsize) (job->max_inline_mb * 1e6)
                                               : GG_REQUEST_DEFAULT_MAX_INLINE;
-  if (gg_request_inline_size (request) <= options.max_inline)
+  /* Beyond the limit, or a large input that an earlier run uploaded. */
+  if (!gg_files_offload_wanted (request, options.max_inline, 0, !job->no_upload_cache))
     {
       gg_request_set_max_inline (request, options.max_inline);
       return TRUE;

@@ -178,6 +178,31 @@ strv_contains (const gchar *const *strv,
 
 static const gchar *const empty_strv[] = { NULL };
 
+static void
+strv_free (const gchar *const *strv)
+{
+  /* The strings are interned: only the array is ours. */
+  if (strv != NULL && strv != empty_strv)
+    g_free ((gpointer) strv);
+}
+
+/* For a model that is not kept (a catalogue that failed to build). */
+static void
+model_free (GgModel *model)
+{
+  if (model == NULL)
+    return;
+  strv_free (model->aliases);
+  strv_free (model->sizes);
+  strv_free (model->ratios);
+  strv_free (model->thinking_levels);
+  if (model->dims != NULL)
+    g_ptr_array_free (model->dims, TRUE);
+  if (model->image_tokens != NULL)
+    g_hash_table_unref (model->image_tokens);
+  g_free (model);
+}
+
 static gboolean
 parse_tokens (Reader *r, GgModel *model, const cJSON *object)
 {
@@ -209,7 +234,7 @@ parse_dimensions (Reader *r, GgModel *model, const cJSON *object)
   const cJSON *size;
   GPtrArray   *ratios;
 
-  model->dims = g_ptr_array_new ();
+  model->dims = g_ptr_array_new_with_free_func (g_free);
   if (dims == NULL && r->lenient)
     {
       model->ratios = empty_strv;
@@ -354,7 +379,10 @@ model_parse (Reader *r, const cJSON *object, const gchar *source)
   ok = ok && parse_tokens (r, model, object) && parse_dimensions (r, model, object)
        && check_model (r, model, object);
   if (!ok)
-    return NULL;   /* the parts are interned or small: kept, as every catalogue */
+    {
+      model_free (model);
+      return NULL;
+    }
   return model;
 }
 
@@ -429,8 +457,8 @@ catalogue_build (const cJSON *builtin, const cJSON *user, const gchar *user_path
   const cJSON *user_models = user ? cJSON_GetObjectItemCaseSensitive (user, "models") : NULL;
   const cJSON *user_retired = user ? cJSON_GetObjectItemCaseSensitive (user, "retired") : NULL;
   const cJSON *item;
-  GPtrArray   *list = g_ptr_array_new ();
-  GPtrArray   *retired = g_ptr_array_new ();
+  GPtrArray   *list = g_ptr_array_new_with_free_func ((GDestroyNotify) model_free);
+  GPtrArray   *retired = g_ptr_array_new_with_free_func (g_free);
   Reader       builtin_reader = { "common/catalogue.json (built in)", NULL, FALSE, error };
   Reader       user_reader = { user_path, NULL, FALSE, error };
   const gchar *default_model = NULL;
@@ -544,14 +572,15 @@ catalogue_build (const cJSON *builtin, const cJSON *user, const gchar *user_path
     }
 
   catalogue->n_models = list->len;
+  g_ptr_array_set_free_func (list, NULL);
   g_ptr_array_add (list, NULL);
   catalogue->models = (GgModel **) g_ptr_array_free (list, FALSE);
+  g_ptr_array_set_free_func (retired, NULL);
   g_ptr_array_add (retired, NULL);
   catalogue->retired = (GgRetired **) g_ptr_array_free (retired, FALSE);
   return catalogue;
 
 fail:
-  /* What was parsed is small and interned: left, as every catalogue is. */
   g_ptr_array_free (list, TRUE);
   g_ptr_array_free (retired, TRUE);
   g_free (catalogue);
@@ -561,14 +590,14 @@ fail:
 static cJSON *
 builtin_json (void)
 {
-  static GOnce      once = G_ONCE_INIT;
+  static gsize      once = 0;
+  static cJSON     *root = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  cJSON            *root;
   gsize             size;
   const gchar      *text;
 
-  if (g_once_init_enter (&once.retval))
+  if (g_once_init_enter (&once))
     {
       bytes = g_resource_lookup_data (gg_get_resource (),
                                       "/org/gimp-gemini/catalogue.json",
@@ -579,12 +608,14 @@ builtin_json (void)
       root = cJSON_ParseWithLength (text, size);
       if (!cJSON_IsObject (root))
         g_error ("catalogue.json is not a JSON object");
-      g_once_init_leave (&once.retval, root);
+      g_once_init_leave (&once, 1);
     }
-  return once.retval;
+  return root;
 }
 
 static Catalogue *current;   /* atomic; never freed */
+G_LOCK_DEFINE_STATIC (replaced);
+static GPtrArray *replaced;  /* the catalogues replaced: kept (their pointers live on) */
 
 static const Catalogue *
 catalogue_get (void)
@@ -601,7 +632,14 @@ catalogue_get (void)
       /* Two threads may build it at once: the first one wins, the other's
        * copy is kept too (pointers never die). */
       if (!g_atomic_pointer_compare_and_exchange (&current, NULL, built))
-        catalogue = g_atomic_pointer_get (&current);
+        {
+          catalogue = g_atomic_pointer_get (&current);
+          G_LOCK (replaced);
+          if (replaced == NULL)
+            replaced = g_ptr_array_new ();
+          g_ptr_array_add (replaced, built);
+          G_UNLOCK (replaced);
+        }
       else
         catalogue = built;
     }
@@ -653,7 +691,12 @@ gg_catalogue_load_user (const gchar *path,
   cJSON_Delete (user);
   if (built == NULL)
     return FALSE;
+  G_LOCK (replaced);
+  if (replaced == NULL)
+    replaced = g_ptr_array_new ();
+  g_ptr_array_add (replaced, g_atomic_pointer_get (&current));
   g_atomic_pointer_set (&current, built);
+  G_UNLOCK (replaced);
   return TRUE;
 }
 

@@ -14,6 +14,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
 #include "gg-api-error.h"
@@ -1111,6 +1112,10 @@ describe_wait (gdouble seconds)
       return whole % 60 == 0 ? g_strdup_printf ("%d minutes", whole / 60)
                              : g_strdup_printf ("%d min %d s", whole / 60, whole % 60);
     }
+  if (seconds < 10 && fabs (seconds - round (seconds)) >= 0.05)
+    return g_strdup_printf ("%.1f seconds", seconds);
+  if (round (seconds) == 1)
+    return g_strdup ("1 second");
   return g_strdup_printf ("%.0f seconds", seconds);
 }
 

@@ -860,6 +860,115 @@ gg_files_ensure (GgClient              *client,
                       r.func ? &r : NULL, reused, cancellable, error);
 }
 
+/* Sends image @index of @request by reference: a cached upload of it that
+ * the server still has, else (with @upload) a new upload, waited for
+ * until ACTIVE and cached.  FALSE with @error on a failure; TRUE and the
+ * image left inline when nothing is cached and @upload is FALSE. */
+static gboolean
+offload_one (GgClient              *client,
+             GgRequest             *request,
+             guint                  index,
+             GBytes                *bytes,
+             const gchar           *mime,
+             gboolean               upload,
+             const gchar           *why,
+             const GgUploadOptions *options,
+             GPtrArray             *uploaded,
+             GCancellable          *cancellable,
+             GError               **error)
+{
+  g_autoptr(GgFile) file = NULL;
+  g_autofree gchar *stage = NULL;
+  gsize             size = g_bytes_get_size (bytes);
+  Report            r = { 0, };
+  gboolean          reused = FALSE;
+
+  if (mime == NULL)
+    mime = gg_format_mime_type (gg_image_sniff (g_bytes_get_data (bytes, NULL), size));
+
+  r.func = options->progress;
+  r.data = options->progress_data;
+  r.progress.image = index;
+  r.progress.size = size;
+  if (options->cache != NULL)
+    {
+      GError *local = NULL;
+
+      file = gg_files_find_cached (client, options->cache, bytes, cancellable, &local);
+      if (local != NULL)
+        {
+          g_propagate_error (error, local);
+          return FALSE;
+        }
+    }
+  if (file != NULL)
+    {
+      stage = g_strdup_printf ("reusing the earlier upload %s of image %u (%.1f MB)",
+                               file->name, index + 1, size / 1e6);
+      r.progress.stage = stage;
+      r.progress.reused = TRUE;
+      r.progress.sent = size;
+      if (!report (&r))
+        {
+          g_set_error_literal (error, GG_ERROR, GG_ERROR_CANCELLED, "Cancelled.");
+          return FALSE;
+        }
+    }
+  else if (!upload)
+    return TRUE;
+  else
+    {
+      GgUploadOptions fresh = *options;
+
+      stage = g_strdup_printf ("uploading %.1f MB with the Files API (image %u %s)",
+                               size / 1e6, index + 1, why);
+      r.progress.stage = stage;
+      if (!report (&r))
+        {
+          g_set_error_literal (error, GG_ERROR, GG_ERROR_CANCELLED, "Cancelled.");
+          return FALSE;
+        }
+      /* Looked up above already. */
+      fresh.cache = NULL;
+      file = ensure_file (client, bytes, mime, "gimp-gemini input", &fresh,
+                          r.func ? &r : NULL, &reused, cancellable, error);
+      if (file == NULL)
+        return FALSE;
+      if (options->cache != NULL)
+        {
+          g_autofree gchar *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+
+          gg_file_cache_store (options->cache, sha256, gg_client_get_base_url (client), file);
+        }
+      else if (uploaded != NULL)
+        g_ptr_array_add (uploaded, g_strdup (file->name));
+    }
+  gg_request_use_file (request, index, file->uri, file->mime_type ? file->mime_type : mime);
+  return TRUE;
+}
+
+gboolean
+gg_files_offload_wanted (const GgRequest *request,
+                         gsize            max_inline,
+                         gsize            reuse_above,
+                         gboolean         with_cache)
+{
+  if (max_inline == 0)
+    max_inline = GG_REQUEST_DEFAULT_MAX_INLINE;
+  if (reuse_above == 0)
+    reuse_above = GG_FILES_REUSE_ABOVE;
+  if (gg_request_inline_size (request) > max_inline)
+    return TRUE;
+  for (guint i = 0; with_cache && i < gg_request_n_images (request); i++)
+    {
+      GBytes *bytes = gg_request_get_image (request, i, NULL);
+
+      if (bytes != NULL && (g_bytes_get_size (bytes) + 2) / 3 * 4 > reuse_above)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 gboolean
 gg_files_offload (GgClient              *client,
                   GgRequest             *request,
@@ -870,20 +979,34 @@ gg_files_offload (GgClient              *client,
 {
   GgUploadOptions defaults = { 0, };
   gsize           limit;
+  gsize           reuse_above;
 
   if (options == NULL)
     options = &defaults;
   limit = options->max_inline > 0 ? options->max_inline : GG_REQUEST_DEFAULT_MAX_INLINE;
+  reuse_above = options->reuse_above > 0 ? options->reuse_above : GG_FILES_REUSE_ABOVE;
+
+  /* Inputs reused across requests: a large image goes by reference when an
+   * upload of it is cached (another edit of the same source, a refine), and
+   * is uploaded (and cached) when several requests send it (variations). */
+  for (guint i = 0; options->cache != NULL && i < gg_request_n_images (request); i++)
+    {
+      const gchar *type;
+      GBytes      *bytes = gg_request_get_image (request, i, &type);
+
+      if (bytes == NULL || (g_bytes_get_size (bytes) + 2) / 3 * 4 <= reuse_above)
+        continue;
+      if (!offload_one (client, request, i, bytes, type, options->shared,
+                        "is sent by several requests", options, uploaded, cancellable,
+                        error))
+        return FALSE;
+    }
+
   while (gg_request_inline_size (request) > limit)
     {
-      g_autoptr(GgFile) file = NULL;
-      g_autofree gchar *stage = NULL;
-      GBytes           *largest = NULL;
-      const gchar      *mime = NULL;
-      guint             index = 0;
-      gsize             size;
-      Report            r = { 0, };
-      gboolean          reused = FALSE;
+      GBytes      *largest = NULL;
+      const gchar *mime = NULL;
+      guint        index = 0;
 
       for (guint i = 0; i < gg_request_n_images (request); i++)
         {
@@ -900,66 +1023,9 @@ gg_files_offload (GgClient              *client,
         }
       if (largest == NULL)
         break;   /* only the history is left: validation says so */
-      size = g_bytes_get_size (largest);
-      if (mime == NULL)
-        mime = gg_format_mime_type (gg_image_sniff (g_bytes_get_data (largest, NULL), size));
-
-      r.func = options->progress;
-      r.data = options->progress_data;
-      r.progress.image = index;
-      r.progress.size = size;
-      if (options->cache != NULL)
-        {
-          GError *local = NULL;
-
-          file = gg_files_find_cached (client, options->cache, largest, cancellable, &local);
-          if (local != NULL)
-            {
-              g_propagate_error (error, local);
-              return FALSE;
-            }
-        }
-      if (file != NULL)
-        {
-          stage = g_strdup_printf ("reusing the earlier upload %s of image %u (%.1f MB)",
-                                   file->name, index + 1, size / 1e6);
-          r.progress.stage = stage;
-          r.progress.reused = TRUE;
-          r.progress.sent = size;
-          if (!report (&r))
-            {
-              g_set_error_literal (error, GG_ERROR, GG_ERROR_CANCELLED, "Cancelled.");
-              return FALSE;
-            }
-        }
-      else
-        {
-          GgUploadOptions fresh = *options;
-
-          stage = g_strdup_printf ("uploading %.1f MB with the Files API (image %u is too "
-                                   "large to send inline)", size / 1e6, index + 1);
-          r.progress.stage = stage;
-          if (!report (&r))
-            {
-              g_set_error_literal (error, GG_ERROR, GG_ERROR_CANCELLED, "Cancelled.");
-              return FALSE;
-            }
-          /* Looked up above already. */
-          fresh.cache = NULL;
-          file = ensure_file (client, largest, mime, "gimp-gemini input", &fresh,
-                              r.func ? &r : NULL, &reused, cancellable, error);
-          if (file == NULL)
-            return FALSE;
-          if (options->cache != NULL)
-            {
-              g_autofree gchar *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, largest);
-
-              gg_file_cache_store (options->cache, sha256, gg_client_get_base_url (client), file);
-            }
-          else if (uploaded != NULL)
-            g_ptr_array_add (uploaded, g_strdup (file->name));
-        }
-      gg_request_use_file (request, index, file->uri, file->mime_type ? file->mime_type : mime);
+      if (!offload_one (client, request, index, largest, mime, TRUE,
+                        "is too large to send inline", options, uploaded, cancellable, error))
+        return FALSE;
     }
   gg_request_set_max_inline (request, limit);
   return TRUE;

@@ -125,6 +125,10 @@ typedef struct
   gdouble      poll_interval;    /* s; 0: 1 */
   GgFileCache *cache;            /* NULL: no reuse */
   gsize        max_inline;       /* gg_files_offload: 0: GG_REQUEST_DEFAULT_MAX_INLINE */
+  gsize        reuse_above;      /* gg_files_offload: images larger than this (encoded)
+                                  * are reused inputs: 0: GG_FILES_REUSE_ABOVE */
+  gboolean     shared;           /* gg_files_offload: the request's images go to
+                                  * several requests (variations) */
   GgUploadFunc progress;         /* may be NULL */
   gpointer     progress_data;
 } GgUploadOptions;
@@ -150,7 +154,15 @@ GgFile *gg_files_ensure (GgClient              *client,
                          GCancellable          *cancellable,
                          GError               **error);
 
-/* The decision the CLI and the plug-in share: while @request would send
+/* Sending an image again costs more than a reference above this (the
+ * historic inline limit, 20 MB encoded). */
+#define GG_FILES_REUSE_ABOVE ((gsize) 20 * 1000 * 1000)
+
+/* The decision the CLI and the plug-in share.  Inputs reused across
+ * requests first: with a cache, an image over options->reuse_above is sent
+ * by reference when an upload of it is cached and still ACTIVE (another
+ * edit of the same source, a refine), or uploaded and cached when
+ * options->shared (several requests send it).  Then, while @request would send
  * more than @options->max_inline inline, its largest image goes to the
  * Files API (a cached upload of the same bytes when the server still has
  * it, else a new upload waited for until ACTIVE) and is sent by reference;
@@ -161,6 +173,14 @@ GgFile *gg_files_ensure (GgClient              *client,
  * gg_files_delete () once the answer is in.  The client's progress
  * callback is taken over meanwhile and left unset: set it again after.
  * The cache is not saved: gg_file_cache_save (). */
+/* TRUE when gg_files_offload () has something to do for @request: it is
+ * over @max_inline (0: GG_REQUEST_DEFAULT_MAX_INLINE), or, @with_cache, an
+ * image is over @reuse_above (0: GG_FILES_REUSE_ABOVE). */
+gboolean gg_files_offload_wanted (const GgRequest *request,
+                                  gsize            max_inline,
+                                  gsize            reuse_above,
+                                  gboolean         with_cache);
+
 gboolean gg_files_offload (GgClient              *client,
                            GgRequest             *request,
                            const GgUploadOptions *options,

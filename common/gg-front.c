@@ -289,16 +289,12 @@ gg_front_progress_text (const gchar      *label,
                               label, seconds);
 
     case GG_PHASE_RETRY_WAIT:
-      /* The server's own wait (RetryInfo, Retry-After) is honoured once and
-       * may be a minute long: say why, and that Cancel ends it. */
+      /* The server's own wait (a per-minute limit's RetryInfo): a
+       * countdown that Cancel stops at any second. */
       if (progress->server_asked)
-        return g_strdup_printf ("%s: %s, trying again in %d s (Cancel stops "
-                                "the wait)…", label,
-                                progress->reason &&
-                                strstr (progress->reason, "per-minute") ?
-                                "the per-minute limit was reached" :
-                                "the service asked to wait",
-                                (gint) (progress->retry_in + 0.5));
+        return g_strdup_printf ("%s: rate limit reached, the server asks to wait: "
+                                "trying again in %d s (Cancel stops)…",
+                                label, (gint) (progress->retry_in + 0.999));
       return g_strdup_printf ("%s: busy, trying again in %d s (attempt %d)…",
                               label, (gint) (progress->retry_in + 0.5),
                               progress->attempt + 1);
@@ -380,6 +376,7 @@ worker_progress (const GgProgress *progress,
     {
       g_mutex_lock (&job->mutex);
       job->progress[progress->index]     = *progress;
+      job->progress[progress->index].reason = NULL;   /* valid during the call only */
       job->has_progress[progress->index] = TRUE;
       job->finished[progress->index]     = progress->finished;
       g_mutex_unlock (&job->mutex);
@@ -547,6 +544,11 @@ upload_thread (gpointer data)
   options.poll_interval = 0.5;
   options.progress      = upload_progress;
   options.progress_data = upload;
+  /* In GIMP a large input is one that is reused: the variations of a run
+   * send it each, a refine or another edit of the same layer sends it
+   * again.  Over GG_FILES_REUSE_ABOVE it is uploaded once and referred to
+   * for 48 hours (the cache is in the profile). */
+  options.shared        = TRUE;
 
   /* Variations hold the same images: the later requests find the first
    * one's upload in the cache. */
@@ -622,7 +624,7 @@ upload_all (GgClient      *client,
 
   for (i = 0; i < n; i++)
     {
-      if (gg_request_inline_size (requests[i]) > GG_REQUEST_DEFAULT_MAX_INLINE)
+      if (gg_files_offload_wanted (requests[i], 0, 0, cache_dir != NULL))
         needed = TRUE;
       else
         gg_request_set_max_inline (requests[i], GG_REQUEST_DEFAULT_MAX_INLINE);

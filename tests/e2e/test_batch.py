@@ -123,6 +123,12 @@ class BatchTestCase(unittest.TestCase):
 
 
 class Batches(BatchTestCase):
+    def test_store_allowed(self):
+        self.submit("--prompts", self.prompts(3), "--store")
+        create = [e for e in self.server.log() if e["path"].endswith(":batchGenerateContent")]
+        reqs = create[0]["body"]["batch"]["inputConfig"]["requests"]["requests"]
+        self.assertEqual([q["request"]["store"] for q in reqs], [True, True, True])
+
     def test_hundred_prompts_inline(self):
         job = self.submit("--prompts", self.prompts(100), "--aspect", "1:1")
         create = [e for e in self.server.log() if e["path"].endswith(":batchGenerateContent")]
@@ -132,6 +138,8 @@ class Batches(BatchTestCase):
         self.assertEqual(reqs[7]["metadata"], {"key": "k007"})
         self.assertEqual(reqs[7]["request"]["contents"][0]["parts"][0]["text"], "picture number 7")
         self.assertEqual(reqs[7]["request"]["generationConfig"]["imageConfig"]["aspectRatio"], "1:1")
+        # Every request asks Google not to keep it.
+        self.assertTrue(all(q["request"]["store"] is False for q in reqs))
         r = self.wait(job)
         self.assertEqual(r.stdout.strip(), "SUCCEEDED")
         self.assertIn("succeeded", r.stderr)

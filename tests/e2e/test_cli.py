@@ -37,6 +37,16 @@ PRO = "gemini-3-pro-image"
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "cli")
 
+# Today's models (GEMINI_API.md, first section); the retired names appear
+# only in the tests of the retired-model error.
+DEFAULT = "gemini-nano-banana-2.1"
+LITE = "gemini-3.1-flash-lite-image"
+RETIRED = {
+    "gemini-3-pro-image-preview": ("2026-06-25", PRO),
+    "gemini-3.1-flash-image-preview": ("2026-06-25", DEFAULT),
+    "gemini-3.1-flash-image": ("2026-10-29", DEFAULT),
+}
+
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
 
@@ -175,6 +185,9 @@ class CliTestCase(unittest.TestCase):
         env = dict(os.environ)
         for name in ("GOOGLE_API_KEY", "GEMINI_API_KEY", "GOOGLE_GEMINI_BASE_URL"):
             env.pop(name, None)
+        # No user catalogue or model-list cache from the machine: their own.
+        env["XDG_CONFIG_HOME"] = os.path.join(self.tmp, ".config")
+        env["XDG_CACHE_HOME"] = os.path.join(self.tmp, ".cache")
         if key is not None:
             env["GEMINI_API_KEY"] = key
         env["GOOGLE_GEMINI_BASE_URL"] = base_url or self.server.base_url
@@ -219,7 +232,8 @@ class CliTestCase(unittest.TestCase):
         self.assertEqual(self.files(), [], "a failed run left files behind")
 
     def files(self, where=None):
-        return sorted(os.listdir(where or self.tmp))
+        return sorted(f for f in os.listdir(where or self.tmp)
+                      if where is not None or f not in (".config", ".cache"))
 
     def assert_image(self, path, fmt, size=None):
         self.assertTrue(os.path.exists(path), "%s was not written" % path)
@@ -449,13 +463,29 @@ class GenerateTest(CliTestCase):
     def test_models(self):
         r = self.run_cli("models")
         self.assertEqual(r.status, 0, r.stderr)
-        for word in (FLASH, PRO, "1344 x 768", "2048 x 2048", "$"):
+        for word in (DEFAULT + "  (default)", PRO, LITE, FLASH, "1344 x 768", "2048 x 2048",
+                     "$", "from: built-in", "--thinking: minimal, medium, high",
+                     "open only to projects that used it before",
+                     "gemini-3-pro-image-preview was shut down on 2026-06-25; use "
+                     "gemini-3-pro-image.", "dimensions estimated"):
             self.assertIn(word, r.stdout)
+        # The default is listed first, and only it is marked.
+        self.assertTrue(r.stdout.startswith(DEFAULT + "  (default)\n"), r.stdout[:200])
+        self.assertEqual(r.stdout.count("(default)"), 1)
         r = self.run_cli("models", "--json")
         self.assertEqual(r.status, 0, r.stderr)
         catalogue = json.loads(r.stdout)
-        flash = [m for m in catalogue["models"] if m["name"] == FLASH][0]
-        self.assertEqual(flash["dimensions"]["1K"]["16:9"], [1344, 768])
+        self.assertEqual(catalogue["default_model"], DEFAULT)
+        models = {m["name"]: m for m in catalogue["models"]}
+        self.assertEqual(set(models), {DEFAULT, PRO, LITE, FLASH})
+        self.assertEqual(models[FLASH]["dimensions"]["1K"]["16:9"], [1344, 768])
+        self.assertEqual(len(models[DEFAULT]["ratios"]), 14)
+        self.assertTrue(models[DEFAULT]["default"])
+        self.assertEqual(models[FLASH]["availability"], "existing-projects")
+        self.assertIsNone(models[LITE]["price_per_mtok"]["image_output"])
+        self.assertTrue(all(m["source"] == "built-in" for m in models.values()))
+        self.assertEqual({e["name"] for e in catalogue["retired"]},
+                         set(RETIRED) | {"gemini-2.5-flash-image-preview"})
 
     def test_help_reads_like_a_man_page(self):
         r = self.run_cli("generate", "--help")
@@ -475,6 +505,248 @@ class GenerateTest(CliTestCase):
         self.assertIn("SYNOPSIS", r.stdout)
 
 
+class TodayTest(CliTestCase):
+    """Issue 14: the service as it is in December 2026."""
+
+    def test_retired_model_refused_before_sending(self):
+        for name, (date, replacement) in RETIRED.items():
+            with self.subTest(model=name):
+                r = self.generate("--model", name)
+                self.assert_failed(r, 2)
+                self.assertEqual(r.sentence(), "%s was shut down on %s; use %s."
+                                 % (name, date, replacement))
+                self.assertEqual(self.generate_requests(), [])
+        r = self.generate("--model", "gemini-2.5-flash-image-preview")
+        self.assert_failed(r, 2)
+        self.assert_sentence(r, "shut down on 2026-01-15", "use " + FLASH, DEFAULT)
+
+    def test_default_model_16_9_png(self):
+        r = self.generate("--aspect", "16:9")
+        self.assertEqual(r.status, 0, r.stderr)
+        img = self.assert_image(self.path("out.png"), "png")
+        # The answer's own size (the catalogue's is an estimate), 16:9.
+        self.assertAlmostEqual(img.size[0] / img.size[1], 16 / 9, delta=0.05)
+        entry = self.only_request()
+        self.assertIn("/v1beta/models/%s:generateContent" % DEFAULT, entry["path"])
+        self.assertIs(entry["body"]["store"], False)
+        self.assertRegex(r.stderr, r"1 image, \d+ output tokens, about \$\d+\.\d{3}")
+
+    def test_edit_on_the_default_model(self):
+        src = self.path("in.png")
+        picture(640, 480).save(src)
+        r = self.run_cli("edit", "--input", src, "--prompt", "make it blue",
+                         "--output", self.path("out.png"))
+        self.assertEqual(r.status, 0, r.stderr)
+        entry = self.only_request()
+        self.assertIn("/models/%s:" % DEFAULT, entry["path"])
+        self.assertEqual(entry["body"]["generationConfig"]["imageConfig"]["aspectRatio"], "4:3")
+        img = self.assert_image(self.path("out.png"), "png")
+        self.assertAlmostEqual(img.size[0] / img.size[1], 4 / 3, delta=0.05)
+
+    def test_unknown_model_404_says_how_to_list(self):
+        self.server.scenario("error_404")
+        r = self.generate("--model", "gemini-0-imaginary-image")
+        self.assert_failed(r)
+        self.assert_sentence(r, "gemini-0-imaginary-image", "not available",
+                             "gemini-image models --remote")
+        self.assertEqual(len(self.generate_requests()), 1)
+
+    def test_store_false_unless_allowed(self):
+        r = self.generate("--quiet")
+        self.assertEqual(r.status, 0, r.stderr)
+        self.assertIs(self.only_request()["body"]["store"], False)
+        self.server.reset()
+        r = self.generate("--store", "--quiet")
+        self.assertEqual(r.status, 0, r.stderr)
+        self.assertIs(self.only_request()["body"]["store"], True)
+        r = self.generate("--dry-run")
+        self.assertIs(json.loads(r.stdout)["store"], False)
+
+    def test_aspect_4_1_size_2k_on_the_default_model(self):
+        r = self.generate("--aspect", "4:1", "--size", "2K")
+        self.assertEqual(r.status, 0, r.stderr)
+        config = self.only_request()["body"]["generationConfig"]
+        self.assertEqual(config["imageConfig"], {"aspectRatio": "4:1", "imageSize": "2K"})
+        img = self.assert_image(self.path("out.png"), "png")
+        self.assertAlmostEqual(img.size[0] / img.size[1], 4.0, delta=0.2)
+
+    def test_thinking_level(self):
+        r = self.generate("--thinking", "minimal", "--quiet")
+        self.assertEqual(r.status, 0, r.stderr)
+        config = self.only_request()["body"]["generationConfig"]
+        self.assertEqual(config["thinkingConfig"]["thinkingLevel"], "MINIMAL")
+        self.server.reset()
+        os.remove(self.path("out.png"))
+        # Refused before sending where the catalogue says the model takes none.
+        for model in (PRO, FLASH):
+            with self.subTest(model=model):
+                r = self.generate("--model", model, "--thinking", "high")
+                self.assert_failed(r, 2)
+                self.assert_sentence(r, model, "no thinking level")
+        r = self.generate("--thinking", "extreme")
+        self.assert_failed(r, 2)
+        self.assert_sentence(r, "minimal, medium or high")
+        self.assertEqual(self.generate_requests(), [])
+
+    def test_thinking_level_refused_by_the_server(self):
+        # A user's catalogue that wrongly lets 3 Pro take a level: the
+        # server's own 400 (the real message) becomes one sentence.
+        # Needs the fake server of today (i14-fake), which refuses the level.
+        self.write_user_catalogue({"models": [{"name": PRO,
+                                               "thinking_levels": ["MINIMAL"]}]})
+        r = self.generate("--model", PRO, "--thinking", "minimal")
+        if r.status == 0:
+            self.skipTest("the fake server accepts any thinking level (it predates i14-fake)")
+        self.assert_failed(r)
+        self.assertEqual(r.sentence(), "%s does not take the thinking level MINIMAL (the "
+                         "server refused it): choose another level, or leave it unset." % PRO)
+        self.assertEqual(len(self.generate_requests()), 1)
+
+    def test_retry_info_countdown_once(self):
+        self.server.queue([{"scenario": "error_429", "params": {"retry_delay": "2s"}},
+                           {"scenario": "error_429", "params": {"retry_delay": "2s"}},
+                           {"scenario": "ok"}])
+        r = self.generate()
+        self.assert_failed(r)
+        # Waited once, visibly, then gave up naming the limit.
+        self.assertIn("gemini-image: retrying in 2 s (Ctrl+C to stop).", r.stderr)
+        self.assertIn("gemini-image: retrying in 1 s.", r.stderr)
+        self.assert_sentence(r, "limit", "still reached after waiting 2 seconds")
+        self.assertEqual(len(self.generate_requests()), 2)
+        self.assertGreaterEqual(r.elapsed, 2.0)
+        self.assertLess(r.elapsed, 10.0)
+
+    def test_retry_info_longer_than_two_minutes(self):
+        self.server.queue([{"scenario": "error_429", "params": {"retry_delay": "150s"}},
+                           {"scenario": "ok"}])
+        r = self.generate()
+        self.assert_failed(r)
+        self.assert_sentence(r, "limit", "2 min 30 s", "longer than the 2 minutes")
+        self.assertEqual(len(self.generate_requests()), 1)
+        self.assertLess(r.elapsed, 10.0)
+
+    def test_countdown_cancelled_by_sigint(self):
+        self.server.queue([{"scenario": "error_429", "params": {"retry_delay": "60s"}},
+                           {"scenario": "ok"}])
+        proc = subprocess.Popen([BINARY, "generate", "--prompt", "a cat", "--output",
+                                 self.path("out.png")], env=self.env(),
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and len(self.generate_requests()) < 1:
+            time.sleep(0.05)
+        time.sleep(1.0)
+        start = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=20)
+        self.assertLess(time.monotonic() - start, 1.5, "the countdown did not stop at once")
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertIn(b"retrying in", err)
+
+    def test_unknown_model_sent_as_chosen(self):
+        r = self.generate("--model", "gemini-9-image", "--size", "8K", "--aspect", "7:3",
+                          "--thinking", "high", "--dry-run")
+        self.assertEqual(r.status, 0, r.stderr)
+        body = json.loads(r.stdout)
+        self.assertEqual(body["generationConfig"]["imageConfig"],
+                         {"aspectRatio": "7:3", "imageSize": "8K"})
+        self.assertEqual(body["generationConfig"]["thinkingConfig"]["thinkingLevel"], "HIGH")
+
+    # -- the user's catalogue
+
+    def write_user_catalogue(self, data):
+        folder = os.path.join(self.tmp, ".config", "gimp-gemini")
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, "catalogue.json")
+        with open(path, "w") as f:
+            f.write(data if isinstance(data, str) else json.dumps(data))
+        return path
+
+    def test_user_catalogue_merged_with_provenance(self):
+        path = self.write_user_catalogue({
+            "models": [{"name": PRO, "price_per_mtok": {"input": 1, "text_output": 6,
+                                                        "image_output": 60}},
+                       {"name": "gemini-9-image", "label": "Gemini 9 Image",
+                        "sizes": ["1K", "2K"]}],
+            "retired": [{"name": "gemini-nano-banana-2.0", "shut_down": "2026-11-30",
+                         "replacement": DEFAULT}]})
+        r = self.run_cli("models")
+        self.assertEqual(r.status, 0, r.stderr)
+        self.assertIn("from: %s (over the built-in entry)" % path, r.stdout)
+        self.assertIn("gemini-9-image\n  Gemini 9 Image\n  from: %s\n" % path, r.stdout)
+        self.assertIn("from: built-in", r.stdout)
+        r = self.run_cli("models", "--json")
+        models = {m["name"]: m for m in json.loads(r.stdout)["models"]}
+        self.assertEqual(models[PRO]["source"], path)
+        self.assertTrue(models[PRO]["overrides_built_in"])
+        self.assertEqual(models[PRO]["price_per_mtok"]["image_output"], 60)
+        self.assertEqual(models[DEFAULT]["source"], "built-in")
+        self.assertEqual(models["gemini-9-image"]["sizes"], ["1K", "2K"])
+        # Its rules apply: 2K is fine, 4K is refused before sending.
+        r = self.generate("--model", "gemini-9-image", "--size", "4K")
+        self.assert_failed(r, 2)
+        self.assert_sentence(r, "4K", "1K, 2K")
+        r = self.generate("--model", "gemini-nano-banana-2.0")
+        self.assert_failed(r, 2)
+        self.assertEqual(r.sentence(), "gemini-nano-banana-2.0 was shut down on 2026-11-30; "
+                         "use %s." % DEFAULT)
+        self.assertEqual(self.generate_requests(), [])
+
+    def test_broken_user_catalogue_is_a_warning(self):
+        path = self.write_user_catalogue('{"models": [')
+        r = self.generate("--quiet")
+        self.assertEqual(r.status, 0, r.stderr)
+        self.assertIn("gemini-image: The catalogue %s is not valid JSON" % path, r.stderr)
+        self.assertIn("The built-in catalogue is used.", r.stderr)
+        self.assertIn("/models/%s:" % DEFAULT, self.only_request()["path"])
+
+    # -- the models the key can use
+
+    def remote(self, *extra):
+        r = self.run_cli("models", "--remote", "--json", *extra)
+        self.assertEqual(r.status, 0, r.stderr)
+        return json.loads(r.stdout)
+
+    def test_models_remote(self):
+        listed = self.remote()
+        self.assertFalse(listed["from_cache"])
+        names = [m["name"] for m in listed["models"]]
+        for name in (DEFAULT, PRO):
+            self.assertIn(name, names)
+        self.assertTrue(all("image" in n or "nano-banana" in n for n in names), names)
+        default = [m for m in listed["models"] if m["name"] == DEFAULT][0]
+        self.assertTrue(default["default"])
+        self.assertTrue(default["in_catalogue"])
+        gets = [e for e in self.server.log() if e["path"].startswith("/v1beta/models")]
+        self.assertGreaterEqual(len(gets), 1)
+        self.assertTrue(all(e["method"] == "GET" and not e["key_in_url"] for e in gets))
+        # Within the day: from the cache, nothing asked; --refresh asks.
+        self.server.reset()
+        self.assertTrue(self.remote()["from_cache"])
+        self.assertEqual(self.server.log(), [])
+        self.assertFalse(self.remote("--refresh")["from_cache"])
+        r = self.run_cli("models", "--remote")
+        self.assertEqual(r.status, 0, r.stderr)
+        self.assertIn(DEFAULT + "\n  default; ", r.stdout)
+        r = self.run_cli("models", "--remote", env=self.env(key=None))
+        self.assertEqual(r.status, 2)
+        self.assert_sentence(r, "GEMINI_API_KEY")
+
+    def test_models_remote_server_only_model(self):
+        # Needs the fake server of today (i14-fake): it lists a model that
+        # no catalogue knows; that model must be usable, with defaults.
+        listed = self.remote()
+        unknown = [m["name"] for m in listed["models"] if not m["in_catalogue"]]
+        if not unknown:
+            self.skipTest("the fake server lists no image model outside the catalogue")
+        r = self.run_cli("models", "--remote")
+        self.assertIn("%s\n  not in the catalogue" % unknown[0], r.stdout)
+        r = self.generate("--model", unknown[0], "--aspect", "16:9")
+        self.assertEqual(r.status, 0, r.stderr)
+        self.assertIn("cost unknown", r.stderr)
+        self.assertIn("/models/%s:" % unknown[0], self.only_request()["path"])
+
+
 class ErrorTest(CliTestCase):
 
     def test_429_retry_honours_retry_info(self):
@@ -491,9 +763,10 @@ class ErrorTest(CliTestCase):
         self.server.scenario("error_429_zero")
         r = self.generate()
         self.assert_failed(r)
-        self.assert_sentence(r, "quota", any_of=("0", "zero", "no quota"))
-        self.assert_sentence(r, any_of=("tier", "billing"))
+        self.assert_sentence(r, "quota", "billing", any_of=("is 0", "zero", "no quota"))
+        self.assertNotIn("retrying", r.stderr)
         self.assertEqual(len(self.generate_requests()), 1)
+        self.assertLess(r.elapsed, 15.0)
 
     def test_blocked_prompt(self):
         self.server.scenario("blocked")
@@ -566,6 +839,17 @@ class ErrorTest(CliTestCase):
         self.assert_sentence(r, "gemini-0-imaginary-image",
                              any_of=("renamed", "retired", "not available", "not found"))
         self.assertEqual(len(self.generate_requests()), 1)
+
+    def test_404_names_the_replacement(self):
+        # A model of the catalogue that a project may no longer use: its
+        # 404 says what to use instead; the model is never switched.
+        self.server.scenario("error_404")
+        r = self.generate("--model", FLASH)
+        self.assert_failed(r)
+        self.assert_sentence(r, FLASH, "use " + DEFAULT)
+        requests = self.generate_requests()
+        self.assertEqual(len(requests), 1)
+        self.assertIn("/models/%s:" % FLASH, requests[0]["path"])
 
     def test_error_keeps_existing_output(self):
         out = self.path("out.png")

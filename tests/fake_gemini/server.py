@@ -2304,6 +2304,8 @@ def main(argv=None):
                     help="filler bytes per thought signature (default: a real size, 0.9-2.9 MB of base64)")
     ap.add_argument("--secret", default=DEFAULT_SECRET, help="thought-signature secret")
     ap.add_argument("--warm", action="store_true", help="import Pillow before listening")
+    ap.add_argument("--outlive-parent", action="store_true",
+                    help="keep serving when the process that started the server ends")
     args = ap.parse_args(argv)
     if args.scenario not in SCENARIOS:
         ap.error("unknown scenario %s (known: %s)" % (args.scenario, ", ".join(sorted(SCENARIOS))))
@@ -2329,6 +2331,19 @@ def main(argv=None):
         threading.Thread(target=httpd.shutdown, daemon=True).start()
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if not args.outlive_parent:
+        # A test that aborts without stopping its server must not leave it
+        # running: it would hold the test's output open (CTest then waits
+        # for its timeout).  The server stops when its parent is gone.
+        parent = os.getppid()
+
+        def watch():
+            while not STATE.stopping.wait(0.5):
+                if os.getppid() != parent:
+                    log_err("the process that started the server is gone: stopping")
+                    stop()
+                    return
+        threading.Thread(target=watch, daemon=True).start()
     try:
         httpd.serve_forever(poll_interval=0.2)
     finally:

@@ -523,6 +523,34 @@ class Today(Base):
                 proc.wait(10)
 
 
+class Lifetime(unittest.TestCase):
+    def test_stops_when_its_parent_is_gone(self):
+        """An aborted test must not leave its server holding the output open."""
+        with tempfile.TemporaryDirectory() as d:
+            pid_file = os.path.join(d, "pid")
+            # The shell starts the server and ends: the server is orphaned.
+            subprocess.run(["/bin/sh", "-c", '"$0" "$1" --port 0 --port-file "$2/port" --quiet '
+                            '>/dev/null 2>&1 & echo $! >"$2/pid"; sleep 0.3', sys.executable, SERVER, d],
+                           check=True, timeout=20)
+            with open(pid_file) as f:
+                pid = int(f.read())
+            def running():
+                # Gone, or a zombie nobody reaps (PID 1 of a container may not).
+                try:
+                    with open("/proc/%d/status" % pid) as f:
+                        return "\nState:\tZ" not in f.read()
+                except FileNotFoundError:
+                    return False
+            t0 = time.time()
+            while time.time() - t0 < 10:
+                if not running():
+                    break
+                time.sleep(0.1)
+            else:
+                os.kill(pid, 15)
+                self.fail("the orphaned server still runs after 10 s")
+
+
 class Scenarios(Base):
     def test_error_429_retry_info(self):
         control("/_control/scenario", {"queue": ["error_429", "ok"], "params": {"retry_delay": "7s"}})

@@ -1,6 +1,8 @@
 /* test-api-error.c: every row of the error table, as the user reads it. */
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "gg-api-error.h"
 #include "gg-error.h"
 #include "gg-test-util.h"
@@ -23,7 +25,9 @@ assert_sentence (const gchar *message)
   g_assert_true (g_utf8_validate (message, -1, NULL));
   g_assert_null (strchr (message, '\n'));
   g_assert_true (g_str_has_suffix (message, "."));
-  g_assert_true (g_ascii_isupper (message[0]) || message[0] == 'G');
+  /* A sentence may begin with a model's name, as the retired-model one does. */
+  g_assert_true (g_ascii_isupper (message[0]) || message[0] == 'G'
+                 || g_str_has_prefix (message, "gemini-"));
   g_assert_cmpuint (strlen (message), <, 400);
 }
 
@@ -49,7 +53,7 @@ assert_row (gint         http_status,
 static void
 test_table (void)
 {
-  const gchar *pro = "gemini-3-pro-image-preview";
+  const gchar *pro = "gemini-3-pro-image";
 
   assert_row (400, "400-api-key-invalid.json", pro, GG_ERROR_BAD_KEY, FALSE,
               "The API key was rejected: check it (GEMINI_API_KEY, or Filters > Gemini > API Key in GIMP).");
@@ -65,16 +69,30 @@ test_table (void)
   assert_row (402, "402-credits.json", pro, GG_ERROR_CREDITS, FALSE,
               "prepaid credits of this API key's project are used up");
   assert_row (403, "403-permission.json", pro, GG_ERROR_PERMISSION, FALSE,
-              "The API key is not allowed to use “gemini-3-pro-image-preview”");
+              "The API key is not allowed to use “gemini-3-pro-image”");
   assert_row (404, "404-not-found.json", "gemini-9-image", GG_ERROR_MODEL_NOT_FOUND, FALSE,
-              "The model “gemini-9-image” was not found: it may have been renamed or retired; "
-              "choose another model.");
+              "The model “gemini-9-image” is not available (the server does not know it): "
+              "list the models this API key can use with “gemini-image models --remote” "
+              "and choose one of them.");
+  /* A retired name: its replacement, never a silent switch. */
+  assert_row (404, "404-not-found.json", "gemini-3-pro-image-preview",
+              GG_ERROR_MODEL_NOT_FOUND, FALSE,
+              "gemini-3-pro-image-preview was shut down on 2026-06-25; use gemini-3-pro-image.");
+  assert_row (404, "404-not-found.json", "gemini-3.1-flash-image",
+              GG_ERROR_MODEL_NOT_FOUND, FALSE,
+              "gemini-3.1-flash-image was shut down on 2026-10-29; use gemini-nano-banana-2.1.");
+  /* Open only to the projects that used it before. */
+  assert_row (404, "404-not-found.json", "gemini-2.5-flash-image",
+              GG_ERROR_MODEL_NOT_FOUND, FALSE,
+              "served only to projects that used it before): use gemini-nano-banana-2.1.");
   assert_row (429, "429-rate.json", pro, GG_ERROR_QUOTA, TRUE,
-              "The rate or quota limit for “gemini-3-pro-image-preview” was reached "
-              "(GenerateRequestsPerMinutePerProjectPerModel): wait 15 s and try again");
+              "The per-minute request limit of “gemini-3-pro-image” "
+              "(GenerateRequestsPerMinutePerProjectPerModel, limit 10) was reached: wait 15 s "
+              "and try again, or enable billing for higher limits.");
   assert_row (429, "429-quota-zero.json", pro, GG_ERROR_QUOTA_ZERO, FALSE,
-              "This API key's tier has no quota (0) for “gemini-3-pro-image-preview”: enable "
-              "billing on the Google Cloud project, or choose another model.");
+              "The quota of “gemini-3-pro-image” for this API key's tier is 0, so no wait "
+              "can help: enable billing on the key's Google Cloud project, or choose another "
+              "model.");
   assert_row (500, "500-internal.json", pro, GG_ERROR_SERVER, TRUE,
               "Google's server failed with an internal error");
   assert_row (503, "503-unavailable.json", pro, GG_ERROR_OVERLOADED, TRUE,
@@ -172,7 +190,8 @@ test_quota_zero_forms (void)
       g_assert_true (parsed->quota_zero);
       g_assert_cmpstr (parsed->quota_id, ==, "A");
       g_assert_error (error, GG_ERROR, GG_ERROR_QUOTA_ZERO);
-      g_assert_nonnull (strstr (error->message, "no quota (0) for this model"));
+      g_assert_nonnull (strstr (error->message, "The quota of this model for this API "
+                                                "key's tier is 0"));
       g_assert_false (gg_error_is_retryable (error));
     }
   for (guint i = 0; i < G_N_ELEMENTS (not_zero); i++)
@@ -336,12 +355,216 @@ test_excerpt (void)
   g_assert_cmpstr (e, ==, "");
 }
 
+/* ----- the live service's answers (../shared/real-answers) ------------------- */
+
+/* A recording, or NULL (the test skips) in a checkout without ../shared. */
+static GBytes *
+real_answer (const gchar *name)
+{
+  g_autofree gchar *path = g_build_filename (GG_TEST_DATA, "..", "..", "..", "shared",
+                                             "real-answers", name, NULL);
+  gchar            *text = NULL;
+  gsize             length;
+
+  if (!g_file_get_contents (path, &text, &length, NULL))
+    {
+      g_autofree gchar *why = g_strdup_printf ("the recording %s is not there", path);
+      g_test_skip (why);
+      return NULL;
+    }
+  return g_bytes_new_take (text, length);
+}
+
+static GError *
+real_error (gint http_status, const gchar *name, const gchar *model, GgApiError **parsed_out)
+{
+  g_autoptr(GBytes) bytes = real_answer (name);
+  GgApiError       *parsed;
+  GError           *error;
+
+  if (bytes == NULL)
+    return NULL;
+  parsed = gg_api_error_parse (http_status, g_bytes_get_data (bytes, NULL),
+                               g_bytes_get_size (bytes));
+  error = gg_api_error_to_gerror (parsed, model);
+  assert_sentence (error->message);
+  g_test_message ("%s -> %s", name, error->message);
+  if (parsed_out)
+    *parsed_out = parsed;
+  else
+    gg_api_error_free (parsed);
+  return error;
+}
+
+/* The quota-0 answer new free-tier users meet: the 0 is only in the
+ * message ("limit: 0"), no quotaValue, a RetryInfo of 16 s that no wait can
+ * honour.  It must fail at once, saying billing. */
+static void
+test_real_quota_zero (void)
+{
+  GgApiError       *parsed = NULL;
+  g_autoptr(GError) error = real_error (429, "logged__gemini-2.5-flash-image__429-RESOURCE_"
+                                        "EXHAUSTED_3violations+RetryInfo16s.json",
+                                        "gemini-2.5-flash-image", &parsed);
+
+  if (error == NULL)
+    return;
+  g_assert_true (parsed->quota_zero);
+  g_assert_true (parsed->quota_daily);
+  g_assert_cmpfloat_with_epsilon (parsed->retry_delay, 16, 1e-9);
+  g_assert_error (error, GG_ERROR, GG_ERROR_QUOTA_ZERO);
+  g_assert_false (gg_error_is_retryable (error));
+  g_assert_nonnull (strstr (error->message, "billing"));
+  g_assert_nonnull (strstr (error->message, "no wait can help"));
+  g_assert_null (strstr (error->message, "wait 16"));
+  gg_api_error_free (parsed);
+}
+
+/* A per-minute quota with RetryInfo 58 s: retryable (once, by the client),
+ * naming the limit. */
+static void
+test_real_per_minute (void)
+{
+  GgApiError       *parsed = NULL;
+  g_autoptr(GError) error = real_error (429, "logged__gemini-3-flash__429-RESOURCE_EXHAUSTED_"
+                                        "Help+QuotaFailure+RetryInfo58s.json",
+                                        "gemini-3-flash", &parsed);
+
+  if (error == NULL)
+    return;
+  g_assert_false (parsed->quota_zero);
+  g_assert_false (parsed->quota_daily);
+  g_assert_cmpfloat_with_epsilon (parsed->retry_delay, 58, 1e-9);
+  g_assert_cmpstr (parsed->quota_value, ==, "5");
+  g_assert_error (error, GG_ERROR, GG_ERROR_QUOTA);
+  g_assert_true (gg_error_is_retryable (error));
+  g_assert_cmpstr (error->message, ==,
+                   "The per-minute request limit of “gemini-3-flash” "
+                   "(GenerateRequestsPerMinutePerProjectPerModel-FreeTier, limit 5) was "
+                   "reached: wait 58 s and try again, or enable billing for higher limits.");
+  gg_api_error_free (parsed);
+}
+
+/* The older quota answer says its limit of 0 in ErrorInfo metadata. */
+static void
+test_real_old_style_zero (void)
+{
+  g_autoptr(GError) error = real_error (429, "firebase__generativelanguage__429-RESOURCE_"
+                                        "EXHAUSTED_old-style.json", "gemini-3-pro-image", NULL);
+
+  if (error == NULL)
+    return;
+  g_assert_error (error, GG_ERROR, GG_ERROR_QUOTA_ZERO);
+}
+
+static void
+test_real_not_found (void)
+{
+  g_autoptr(GError) unknown = real_error (404, "pydantic-ai__gemini-3.6-flahs__404-NOT_FOUND.json",
+                                          "gemini-3.6-flahs", NULL);
+  g_autoptr(GError) retired = NULL;
+
+  if (unknown == NULL)
+    return;
+  g_assert_error (unknown, GG_ERROR, GG_ERROR_MODEL_NOT_FOUND);
+  g_assert_nonnull (strstr (unknown->message, "gemini-image models --remote"));
+  retired = real_error (404, "pydantic-ai__gemini-3.6-flahs__404-NOT_FOUND.json",
+                        "gemini-3.1-flash-image-preview", NULL);
+  g_assert_cmpstr (retired->message, ==, "gemini-3.1-flash-image-preview was shut down on "
+                                         "2026-06-25; use gemini-nano-banana-2.1.");
+}
+
+static void
+test_real_thinking_level (void)
+{
+  GgApiError       *parsed = NULL;
+  g_autoptr(GError) error = real_error (400, "vercel-ai__gemini-3.1-pro-preview__400-INVALID_"
+                                        "ARGUMENT_thinking-level.json", "gemini-3-pro-image",
+                                        &parsed);
+
+  if (error == NULL)
+    return;
+  g_assert_cmpstr (parsed->thinking_level, ==, "MINIMAL");
+  g_assert_error (error, GG_ERROR, GG_ERROR_BAD_ARGUMENT);
+  g_assert_cmpstr (error->message, ==, "gemini-3-pro-image does not take the thinking level "
+                                       "MINIMAL (the server refused it): choose another "
+                                       "level, or leave it unset.");
+  gg_api_error_free (parsed);
+}
+
+/* Per-day quotas (not zero): no wait short of the daily reset helps. */
+static void
+test_per_day (void)
+{
+  const gchar *body =
+    "{\"error\":{\"code\":429,\"status\":\"RESOURCE_EXHAUSTED\",\"message\":\"You exceeded "
+    "your current quota.\\n* Quota exceeded for metric: x, limit: 250, model: m\\nPlease retry "
+    "in 7.5s.\",\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.QuotaFailure\","
+    "\"violations\":[{\"quotaMetric\":\"generativelanguage.googleapis.com/generate_content_"
+    "requests\",\"quotaId\":\"GenerateRequestsPerMinutePerProjectPerModel\",\"quotaValue\":"
+    "\"10\"},{\"quotaMetric\":\"generativelanguage.googleapis.com/generate_content_requests\","
+    "\"quotaId\":\"GenerateRequestsPerDayPerProjectPerModel\",\"quotaValue\":\"250\"}]},"
+    "{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"7s\"}]}}";
+  g_autoptr(GgApiError) parsed = parse_string (429, body);
+  g_autoptr(GError)     error = gg_api_error_to_gerror (parsed, "gemini-nano-banana-2.1");
+
+  g_assert_true (parsed->quota_daily);
+  g_assert_false (parsed->quota_zero);
+  g_assert_cmpstr (parsed->quota_id, ==, "GenerateRequestsPerDayPerProjectPerModel");
+  g_assert_error (error, GG_ERROR, GG_ERROR_QUOTA_DAILY);
+  g_assert_false (gg_error_is_retryable (error));
+  g_assert_cmpstr (error->message, ==,
+                   "The daily request limit of “gemini-nano-banana-2.1” "
+                   "(GenerateRequestsPerDayPerProjectPerModel, limit 250) is used up for "
+                   "today: try again after the daily reset (midnight Pacific time), or enable "
+                   "billing on the key's Google Cloud project for higher limits.");
+  assert_sentence (error->message);
+}
+
+/* "limit: 0" as a whole number only. */
+static void
+test_limit_zero_in_message (void)
+{
+  const struct { const gchar *message; gboolean zero; } cases[] = {
+    { "* Quota exceeded for metric: m, limit: 0, model: x", TRUE },
+    { "limit: 0\nPlease retry", TRUE },
+    { "limit: 0", TRUE },
+    { "limit: 05, model: x", FALSE },
+    { "limit: 0.5, model: x", FALSE },
+    { "limit: 10, model: x", FALSE },
+    { "no limit here", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      cJSON            *root = cJSON_CreateObject ();
+      cJSON            *inner = cJSON_AddObjectToObject (root, "error");
+      g_autofree gchar *body = NULL;
+      g_autoptr(GgApiError) parsed = NULL;
+
+      cJSON_AddNumberToObject (inner, "code", 429);
+      cJSON_AddStringToObject (inner, "status", "RESOURCE_EXHAUSTED");
+      cJSON_AddStringToObject (inner, "message", cases[i].message);
+      body = cJSON_PrintUnformatted (root);
+      cJSON_Delete (root);
+      parsed = parse_string (429, body);
+      g_assert_cmpint (parsed->quota_zero, ==, cases[i].zero);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/api-error/table", test_table);
+  g_test_add_func ("/api-error/real/quota-zero", test_real_quota_zero);
+  g_test_add_func ("/api-error/real/per-minute", test_real_per_minute);
+  g_test_add_func ("/api-error/real/old-style-zero", test_real_old_style_zero);
+  g_test_add_func ("/api-error/real/not-found", test_real_not_found);
+  g_test_add_func ("/api-error/real/thinking-level", test_real_thinking_level);
+  g_test_add_func ("/api-error/per-day", test_per_day);
+  g_test_add_func ("/api-error/limit-zero-in-message", test_limit_zero_in_message);
   g_test_add_func ("/api-error/fields", test_fields);
   g_test_add_func ("/api-error/retry-info", test_retry_info);
   g_test_add_func ("/api-error/quota-zero", test_quota_zero_forms);

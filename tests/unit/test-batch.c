@@ -179,7 +179,7 @@ test_results_parse (void)
 static void
 test_request_file_part (void)
 {
-  g_autoptr(GgRequest) request = gg_request_new ("gemini-2.5-flash-image");
+  g_autoptr(GgRequest) request = gg_request_new ("gemini-nano-banana-2.1");
   g_autoptr(GBytes)    image = png ();
   g_autofree gchar    *body = NULL;
   const gchar         *mime = NULL;
@@ -367,7 +367,7 @@ test_batch_round_trip (void)
 {
   g_autoptr(GgClient)     client = client_new ();
   g_autoptr(GgBatchInput) input = gg_batch_input_new ();
-  g_autoptr(GgRequest)    request = gg_request_new ("gemini-2.5-flash-image");
+  g_autoptr(GgRequest)    request = gg_request_new ("gemini-nano-banana-2.1");
   GError                 *error = NULL;
 
   scenario ("{\"batch_step\":0.05,\"batch_dims\":[8,8],\"file_processing\":0,"
@@ -386,7 +386,7 @@ test_batch_round_trip (void)
       g_autoptr(GPtrArray) results = NULL;
       GgBatchResult       *result;
 
-      batch = gg_batch_create (client, "gemini-2.5-flash-image", "unit", input, via_file,
+      batch = gg_batch_create (client, "gemini-nano-banana-2.1", "unit", input, via_file,
                                NULL, NULL, &error);
       g_assert_no_error (error);
       g_assert_cmpint (batch->state, ==, GG_BATCH_STATE_PENDING);

@@ -17,9 +17,10 @@
 
 #include "gg-client.h"
 #include "gg-error.h"
+#include "gg-remote-models.h"
 #include "gg-test-util.h"
 
-#define TEST_MODEL "gemini-2.5-flash-image"
+#define TEST_MODEL "gemini-nano-banana-2.1"
 /* Looks like a real key, so that any leak is unmistakable. */
 #define DISTINCT_KEY "AIzaSyD-distinctive-Key_0123456789abcdefXYZ"
 
@@ -155,6 +156,8 @@ typedef struct
   gdouble  min_retry_in;
   gboolean stop_on_waiting;
   gboolean saw_partial_upload;
+  gchar   *reason;      /* of the last GG_PHASE_RETRY_WAIT report */
+  gboolean server_asked;
 } Recorder;
 
 static gboolean
@@ -169,7 +172,12 @@ record_progress (const GgProgress *progress, gpointer data)
   else if (progress->phase == GG_PHASE_WAITING)
     r->max_gap = MAX (r->max_gap, now - r->last_call);
   if (progress->phase == GG_PHASE_RETRY_WAIT)
-    r->min_retry_in = MIN (r->min_retry_in, progress->retry_in);
+    {
+      r->min_retry_in = MIN (r->min_retry_in, progress->retry_in);
+      g_free (r->reason);
+      r->reason = g_strdup (progress->reason);
+      r->server_asked = progress->server_asked;
+    }
   if (progress->phase == GG_PHASE_UPLOADING && progress->sent < progress->send_total)
     r->saw_partial_upload = TRUE;
   g_assert_cmpfloat (progress->elapsed, >=, 0);
@@ -203,6 +211,8 @@ typedef enum
   RAW_HOLD,        /* accept, never read, never answer */
   RAW_ECHO_KEY,    /* answer 502 with an HTML page quoting the key header */
   RAW_NO_ACCEPT,   /* a full accept queue: a connect hangs in the handshake */
+  RAW_SCRIPT,      /* answer each request with the next of raw->script ("STATUS\nBODY"),
+                    * the last one again once they are used up */
 } RawMode;
 
 typedef struct
@@ -214,7 +224,32 @@ typedef struct
   gint     stop;       /* atomic */
   gint     accepted;   /* atomic */
   int      fillers[4]; /* RAW_NO_ACCEPT: the connections that fill the queue */
+  GPtrArray *script;   /* RAW_SCRIPT: of gchar* */
 } RawServer;
+
+/* Reads the rest of a request's body (Content-Length) so that closing the
+ * connection cannot reset it before the client read the answer. */
+static void
+raw_drain_body (int fd, const gchar *head)
+{
+  const gchar *length = strstr (head, "Content-Length: ");
+  const gchar *end = strstr (head, "\r\n\r\n");
+  gssize       left;
+  gchar        buffer[4096];
+
+  if (length == NULL)
+    length = strstr (head, "content-length: ");
+  if (length == NULL || end == NULL)
+    return;
+  left = (gssize) g_ascii_strtoll (length + 16, NULL, 10) - (gssize) strlen (end + 4);
+  while (left > 0)
+    {
+      ssize_t n = recv (fd, buffer, MIN ((gssize) sizeof buffer, left), 0);
+      if (n <= 0)
+        break;
+      left -= n;
+    }
+}
 
 static gchar *
 raw_read_headers (int fd)
@@ -248,7 +283,26 @@ raw_thread (gpointer data)
       if (fd < 0)
         continue;
       g_atomic_int_inc (&raw->accepted);
-      if (raw->mode == RAW_HOLD)
+      if (raw->mode == RAW_SCRIPT)
+        {
+          g_autofree gchar *head = raw_read_headers (fd);
+          guint             n = (guint) g_atomic_int_get (&raw->accepted) - 1;
+          const gchar      *entry = g_ptr_array_index (raw->script, MIN (n, raw->script->len - 1));
+          const gchar      *body = strchr (entry, '\n') + 1;
+          gint              status = atoi (entry);
+          g_autofree gchar *reply = NULL;
+
+          raw_drain_body (fd, head);
+          reply = g_strdup_printf ("HTTP/1.1 %d X\r\nContent-Type: application/json; "
+                                   "charset=UTF-8\r\nContent-Length: %zu\r\n"
+                                   "Connection: close\r\n\r\n%s",
+                                   status, strlen (body), body);
+          if (send (fd, reply, strlen (reply), MSG_NOSIGNAL) < 0)
+            g_test_message ("raw server: send failed");
+          shutdown (fd, SHUT_WR);
+          g_usleep (50 * 1000);
+        }
+      else if (raw->mode == RAW_HOLD)
         {
           while (!g_atomic_int_get (&raw->stop))
             g_usleep (20 * 1000);
@@ -281,7 +335,7 @@ raw_thread (gpointer data)
 }
 
 static RawServer *
-raw_server_start (RawMode mode, const gchar *bind_address)
+raw_server_start (RawMode mode, const gchar *bind_address, GPtrArray *script)
 {
   RawServer          *raw = g_new0 (RawServer, 1);
   struct sockaddr_in  address = { 0, };
@@ -289,6 +343,7 @@ raw_server_start (RawMode mode, const gchar *bind_address)
   int                 one = 1;
 
   raw->mode = mode;
+  raw->script = script;
   raw->listen_fd = socket (AF_INET, SOCK_STREAM, 0);
   g_assert_cmpint (raw->listen_fd, >=, 0);
   setsockopt (raw->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -319,6 +374,19 @@ raw_server_start (RawMode mode, const gchar *bind_address)
   return raw;
 }
 
+/* RAW_SCRIPT on 127.0.0.1: @script is NULL-terminated, copied. */
+static RawServer *
+raw_server_start_script (const gchar *const *script)
+{
+  GPtrArray *copy = g_ptr_array_new_with_free_func (g_free);
+  RawServer *raw;
+
+  for (guint i = 0; script[i] != NULL; i++)
+    g_ptr_array_add (copy, g_strdup (script[i]));
+  raw = raw_server_start (RAW_SCRIPT, "127.0.0.1", copy);
+  return raw;
+}
+
 static void
 raw_server_stop (RawServer *raw)
 {
@@ -328,6 +396,7 @@ raw_server_stop (RawServer *raw)
   for (guint i = 0; raw->mode == RAW_NO_ACCEPT && i < G_N_ELEMENTS (raw->fillers); i++)
     close (raw->fillers[i]);
   close (raw->listen_fd);
+  g_clear_pointer (&raw->script, g_ptr_array_unref);
   g_free (raw);
 }
 
@@ -512,7 +581,7 @@ test_insecure_refused_before_connect (void)
 
   if (address)
     {
-      raw = raw_server_start (RAW_HOLD, "0.0.0.0");
+      raw = raw_server_start (RAW_HOLD, "0.0.0.0", NULL);
       url = g_strdup_printf ("http://%s:%d", address, raw->port);
     }
   else
@@ -614,6 +683,7 @@ test_retry_info_honoured (void)
   g_assert_cmpint (phase_index (&r, GG_PHASE_RETRY_WAIT), >=, 0);
   g_assert_cmpfloat (r.min_retry_in, <, 0.3);
   outcome_clear (&o);
+  g_free (r.reason);
   g_array_unref (r.phases);
 }
 
@@ -951,6 +1021,7 @@ test_cancel_download (void)
   g_assert_cmpint (phase_index (&r, GG_PHASE_DOWNLOADING), >=, 0);
   g_assert_cmpfloat (latency, <, 1.0);
   outcome_clear (&o);
+  g_free (r.reason);
   g_array_unref (r.phases);
 }
 
@@ -980,7 +1051,7 @@ test_cancel_retry_wait (void)
 static void
 test_cancel_upload (void)
 {
-  RawServer          *raw = raw_server_start (RAW_HOLD, "127.0.0.1");
+  RawServer          *raw = raw_server_start (RAW_HOLD, "127.0.0.1", NULL);
   g_autofree gchar   *url = g_strdup_printf ("http://127.0.0.1:%d", raw->port);
   g_autoptr(GError)   error = NULL;
   g_autoptr(GgClient) client = gg_client_new (GG_FAKE_KEY, url, &error);
@@ -1003,6 +1074,7 @@ test_cancel_upload (void)
   /* The server never read: the upload was really under way. */
   g_assert_true (r.saw_partial_upload);
   g_assert_cmpint (phase_index (&r, GG_PHASE_WAITING), ==, -1);
+  g_free (r.reason);
   g_array_unref (r.phases);
   g_clear_pointer (&client, gg_client_free);
   raw_server_stop (raw);
@@ -1011,7 +1083,7 @@ test_cancel_upload (void)
 static void
 test_cancel_connect (void)
 {
-  RawServer          *raw = raw_server_start (RAW_NO_ACCEPT, "127.0.0.1");
+  RawServer          *raw = raw_server_start (RAW_NO_ACCEPT, "127.0.0.1", NULL);
   g_autofree gchar   *url = g_strdup_printf ("http://127.0.0.1:%d", raw->port);
   g_autoptr(GError)   error = NULL;
   g_autoptr(GgClient) client = gg_client_new (GG_FAKE_KEY, url, &error);
@@ -1031,6 +1103,7 @@ test_cancel_connect (void)
   g_assert_cmpuint (r.phases->len, ==, 1);
   g_assert_cmpint (g_array_index (r.phases, GgPhase, 0), ==, GG_PHASE_CONNECTING);
   g_assert_cmpint (r.calls, >=, 3);   /* reported while connecting */
+  g_free (r.reason);
   g_array_unref (r.phases);
   g_clear_pointer (&client, gg_client_free);
   raw_server_stop (raw);
@@ -1051,6 +1124,7 @@ test_progress_false_cancels (void)
   g_assert_error (o.error, GG_ERROR, GG_ERROR_CANCELLED);
   g_assert_cmpfloat (o.elapsed, <, 1.0 * time_factor);
   outcome_clear (&o);
+  g_free (r.reason);
   g_array_unref (r.phases);
 }
 
@@ -1080,6 +1154,7 @@ test_progress_phases (void)
   g_assert_cmpint (r.max_gap, <=, 250 * 1000 * time_factor);
   g_assert_cmpint (r.calls, >=, 7);   /* 1.5 s of waiting, every ~100 ms */
   outcome_clear (&o);
+  g_free (r.reason);
   g_array_unref (r.phases);
 }
 
@@ -1137,7 +1212,7 @@ test_key_never_in_messages (void)
 
   /* A proxy that quotes the key back in its error page. */
   {
-    RawServer          *raw = raw_server_start (RAW_ECHO_KEY, "127.0.0.1");
+    RawServer          *raw = raw_server_start (RAW_ECHO_KEY, "127.0.0.1", NULL);
     g_autofree gchar   *url = g_strdup_printf ("http://127.0.0.1:%d", raw->port);
     g_autoptr(GgClient) echo = gg_client_new (DISTINCT_KEY, url, &error);
     g_autoptr(GBytes)   answer = NULL;
@@ -1160,7 +1235,7 @@ test_key_never_in_messages (void)
 static void
 test_connection_refused (void)
 {
-  RawServer          *raw = raw_server_start (RAW_HOLD, "127.0.0.1");
+  RawServer          *raw = raw_server_start (RAW_HOLD, "127.0.0.1", NULL);
   gint                port = raw->port;
   g_autofree gchar   *url = NULL;
   g_autoptr(GError)   error = NULL;
@@ -1534,7 +1609,7 @@ test_many_invalid_fails_alone (void)
   gint                before = log_count ();
 
   /* Refused before sending; the other request still goes. */
-  gg_request_set_aspect_ratio (requests[1], "8:1");
+  gg_request_set_aspect_ratio (requests[1], "3:1");
   o = generate_many (client, requests, 2, NULL);
   g_assert_no_error (o.errors[0]);
   g_assert_nonnull (o.responses[0]);
@@ -1592,6 +1667,343 @@ start_fake_server (const gchar *const *args)
   return started;
 }
 
+/* ----- the live service's quota answers (issue 14) --------------------------- */
+
+/* A recording of ../shared/real-answers, its RetryInfo optionally replaced
+ * (@delay, e.g. "1s"), as "429\nBODY"; NULL (and the test skips) when the
+ * recordings are not there. */
+static gchar *
+recorded_429 (const gchar *name, const gchar *delay)
+{
+  g_autofree gchar *path = g_build_filename (GG_TEST_DATA, "..", "..", "..", "shared",
+                                             "real-answers", name, NULL);
+  g_autofree gchar *text = NULL;
+  GString          *body;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    {
+      g_autofree gchar *why = g_strdup_printf ("the recording %s is not there", path);
+      g_test_skip (why);
+      return NULL;
+    }
+  body = g_string_new (text);
+  if (delay != NULL)
+    {
+      g_autofree gchar *from = NULL;
+      g_autofree gchar *to = g_strdup_printf ("\"retryDelay\": \"%s\"", delay);
+      const gchar      *at = strstr (body->str, "\"retryDelay\": \"");
+
+      g_assert_nonnull (at);
+      from = g_strndup (at, strchr (at + 15, '"') + 1 - at);
+      g_string_replace (body, from, to, 0);
+    }
+  g_string_prepend (body, "429\n");
+  return g_string_free (body, FALSE);
+}
+
+#define QUOTA_ZERO_FILE "logged__gemini-2.5-flash-image__429-RESOURCE_EXHAUSTED_3violations+RetryInfo16s.json"
+#define PER_MINUTE_FILE "logged__gemini-3-flash__429-RESOURCE_EXHAUSTED_Help+QuotaFailure+RetryInfo58s.json"
+
+typedef struct
+{
+  GBytes  *answer;
+  GError  *error;
+  gdouble  elapsed;
+  gint     requests;
+} Scripted;
+
+/* POSTs a generateContent body to a raw server answering @script in turn. */
+static Scripted
+post_scripted (GgClientOptions *options, const gchar *const *script, Recorder *recorder)
+{
+  RawServer          *raw = NULL;
+  g_autofree gchar   *url = NULL;
+  g_autoptr(GgClient) client = NULL;
+  GError             *error = NULL;
+  Scripted            result = { 0, };
+  gdouble             start;
+
+  raw = raw_server_start_script (script);
+  url = g_strdup_printf ("http://127.0.0.1:%d", raw->port);
+  client = gg_client_new (GG_FAKE_KEY, url, &error);
+  g_assert_no_error (error);
+  gg_client_set_options (client, options);
+  if (recorder != NULL)
+    gg_client_set_progress (client, record_progress, recorder);
+  start = now_s ();
+  result.answer = gg_client_post_json (client, "v1beta/models/" TEST_MODEL ":generateContent",
+                                       minimal_body (), strlen (minimal_body ()), TEST_MODEL,
+                                       NULL, &result.error);
+  result.elapsed = now_s () - start;
+  result.requests = g_atomic_int_get (&raw->accepted);
+  if (result.error)
+    g_test_message ("after %.2f s and %d requests: %s", result.elapsed, result.requests,
+                    result.error->message);
+  raw_server_stop (raw);
+  return result;
+}
+
+static void
+scripted_clear (Scripted *result)
+{
+  g_clear_pointer (&result->answer, g_bytes_unref);
+  g_clear_error (&result->error);
+}
+
+/* The real quota-0 answer: 0 only in the message, RetryInfo 16 s.  Fails at
+ * once (well under 15 s), one request, saying billing. */
+static void
+test_real_quota_zero_at_once (void)
+{
+  g_autofree gchar *zero = recorded_429 (QUOTA_ZERO_FILE, NULL);
+  GgClientOptions   options;
+  Scripted          r;
+
+  if (zero == NULL)
+    return;
+  gg_client_options_init (&options);
+  {
+    const gchar *script[] = { zero, "200\n{}", NULL };
+
+    r = post_scripted (&options, script, NULL);
+  }
+  g_assert_error (r.error, GG_ERROR, GG_ERROR_QUOTA_ZERO);
+  g_assert_nonnull (strstr (r.error->message, "billing"));
+  g_assert_cmpint (r.requests, ==, 1);
+  g_assert_cmpfloat (r.elapsed, <, 15.0);
+  g_assert_cmpfloat (r.elapsed, <, 2.0 * time_factor);
+  scripted_clear (&r);
+}
+
+/* A per-day quota (not zero) fails at once too. */
+static void
+test_per_day_at_once (void)
+{
+  const gchar    *day =
+    "429\n{\"error\":{\"code\":429,\"status\":\"RESOURCE_EXHAUSTED\",\"message\":\"You "
+    "exceeded your current quota.\",\"details\":[{\"@type\":\"type.googleapis.com/"
+    "google.rpc.QuotaFailure\",\"violations\":[{\"quotaMetric\":\"generativelanguage."
+    "googleapis.com/generate_content_requests\",\"quotaId\":\"GenerateRequestsPerDay"
+    "PerProjectPerModel\",\"quotaValue\":\"250\"}]},{\"@type\":\"type.googleapis.com/"
+    "google.rpc.RetryInfo\",\"retryDelay\":\"5s\"}]}}";
+  const gchar    *script[] = { day, "200\n{}", NULL };
+  GgClientOptions options;
+  Scripted        r;
+
+  gg_client_options_init (&options);
+  r = post_scripted (&options, script, NULL);
+  g_assert_error (r.error, GG_ERROR, GG_ERROR_QUOTA_DAILY);
+  g_assert_nonnull (strstr (r.error->message, "daily reset"));
+  g_assert_cmpint (r.requests, ==, 1);
+  g_assert_cmpfloat (r.elapsed, <, 2.0 * time_factor);
+  scripted_clear (&r);
+}
+
+/* A per-minute RetryInfo is waited out once, with a countdown that says
+ * why; the same answer again ends the call with a sentence naming the
+ * limit. */
+static void
+test_retry_info_once (void)
+{
+  g_autofree gchar *minute = recorded_429 (PER_MINUTE_FILE, "1s");
+  GgClientOptions   options;
+  Recorder          rec;
+  Scripted          r;
+
+  if (minute == NULL)
+    return;
+  gg_client_options_init (&options);
+  recorder_init (&rec);
+  {
+    const gchar *script[] = { minute, minute, "200\n{}", NULL };
+
+    r = post_scripted (&options, script, &rec);
+  }
+  g_assert_error (r.error, GG_ERROR, GG_ERROR_QUOTA);
+  g_assert_cmpint (r.requests, ==, 2);
+  g_assert_cmpstr (r.error->message, ==,
+                   "The per-minute request limit of “" TEST_MODEL "” "
+                   "(GenerateRequestsPerMinutePerProjectPerModel-FreeTier, limit 5) is still "
+                   "reached after waiting 1 second as the server asked: try again in a few "
+                   "minutes, or enable billing for higher limits.");
+  g_assert_cmpfloat (r.elapsed, >=, 1.0);
+  g_assert_cmpfloat (r.elapsed, <, 3.0 * time_factor);
+  g_assert_cmpint (phase_index (&rec, GG_PHASE_RETRY_WAIT), >=, 0);
+  g_assert_cmpfloat (rec.min_retry_in, <, 0.3);
+  g_assert_nonnull (rec.reason);
+  g_assert_true (rec.server_asked);
+  g_assert_nonnull (strstr (rec.reason, "per-minute request limit"));
+  scripted_clear (&r);
+  g_free (rec.reason);
+  g_array_unref (rec.phases);
+
+  /* Once waited out, the next answer is taken. */
+  recorder_init (&rec);
+  {
+    const gchar *script[] = { minute, "200\n{\"candidates\":[]}", NULL };
+
+    r = post_scripted (&options, script, &rec);
+  }
+  g_assert_no_error (r.error);
+  g_assert_nonnull (r.answer);
+  g_assert_cmpint (r.requests, ==, 2);
+  scripted_clear (&r);
+  g_free (rec.reason);
+  g_array_unref (rec.phases);
+}
+
+/* No call waits more than 2 minutes in all (by default): a RetryInfo of
+ * 130 s fails at once, naming the limit; a smaller cap for a caller. */
+static void
+test_wait_cap (void)
+{
+  g_autofree gchar *long_wait = recorded_429 (PER_MINUTE_FILE, "130s");
+  g_autofree gchar *short_wait = recorded_429 (PER_MINUTE_FILE, "3s");
+  GgClientOptions   options;
+  Scripted          r;
+
+  if (long_wait == NULL)
+    return;
+  gg_client_options_init (&options);
+  g_assert_cmpfloat (options.max_wait, ==, 120);
+  {
+    const gchar *script[] = { long_wait, "200\n{}", NULL };
+
+    r = post_scripted (&options, script, NULL);
+  }
+  g_assert_error (r.error, GG_ERROR, GG_ERROR_QUOTA);
+  g_assert_cmpint (r.requests, ==, 1);
+  g_assert_cmpfloat (r.elapsed, <, 2.0 * time_factor);
+  g_assert_cmpstr (r.error->message, ==,
+                   "The per-minute request limit of “" TEST_MODEL "” "
+                   "(GenerateRequestsPerMinutePerProjectPerModel-FreeTier, limit 5) was "
+                   "reached and the server asks to wait 2 min 10 s, longer than the 2 minutes "
+                   "gimp-gemini waits: try again later, or enable billing for higher limits.");
+  scripted_clear (&r);
+
+  options.max_wait = 2;
+  {
+    const gchar *script[] = { short_wait, "200\n{}", NULL };
+
+    r = post_scripted (&options, script, NULL);
+  }
+  g_assert_error (r.error, GG_ERROR, GG_ERROR_QUOTA);
+  g_assert_cmpint (r.requests, ==, 1);
+  g_assert_nonnull (strstr (r.error->message, "asks to wait 3 seconds, longer than the "
+                                              "2 seconds gimp-gemini waits"));
+  scripted_clear (&r);
+
+  /* Backoffs count too: 503s with 1 s backoffs stop at a cap of 1.5 s. */
+  options.max_wait = 1.5;
+  options.backoff_initial = 1;
+  options.backoff_max = 1;
+  options.max_retries = 10;
+  {
+    const gchar *busy = "503\n{\"error\":{\"code\":503,\"message\":\"This model is currently "
+                        "experiencing high demand.\",\"status\":\"UNAVAILABLE\"}}";
+    const gchar *script[] = { busy, NULL };
+
+    r = post_scripted (&options, script, NULL);
+  }
+  g_assert_error (r.error, GG_ERROR, GG_ERROR_OVERLOADED);
+  g_assert_cmpfloat (r.elapsed, <, 1.5 + 1.0 * time_factor);
+  g_assert_nonnull (strstr (r.error->message, "gimp-gemini waits"));
+  scripted_clear (&r);
+}
+
+/* ----- the model list (GET /v1beta/models) ------------------------------------- */
+
+static const gchar *models_page_1 =
+  "200\n{\"models\":[{\"name\":\"models/gemini-2.5-flash\",\"displayName\":\"Gemini 2.5 "
+  "Flash\",\"supportedGenerationMethods\":[\"generateContent\",\"countTokens\"]},"
+  "{\"name\":\"models/gemini-nano-banana-2.1\",\"displayName\":\"Nano Banana 2.1\","
+  "\"inputTokenLimit\":65536,\"supportedGenerationMethods\":[\"generateContent\"]},"
+  "{\"name\":\"models/imagen-4.0-generate-001\",\"supportedGenerationMethods\":[\"predict\"]},"
+  "{\"name\":\"models/text-embedding-004\",\"supportedGenerationMethods\":[\"embedContent\"]}],"
+  "\"nextPageToken\":\"page/2+=\"}";
+static const gchar *models_page_2 =
+  "200\n{\"models\":[{\"name\":\"models/gemini-4-flash-image\",\"displayName\":\"Gemini 4 "
+  "Flash Image\",\"supportedGenerationMethods\":[\"generateContent\","
+  "\"batchGenerateContent\"]},{\"name\":\"models/gemini-3-pro-image\","
+  "\"supportedGenerationMethods\":[\"generateContent\"]}]}";
+
+/* Every page, image models only, in the server's order; and the cache. */
+static void
+test_remote_models (void)
+{
+  const gchar          *script[] = { models_page_1, models_page_2, "500\n{}", NULL };
+  RawServer            *raw = raw_server_start_script (script);
+  g_autofree gchar     *url = g_strdup_printf ("http://127.0.0.1:%d", raw->port);
+  g_autofree gchar     *dir = gg_test_tmpdir ();
+  g_autoptr(GgClient)   client = NULL;
+  g_autoptr(GPtrArray)  models = NULL;
+  g_autoptr(GPtrArray)  cached = NULL;
+  g_autoptr(GPtrArray)  other = NULL;
+  g_autoptr(GError)     error = NULL;
+  const GgRemoteModel  *model;
+  gboolean              from_cache = TRUE;
+  gint64                fetched_at = 0;
+
+  client = gg_client_new (GG_FAKE_KEY, url, &error);
+  g_assert_no_error (error);
+  models = gg_remote_models_get (client, dir, FALSE, &from_cache, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (from_cache);
+  g_assert_cmpint (g_atomic_int_get (&raw->accepted), ==, 2);
+  g_assert_cmpuint (models->len, ==, 3);
+  model = g_ptr_array_index (models, 0);
+  g_assert_cmpstr (model->name, ==, "gemini-nano-banana-2.1");
+  g_assert_cmpstr (model->display_name, ==, "Nano Banana 2.1");
+  g_assert_cmpint (model->input_token_limit, ==, 65536);
+  /* A model only the server knows is listed; text, embedding and Imagen
+   * models are not. */
+  g_assert_cmpstr (((GgRemoteModel *) g_ptr_array_index (models, 1))->name, ==,
+                   "gemini-4-flash-image");
+  g_assert_cmpstr (((GgRemoteModel *) g_ptr_array_index (models, 2))->name, ==,
+                   "gemini-3-pro-image");
+
+  /* Within the day: from the cache, nothing asked (the server would now
+   * answer 500). */
+  cached = gg_remote_models_get (client, dir, FALSE, &from_cache, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (from_cache);
+  g_assert_cmpuint (cached->len, ==, 3);
+  g_assert_cmpint (g_atomic_int_get (&raw->accepted), ==, 2);
+  g_assert_cmpstr (((GgRemoteModel *) g_ptr_array_index (cached, 1))->display_name, ==,
+                   "Gemini 4 Flash Image");
+  /* Not for another server, nor once a day old. */
+  g_assert_null (gg_remote_models_load (dir, "https://elsewhere.test", 86400, NULL));
+  g_assert_null (gg_remote_models_load (dir, url, 0, NULL));
+  other = gg_remote_models_load (dir, url, GG_REMOTE_MODELS_MAX_AGE, &fetched_at);
+  g_assert_nonnull (other);
+  g_assert_cmpint (g_get_real_time () - fetched_at, <, 60 * G_USEC_PER_SEC);
+  /* Asked again on request: the server's failure is the answer. */
+  g_clear_pointer (&cached, g_ptr_array_unref);
+  cached = gg_remote_models_get (client, dir, TRUE, &from_cache, NULL, &error);
+  g_assert_null (cached);
+  g_assert_error (error, GG_ERROR, GG_ERROR_SERVER);
+  raw_server_stop (raw);
+}
+
+static void
+test_remote_models_parse (void)
+{
+  g_autoptr(GPtrArray) models = g_ptr_array_new_with_free_func ((GDestroyNotify) gg_remote_model_free);
+  g_autoptr(GError)    error = NULL;
+  gchar               *token = NULL;
+  const gchar         *bad = "<html>proxy</html>";
+
+  g_assert_true (gg_remote_models_parse_page ("{}", 2, models, &token, &error));
+  g_assert_null (token);
+  g_assert_cmpuint (models->len, ==, 0);
+  g_assert_false (gg_remote_models_parse_page (bad, strlen (bad), models, &token, &error));
+  g_assert_error (error, GG_ERROR, GG_ERROR_BAD_RESPONSE);
+  g_assert_true (gg_remote_model_is_image ("models/gemini-3.1-flash-image-preview", NULL));
+  g_assert_true (gg_remote_model_is_image ("gemini-x-nano-banana-3", NULL));
+  g_assert_false (gg_remote_model_is_image ("gemini-2.5-pro", NULL));
+  g_assert_false (gg_remote_model_is_image ("imagen-4.0-generate-001", NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1622,6 +2034,12 @@ main (int argc, char **argv)
   g_test_add_func ("/client/key-in-header-only", test_key_in_header_only);
   g_test_add_func ("/client/retry-info-honoured", test_retry_info_honoured);
   g_test_add_func ("/client/quota-zero-not-retried", test_quota_zero_not_retried);
+  g_test_add_func ("/client/real-quota-zero-at-once", test_real_quota_zero_at_once);
+  g_test_add_func ("/client/per-day-at-once", test_per_day_at_once);
+  g_test_add_func ("/client/retry-info-once", test_retry_info_once);
+  g_test_add_func ("/client/wait-cap", test_wait_cap);
+  g_test_add_func ("/client/remote-models", test_remote_models);
+  g_test_add_func ("/client/remote-models-parse", test_remote_models_parse);
   g_test_add_func ("/client/500-then-ok", test_500_then_ok);
   g_test_add_func ("/client/4xx-not-retried", test_400_not_retried);
   g_test_add_func ("/client/503-exhausted", test_503_exhausted);

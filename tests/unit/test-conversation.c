@@ -15,7 +15,7 @@
 static gchar *
 user_turn (const gchar *prompt)
 {
-  g_autoptr(GgRequest) request = gg_request_new ("gemini-3-pro-image-preview");
+  g_autoptr(GgRequest) request = gg_request_new ("gemini-3-pro-image");
 
   gg_request_set_prompt (request, prompt);
   return gg_request_user_turn_json (request);
@@ -52,8 +52,8 @@ conversation_of (guint n)
 static void
 test_round_trip (void)
 {
-  g_autoptr(GgRequest)      first = gg_request_new ("gemini-3-pro-image-preview");
-  g_autoptr(GgRequest)      second = gg_request_new ("gemini-3-pro-image-preview");
+  g_autoptr(GgRequest)      first = gg_request_new ("gemini-3-pro-image");
+  g_autoptr(GgRequest)      second = gg_request_new ("gemini-3-pro-image");
   g_autoptr(GgConversation) conversation = gg_conversation_new ();
   g_autoptr(GgConversation) reloaded = NULL;
   g_autoptr(GgResponse)     response = NULL;

@@ -7,7 +7,7 @@
 #include "gg-region.h"
 
 #define FLASH "gemini-2.5-flash-image"
-#define PRO   "gemini-3-pro-image-preview"
+#define PRO   "gemini-3-pro-image"
 
 /* The figures come from the catalogue, not from numbers copied here. */
 static gdouble

@@ -350,7 +350,7 @@ test_offload (void)
   options.progress_data = &seen;
 
   {
-    g_autoptr(GgRequest) fits = gg_request_new ("gemini-2.5-flash-image");
+    g_autoptr(GgRequest) fits = gg_request_new ("gemini-nano-banana-2.1");
 
     gg_request_set_prompt (fits, "small");
     gg_request_add_image (fits, small, NULL, GG_ROLE_INPUT);
@@ -362,7 +362,7 @@ test_offload (void)
 
   for (gint round = 0; round < 2; round++)
     {
-      g_autoptr(GgRequest)  request = gg_request_new ("gemini-2.5-flash-image");
+      g_autoptr(GgRequest)  request = gg_request_new ("gemini-nano-banana-2.1");
       g_autoptr(GgResponse) response = NULL;
       g_autoptr(GPtrArray)  uploaded = g_ptr_array_new_with_free_func (g_free);
       g_autofree gchar     *body = NULL;
@@ -412,7 +412,7 @@ test_offload (void)
 
   /* Without a cache: uploaded every time, and listed for deletion. */
   {
-    g_autoptr(GgRequest) request = gg_request_new ("gemini-2.5-flash-image");
+    g_autoptr(GgRequest) request = gg_request_new ("gemini-nano-banana-2.1");
     g_autoptr(GPtrArray) uploaded = g_ptr_array_new_with_free_func (g_free);
 
     options.cache = NULL;
@@ -429,7 +429,7 @@ test_offload (void)
 
   /* Stopped by the progress callback halfway: cancelled, no finalize. */
   {
-    g_autoptr(GgRequest) request = gg_request_new ("gemini-2.5-flash-image");
+    g_autoptr(GgRequest) request = gg_request_new ("gemini-nano-banana-2.1");
     cJSON               *chunks;
     const cJSON         *entry;
 
@@ -452,6 +452,79 @@ test_offload (void)
   }
 }
 
+/* Inputs reused across requests: under the inline limit, a large image is
+ * uploaded once when several requests send it (variations), and an
+ * earlier upload of it is referred to again; other images stay inline. */
+static void
+test_offload_reused (void)
+{
+  g_autoptr(GgClient)    client = client_new ();
+  g_autofree gchar      *dir = gg_test_tmpdir ();
+  g_autoptr(GgFileCache) cache = gg_file_cache_open (dir);
+  g_autoptr(GBytes)      large = noise_png (400, 9);   /* ~640 kB */
+  g_autoptr(GBytes)      other = noise_png (400, 10);
+  g_autoptr(GBytes)      small = noise_png (60, 11);
+  GgUploadOptions        options = { 0, };
+  Seen                   seen = { 0, };
+  GError                *error = NULL;
+
+  scenario ("{\"upload_granularity\":65536,\"file_processing\":0}");
+  options.cache = cache;
+  options.poll_interval = 0.05;
+  options.max_inline = 10 * 1000 * 1000;
+  options.reuse_above = 100 * 1000;
+  options.progress = on_upload;
+  options.progress_data = &seen;
+
+  {
+    g_autoptr(GgRequest) first = gg_request_new ("gemini-nano-banana-2.1");
+
+    gg_request_set_prompt (first, "variation");
+    gg_request_add_image (first, large, NULL, GG_ROLE_INPUT);
+    gg_request_add_image (first, small, NULL, GG_ROLE_STYLE);
+    g_assert_true (gg_files_offload_wanted (first, options.max_inline, options.reuse_above, TRUE));
+    g_assert_false (gg_files_offload_wanted (first, options.max_inline, options.reuse_above, FALSE));
+    options.shared = TRUE;
+    g_assert_true (gg_files_offload (client, first, &options, NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_null (gg_request_get_image (first, 0, NULL));      /* by reference */
+    g_assert_nonnull (gg_request_get_image (first, 1, NULL));   /* small: inline */
+    g_assert_false (seen.reused);
+    g_assert_nonnull (strstr (seen.stage, "is sent by several requests"));
+    g_clear_pointer (&seen.stage, g_free);
+  }
+  {
+    /* The next request, alone: the cached upload is referred to. */
+    g_autoptr(GgRequest) again = gg_request_new ("gemini-nano-banana-2.1");
+
+    memset (&seen, 0, sizeof seen);
+    options.shared = FALSE;
+    gg_request_set_prompt (again, "another edit");
+    gg_request_add_image (again, large, NULL, GG_ROLE_INPUT);
+    gg_request_add_image (again, other, NULL, GG_ROLE_STYLE);
+    g_assert_true (gg_files_offload (client, again, &options, NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_null (gg_request_get_image (again, 0, NULL));
+    g_assert_true (seen.reused);
+    /* Large but sent once and never uploaded before: inline. */
+    g_assert_nonnull (gg_request_get_image (again, 1, NULL));
+    g_free (seen.stage);
+  }
+  {
+    /* Without a cache nothing is reused: inline under the limit. */
+    g_autoptr(GgRequest) plain = gg_request_new ("gemini-nano-banana-2.1");
+
+    memset (&seen, 0, sizeof seen);
+    options.cache = NULL;
+    options.shared = TRUE;
+    gg_request_set_prompt (plain, "plain");
+    gg_request_add_image (plain, large, NULL, GG_ROLE_INPUT);
+    g_assert_true (gg_files_offload (client, plain, &options, NULL, NULL, &error));
+    g_assert_nonnull (gg_request_get_image (plain, 0, NULL));
+    g_assert_cmpuint (seen.calls, ==, 0);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -463,6 +536,7 @@ main (int argc, char **argv)
   g_test_add_func ("/files/resume-last", test_resume_last);
   g_test_add_func ("/files/chunk-keeps-failing", test_chunk_keeps_failing);
   g_test_add_func ("/files/offload", test_offload);
+  g_test_add_func ("/files/offload-reused", test_offload_reused);
   server = gg_fake_server_start (NULL);
   status = g_test_run ();
   gg_fake_server_stop (server);

@@ -14,7 +14,7 @@
 static const gchar gimp3_place[] =
   "[conversation]\n"
   "version=1\n"
-  "model=gemini-3-pro-image-preview\n"
+  "model=gemini-3-pro-image\n"
   "has-region=true\n"
   "result-tattoo=7\n"
   "region=10;20;300;200;\n"
@@ -34,7 +34,7 @@ test_place_reads_gimp3 (void)
 
   g_assert_true (gg_conversation_place_from_text (gimp3_place,
                                                   strlen (gimp3_place), &place));
-  g_assert_cmpstr (place.model, ==, "gemini-3-pro-image-preview");
+  g_assert_cmpstr (place.model, ==, "gemini-3-pro-image");
   g_assert_true (place.has_region);
   g_assert_true (place.had_selection);
   g_assert_cmpuint (place.result_tattoo, ==, 7);
@@ -65,14 +65,14 @@ test_place_round_trip (void)
                               NULL, 1024, 1024, 70, 80 };
   g_autofree gchar   *text  = NULL;
 
-  place.model = g_strdup ("gemini-2.5-flash-image");
+  place.model = g_strdup ("gemini-nano-banana-2.1");
   gg_conversation_place_from_plan (&place, &plan, 100, 200);
   place.clip = (GgRect) { 105, 206, 70, 80 };
   text = gg_conversation_place_to_text (&place);
   g_assert_nonnull (strstr (text, "version=1"));
 
   g_assert_true (gg_conversation_place_from_text (text, strlen (text), &back));
-  g_assert_cmpstr (back.model, ==, "gemini-2.5-flash-image");
+  g_assert_cmpstr (back.model, ==, "gemini-nano-banana-2.1");
   g_assert_cmpint (back.region.x, ==, 105);
   g_assert_cmpint (back.region.y, ==, 206);
   g_assert_cmpint (back.selection.x, ==, 115);
@@ -169,7 +169,7 @@ test_words (void)
   g_autofree gchar *empty      = gg_front_layer_name ("");
   g_autofree gchar *long_name  =
     gg_front_layer_name ("replace the whole sky with a stormy evening sky full of clouds");
-  g_autofree gchar *label      = gg_front_model_label ("gemini-3-pro-image-preview");
+  g_autofree gchar *label      = gg_front_model_label ("gemini-3-pro-image");
   GgRegionPlan      plan       = { { 0, 0, 100, 100 }, { 60, 40, 30, 20 }, NULL,
                                    NULL, 0, 0, 0, 0 };
   g_autofree gchar *area       = gg_front_selection_area (&plan);
@@ -190,30 +190,17 @@ test_words (void)
   progress.phase = GG_PHASE_WAITING;
   waiting = gg_front_progress_text ("Gemini", &progress, TRUE, 12.7);
   g_assert_cmpstr (waiting, ==, "Gemini: waiting for the model… 12 s");
-
-  /* A per-minute RetryInfo: the countdown says why, and that Cancel
-   * stops the wait (GIMP's progress bar shows it). */
   {
-    g_autofree gchar *limit = NULL;
-    g_autofree gchar *asked = NULL;
+    GgProgress        wait = { 0, };
+    g_autofree gchar *countdown = NULL;
 
-    progress.phase        = GG_PHASE_RETRY_WAIT;
-    progress.retry_in     = 41.6;
-    progress.attempt      = 1;
-    progress.server_asked = TRUE;
-    progress.reason       = "The per-minute request limit of “gemini-nano-banana-2.1” "
-                            "(GenerateRequestsPerMinutePerProjectPerModel) was "
-                            "reached: wait 58 s and try again, or enable billing "
-                            "for higher limits.";
-    limit = gg_front_progress_text ("Gemini", &progress, TRUE, 20.0);
-    g_assert_cmpstr (limit, ==, "Gemini: the per-minute limit was reached, "
-                     "trying again in 42 s (Cancel stops the wait)…");
-    progress.reason = "The service is overloaded (503).";
-    asked = gg_front_progress_text ("Gemini", &progress, TRUE, 20.0);
-    g_assert_cmpstr (asked, ==, "Gemini: the service asked to wait, "
-                     "trying again in 42 s (Cancel stops the wait)…");
-    progress.server_asked = FALSE;
-    progress.reason       = NULL;
+    wait.phase = GG_PHASE_RETRY_WAIT;
+    wait.attempt = 1;
+    wait.retry_in = 57.2;
+    wait.server_asked = TRUE;
+    countdown = gg_front_progress_text ("Nano Banana 2.1", &wait, TRUE, 3);
+    g_assert_cmpstr (countdown, ==, "Nano Banana 2.1: rate limit reached, the server asks "
+                                    "to wait: trying again in 58 s (Cancel stops)…");
   }
 }
 
@@ -268,7 +255,7 @@ test_prepare_and_recovery (void)
   g_assert_cmpint (piece->y, ==, 4);
   gg_front_prepared_free (prepared);
 
-  report = gg_front_report (profile, "gemini-2.5-flash-image", responses,
+  report = gg_front_report (profile, "gemini-nano-banana-2.1", responses,
                             NULL, "A note.", &usage);
   g_assert_nonnull (strstr (report, "Gemini says: Here it is."));
   g_assert_true (g_str_has_suffix (report, "A note."));
@@ -319,7 +306,7 @@ tick (const gchar *text,
 static GgRequest *
 kite_request (void)
 {
-  GgRequest *request = gg_request_new ("gemini-2.5-flash-image");
+  GgRequest *request = gg_request_new ("gemini-nano-banana-2.1");
 
   gg_request_set_prompt (request, "a red kite");
   return request;
@@ -350,8 +337,7 @@ test_ask_variations (void)
   g_assert_cmpuint (failures->len, ==, 1);
   g_assert_true (g_str_has_prefix (g_ptr_array_index (failures, 0), "Variation "));
   g_assert_cmpuint (ticks.calls, >, 0);
-  /* gemini-2.5-flash-image's label, cut at its parenthesis. */
-  g_assert_true (g_str_has_prefix (ticks.last, "Nano Banana: "));
+  g_assert_true (g_str_has_prefix (ticks.last, "Nano Banana 2.1"));
   g_assert_nonnull (strstr (ticks.last, "of 2 done"));
 
   gg_request_free (requests[0]);
@@ -573,7 +559,7 @@ fraction_tick (const gchar *text,
   if (fraction >= 0.0)
     ticks->known++;
   g_assert_true (fraction < 0.0 || fraction <= 1.0);
-  g_assert_true (g_str_has_prefix (text, "Gemini 2.5 Flash Image"));
+  g_assert_true (g_str_has_prefix (text, "Nano Banana 2.1"));
 
   return TRUE;
 }

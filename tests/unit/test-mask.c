@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#define PRO "gemini-3-pro-image-preview"
+#define PRO "gemini-3-pro-image"
 
 static guint8
 at (const GgMask *m, gint x, gint y)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #define FLASH "gemini-2.5-flash-image"
-#define PRO   "gemini-3-pro-image-preview"
+#define PRO   "gemini-3-pro-image"
 
 static const GgModel *
 model (const gchar *name)
@@ -47,10 +47,11 @@ check_plan (const GgModel *m, gint dw, gint dh, const GgRect *sel,
   g_assert_true (gg_model_output_size (mm, p->size, p->ratio, &ow, &oh));
   /* No distortion: the region has the answer's own aspect (not the
    * ratio's name: 5:4 is 1.241 on 3 Pro, 1.286 on 2.5 Flash), to the
-   * pixel; and that is within 3 % of the named ratio. */
+   * pixel; and that is within 5 % of the named ratio (the live service
+   * answered 1:8 with 352x2928, 3.8 % off). */
   a = (gdouble) ow / oh;
   g_assert_cmpfloat (fabs (p->region.width - p->region.height * a), <=, 0.5 * MAX (a, 1.0) + 1e-9);
-  g_assert_cmpfloat (fabs (a / r - 1), <, 0.03);
+  g_assert_cmpfloat (fabs (a / r - 1), <, 0.05);
   /* The selection is inside the region. */
   g_assert_cmpint (p->selection.x, >=, p->region.x);
   g_assert_cmpint (p->selection.y, >=, p->region.y);
@@ -261,12 +262,12 @@ test_plan_no_selection (void)
   g_assert_cmpstr (p.size, ==, "1K");
   g_assert_cmpint (p.send_height, ==, 896);
   g_assert_cmpint (p.send_width, ==, 1200);
-  /* An unknown model: the default model's ratios, no size. */
+  /* An unknown model: the default model's table (Nano Banana 2.1). */
   p = plan_ok (NULL, 1000, 700, (GgRect) { 0, 0, 0, 0 }, NULL);
-  g_assert_null (p.size);
-  /* The newer model's smallest size. */
-  p = plan_ok ("gemini-3.1-flash-image", 1000, 700, (GgRect) { 400, 300, 80, 80 }, NULL);
-  g_assert_cmpstr (p.size, ==, "512");
+  g_assert_cmpstr (p.size, ==, "1K");
+  /* The default model's smallest size: it has no 512. */
+  p = plan_ok ("gemini-nano-banana-2.1", 1000, 700, (GgRect) { 400, 300, 80, 80 }, NULL);
+  g_assert_cmpstr (p.size, ==, "1K");
 }
 
 static void
@@ -764,7 +765,7 @@ test_place_prepared (void)
 static void
 test_plan_each_border (void)
 {
-  const gchar *models[] = { FLASH, PRO, "gemini-3.1-flash-image" };
+  const gchar *models[] = { FLASH, PRO, "gemini-nano-banana-2.1" };
   /* 500x300 touching the left, right, top and bottom edges of 4000x3000,
    * and a full-width and a full-height band. */
   GgRect sels[] = { { 0, 1200, 500, 300 }, { 3500, 1200, 500, 300 },
@@ -802,7 +803,7 @@ test_plan_each_border (void)
 static void
 test_plan_tiny_and_huge (void)
 {
-  const gchar *models[] = { FLASH, PRO, "gemini-3.1-flash-image" };
+  const gchar *models[] = { FLASH, PRO, "gemini-nano-banana-2.1" };
 
   for (guint m = 0; m < G_N_ELEMENTS (models); m++)
     {

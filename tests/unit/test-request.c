@@ -84,7 +84,7 @@ assert_valid (const GgRequest *request)
 static void
 test_full_body (void)
 {
-  g_autoptr(GgRequest) request = gg_request_new ("gemini-3-pro-image-preview");
+  g_autoptr(GgRequest) request = gg_request_new ("gemini-3-pro-image");
   g_autofree gchar *body = NULL;
 
   gg_request_set_prompt (request, "a cat \"on\" a mat");
@@ -109,7 +109,7 @@ test_full_body (void)
                    "\"generationConfig\":{\"responseModalities\":[\"TEXT\",\"IMAGE\"],"
                    "\"imageConfig\":{\"aspectRatio\":\"16:9\",\"imageSize\":\"2K\"},"
                    "\"thinkingConfig\":{\"includeThoughts\":true},"
-                   "\"temperature\":0.5,\"seed\":42}}");
+                   "\"temperature\":0.5,\"seed\":42},\"store\":false}");
 }
 
 static void
@@ -118,18 +118,150 @@ test_minimal_body (void)
   g_autoptr(GgRequest) request = gg_request_new (NULL);
   g_autofree gchar *body = NULL;
 
-  g_assert_cmpstr (gg_request_get_model (request), ==, "gemini-2.5-flash-image");
+  g_assert_cmpstr (gg_request_get_model (request), ==, "gemini-nano-banana-2.1");
   g_assert_nonnull (gg_request_get_model_info (request));
   gg_request_set_prompt (request, "a cat");
   gg_request_set_image_only (request, TRUE);
-  /* 2.5 Flash does not think: includeThoughts would be refused there. */
-  gg_request_set_include_thoughts (request, TRUE);
   assert_valid (request);
 
+  /* "store": false unless storage is allowed. */
   body = body_of (request);
   g_assert_cmpstr (body, ==,
                    "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"a cat\"}]}],"
-                   "\"generationConfig\":{\"responseModalities\":[\"IMAGE\"]}}");
+                   "\"generationConfig\":{\"responseModalities\":[\"IMAGE\"]},\"store\":false}");
+}
+
+static void
+test_no_thoughts_for_flash (void)
+{
+  g_autoptr(GgRequest) request = gg_request_new ("gemini-2.5-flash-image");
+  g_autofree gchar *body = NULL;
+
+  gg_request_set_prompt (request, "a cat");
+  /* 2.5 Flash does not think: includeThoughts would be refused there. */
+  gg_request_set_include_thoughts (request, TRUE);
+  assert_valid (request);
+  body = body_of (request);
+  g_assert_null (strstr (body, "thinkingConfig"));
+}
+
+static void
+test_store (void)
+{
+  g_autoptr(GgRequest) request = gg_request_new (NULL);
+  g_autofree gchar *body = NULL;
+  g_autofree gchar *allowed = NULL;
+  cJSON            *root;
+
+  gg_request_set_prompt (request, "a cat");
+  g_assert_false (gg_request_get_store (request));
+  body = body_of (request);
+  root = cJSON_Parse (body);
+  g_assert_true (cJSON_IsFalse (cJSON_GetObjectItemCaseSensitive (root, "store")));
+  cJSON_Delete (root);
+
+  gg_request_set_store (request, TRUE);
+  g_assert_true (gg_request_get_store (request));
+  allowed = body_of (request);
+  root = cJSON_Parse (allowed);
+  g_assert_true (cJSON_IsTrue (cJSON_GetObjectItemCaseSensitive (root, "store")));
+  cJSON_Delete (root);
+}
+
+static void
+test_thinking_level (void)
+{
+  g_autoptr(GgRequest) nano = gg_request_new ("gemini-nano-banana-2.1");
+  g_autoptr(GgRequest) pro = gg_request_new ("gemini-3-pro-image");
+  g_autoptr(GgRequest) flash = gg_request_new ("gemini-2.5-flash-image");
+  g_autoptr(GgRequest) custom = gg_request_new ("my-tuned-image-model");
+  g_autofree gchar    *body = NULL;
+  g_autofree gchar    *both = NULL;
+  g_autofree gchar    *free_text = NULL;
+
+  gg_request_set_prompt (nano, "a cat");
+  gg_request_set_thinking_level (nano, "minimal");
+  g_assert_cmpstr (gg_request_get_thinking_level (nano), ==, "MINIMAL");
+  assert_valid (nano);
+  body = body_of (nano);
+  g_assert_nonnull (strstr (body, "\"thinkingConfig\":{\"thinkingLevel\":\"MINIMAL\"}"));
+  gg_request_set_include_thoughts (nano, TRUE);
+  both = body_of (nano);
+  g_assert_nonnull (strstr (both, "\"thinkingConfig\":{\"includeThoughts\":true,"
+                                  "\"thinkingLevel\":\"MINIMAL\"}"));
+  gg_request_set_thinking_level (nano, "extreme");
+  assert_refused (nano, "The thinking level “EXTREME” is not one the API knows");
+  gg_request_set_thinking_level (nano, NULL);
+  assert_valid (nano);
+
+  /* Refused before sending where the catalogue says the model takes none. */
+  gg_request_set_prompt (pro, "a cat");
+  gg_request_set_thinking_level (pro, "high");
+  assert_refused (pro, "gemini-3-pro-image takes no thinking level (it always thinks as it "
+                       "chooses): leave the thinking level unset.");
+  gg_request_set_prompt (flash, "a cat");
+  gg_request_set_thinking_level (flash, "medium");
+  assert_refused (flash, "gemini-2.5-flash-image takes no thinking level: leave");
+
+  /* A model no catalogue knows: sent as chosen. */
+  gg_request_set_prompt (custom, "a cat");
+  gg_request_set_thinking_level (custom, "high");
+  assert_valid (custom);
+  free_text = body_of (custom);
+  g_assert_nonnull (strstr (free_text, "\"thinkingLevel\":\"HIGH\""));
+}
+
+static void
+test_retired_refused (void)
+{
+  const gchar *names[] = { "gemini-3-pro-image-preview", "gemini-3.1-flash-image-preview",
+                           "gemini-2.5-flash-image-preview", "gemini-3.1-flash-image" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GgRequest) request = gg_request_new (names[i]);
+      g_autoptr(GError)    error = NULL;
+      g_autofree gchar    *expected = gg_catalogue_retired_sentence (names[i]);
+
+      /* Never another model in its place. */
+      g_assert_cmpstr (gg_request_get_model (request), ==, names[i]);
+      gg_request_set_prompt (request, "a cat");
+      g_assert_false (gg_request_validate (request, &error));
+      g_assert_error (error, GG_ERROR, GG_ERROR_MODEL_NOT_FOUND);
+      g_assert_cmpstr (error->message, ==, expected);
+      g_assert_true (g_str_has_prefix (error->message, names[i]));
+      g_assert_nonnull (strstr (error->message, "; use gemini-"));
+    }
+}
+
+static void
+test_extended_ratios (void)
+{
+  g_autoptr(GgRequest) nano = gg_request_new (NULL);
+  g_autoptr(GgRequest) lite = gg_request_new ("gemini-3.1-flash-lite-image");
+  const gchar *extended[] = { "1:4", "4:1", "1:8", "8:1" };
+  g_autofree gchar *body = NULL;
+
+  gg_request_set_prompt (nano, "a banner");
+  gg_request_set_prompt (lite, "a banner");
+  for (guint i = 0; i < G_N_ELEMENTS (extended); i++)
+    {
+      gg_request_set_aspect_ratio (nano, extended[i]);
+      gg_request_set_aspect_ratio (lite, extended[i]);
+      assert_valid (nano);
+      assert_valid (lite);
+    }
+  /* --aspect 4:1 --size 2K on the default model. */
+  gg_request_set_aspect_ratio (nano, "4:1");
+  gg_request_set_image_size (nano, "2K");
+  assert_valid (nano);
+  body = body_of (nano);
+  g_assert_nonnull (strstr (body, "\"imageConfig\":{\"aspectRatio\":\"4:1\",\"imageSize\":\"2K\"}"));
+  /* Lite makes 1K only; Nano Banana 2.1 refuses 512. */
+  gg_request_set_image_size (lite, "2K");
+  assert_refused (lite, "use one of 1K");
+  gg_request_set_image_size (nano, "512");
+  assert_refused (nano, "use one of 1K, 2K, 4K");
 }
 
 static void
@@ -187,7 +319,7 @@ test_size_rules (void)
 static void
 test_image_only_search (void)
 {
-  g_autoptr(GgRequest) request = gg_request_new ("gemini-3-pro-image-preview");
+  g_autoptr(GgRequest) request = gg_request_new ("gemini-3-pro-image");
 
   gg_request_set_prompt (request, "today's weather in Paris as a poster");
   gg_request_set_search (request, TRUE);
@@ -210,7 +342,7 @@ static void
 test_too_many_images (void)
 {
   g_autoptr(GgRequest) flash = gg_request_new ("gemini-2.5-flash-image");
-  g_autoptr(GgRequest) pro = gg_request_new ("gemini-3-pro-image-preview");
+  g_autoptr(GgRequest) pro = gg_request_new ("gemini-3-pro-image");
   g_autoptr(GBytes) image = png ();
 
   gg_request_set_prompt (flash, "combine");
@@ -227,14 +359,14 @@ test_too_many_images (void)
   assert_refused (pro, "at most 6 object reference images, and this request has 7");
 
   g_clear_pointer (&pro, gg_request_free);
-  pro = gg_request_new ("gemini-3-pro-image-preview");
+  pro = gg_request_new ("gemini-3-pro-image");
   gg_request_set_prompt (pro, "a group photo");
   for (guint i = 0; i < 6; i++)
     gg_request_add_image (pro, image, NULL, GG_ROLE_PERSON);
   assert_refused (pro, "at most 5 reference images of people");
 
   g_clear_pointer (&pro, gg_request_free);
-  pro = gg_request_new ("gemini-3-pro-image-preview");
+  pro = gg_request_new ("gemini-3-pro-image");
   gg_request_set_prompt (pro, "combine");
   for (guint i = 0; i < 15; i++)
     gg_request_add_image (pro, image, NULL, GG_ROLE_INPUT);
@@ -294,7 +426,7 @@ test_mime_types (void)
 static void
 test_images_in_body (void)
 {
-  g_autoptr(GgRequest) request = gg_request_new ("gemini-3-pro-image-preview");
+  g_autoptr(GgRequest) request = gg_request_new ("gemini-3-pro-image");
   g_autoptr(GBytes) image = png ();
   g_autoptr(GBytes) style = jpeg ();
   g_autofree gchar *body = NULL;
@@ -375,7 +507,7 @@ test_hostile_text (void)
 static void
 test_history_verbatim (void)
 {
-  g_autoptr(GgRequest) request = gg_request_new ("gemini-3-pro-image-preview");
+  g_autoptr(GgRequest) request = gg_request_new ("gemini-3-pro-image");
   g_autoptr(GError) error = NULL;
   g_autofree gchar *body = NULL;
   g_autofree gchar *inner = NULL;
@@ -501,7 +633,7 @@ static void
 test_large_body (void)
 {
   const gsize          size = 20 * 1000 * 1000;
-  g_autoptr(GgRequest) request = gg_request_new ("gemini-3-pro-image-preview");
+  g_autoptr(GgRequest) request = gg_request_new ("gemini-3-pro-image");
   g_autoptr(GBytes)    image = NULL;
   g_autofree gchar    *body = NULL;
   g_autofree gchar    *head = NULL;
@@ -519,16 +651,20 @@ test_large_body (void)
 
   gg_request_set_prompt (request, "make it blue");
   gg_request_add_image (request, image, "image/png", GG_ROLE_INPUT);
-  /* 26.7 MB of base64: over the historic limit, under the newer one. */
+  /* 26.7 MB of base64: under the 100 MB of generateContent since
+   * 2026-01-08 (the default), over the 20 MB that stays for batch requests. */
+  g_assert_cmpuint (gg_request_get_max_inline (request), ==, 100 * 1000 * 1000);
+  assert_valid (request);
+  gg_request_set_max_inline (request, 20 * 1000 * 1000);
   assert_refused (request, "over the 20 MB the API accepts inline: select a smaller region");
-  gg_request_set_max_inline (request, 100 * 1000 * 1000);
+  gg_request_set_max_inline (request, GG_REQUEST_DEFAULT_MAX_INLINE);
   assert_valid (request);
 
   for (guint i = 0; i < 3; i++)
     best = MIN (best, elapsed_build (request, FALSE, &length));
   g_test_message ("20 MB image: body of %" G_GSIZE_FORMAT " bytes built in %.1f ms",
                   length, best / 1000.0);
-  g_assert_cmpuint (length, ==, (size + 2) / 3 * 4 + 173);
+  g_assert_cmpuint (length, ==, (size + 2) / 3 * 4 + 187);
 
   /* The time is printed, not asserted: speed belongs to tests/bench. */
 
@@ -537,7 +673,7 @@ test_large_body (void)
   head = g_base64_encode (data, 3000);
   tail = g_base64_encode (data + size - 2, 2);
   g_assert_true (strncmp (start, head, strlen (head)) == 0);
-  g_assert_true (g_str_has_suffix (body, "\"}}]}],\"generationConfig\":{\"responseModalities\":[\"TEXT\",\"IMAGE\"]}}"));
+  g_assert_true (g_str_has_suffix (body, "\"}}]}],\"generationConfig\":{\"responseModalities\":[\"TEXT\",\"IMAGE\"]},\"store\":false}"));
   g_assert_true (strncmp (start + (size + 2) / 3 * 4 - 4, tail, 4) == 0);
 
   g_clear_pointer (&body, g_free);
@@ -573,6 +709,11 @@ main (int argc, char **argv)
 
   g_test_add_func ("/request/full-body", test_full_body);
   g_test_add_func ("/request/minimal-body", test_minimal_body);
+  g_test_add_func ("/request/no-thoughts-for-flash", test_no_thoughts_for_flash);
+  g_test_add_func ("/request/store", test_store);
+  g_test_add_func ("/request/thinking-level", test_thinking_level);
+  g_test_add_func ("/request/retired-refused", test_retired_refused);
+  g_test_add_func ("/request/extended-ratios", test_extended_ratios);
   g_test_add_func ("/request/flash-no-image-size", test_flash_no_image_size);
   g_test_add_func ("/request/size-rules", test_size_rules);
   g_test_add_func ("/request/image-only-search", test_image_only_search);

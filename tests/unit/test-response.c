@@ -524,9 +524,10 @@ test_cost (void)
   g_autoptr(GgResponse) flash = parse_ok ("flash-no-details.json");
 
   /* 1120 image x $120 + (50 text + 200 thoughts) x $12 + 100 x $2, per Mtok. */
-  g_assert_cmpfloat_with_epsilon (gg_response_cost (pro, "gemini-3-pro-image-preview"),
-                                  0.1376, 1e-9);
   g_assert_cmpfloat_with_epsilon (gg_response_cost (pro, "gemini-3-pro-image"), 0.1376, 1e-9);
+  /* A retired name is no model; Lite's prices are not published: unknown. */
+  g_assert_cmpfloat (gg_response_cost (pro, "gemini-3-pro-image-preview"), <, 0);
+  g_assert_cmpfloat (gg_response_cost (pro, "gemini-3.1-flash-lite-image"), <, 0);
   /* No modality details: 1290 tokens per image from the catalogue. */
   g_assert_cmpfloat_with_epsilon (gg_response_cost (flash, "gemini-2.5-flash-image"),
                                   (1290 * 30.0 + 10 * 0.30) / 1e6, 1e-9);
@@ -677,6 +678,32 @@ test_data_never_in_cjson (void)
   cJSON_InitHooks (&plain_hooks);
 }
 
+/* A recording whose image data was replaced by a placeholder string: a
+ * clear "malformed answer", never a crash or a wrong image. */
+static void
+test_real_placeholder (void)
+{
+  g_autofree gchar *path = g_build_filename (GG_TEST_DATA, "..", "..", "..", "shared",
+                                             "real-answers",
+                                             "vercel-ai__gemini-3.1-flash-image__jpeg+sig_REDACTED.json",
+                                             NULL);
+  g_autofree gchar *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GgResponse) response = NULL;
+  gsize             length;
+
+  if (!g_file_get_contents (path, &text, &length, NULL))
+    {
+      g_test_skip ("the recordings of ../shared/real-answers are not there");
+      return;
+    }
+  response = gg_response_parse (text, length, NULL, &error);
+  g_assert_null (response);
+  g_assert_error (error, GG_ERROR, GG_ERROR_BAD_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "malformed"));
+  g_assert_nonnull (strstr (error->message, "inlineData.data is not valid base64 image data"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -699,6 +726,7 @@ main (int argc, char **argv)
   g_test_add_func ("/response/check", test_check);
   g_test_add_func ("/response/safety-reasons", test_safety_reasons);
   g_test_add_func ("/response/cost", test_cost);
+  g_test_add_func ("/response/real-placeholder", test_real_placeholder);
 
   return g_test_run ();
 }
