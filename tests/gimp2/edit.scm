@@ -535,7 +535,7 @@
     (let* ((img (gg-load "texture.png"))
            (src (gg-layer img 0)))
       (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 130 120 160 120)
-      (gg-edit-request img src "models-edit-default: add a red balloon" "")
+      (gg-edit-request img src "models-edit-default: add a paper kite" "")
       (gg-report "models-edit-default" " layers=" (gg-num (gg-n-layers img)))
       (gimp-xcf-save 0 img (gg-layer img 0) (gg-path "models-default.xcf") "models-default.xcf")
       (gimp-image-delete img)))
@@ -544,7 +544,7 @@
            (before (gg-n-layers img))
            (top (gg-layer img 0)))
       (plug-in-gemini-refine RUN-NONINTERACTIVE img top
-                             "models-refine-default: make the balloon blue" "" "" ""
+                             "models-refine-default: make the kite blue" "" "" ""
                              FALSE FALSE FALSE 1 0 #() "" 0 '() "" FALSE 4 -1 FALSE FALSE)
       (gg-report "models-refine-default" " before=" (gg-num before)
                  " layers=" (gg-num (gg-n-layers img)))
@@ -562,7 +562,7 @@
     (gg-export src "models-retired-before.png")
     (let* ((before (gg-n-layers img))
            (r (gg-try (lambda ()
-                        (gg-edit-request img src "models-retired: add a red balloon"
+                        (gg-edit-request img src "models-retired: add a paper kite"
                                          "gemini-3.1-flash-image")))))
       (gg-report "models-retired" " failed=" (if r "0" "1")
                  " before=" (gg-num before) " layers=" (gg-num (gg-n-layers img))
@@ -575,9 +575,9 @@
     (let* ((img (gg-load "texture.png"))
            (src (gg-layer img 0)))
       (plug-in-gemini-set-request-options RUN-NONINTERACTIVE TRUE "high")
-      (gg-edit-request img src "models-store: add a red balloon" "")
+      (gg-edit-request img src "models-store: add a paper kite" "")
       (plug-in-gemini-set-request-options RUN-NONINTERACTIVE FALSE "")
-      (gg-edit-request img src "models-store-off: add a red balloon" "")
+      (gg-edit-request img src "models-store-off: add a paper kite" "")
       (gg-report "models-store" " layers=" (gg-num (gg-n-layers img)))
       (gimp-image-delete img)))
   (gg-check "models-server-only"
