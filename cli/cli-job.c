@@ -599,8 +599,10 @@ print_texts (CliJob *job, const GgResponse *response)
 /* One answer image to @filename.  Checked in full even when its bytes are
  * written as they are: exit status 0 promises an image, and a damaged one
  * (a PNG with a broken IDAT passes every header check) is not.  Written as
- * it is, the image is only verified, row by row (no 64 MiB raster at 4K);
- * re-encoded, it is decoded once and the raster is kept for the encoder. */
+ * it is, gg_image_save_bytes checks its structure and checksums, then reads
+ * it as far as a decode would on a second thread while the file is
+ * written (no raster at all); re-encoded, it is decoded once and the
+ * raster is kept for the encoder. */
 gboolean
 cli_job_save_image (const GgPart *part, const gchar *filename, GError **error)
 {
@@ -612,7 +614,15 @@ cli_job_save_image (const GgPart *part, const gchar *filename, GError **error)
 
   as_is = gg_image_sniff (data, len) == gg_format_from_filename (filename);
   if (as_is)
-    gg_image_verify (data, len, 0, &local);
+    {
+      if (gg_image_save_bytes (part->data, filename, 0, &local))
+        return TRUE;
+      if (local->code == GG_ERROR_IO)
+        {
+          g_propagate_error (error, local);
+          return FALSE;
+        }
+    }
   else
     raster = gg_image_decode (data, len, 0, &local);
   if (local != NULL)
@@ -631,8 +641,6 @@ cli_job_save_image (const GgPart *part, const gchar *filename, GError **error)
       g_error_free (local);
       return FALSE;
     }
-  if (as_is)
-    return gg_image_save_bytes (part->data, filename, 0, error);
   return gg_image_save (raster, filename, error);
 }
 

@@ -74,6 +74,22 @@ gboolean gg_image_verify (const guint8 *data,
                           gsize         max_pixels,
                           GError      **error);
 
+/* Checks what can be checked without decoding any pixel, at memory speed:
+ * the header and the pixel limit as gg_image_verify does; for PNG every
+ * chunk's length and CRC, the chunk order, IEND, the zlib header and the
+ * first 256 KiB of the deflate stream with their rows' filter bytes; for
+ * JPEG every marker segment from SOI through EOI, the quantisation and
+ * Huffman tables, the frame and scan headers and the markers inside the
+ * entropy-coded data (stuffing, restart markers in order).  Damage in
+ * transit and truncation show here, except inside a JPEG's entropy-coded
+ * data (no checksum covers it: gg_image_save_bytes reads that through).
+ * WebP is verified in full.  GG_ERROR_IMAGE or GG_ERROR_TOO_LARGE with a
+ * sentence, as gg_image_verify. */
+gboolean gg_image_check (const guint8 *data,
+                         gsize         len,
+                         gsize         max_pixels,
+                         GError      **error);
+
 /* Encoders.  PNG keeps alpha (level 0-9); JPEG drops it (quality 1-100);
  * WebP is lossless when quality >= 100. */
 GBytes *gg_image_encode_png  (const GgRaster *raster, gint level,   GError **error);
@@ -87,7 +103,11 @@ GgRaster *gg_image_load (const gchar *filename, gsize max_pixels, GError **error
 gboolean  gg_image_save (const GgRaster *raster, const gchar *filename, GError **error);
 
 /* Writes @bytes to @filename as they are when their sniffed format matches
- * the extension, else decodes and re-encodes.  Atomic like gg_image_save. */
+ * the extension, else decodes and re-encodes.  Atomic like gg_image_save.
+ * Written as they are, the bytes are checked first (gg_image_check); a
+ * JPEG's entropy-coded data is then read through as gg_image_verify reads
+ * it, on a second thread while the file is written: nothing is left at
+ * @filename when a check fails. */
 gboolean gg_image_save_bytes (GBytes *bytes, const gchar *filename,
                               gsize max_pixels, GError **error);
 

@@ -188,33 +188,58 @@ get_typed (const cJSON  *object,
  * @full_len characters of @text decoded into @out, which may be @text
  * itself (decoding in place) or hold full_len / 4 * 3 + 2 bytes.  GLib's
  * decoder skips characters outside the alphabet, which would turn a
- * corrupt answer into a silently wrong image. */
-static gboolean
-base64_decode (const gchar *text,
-               gsize        full_len,
-               guint8      *out,
-               gsize       *length)
+ * corrupt answer into a silently wrong image.
+ *
+ * Four characters a step through four tables holding each character's six
+ * bits already in place (a character outside the alphabet sets bit 31 in
+ * all four), so that a quantum is three loads, three ORs and one test:
+ * about 1 GB/s, against 0.3 GB/s for a character at a time (a 4K answer
+ * holds 40 MB of base64). */
+typedef struct
 {
-  static gint8 value[256];
-  static gsize init = 0;
-  gsize        len = full_len;
-  gsize        n_out = 0;
-  guint32      acc = 0;
-  guint        n_acc = 0;
-  gsize        i;
+  guint32 shifted[4][256];
+} Base64Tables;
+
+static const Base64Tables *
+base64_tables (void)
+{
+  static Base64Tables tables;
+  static gsize        init = 0;
 
   if (g_once_init_enter (&init))
     {
       const gchar *alphabet =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-      memset (value, -1, sizeof value);
-      for (gint k = 0; k < 64; k++)
-        value[(guint8) alphabet[k]] = (gint8) k;
-      value['-'] = 62;
-      value['_'] = 63;
+      for (guint k = 0; k < 4; k++)
+        for (guint c = 0; c < 256; c++)
+          tables.shifted[k][c] = 0x80000000u;
+      for (guint v = 0; v < 66; v++)
+        {
+          guint8 c = v < 64 ? (guint8) alphabet[v] : v == 64 ? '-' : '_';
+          guint  six = v < 64 ? v : v - 2;      /* '-' = 62, '_' = 63 */
+
+          for (guint k = 0; k < 4; k++)
+            tables.shifted[k][c] = (guint32) six << (18 - 6 * k);
+        }
       g_once_init_leave (&init, 1);
     }
+  return &tables;
+}
+
+static gboolean
+base64_decode (const gchar *text,
+               gsize        full_len,
+               guint8      *out,
+               gsize       *length)
+{
+  const Base64Tables *t = base64_tables ();
+  const guint8       *in = (const guint8 *) text;
+  gsize               len = full_len;
+  gsize               n_out = 0;
+  gsize               i = 0;
+  guint32             bad = 0;
+  guint               rest;
 
   /* Padding only at the very end, at most two, completing a quantum. */
   while (len > 0 && text[len - 1] == '=')
@@ -224,29 +249,34 @@ base64_decode (const gchar *text,
   if (len % 4 == 1)
     return FALSE;
 
-  for (i = 0; i < len; i++)
+  for (; i + 4 <= len; i += 4)
     {
-      gint8 v = value[(guint8) text[i]];
+      guint32 q = t->shifted[0][in[i]] | t->shifted[1][in[i + 1]]
+                | t->shifted[2][in[i + 2]] | t->shifted[3][in[i + 3]];
 
-      if (v < 0)
+      bad |= q;
+      out[n_out]     = (guint8) (q >> 16);
+      out[n_out + 1] = (guint8) (q >> 8);
+      out[n_out + 2] = (guint8) q;
+      n_out += 3;
+      /* Stop early on garbage, checked once every 4 KiB of input. */
+      if ((i & 4095) == 0 && (bad & 0x80000000u))
         return FALSE;
-      acc = (acc << 6) | (guint32) v;
-      if (++n_acc == 4)
-        {
-          out[n_out++] = (acc >> 16) & 0xff;
-          out[n_out++] = (acc >> 8) & 0xff;
-          out[n_out++] = acc & 0xff;
-          acc = 0;
-          n_acc = 0;
-        }
     }
-  if (n_acc == 3)
+  rest = (guint) (len - i);
+  if (rest > 0)
     {
-      out[n_out++] = (acc >> 10) & 0xff;
-      out[n_out++] = (acc >> 2) & 0xff;
+      guint32 q = 0;
+
+      for (guint k = 0; k < rest; k++)
+        q |= t->shifted[k][in[i + k]];
+      bad |= q;
+      out[n_out++] = (guint8) (q >> 16);
+      if (rest == 3)
+        out[n_out++] = (guint8) (q >> 8);
     }
-  else if (n_acc == 2)
-    out[n_out++] = (acc >> 4) & 0xff;
+  if (bad & 0x80000000u)
+    return FALSE;
 
   *length = n_out;
   return TRUE;
@@ -274,17 +304,39 @@ enum { KEY_OTHER, KEY_INLINE, KEY_DATA };
  * (cJSON refuses them anyway past CJSON_NESTING_LIMIT). */
 #define SCAN_DEPTH 64
 
-static gboolean
-is_base64_char (guchar c)
+/* The index of the quote closing the string that starts at @start (or
+ * @length when it is unterminated); *@escaped when it holds a backslash.
+ * memchr finds the quotes at memory speed: a 4K answer is one 40 MB
+ * string and a few MB of signatures. */
+static gsize
+string_end (const gchar *body,
+            gsize        start,
+            gsize        length,
+            gboolean    *escaped)
 {
-  return g_ascii_isalnum (c) || c == '+' || c == '/' || c == '-' || c == '_' || c == '=';
+  gsize i = start;
+
+  for (;;)
+    {
+      const gchar *quote = memchr (body + i, '"', length - i);
+      gsize        end = quote ? (gsize) (quote - body) : length;
+      const gchar *slash = memchr (body + i, '\\', end - i);
+
+      if (slash == NULL)
+        return end;
+      /* An escape: what it escapes (maybe a quote) is not the end. */
+      *escaped = TRUE;
+      i = (gsize) (slash - body) + 2;
+      if (i >= length)
+        return length;
+    }
 }
 
 /* Finds every string value of a "data" member of an object that is the
  * value of an "inlineData" or "inline_data" member, at any depth.  FALSE
  * (take the plain path) when the scan could read the body differently
- * from cJSON: an escape in a key, such a data string holding anything but
- * base64 characters, an unterminated string or bracket, deep nesting. */
+ * from cJSON: an escape in a key or in such a data string, a NUL byte in
+ * one, an unterminated string or bracket, deep nesting. */
 static gboolean
 scan_spans (const gchar *body,
             gsize        length,
@@ -303,20 +355,9 @@ scan_spans (const gchar *body,
         {
           gsize    start = ++i;
           gboolean escaped = FALSE;
-          gboolean plain = TRUE;
           gsize    j;
 
-          while (i < length && body[i] != '"')
-            {
-              if (body[i] == '\\')
-                {
-                  escaped = TRUE;
-                  i++;
-                }
-              else if (!is_base64_char (body[i]))
-                plain = FALSE;
-              i++;
-            }
+          i = string_end (body, start, length, &escaped);
           if (i >= length)
             return FALSE;
           /* A key: the next significant character is ':'. */
@@ -342,7 +383,11 @@ scan_spans (const gchar *body,
             {
               Span span = { start, i - start };
 
-              if (escaped || !plain)
+              /* Any character outside the alphabet fails base64_decode,
+               * with the sentence the plain path gives it; but cJSON's
+               * string ends at a NUL byte (the plain path would decode
+               * what comes before it), and an escape reads otherwise. */
+              if (escaped || memchr (body + start, '\0', i - start) != NULL)
                 return FALSE;
               g_array_append_val (spans, span);
             }

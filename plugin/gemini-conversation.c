@@ -105,26 +105,29 @@ gemini_conversation_store (GimpImage                  *image,
   return TRUE;
 }
 
+/* Whether @image has the parasite @name, asked by name: fetching the
+ * parasite itself would copy a 4K exchange's 12 MB from GIMP for a yes. */
+static gboolean
+has_parasite (GimpImage   *image,
+              const gchar *name)
+{
+  g_auto (GStrv) names = gimp_image_get_parasite_list (image);
+
+  return names != NULL && g_strv_contains ((const gchar * const *) names, name);
+}
+
 gboolean
 gemini_conversation_forget (GimpImage *image)
 {
-  GimpParasite *parasite;
-  gboolean      had = FALSE;
+  gboolean had = FALSE;
 
-  parasite = gimp_image_get_parasite (image, GG_CONVERSATION_PARASITE);
-  if (parasite)
+  if (has_parasite (image, GG_CONVERSATION_PARASITE))
     {
       had = TRUE;
-      gimp_parasite_free (parasite);
       gimp_image_detach_parasite (image, GG_CONVERSATION_PARASITE);
     }
-
-  parasite = gimp_image_get_parasite (image, GG_PLACE_PARASITE);
-  if (parasite)
-    {
-      gimp_parasite_free (parasite);
-      gimp_image_detach_parasite (image, GG_PLACE_PARASITE);
-    }
+  if (has_parasite (image, GG_PLACE_PARASITE))
+    gimp_image_detach_parasite (image, GG_PLACE_PARASITE);
 
   return had;
 }

@@ -1,9 +1,9 @@
-# gimp-gemini: the GIMP side of the issue-7 benchmark, run inside GIMP 3 by
+# gimp-gemini: the GIMP side of the issue-17 benchmark, run inside GIMP 3 by
 # tests/bench/gimp-bench.sh (gimp-console-3.0 --batch-interpreter=python-fu-eval).
 #
 # Times, from the procedure call to its return (the layer inserted), a 4K
-# layer edit with gemini-3-pro-image at 4K against the fake server
-# in --instant mode: no selection, and a rectangular selection; and a no-op
+# layer edit with gemini-3-pro-image at 4K against the bench's own server
+# (serve.py --edit: real-shaped JPEG answers with 2.9 MB signatures): no selection, and a rectangular selection; and a no-op
 # baseline, a cheap core procedure called the same way.  Prints one line
 # "GGB-JSON {...}" per call; the host joins them with the plug-in's memory
 # samples and the server's log.

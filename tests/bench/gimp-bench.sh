@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The issue-7 benchmark, GIMP side: a 4K layer edit in real GIMP 3, headless,
-# timed from the procedure call to the layer inserted, against the fake
-# server in --instant mode, minus a no-op baseline; and the plug-in
-# process's peak memory.
+# The issue-17 benchmark, GIMP side: a 4K layer edit in real GIMP 3,
+# headless, timed from the procedure call to the layer inserted, minus the
+# server's own time and a no-op baseline, against the bench's own server
+# (serve.py --edit), which answers as gemini-3 does in shape: JPEG, a
+# C2PA-like segment, 2.9 MB signatures on its text and image parts; and the
+# plug-in process's peak memory.
 #
 #   tests/bench/gimp-bench.sh          (about 2-4 minutes after the first build)
 #
@@ -17,12 +19,12 @@
 #
 # How (as tests/gimp/run.sh): the plug-in is built and GIMP runs natively
 # when libgimp-3.0 is installed, else inside the Debian 13 root of
-# tests/gimp3-root.sh; the fake server runs on the host.  GIMP runs
-# gimp-bench.py (Python-Fu): it loads a 4096x4096 RGB picture (the server's
-# own 4K answer) and calls, interleaved, after one warm-up each:
+# tests/gimp3-root.sh; the server runs on the host.  GIMP runs
+# gimp-bench.py (Python-Fu): it loads a 4096x4096 RGB picture (bodies.py
+# --picture) and calls, interleaved, after one warm-up each:
 #   baseline           gimp-drawable-get-width (a cheap core procedure,
 #                      called the same way: the no-op)
-#   edit 4K            plug-in-gemini-edit, no selection, 3 Pro, 4K
+#   edit 4K            plug-in-gemini-edit, no selection, gemini-3-pro-image, 4K
 #   edit 4K selection  the same with a 2600x1700 rectangle selected
 # and removes the new layer after each.  Meanwhile gimp-host.py samples
 # every gimp-gemini process's VmHWM from /proc (the root shares the PID
@@ -36,7 +38,7 @@
 #
 # Outputs: the table on stdout; tests/bench/results/gimp.csv and
 # gimp-summary.txt; GG_BENCH_OUT/run/ (logs, samples.json, calls.json).
-# Exit status 1 when the target (overhead <= 1.5 s) is missed.
+# Exit status 1 when the target (overhead <= 1.0 s) is missed.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -51,7 +53,6 @@ RUNS=${RUNS:-5}
 BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo}
 python=/usr/bin/python3
 KEY=fake-key-for-tests
-MODEL=gemini-3-pro-image
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "gimp-bench: $*"; exit 2; }
@@ -85,7 +86,7 @@ else
   }
   where="the Debian 13 root"
 fi
-"$python" -c 'import PIL' 2>/dev/null || die "/usr/bin/python3 with Pillow is missing (the fake server needs it)"
+"$python" -c 'import PIL' 2>/dev/null || die "/usr/bin/python3 with Pillow is missing (the bench server needs it)"
 
 # --- build the plug-in (and the CLI) in $BUILD_TYPE
 say "== building the plug-in ($BUILD_TYPE) in $where"
@@ -105,7 +106,7 @@ for prog in upload place; do
   # shellcheck disable=SC2046
   cc -O2 -g -Wall -Wextra -Werror -I"$src/common" -o "$out/$prog" "$HERE/$prog.c" \
      "$out/host/common/libggcommon.a" \
-     $(pkg-config --cflags --libs glib-2.0 gio-2.0 libcurl libcjson libpng libjpeg libwebp gegl-0.4) -lm \
+     $(pkg-config --cflags --libs glib-2.0 gio-2.0 libcurl libcjson libpng libjpeg libwebp zlib libdeflate gegl-0.4) -lm \
      $(pkg-config --exists libsecret-1 && pkg-config --libs libsecret-1) \
     || die "cannot build $prog.c"
 done
@@ -117,32 +118,18 @@ cp -r "$plugin_dir" "$work/profile/plug-ins/"
 sys_plugins="$(inside pkg-config --variable=gimplibdir gimp-3.0 2>/dev/null | tail -1)/plug-ins"
 printf '(plug-in-path "%s/profile/plug-ins:%s")\n' "$work" "$sys_plugins" >"$work/profile/gimprc"
 
-# --- the fake server on the host, instant answers
-"$python" "$src/tests/fake_gemini/server.py" --port 0 --port-file "$work/port" \
-  --key "$KEY" --instant --quiet --warm >"$work/server.log" 2>&1 &
+# --- the bench's own server on the host: real-shaped JPEG answers (serve.py --edit)
+"$python" -c 'import numpy' 2>/dev/null || die "/usr/bin/python3 with numpy is missing (python3-numpy)"
+"$python" "$HERE/serve.py" --key "$KEY" --port-file "$work/ports" --edit "$src/common/catalogue.json" \
+  >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-[ -s "$work/port" ] || die "the fake server did not start (see $work/server.log)"
-port=$(cat "$work/port")
+for _ in $(seq 100); do [ -s "$work/ports" ] && break; sleep 0.1; done
+[ -s "$work/ports" ] || die "the bench server did not start (see $work/server.log)"
+port=$(awk '$1 == "edit" { print $2 }' "$work/ports")
 base="http://127.0.0.1:$port"
 
-# The input: the server's own 4K answer (a picture, not a flat colour), RGB.
-gen='{"contents":[{"role":"user","parts":[{"text":"a red bicycle"}]}],"generationConfig":{"responseModalities":["TEXT","IMAGE"],"imageConfig":{"aspectRatio":"1:1","imageSize":"4K"}}}'
-curl -s -f -X POST "$base/v1beta/models/$MODEL:generateContent" -H "x-goog-api-key: $KEY" \
-     -H 'Content-Type: application/json' -d "$gen" -o "$work/body-4K.json" || die "no 4K answer"
-"$python" - "$work/body-4K.json" "$work/in/4096x4096.png" <<'EOF' || die "could not extract the 4K picture"
-import base64, json, sys
-d = json.load(open(sys.argv[1]))
-part = next(p for p in d['candidates'][0]['content']['parts'] if 'inlineData' in p)
-open(sys.argv[2], 'wb').write(base64.b64decode(part['inlineData']['data']))
-EOF
-curl -s -X POST "$base/_control/reset" >/dev/null
-# The fake server answers the gemini-3 family in JPEG with real-size (1-3 MB)
-# thought signatures, as the service does; these benchmarks keep the PNG
-# answers and small signatures their results were measured with.
-curl -s -X POST -H 'Content-Type: application/json' \
-  -d '{"scenario": "ok", "params": {"format": "png", "signature_bytes": 300}}' \
-  "$base/_control/scenario" >/dev/null
+# The input: a 4096x4096 photo-like picture (bodies.py), RGB.
+"$python" "$HERE/bodies.py" --picture "$work/in/4096x4096.png" || die "could not make the 4K picture"
 
 # --- load
 if [ -n "${BENCH_MAX_LOAD:-}" ]; then
@@ -205,7 +192,7 @@ cpus=$(nproc)
 extra=$(printf '%s\n' "" "upload check (upload.c: the source re-encoded as the plug-in does, gemini_encode: scale to the plan, JPEG 4:2:0 when opaque):" "$upload" "" \
   "placement steps (place.c on the host, GEGL $(pkg-config --modversion gegl-0.4)), no selection:" "$place_all" "" \
   "the same with the 2600x1700 selection:" "$place_sel" "" \
-  "Runs per case: $RUNS after one warm-up; plug-in $BUILD_TYPE; GIMP in $where; server: tests/fake_gemini --instant (on the host); CPUs: $cpus; load average before $LOAD_BEFORE, after $LOAD_AFTER.")
+  "Runs per case: $RUNS after one warm-up; plug-in $BUILD_TYPE; GIMP in $where; server: tests/bench/serve.py --edit (on the host; JPEG answers with 2.9 MB signatures, made once per input); CPUs: $cpus; load average before $LOAD_BEFORE, after $LOAD_AFTER.")
 "$python" "$HERE/gimp-host.py" report "$work" "$RESULTS" "$extra"
 status=$?
 printf '%s\n' "$extra"

@@ -21,7 +21,7 @@ import statistics
 import sys
 import time
 
-TARGET_S = 1.5
+TARGET_S = 1.0
 
 
 def read_status(pid):
@@ -176,7 +176,11 @@ def report(work, results):
         if not cs:
             continue
         secs = [c['seconds'] for c in cs]
-        over = med(secs) - base if name != 'baseline' else 0.0
+        server = med([c['server_s'] for c in cs if c.get('server_s') is not None]) \
+            if any(c.get('server_s') is not None for c in cs) else 0.0
+        # Overhead: the call minus the server's own time (its lookup or
+        # making of the answer, before sending) and minus the no-op.
+        over = med(secs) - base - server if name != 'baseline' else 0.0
         hwm = [c['hwm_mib'] for c in cs if 'hwm_mib' in c]
         row = {'case': name, 'runs': len(cs), 'median_s': round(med(secs), 3),
                'min_s': round(min(secs), 3), 'overhead_s': round(over, 3),
@@ -189,6 +193,7 @@ def report(work, results):
                'peak_mib': max(hwm) if hwm else '',
                'plugin_cpu_s': round(med([c['cpu_s'] for c in cs if 'cpu_s' in c]), 2)
                if any('cpu_s' in c for c in cs) else '',
+               'server_s': round(server, 3) if name != 'baseline' else '',
                'sent': ''}
         s = next((c['sent'] for c in cs if 'sent' in c), None)
         if s:
@@ -210,8 +215,10 @@ def report(work, results):
     for name in ('edit 4K', 'edit 4K selection'):
         r = next((r for r in rows if r['case'] == name), None)
         if r:
-            p('%s %s: GIMP 4K edit overhead %.3f s <= %.1f s' % (
-                'PASS' if r['overhead_s'] <= TARGET_S else 'FAIL', name, r['overhead_s'], TARGET_S))
+            p('%s %s: GIMP 4K edit overhead %.3f s <= %.1f s (server\'s own time %.3f s taken off); '
+              'plug-in process peak memory (VmHWM) %s MiB' % (
+                'PASS' if r['overhead_s'] <= TARGET_S else 'FAIL', name, r['overhead_s'], TARGET_S,
+                r['server_s'] or 0.0, r['peak_mib']))
     c = next((c for c in timed if 'asked' in c), None)
     if c:
         p('asked of the model: %s' % json.dumps(c['asked']))

@@ -1,4 +1,5 @@
-/* Fuzzes sniffing, probing and decoding with a pixel limit. */
+/* Fuzzes sniffing, probing, the cheap structure check and decoding with a
+ * pixel limit. */
 #include <stdint.h>
 #include "gg-image.h"
 
@@ -18,6 +19,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     g_assert (width > 0 && height > 0);
   else
     g_clear_error (&error);
+
+  /* The structure check walks every chunk or marker of untrusted bytes:
+   * a verdict, with a sentence when it refuses, and nothing else. */
+  if (! gg_image_check (data, size, max_pixels, &error))
+    {
+      g_assert (error != NULL && error->message[0] != '\0');
+      g_clear_error (&error);
+    }
+  else
+    g_assert (error == NULL);
 
   raster = gg_image_decode (data, size, max_pixels, &error);
   if (raster)

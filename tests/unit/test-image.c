@@ -581,6 +581,309 @@ test_verify (void)
   }
 }
 
+/* gg_image_check: the structure and checksums, no decoding. */
+
+static void
+assert_checked (const guint8 *data, gsize len, const gchar *what)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (! gg_image_check (data, len, 0, &error))
+    g_error ("%s refused by gg_image_check: %s", what, error->message);
+}
+
+static void
+assert_check_refuses (const guint8 *data, gsize len, gsize max_pixels, gint code,
+                      const gchar *what)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (gg_image_check (data, len, max_pixels, &error))
+    g_error ("%s passed gg_image_check", what);
+  if (code < 0)                                 /* either: a changed size may be too large */
+    g_assert_true (g_error_matches (error, GG_ERROR, GG_ERROR_IMAGE)
+                   || g_error_matches (error, GG_ERROR, GG_ERROR_TOO_LARGE));
+  else
+    g_assert_error (error, GG_ERROR, code);
+  /* One sentence. */
+  g_assert_true (g_ascii_isupper (error->message[0]));
+  g_assert_true (g_str_has_suffix (error->message, "."));
+  g_assert_null (strchr (error->message, '\n'));
+  g_test_message ("%s: %s", what, error->message);
+}
+
+static gsize
+find_bytes (const guint8 *data, gsize len, const guint8 *what, gsize n)
+{
+  for (gsize i = 0; i + n <= len; i++)
+    if (memcmp (data + i, what, n) == 0)
+      return i;
+  g_error ("bytes not found");
+  return 0;
+}
+
+static void
+test_check (void)
+{
+  g_autoptr(GgRaster) pic = make_picture (200, 150, FALSE);
+  g_autoptr(GgRaster) noise = make_noise (301, 203, TRUE);
+  g_autoptr(GBytes)   png = gg_image_encode_png (pic, 6, NULL);
+  g_autoptr(GBytes)   png_noise = gg_image_encode_png (noise, 1, NULL);
+  g_autoptr(GBytes)   jpeg = gg_image_encode_jpeg (pic, 90, NULL);
+  g_autoptr(GBytes)   webp = gg_image_encode_webp (pic, 80, NULL);
+  g_autoptr(GBytes)   bomb = png_claiming (50000, 50000);
+  gsize               plen, jlen;
+  const guint8       *p = g_bytes_get_data (png, &plen);
+  const guint8       *j = g_bytes_get_data (jpeg, &jlen);
+  static const gchar *const fixtures[] =
+    { "rgb16.png", "gray16.png", "interlaced.png", "palette-trns.png",
+      "gray-alpha.png", "gray.jpg", "cmyk.jpg" };
+  static const guint8 jpeg_bomb[] =
+    { 0xff, 0xd8, 0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+      0xff, 0xc0, 0, 17, 8, 0xea, 0x60, 0xea, 0x60, 3,
+      1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xff, 0xd9 };
+
+  /* Every good image passes, as gg_image_verify passes it. */
+  assert_checked (p, plen, "PNG");
+  assert_checked (g_bytes_get_data (png_noise, NULL), g_bytes_get_size (png_noise), "noisy RGBA PNG");
+  assert_checked (j, jlen, "JPEG");
+  assert_checked (g_bytes_get_data (webp, NULL), g_bytes_get_size (webp), "WebP");
+  for (guint i = 0; i < G_N_ELEMENTS (fixtures); i++)
+    {
+      g_autofree gchar *path = g_build_filename ("images", fixtures[i], NULL);
+      g_autoptr(GBytes) bytes = gg_test_data (path);
+
+      assert_checked (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), fixtures[i]);
+    }
+
+  /* Truncated anywhere: refused, PNG and JPEG. */
+  for (gsize n = 0; n < plen; n++)
+    assert_check_refuses (p, n, 0, GG_ERROR_IMAGE, "truncated PNG");
+  for (gsize n = 0; n < jlen; n++)
+    assert_check_refuses (j, n, 0, GG_ERROR_IMAGE, "truncated JPEG");
+
+  /* Bad CRC: any one byte of a PNG changed after the signature is seen
+   * (the CRCs cover every chunk's type and data, and a changed length or
+   * CRC no longer matches). */
+  {
+    g_autofree guint8 *bad = g_memdup2 (p, plen);
+
+    for (gsize i = 8; i < plen; i++)
+      {
+        bad[i] ^= 0x20;
+        assert_check_refuses (bad, plen, 0, -1, "PNG with a changed byte");
+        bad[i] ^= 0x20;
+      }
+    /* The sentence names the chunk. */
+    {
+      g_autoptr(GError) error = NULL;
+
+      bad[plen / 2] ^= 1;
+      g_assert_false (gg_image_check (bad, plen, 0, &error));
+      g_assert_nonnull (strstr (error->message, "IDAT chunk fails its CRC"));
+    }
+  }
+  /* Garbage in place of the deflate stream, with a right CRC (the fault
+   * table's corrupt_png): the stream's head is inflated. */
+  {
+    g_autofree guint8 *zbad = g_memdup2 (p, plen);
+    gsize              idat = find_bytes (zbad, plen, (const guint8 *) "IDAT", 4) - 4;
+    guint32            n = (guint32) zbad[idat] << 24 | zbad[idat + 1] << 16 |
+                           zbad[idat + 2] << 8 | zbad[idat + 3];
+    guint32            crc;
+
+    memset (zbad + idat + 8 + 2, 0xff, MIN (64, n - 2));
+    crc = png_crc (zbad + idat + 4, n + 4);
+    zbad[idat + 8 + n] = crc >> 24;
+    zbad[idat + 9 + n] = crc >> 16;
+    zbad[idat + 10 + n] = crc >> 8;
+    zbad[idat + 11 + n] = crc;
+    assert_check_refuses (zbad, plen, 0, GG_ERROR_IMAGE, "PNG with bad deflate data, good CRC");
+  }
+
+  /* Bad marker structure (JPEG). */
+  {
+    g_autofree guint8 *bad = g_memdup2 (j, jlen);
+    static const guint8 dqt[] = { 0xff, 0xdb };
+    static const guint8 sos[] = { 0xff, 0xda };
+    gsize              at_dqt = find_bytes (j, jlen, dqt, 2);
+    gsize              at_sos = find_bytes (j, jlen, sos, 2);
+    gsize              scan = at_sos + 2 + ((gsize) j[at_sos + 2] << 8 | j[at_sos + 3]);
+
+    /* A segment's length running past the end. */
+    bad[at_dqt + 2] = 0xff;
+    assert_check_refuses (bad, jlen, 0, GG_ERROR_IMAGE, "JPEG with a DQT length past the end");
+    memcpy (bad, j, jlen);
+    /* Bytes between segments (a marker's 0xFF lost). */
+    bad[at_dqt] = 0x00;
+    assert_check_refuses (bad, jlen, 0, GG_ERROR_IMAGE, "JPEG with bytes between segments");
+    memcpy (bad, j, jlen);
+    /* A marker that cannot be inside the entropy-coded data. */
+    bad[scan + 100] = 0xff;
+    bad[scan + 101] = 0x01;
+    assert_check_refuses (bad, jlen, 0, GG_ERROR_IMAGE, "JPEG with TEM inside a scan");
+    memcpy (bad, j, jlen);
+    /* A restart marker out of order (no restart interval: any is fine,
+     * so the check counts them only with DRI; here SOI again). */
+    bad[scan + 100] = 0xff;
+    bad[scan + 101] = 0xd8;
+    assert_check_refuses (bad, jlen, 0, GG_ERROR_IMAGE, "JPEG with SOI inside a scan");
+    memcpy (bad, j, jlen);
+    /* The quantisation tables taken away (the fault table's corrupt_jpeg):
+     * DQT becomes a COM segment. */
+    for (gsize i = 2; i < at_sos; )
+      {
+        gsize seg = (gsize) bad[i + 2] << 8 | bad[i + 3];
+
+        if (bad[i + 1] == 0xdb)
+          bad[i + 1] = 0xfe;
+        i += 2 + seg;
+      }
+    assert_check_refuses (bad, jlen, 0, GG_ERROR_IMAGE, "JPEG without quantisation tables");
+    memcpy (bad, j, jlen);
+    /* A frame of 2 components (no colour conversion takes it). */
+    {
+      static const guint8 sof[] = { 0xff, 0xc0 };
+      gsize at_sof = find_bytes (j, jlen, sof, 2);
+
+      bad[at_sof + 9] = 2;
+      assert_check_refuses (bad, jlen, 0, GG_ERROR_IMAGE, "JPEG with a 2-component frame");
+    }
+    /* No EOI. */
+    assert_check_refuses (j, jlen - 2, 0, GG_ERROR_IMAGE, "JPEG without EOI");
+  }
+
+  /* Oversized dimensions: refused from the header, at once. */
+  {
+    gint64 start = g_get_monotonic_time ();
+
+    assert_check_refuses (g_bytes_get_data (bomb, NULL), g_bytes_get_size (bomb), 0,
+                          GG_ERROR_TOO_LARGE, "PNG claiming 50000 x 50000");
+    assert_check_refuses (jpeg_bomb, sizeof jpeg_bomb, 0, GG_ERROR_TOO_LARGE,
+                          "JPEG claiming 60000 x 60000");
+    assert_check_refuses (p, plen, 200 * 150 - 1, GG_ERROR_TOO_LARGE, "PNG over the caller's limit");
+    assert_check_refuses (j, jlen, 200 * 150 - 1, GG_ERROR_TOO_LARGE, "JPEG over the caller's limit");
+    g_assert_true (gg_image_check (p, plen, 200 * 150, NULL));
+    g_assert_cmpint (g_get_monotonic_time () - start, <, 50 * 1000);
+  }
+  assert_check_refuses ((const guint8 *) "GIF89a\x01\0\x01\0\0\0\0", 13, 0, GG_ERROR_IMAGE, "GIF");
+  assert_check_refuses ((const guint8 *) "text", 4, 0, GG_ERROR_IMAGE, "text");
+}
+
+/* gg_image_save_bytes as received: what the structure lets through but a
+ * decode refuses (here a JPEG frame whose sampling needs 16 blocks a
+ * macroblock; libjpeg takes at most 10) is refused too, read on a second
+ * thread while the file is written, and nothing is left behind. */
+static void
+test_save_bytes_checked (void)
+{
+  g_autofree gchar   *dir = gg_test_tmpdir ();
+  g_autofree gchar   *path = g_build_filename (dir, "answer.jpg", NULL);
+  g_autoptr(GgRaster) pic = make_picture (200, 150, FALSE);
+  g_autoptr(GBytes)   jpeg = gg_image_encode_jpeg (pic, 90, NULL);
+  g_autoptr(GBytes)   png = gg_image_encode_png (pic, 6, NULL);
+  g_autoptr(GError)   error = NULL;
+  g_autoptr(GDir)     listing = NULL;
+  gsize               jlen;
+  const guint8       *j = g_bytes_get_data (jpeg, &jlen);
+  g_autofree guint8  *bad = g_memdup2 (j, jlen);
+  static const guint8 sof[] = { 0xff, 0xc0 };
+  gsize               at_sof = find_bytes (j, jlen, sof, 2);
+  g_autoptr(GBytes)   bad_bytes = NULL;
+
+  bad[at_sof + 11] = 0x44;                      /* Y: 4x4, with Cb and Cr 1x1 */
+  bad_bytes = g_bytes_new (bad, jlen);
+  g_assert_true (gg_image_check (bad, jlen, 0, NULL));
+  g_assert_false (gg_image_verify (bad, jlen, 0, NULL));
+
+  g_assert_false (gg_image_save_bytes (bad_bytes, path, 0, &error));
+  g_assert_error (error, GG_ERROR, GG_ERROR_IMAGE);
+  g_assert_true (g_str_has_prefix (error->message, "The JPEG image is truncated or corrupt ("));
+  g_clear_error (&error);
+  listing = g_dir_open (dir, 0, NULL);
+  g_assert_null (g_dir_read_name (listing));    /* neither the file nor a temporary one */
+
+  /* The good one is written as it is, a truncated PNG is not. */
+  g_assert_true (gg_image_save_bytes (jpeg, path, 0, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree gchar *contents = NULL;
+    gsize             len;
+
+    g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+    g_assert_cmpmem (contents, len, j, jlen);
+  }
+  {
+    g_autofree gchar *png_path = g_build_filename (dir, "cut.png", NULL);
+    g_autoptr(GBytes) cut = g_bytes_new_from_bytes (png, 0, g_bytes_get_size (png) - 5);
+
+    g_assert_false (gg_image_save_bytes (cut, png_path, 0, &error));
+    g_assert_error (error, GG_ERROR, GG_ERROR_IMAGE);
+    g_assert_false (g_file_test (png_path, G_FILE_TEST_EXISTS));
+    g_clear_error (&error);
+  }
+  /* A directory that does not exist: GG_ERROR_IO, naming the file. */
+  {
+    g_autofree gchar *missing = g_build_filename (dir, "no", "such", "x.jpg", NULL);
+
+    g_assert_false (gg_image_save_bytes (jpeg, missing, 0, &error));
+    g_assert_error (error, GG_ERROR, GG_ERROR_IO);
+    g_assert_nonnull (strstr (error->message, "x.jpg"));
+  }
+}
+
+/* Every image the live service answered (../shared/real-answers, read in
+ * place, never copied): gg_image_check passes it and agrees with
+ * gg_image_verify. */
+static void
+test_check_real_answers (void)
+{
+  g_autofree gchar *dir = g_build_filename (GG_TEST_DATA, "..", "..", "..", "shared",
+                                            "real-answers", NULL);
+  g_autoptr(GDir)   listing = g_dir_open (dir, 0, NULL);
+  const gchar      *name;
+  guint             images = 0;
+
+  if (listing == NULL)
+    {
+      gg_test_skip ("../shared/real-answers is absent");
+      return;
+    }
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree gchar *path = g_build_filename (dir, name, NULL);
+      g_autofree gchar *body = NULL;
+      const gchar      *at;
+      gsize             len;
+
+      if (! g_str_has_suffix (name, ".json") || ! g_file_get_contents (path, &body, &len, NULL))
+        continue;
+      for (at = body; (at = strstr (at, "\"data\": \"")) != NULL; )
+        {
+          const gchar      *start = at + 9;
+          const gchar      *end = strchr (start, '"');
+          g_autofree gchar *b64 = g_strndup (start, end - start);
+          g_autofree guchar *img = NULL;
+          gsize             n;
+          GgFormat          format;
+          g_autoptr(GError) error = NULL;
+
+          at = end;
+          img = g_base64_decode (b64, &n);
+          format = gg_image_sniff (img, n);
+          if (format != GG_FORMAT_PNG && format != GG_FORMAT_JPEG)
+            continue;
+          if (! gg_image_verify (img, n, 0, NULL))
+            continue;                           /* placeholders, 1x1 stand-ins */
+          if (! gg_image_check (img, n, 0, &error))
+            g_error ("%s: %s", name, error->message);
+          images++;
+        }
+    }
+  g_test_message ("%u recorded images checked", images);
+  g_assert_cmpuint (images, >, 0);
+}
+
 /* Files */
 
 static void
@@ -679,7 +982,7 @@ test_perf_4k (void)
 
   if (! g_test_perf () && g_getenv ("GG_PERF") == NULL)
     {
-      g_test_skip ("timings run with -m perf or GG_PERF=1");
+      gg_test_skip ("timings run with -m perf or GG_PERF=1");
       return;
     }
   pic = make_picture (4096, 4096, FALSE);
@@ -727,8 +1030,11 @@ main (int argc, char **argv)
   g_test_add_func ("/image/bomb", test_bomb);
   g_test_add_func ("/image/corrupt", test_corrupt);
   g_test_add_func ("/image/verify", test_verify);
+  g_test_add_func ("/image/check", test_check);
+  g_test_add_func ("/image/check-real-answers", test_check_real_answers);
+  g_test_add_func ("/image/save-bytes-checked", test_save_bytes_checked);
   g_test_add_func ("/image/files", test_files);
   g_test_add_func ("/image/perf-4k", test_perf_4k);
   rc = g_test_run ();
-  return rc;
+  return gg_test_status (rc);
 }

@@ -625,6 +625,14 @@ test_data_outside_cjson (void)
     }
   for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
     assert_same_both_ways (bodies[i], strlen (bodies[i]));
+  {
+    /* A NUL byte inside the data (found by fuzz-response): cJSON's string
+     * ends there, so the two readings must still agree. */
+    static const gchar nul[] =
+      "{\"candidates\":[{\"content\":{\"parts\":[{\"inlineData\":{\"data\":\"AAAA\0BBBB\"}}]}}]}";
+
+    assert_same_both_ways (nul, sizeof nul - 1);
+  }
 }
 
 /* The largest block cJSON asked for since the last reset. */
@@ -694,7 +702,7 @@ test_real_placeholder (void)
 
   if (!g_file_get_contents (path, &text, &length, NULL))
     {
-      g_test_skip ("the recordings of ../shared/real-answers are not there");
+      gg_test_skip ("the recordings of ../shared/real-answers are not there");
       return;
     }
   response = gg_response_parse (text, length, NULL, &error);
@@ -728,5 +736,5 @@ main (int argc, char **argv)
   g_test_add_func ("/response/cost", test_cost);
   g_test_add_func ("/response/real-placeholder", test_real_placeholder);
 
-  return g_test_run ();
+  return gg_test_status (g_test_run ());
 }
