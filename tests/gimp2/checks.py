@@ -528,6 +528,7 @@ def judge(work, key, cross):
         (scan and scan["scans"] > 10, "too few scans: %s" % (scan and scan["scans"])),
         (scan and scan["plugin_pids"], "the scan never saw the 2.10 plug-in run"),
         (scan and not scan["hits"], "the key was in argv: %s" % (scan and scan["hits"]))])
+    models_verdicts(v, sf, msg, out, server_log(work), sfcheck)
     return v
 
 
@@ -541,6 +542,48 @@ def main():
         judge(sys.argv[1], os.environ["GG_GIMP_TEST_KEY"], cross).run()
     else:
         sys.exit(__doc__)
+
+
+def models_verdicts(v, sf, msg, out, log, sfcheck):
+    """Issue 14: today's models from 2.10 scripts (edit.scm's gg-models)."""
+    default = "gemini-nano-banana-2.1"
+
+    def sent(marker, model=default, store=False, thinking=None):
+        found = [e for e in generations(log)
+                 if marker in user_texts(((e.get("body") or {}).get("contents") or [{}])[-1])]
+        body = (found[-1].get("body") or {}) if found else {}
+        path = found[-1].get("path") or "" if found else ""
+        level = ((body.get("generationConfig") or {}).get("thinkingConfig") or {}).get("thinkingLevel")
+        return [(len(found) == 1, "%d requests for %s, not 1" % (len(found), marker)),
+                ("/models/%s:" % model in path, "the request went to %s, not %s" % (path, model)),
+                (body.get("store", "absent") is store,
+                 'the body said "store": %s, not %s' % (body.get("store", "absent"), str(store).lower())),
+                (level == thinking, "thinkingLevel was %r, not %r" % (level, thinking))]
+
+    sfcheck("models-edit-default", lambda d: [
+        (d["layers"] == "2", "layers=%s" % d["layers"])] + sent("models-edit-default"))
+    sfcheck("models-refine-default", lambda d: [
+        (int(d["layers"]) == int(d["before"]) + 1, "layers %s -> %s" % (d["before"], d["layers"]))]
+        + sent("models-refine-default"))
+    sfcheck("models-generate-default", lambda d: [
+        (d["layers"] == "1", "layers=%s" % d["layers"])] + sent("models-generate-default"))
+    sentence = "gemini-3.1-flash-image was shut down on 2026-10-29; use gemini-nano-banana-2.1."
+    sfcheck("models-retired", lambda d: [
+        (d["failed"] == "1", "the edit succeeded"),
+        (sentence in msg.get("models-retired", ""),
+         "the message was %r, not %r" % (msg.get("models-retired"), sentence)),
+        (d["layers"] == d["before"], "layers %s -> %s" % (d["before"], d["layers"])),
+        (d["conversation"] == "0", "a conversation was stored"),
+        (not [e for e in generations(log) if "models-retired" in json.dumps(e.get("body"))],
+         "a request was sent"),
+        g3.same_pixels(out, "models-retired-before.png", "models-retired-after.png")])
+    sfcheck("models-store", lambda d: [
+        (d["layers"] == "3", "layers=%s" % d["layers"])]
+        + sent("models-store:", store=True, thinking="HIGH")
+        + sent("models-store-off:"))
+    sfcheck("models-server-only", lambda d: [
+        (d["layers"] == "1", "layers=%s" % d["layers"])]
+        + sent("models-server-only", model="gemini-nano-banana-2.2-preview"))
 
 
 if __name__ == "__main__":
