@@ -13,6 +13,7 @@
 #include <libgimp/gimpui.h>
 
 #include "gg-catalogue.h"
+#include "gg-front-models.h"
 #include "gg-mask.h"
 #include "gg-template.h"
 
@@ -28,10 +29,12 @@
 /* The widgets that follow the model: its ratios and sizes change with it. */
 typedef struct
 {
-  GtkWidget *model;
-  GtkWidget *model_label;
-  GtkWidget *ratio;
-  GtkWidget *size;
+  GtkWidget    *model;
+  GtkWidget    *model_label;
+  GtkWidget    *ratio;
+  GtkWidget    *size;
+  GtkWidget    *thinking;      /* the thinking level's widget, or NULL */
+  GCancellable *fetch;         /* the remote list, while it is fetched */
 } ModelWidgets;
 
 /* What a dialog adds around the prompt and under the model. */
@@ -72,6 +75,13 @@ static gboolean    dialog_null_to_empty    (GBinding            *binding,
                                             gpointer             data);
 static void        dialog_model_changed    (GtkComboBox         *combo,
                                             ModelWidgets        *widgets);
+static void        dialog_models_fetched   (GObject             *source,
+                                            GAsyncResult        *result,
+                                            gpointer             data);
+static void        dialog_model_widgets_free (gpointer           data);
+static GList     * dialog_advanced         (GimpProcedureDialog *dialog,
+                                            GimpProcedureConfig *config,
+                                            GList               *properties);
 static void        dialog_insert_after     (GimpProcedureDialog *dialog,
                                             GtkWidget           *widget,
                                             const gchar         *property);
@@ -150,6 +160,8 @@ gemini_generate_dialog (GimpProcedure       *procedure,
   properties = g_list_append (properties, (gpointer) "thought-layers");
   properties = dialog_references (GIMP_PROCEDURE_DIALOG (dialog), config,
                                   properties);
+  properties = dialog_advanced (GIMP_PROCEDURE_DIALOG (dialog), config,
+                                properties);
   gimp_procedure_dialog_fill_list (GIMP_PROCEDURE_DIALOG (dialog), properties);
   g_list_free (properties);
 
@@ -216,6 +228,8 @@ gemini_edit_dialog (GimpProcedure       *procedure,
   properties = g_list_append (properties, (gpointer) "thought-layers");
   properties = dialog_references (GIMP_PROCEDURE_DIALOG (dialog), config,
                                   properties);
+  properties = dialog_advanced (GIMP_PROCEDURE_DIALOG (dialog), config,
+                                properties);
   gimp_procedure_dialog_fill_list (GIMP_PROCEDURE_DIALOG (dialog), properties);
   g_list_free (properties);
 
@@ -430,7 +444,11 @@ dialog_model_grid (GimpProcedureDialog *dialog,
                    const gchar         *size_label,
                    const DialogExtras  *extras)
 {
-  const GgModel *const *models = gg_catalogue_models ();
+  g_auto (GStrv)        names   = gg_front_model_names (NULL);
+  g_autofree gchar     *model   = NULL;
+  g_autofree gchar     *note    = NULL;
+  const gchar          *problem = gemini_catalogue_problem ();
+  const gchar          *replacement;
   ModelWidgets         *widgets;
   GtkWidget            *grid;
   GtkWidget            *estimate;
@@ -438,16 +456,39 @@ dialog_model_grid (GimpProcedureDialog *dialog,
 
   widgets = g_new0 (ModelWidgets, 1);
 
+  /* A model remembered from an older version that has been retired since:
+   * its replacement is selected, and the dialog says so. */
+  g_object_get (config, "model", &model, NULL);
+  replacement = gg_front_retired_choice (model, &note);
+  if (replacement)
+    g_object_set (config, "model", replacement, NULL);
+
   grid = gtk_grid_new ();
   gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
   gtk_grid_set_column_spacing (GTK_GRID (grid), 6);
 
   widgets->model = dialog_entry_combo (G_OBJECT (config), "model", NULL);
-  for (i = 0; models && models[i]; i++)
+  for (i = 0; names[i]; i++)
     gtk_combo_box_text_append (GTK_COMBO_BOX_TEXT (widgets->model),
-                               models[i]->name, models[i]->name);
+                               names[i], names[i]);
   gimp_grid_attach_aligned (GTK_GRID (grid), 0, 0, _("_Model:"), 0.0, 0.5,
                             widgets->model, 1);
+
+  if (note || problem)
+    {
+      GtkWidget        *label = gtk_label_new (NULL);
+      g_autofree gchar *text  = g_strjoin ("\n", note ? note : problem,
+                                           note ? problem : NULL, NULL);
+
+      gtk_label_set_text (GTK_LABEL (label), text);
+      gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+      gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 50);
+      gimp_label_set_attributes (GTK_LABEL (label),
+                                 PANGO_ATTR_WEIGHT, PANGO_WEIGHT_BOLD, -1);
+      gtk_widget_set_name (label, "gemini-model-note");
+      gtk_grid_attach (GTK_GRID (grid), label, 1, 5, 1, 1);
+    }
 
   widgets->model_label = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (widgets->model_label), 0.0);
@@ -469,15 +510,90 @@ dialog_model_grid (GimpProcedureDialog *dialog,
                                   extras->conversation);
   gtk_grid_attach (GTK_GRID (grid), estimate, 1, 4, 1, 1);
 
+  widgets->thinking = gimp_procedure_dialog_get_widget (dialog,
+                                                        "thinking-level",
+                                                        G_TYPE_NONE);
+
   g_signal_connect (widgets->model, "changed",
                     G_CALLBACK (dialog_model_changed), widgets);
   g_object_set_data_full (G_OBJECT (grid), "gemini-model-widgets",
-                          widgets, g_free);
+                          widgets, dialog_model_widgets_free);
   dialog_model_changed (GTK_COMBO_BOX (widgets->model), widgets);
+
+  /* The models the key can use, as `gemini-image models --remote` lists
+   * them: in the background, so that the dialog never waits for them. */
+  widgets->fetch = g_cancellable_new ();
+  gg_front_models_fetch_async (gimp_directory (), widgets->fetch,
+                               dialog_models_fetched, widgets);
 
   gtk_widget_show_all (grid);
 
   return grid;
+}
+
+/* The remote list arrived: the names the combo lacks are appended.  After
+ * the dialog is gone (the fetch cancelled), nothing is touched. */
+static void
+dialog_models_fetched (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      data)
+{
+  g_autoptr (GPtrArray) remote  = NULL;
+  g_auto (GStrv)        names   = NULL;
+  GError               *error   = NULL;
+  ModelWidgets         *widgets = data;
+  GtkTreeModel         *store;
+  guint                 i;
+
+  remote = gg_front_models_fetch_finish (result, &error);
+  if (! remote)
+    {
+      /* No key, offline, cancelled: the catalogue's models stay. */
+      if (! g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("gimp-gemini: no remote model list: %s", error->message);
+      g_clear_error (&error);
+      return;
+    }
+
+  store = gtk_combo_box_get_model (GTK_COMBO_BOX (widgets->model));
+  names = gg_front_model_names (remote);
+  for (i = 0; names[i]; i++)
+    {
+      GtkTreeIter iter;
+      gboolean    known = FALSE;
+      gboolean    more;
+
+      for (more = gtk_tree_model_get_iter_first (store, &iter);
+           more && ! known;
+           more = gtk_tree_model_iter_next (store, &iter))
+        {
+          g_autofree gchar *name = NULL;
+
+          gtk_tree_model_get (store, &iter,
+                              gtk_combo_box_get_id_column
+                                (GTK_COMBO_BOX (widgets->model)),
+                              &name, -1);
+          known = ! g_strcmp0 (name, names[i]);
+        }
+      if (! known)
+        gtk_combo_box_text_append (GTK_COMBO_BOX_TEXT (widgets->model),
+                                   names[i], names[i]);
+    }
+  g_clear_object (&widgets->fetch);
+}
+
+static void
+dialog_model_widgets_free (gpointer data)
+{
+  ModelWidgets *widgets = data;
+
+  /* The fetch may still run: its callback must find nothing to touch. */
+  if (widgets->fetch)
+    {
+      g_cancellable_cancel (widgets->fetch);
+      g_clear_object (&widgets->fetch);
+    }
+  g_free (widgets);
 }
 
 static GtkWidget *
@@ -555,6 +671,12 @@ dialog_model_changed (GtkComboBox  *combo,
                           _("Not in the catalogue: sent as written"));
       gtk_widget_set_sensitive (widgets->size, TRUE);
     }
+
+  /* A level is offered where the model may take one (unknown: it may). */
+  if (widgets->thinking)
+    gtk_widget_set_sensitive (widgets->thinking,
+                              ! model || ! model->thinking_levels ||
+                              model->thinking_levels[0]);
 }
 
 /* GimpProcedureDialog fills its content area in order; a widget it cannot
@@ -785,6 +907,33 @@ dialog_references (GimpProcedureDialog *dialog,
   return g_list_append (properties, (gpointer) "dialog-reference-file-box");
 }
 
+/* Appends to @properties an "Advanced" expander (closed) holding the
+ * storage opt-in and the thinking level, those the procedure has. */
+static GList *
+dialog_advanced (GimpProcedureDialog *dialog,
+                 GimpProcedureConfig *config,
+                 GList               *properties)
+{
+  GList *present = NULL;
+
+  if (has_property (config, "store"))
+    present = g_list_append (present, (gpointer) "store");
+  if (has_property (config, "thinking-level"))
+    present = g_list_append (present, (gpointer) "thinking-level");
+  if (! present)
+    return properties;
+
+  gimp_procedure_dialog_get_label (dialog, "advanced-title", _("Advanced"),
+                                   FALSE, FALSE);
+  gimp_procedure_dialog_fill_box_list (dialog, "advanced-box", present);
+  gimp_procedure_dialog_fill_expander (dialog, "advanced-expander",
+                                       "advanced-title", FALSE,
+                                       "advanced-box");
+  g_list_free (present);
+
+  return g_list_append (properties, (gpointer) "advanced-expander");
+}
+
 static gboolean
 has_property (GimpProcedureConfig *config,
               const gchar         *name)
@@ -848,6 +997,8 @@ simple_dialog (GimpProcedure       *procedure,
         properties = g_list_append (properties, (gpointer) property);
     }
   va_end (args);
+  properties = dialog_advanced (GIMP_PROCEDURE_DIALOG (dialog), config,
+                                properties);
 
   gimp_procedure_dialog_fill_list (GIMP_PROCEDURE_DIALOG (dialog), properties);
   g_list_free (properties);

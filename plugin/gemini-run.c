@@ -107,6 +107,15 @@ gemini_options_read (GimpProcedureConfig *config,
     g_object_get (config, "include-region", &options->include_region, NULL);
   if (has_property (config, "as-layer"))
     g_object_get (config, "as-layer", &options->as_layer, NULL);
+  if (has_property (config, "store"))
+    g_object_get (config, "store", &options->store, NULL);
+  if (has_property (config, "thinking-level"))
+    {
+      g_object_get (config, "thinking-level", &options->thinking, NULL);
+      /* "default" is the model's own level: nothing is sent. */
+      if (! g_strcmp0 (options->thinking, "default"))
+        g_clear_pointer (&options->thinking, g_free);
+    }
 
   options->variations = CLAMP (options->variations, 1, GEMINI_MAX_VARIATIONS);
   if (! options->prompt)
@@ -123,6 +132,7 @@ gemini_options_clear (GeminiOptions *options)
   g_clear_pointer (&options->roles, g_free);
   g_clear_pointer (&options->reference_files, g_strfreev);
   g_clear_pointer (&options->file_roles, g_free);
+  g_clear_pointer (&options->thinking, g_free);
   /* A core object array: the objects are libgimp's, the array is ours. */
   g_clear_pointer (&options->references, g_free);
 }
@@ -140,6 +150,8 @@ gemini_request_build (const GeminiOptions      *options,
   gg_request_set_image_size (request, spec->size);
   gg_request_set_image_only (request, options->image_only);
   gg_request_set_search (request, options->search);
+  gg_request_set_store (request, options->store);
+  gg_request_set_thinking_level (request, options->thinking);
   if (options->thought_layers)
     gg_request_set_include_thoughts (request, TRUE);
 

@@ -40,6 +40,8 @@ typedef struct
   gboolean       visible;
   gboolean       include_region;
   gboolean       as_layer;
+  gboolean       store;          /* the request may be kept by Google */
+  gchar         *thinking;       /* "minimal", "medium", "high"; NULL: the model's */
 } GeminiOptions;
 
 /* What one request carries besides the options. */

@@ -24,6 +24,7 @@
 #include "gg-conversation.h"
 #include "gg-error.h"
 #include "gg-front.h"
+#include "gg-front-models.h"
 #include "gg-image.h"
 #include "gg-mask.h"
 #include "gg-prompt.h"
@@ -170,6 +171,7 @@ static GBytes         * hint_image              (const GgRegionPlan   *plan,
 static void             add_model_arguments     (GimpProcedure        *procedure,
                                                  const gchar          *default_model);
 static void             add_answer_arguments    (GimpProcedure        *procedure);
+static void             add_request_arguments   (GimpProcedure        *procedure);
 static void             add_reference_arguments (GimpProcedure        *procedure);
 static void             add_reference_file_arguments
                                                 (GimpProcedure        *procedure);
@@ -213,6 +215,35 @@ gemini_init (Gemini *gemini)
 {
 }
 
+/* The problem with the user's catalogue, for the dialogs; NULL: none. */
+static gchar *catalogue_problem = NULL;
+
+/* The user's catalogue in the profile, merged over the built-in one once
+ * per process (a missing file is none). */
+void
+gemini_catalogue_load (void)
+{
+  static gboolean  loaded = FALSE;
+  GError          *error  = NULL;
+
+  if (loaded)
+    return;
+  loaded = TRUE;
+
+  if (! gg_front_catalogue_load (gimp_directory (), &error))
+    {
+      catalogue_problem = g_strdup (error->message);
+      g_printerr ("gimp-gemini: %s\n", error->message);
+      g_clear_error (&error);
+    }
+}
+
+const gchar *
+gemini_catalogue_problem (void)
+{
+  return catalogue_problem;
+}
+
 static GList *
 gemini_query_procedures (GimpPlugIn *plug_in)
 {
@@ -250,6 +281,9 @@ gemini_create_procedure (GimpPlugIn  *plug_in,
                          const gchar *name)
 {
   GimpProcedure *procedure = NULL;
+
+  /* Before any default is read: a user's catalogue may name another. */
+  gemini_catalogue_load ();
 
   if (! strcmp (name, PLUG_IN_PROC_GENERATE))
     {
@@ -1517,6 +1551,35 @@ add_answer_arguments (GimpProcedure *procedure)
                                      "layer each in a group (each is billed)"),
                                    1, GEMINI_MAX_VARIATIONS, 1,
                                    G_PARAM_READWRITE);
+  add_request_arguments (procedure);
+}
+
+/* The request's newer options: storage (off: "store": false, so that a
+ * project that keeps requests keeps none of this one) and the thinking
+ * level of the models that take one. */
+static void
+add_request_arguments (GimpProcedure *procedure)
+{
+  gimp_procedure_add_boolean_argument (procedure, "store",
+                                       _("Allow Google to _store this request"),
+                                       _("Off (the default): the request says "
+                                         "\"store\": false, and a project that "
+                                         "keeps requests (new paid projects, "
+                                         "for up to 55 days) keeps none of "
+                                         "this one, its images included"),
+                                       FALSE, G_PARAM_READWRITE);
+  gimp_procedure_add_choice_argument (procedure, "thinking-level",
+                                      _("T_hinking level"),
+                                      _("How much the model thinks before "
+                                        "drawing, on models that take a "
+                                        "level (\"default\": the model's own)"),
+                                      gimp_choice_new_with_values
+                                        ("default", 0, _("Default"), NULL,
+                                         "minimal", 1, _("Minimal"), NULL,
+                                         "medium",  2, _("Medium"),   NULL,
+                                         "high",    3, _("High"),    NULL,
+                                         NULL),
+                                      "default", G_PARAM_READWRITE);
 }
 
 static void

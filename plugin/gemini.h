@@ -34,4 +34,10 @@ G_BEGIN_DECLS
 #define GEMINI_NO_KEY_MESSAGE \
   N_("No Gemini API key: set GEMINI_API_KEY or use Filters > Gemini > API Key…")
 
+/* gemini.c: the user's catalogue (GG_FRONT_CATALOGUE_FILE in the profile)
+ * merged over the built-in one, once per process; the sentence of its
+ * problem for the dialogs (NULL: none; owned by gemini.c). */
+void          gemini_catalogue_load    (void);
+const gchar * gemini_catalogue_problem (void);
+
 G_END_DECLS

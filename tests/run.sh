@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test of gimp-gemini and ends with one line: "N passed, N failed".
+# Runs every test of gimp-gemini and ends with one line:
+#   "N passed, N failed, N skipped" and, after a ";", what was left out
+#   (GG_TEST_QUICK, GG_GIMP_PARTS, suites that could not run: "not run").
 #
+#   0. what the tests need: install/install.sh --test-deps installs the test
+#      tools (its package lists) when some are missing, as root or with sudo
+#      (GG_TEST_NO_INSTALL=1: only use what is there);
 #   1. build (warnings are errors) and CTest: unit tests, the fake server's
 #      own tests, gemini-image end to end against the fake server;
 #   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer;
@@ -12,8 +17,13 @@
 #      packages it), and an .xcf of it refined in GIMP 3;
 #   5. fuzz targets for 30 s each (clang's libFuzzer).
 #
-# Nothing is skipped silently: a missing GIMP 3, GIMP 2.10, Python/Pillow or
-# fake server is a failure.  GG_TEST_QUICK=1 leaves out the sanitizer build and fuzzing.
+# Counting: a CTest test that cannot run exits 77 (SKIP_RETURN_CODE) and is
+# counted as skipped; a suite prints "PASS/FAIL/SKIP name" lines and a last
+# line "N passed, N failed[, N skipped]", or "NOT RUN: reason" when it cannot
+# run at all (listed as not run, never counted as passed).  A suite whose
+# script dies, or that ends without its summary line, is a failure.  A
+# missing GIMP 3, GIMP 2.10, Python/Pillow or fake server is a failure.
+# GG_TEST_QUICK=1 leaves out the sanitizer build and fuzzing.
 set -uo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,43 +31,10 @@ out=${GG_TEST_OUT:-$src/build-tests}
 jobs=$(nproc 2>/dev/null || echo 2)
 mkdir -p "$out"
 
-passed=0
-failed=0
-failures=()
-
-note_fail() { failed=$((failed + 1)); failures+=("$1"); echo "FAIL $1" >&2; }
-
-# CTest's summary line is "N% tests passed, F tests failed out of T".
-ctest_stage() {
-  local name=$1 dir=$2; shift 2
-  local log="$out/$name-ctest.log"
-  (cd "$dir" && ctest --output-on-failure -j"$jobs" "$@") 2>&1 | tee "$log"
-  local line; line=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -1)
-  if [ -z "$line" ]; then note_fail "$name: ctest ran no test"; return; fi
-  local f t
-  f=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
-  t=$(sed -E 's/.* failed out of ([0-9]+).*/\1/' <<<"$line")
-  passed=$((passed + t - f))
-  if [ "$f" -gt 0 ]; then
-    failed=$((failed + f))
-    while read -r l; do failures+=("$name: $l"); done < <(sed -n '/The following tests FAILED/,$p' "$log" | grep -E '^\s+[0-9]+ - ' || true)
-  fi
-}
-
-# A suite that ends with "N passed, N failed" on its last such line.
-suite_stage() {
-  local name=$1; shift
-  local log="$out/$name.log"
-  "$@" 2>&1 | tee "$log"
-  local rc=${PIPESTATUS[0]}
-  local line; line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
-  if [ -z "$line" ]; then note_fail "$name: the suite did not complete (see $log)"; return; fi
-  local p=${line%% passed*} f=${line#*passed, }; f=${f%% failed*}
-  passed=$((passed + p)); failed=$((failed + f))
-  [ "$f" -gt 0 ] && failures+=("$name: $f failed (see $log)")
-  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && note_fail "$name: exited $rc"
-  return 0
-}
+# passed, failed, skipped, not_run; ctest_stage, suite_stage, note_fail,
+# summary.
+# shellcheck source=tests/accounting.sh
+source "$src/tests/accounting.sh"
 
 build() {
   local dir=$1; shift
@@ -67,9 +44,22 @@ build() {
     || { tail -60 "$dir.build.log" >&2; return 1; }
 }
 
+# What the tests need, from install/install.sh's lists: installed when some
+# of it is missing (as root or with sudo).
+if [ "${GG_TEST_NO_INSTALL:-0}" != 1 ]; then
+  echo "== 0. test dependencies (install/install.sh --test-deps)"
+  bash "$src/install/install.sh" --test-deps \
+    || note_fail "setup: the test dependencies could not be installed (run install/install.sh --test-deps as root or with sudo)"
+fi
+
+# The timing tests (unit/*/perf*) also check the results at 4096 px: they
+# run unless GG_PERF=0 (then they say SKIP and are counted as skipped).
+export GG_PERF=${GG_PERF:-1}
+[ "$GG_PERF" = 0 ] && unset GG_PERF
+
 # Required parts, checked first so that a missing one fails loudly.
 if ! /usr/bin/python3 -c 'import PIL' 2>/dev/null; then
-  note_fail "setup: /usr/bin/python3 with Pillow is missing (apt-get install python3-pil; or run install/install.sh --deps-only)"
+  note_fail "setup: /usr/bin/python3 with Pillow is missing (apt-get install python3-pil; or run install/install.sh --test-deps)"
 fi
 [ -f "$src/tests/fake_gemini/server.py" ] || note_fail "setup: the fake Gemini server tests/fake_gemini/server.py is missing"
 
@@ -80,12 +70,14 @@ else
   note_fail "build: the default build failed"
 fi
 
-if [ "${GG_TEST_QUICK:-0}" != 1 ]; then
+if [ "${GG_TEST_QUICK:-0}" = 1 ]; then
+  not_run+=("the sanitizer build, its fault table and fuzzing (GG_TEST_QUICK=1)")
+else
   # Built with clang, so that the tree also compiles warning-free with the
   # second compiler (the default build is gcc's).
   echo "== 2. AddressSanitizer + UndefinedBehaviorSanitizer (clang)"
   if ! command -v clang >/dev/null; then
-    note_fail "build: clang is missing for the sanitizer build (apt-get install clang; or run install/install.sh --deps-only)"
+    note_fail "build: clang is missing for the sanitizer build (apt-get install clang; or run install/install.sh --test-deps)"
   elif CC=clang build "$out/asan" -DCMAKE_BUILD_TYPE=Debug -DGG_SANITIZE=ON -DGG_PLUGIN=OFF; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
       ctest_stage asan "$out/asan"
@@ -125,6 +117,7 @@ else
 fi
 
 echo "== 4. GIMP 3 headless"
+[ -n "${GG_GIMP_PARTS:-}" ] && not_run+=("GIMP 3: only the parts ${GG_GIMP_PARTS} (GG_GIMP_PARTS)")
 if [ -f "$src/tests/gimp/run.sh" ]; then
   GG_TEST_OUT="$out" suite_stage gimp bash "$src/tests/gimp/run.sh"
 else
@@ -158,10 +151,4 @@ if [ "${GG_TEST_QUICK:-0}" != 1 ]; then
   GG_TEST_OUT="$out" suite_stage fuzz bash "$src/tests/fuzz/run.sh" --seconds "${GG_FUZZ_SECONDS:-30}"
 fi
 
-echo
-if [ ${#failures[@]} -gt 0 ]; then
-  echo "Failures:"
-  printf '  %s\n' "${failures[@]}"
-fi
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -19,6 +19,7 @@
 
 #include "gg-catalogue.h"
 #include "gg-estimate.h"
+#include "gg-front-models.h"
 #include "gg-region.h"
 
 #include "gimp2.h"
@@ -43,7 +44,13 @@ typedef struct
   GtkObject      *context_px;  /* Edit and Style Transfer: the plan's */
   GtkObject      *context_pct;
   GtkWidget      *source;
+  GtkWidget      *thinking;    /* the thinking level */
 } ModelWidgets;
+
+static const gchar *const thinking_levels[] =
+{
+  "", "minimal", "medium", "high", NULL
+};
 
 
 static const gchar *
@@ -210,7 +217,57 @@ model_changed (GtkComboBox  *combo,
       gtk_widget_set_sensitive (widgets->size, TRUE);
     }
 
+  /* A level is offered where the model may take one (unknown: it may). */
+  if (widgets->thinking)
+    gtk_widget_set_sensitive (widgets->thinking,
+                              ! model || ! model->thinking_levels ||
+                              model->thinking_levels[0]);
+
   estimate_update (widgets);
+}
+
+/* The remote list arrived: the names the combo lacks are appended.  The
+ * dialog is gone when the fetch was cancelled: nothing is touched then. */
+static void
+models_fetched (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  g_autoptr (GPtrArray) remote = NULL;
+  g_auto (GStrv)        names  = NULL;
+  GtkWidget            *combo  = data;
+  GtkTreeModel         *store;
+  GError               *error  = NULL;
+  guint                 i;
+
+  remote = gg_front_models_fetch_finish (result, &error);
+  if (! remote)
+    {
+      /* No key, offline, cancelled: the catalogue's models stay. */
+      g_clear_error (&error);
+      return;
+    }
+
+  store = gtk_combo_box_get_model (GTK_COMBO_BOX (combo));
+  names = gg_front_model_names (remote);
+  for (i = 0; names[i]; i++)
+    {
+      GtkTreeIter iter;
+      gboolean    known = FALSE;
+      gboolean    more;
+
+      for (more = gtk_tree_model_get_iter_first (store, &iter);
+           more && ! known;
+           more = gtk_tree_model_iter_next (store, &iter))
+        {
+          g_autofree gchar *name = NULL;
+
+          gtk_tree_model_get (store, &iter, 0, &name, -1);
+          known = ! g_strcmp0 (name, names[i]);
+        }
+      if (! known)
+        gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (combo), names[i]);
+    }
 }
 
 static void
@@ -291,8 +348,12 @@ gimp2_dialog (Gimp2DialogKind  kind,
     N_("Gemini: Refine"), N_("Gemini: Compose")
   };
   Gimp2Values          *v        = &options->values;
-  const GgModel *const *models   = gg_catalogue_models ();
+  g_auto (GStrv)        models   = gg_front_model_names (NULL);
+  g_autoptr (GCancellable) fetch = g_cancellable_new ();
+  g_autofree gchar     *retired_note = NULL;
   ModelWidgets          widgets  = { 0, };
+  GtkWidget            *store    = NULL;
+  GtkWidget            *thinking = NULL;
   GtkWidget            *dialog;
   GtkWidget            *vbox;
   GtkWidget            *table;
@@ -390,12 +451,22 @@ gimp2_dialog (Gimp2DialogKind  kind,
   gtk_table_set_col_spacings (GTK_TABLE (table), 6);
   gtk_box_pack_start (GTK_BOX (vbox), table, FALSE, FALSE, 0);
 
+  /* A model remembered from an older version that has been retired
+   * since: its replacement is selected, and the dialog says so. */
+  {
+    const gchar *replacement = gg_front_retired_choice (v->model,
+                                                        &retired_note);
+
+    if (replacement)
+      g_strlcpy (v->model, replacement, sizeof v->model);
+  }
+
   widgets.kind  = kind;
   widgets.image = image;
   widgets.model = entry_combo (v->model);
-  for (i = 0; models && models[i]; i++)
+  for (i = 0; models[i]; i++)
     gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (widgets.model),
-                                    models[i]->name);
+                                    models[i]);
   gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, _("_Model:"), 0.0, 0.5,
                              widgets.model, 1, FALSE);
   widgets.model_label = gtk_label_new (NULL);
@@ -405,6 +476,25 @@ gimp2_dialog (Gimp2DialogKind  kind,
   gtk_table_attach (GTK_TABLE (table), widgets.model_label, 1, 2, row, row + 1,
                     GTK_FILL, GTK_FILL, 0, 0);
   row++;
+  if (retired_note || gimp2_catalogue_problem)
+    {
+      g_autofree gchar *text =
+        g_strjoin ("\n", retired_note ? retired_note : gimp2_catalogue_problem,
+                   retired_note ? gimp2_catalogue_problem : NULL, NULL);
+
+      label = gtk_label_new (text);
+      gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
+      gtk_misc_set_alignment (GTK_MISC (label), 0.0, 0.5);
+      gimp_label_set_attributes (GTK_LABEL (label),
+                                 PANGO_ATTR_WEIGHT, PANGO_WEIGHT_BOLD, -1);
+      gtk_table_attach (GTK_TABLE (table), label, 1, 2, row, row + 1,
+                        GTK_FILL, GTK_FILL, 0, 0);
+      row++;
+    }
+  /* The models the key can use, as `gemini-image models --remote` lists
+   * them: in the background, so that the dialog never waits for them. */
+  gg_front_models_fetch_async (gimp_directory (), fetch, models_fetched,
+                               widgets.model);
   widgets.ratio = entry_combo (v->ratio);
   gimp_table_attach_aligned (GTK_TABLE (table), 0, row++, _("_Aspect ratio:"),
                              0.0, 0.5, widgets.ratio, 1, FALSE);
@@ -622,8 +712,45 @@ gimp2_dialog (Gimp2DialogKind  kind,
                                  "saying so"), NULL);
     }
 
+  /* Closed by default: the storage opt-in and the thinking level. */
+  {
+    GtkWidget *expander = gtk_expander_new_with_mnemonic (_("A_dvanced"));
+    GtkWidget *box      = gtk_vbox_new (FALSE, 6);
+    GtkWidget *hbox     = gtk_hbox_new (FALSE, 6);
+    gint       active   = 0;
+
+    gtk_container_set_border_width (GTK_CONTAINER (box), 6);
+    gtk_container_add (GTK_CONTAINER (expander), box);
+    gtk_box_pack_start (GTK_BOX (vbox), expander, FALSE, FALSE, 0);
+
+    store = check_button (box, N_("Allow Google to _store this request"),
+                          v->store);
+    gimp_help_set_help_data (store,
+                             _("Off (the default): the request says "
+                               "\"store\": false, and a project that keeps "
+                               "requests (new paid projects, for up to 55 "
+                               "days) keeps none of this one, its images "
+                               "included"), NULL);
+
+    thinking = gimp_int_combo_box_new (_("Default"), 0, _("Minimal"), 1,
+                                       _("Medium"), 2, _("High"), 3, NULL);
+    for (i = 1; thinking_levels[i]; i++)
+      if (! g_ascii_strcasecmp (v->thinking, thinking_levels[i]))
+        active = (gint) i;
+    gimp_int_combo_box_set_active (GIMP_INT_COMBO_BOX (thinking), active);
+    label = gtk_label_new_with_mnemonic (_("T_hinking level:"));
+    gtk_label_set_mnemonic_widget (GTK_LABEL (label), thinking);
+    gtk_box_pack_start (GTK_BOX (hbox), label, FALSE, FALSE, 0);
+    gtk_box_pack_start (GTK_BOX (hbox), thinking, FALSE, FALSE, 0);
+    gtk_box_pack_start (GTK_BOX (box), hbox, FALSE, FALSE, 0);
+    widgets.thinking = thinking;
+    model_changed (GTK_COMBO_BOX (widgets.model), &widgets);
+  }
+
   gtk_widget_show_all (dialog);
   ok = gimp_dialog_run (GIMP_DIALOG (dialog)) == GTK_RESPONSE_OK;
+  /* The list may still be on its way: its callback must touch nothing. */
+  g_cancellable_cancel (fetch);
 
   if (ok)
     {
@@ -640,6 +767,14 @@ gimp2_dialog (Gimp2DialogKind  kind,
       v->image_only     = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (image_only));
       v->search         = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (search));
       v->thought_layers = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (thoughts));
+      v->store          = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (store));
+      {
+        gint level = 0;
+
+        gimp_int_combo_box_get_active (GIMP_INT_COMBO_BOX (thinking), &level);
+        g_strlcpy (v->thinking, thinking_levels[CLAMP (level, 0, 3)],
+                   sizeof v->thinking);
+      }
       if (px_adj)
         v->context_px  = (gint) gtk_adjustment_get_value (GTK_ADJUSTMENT (px_adj));
       if (pct_adj)

@@ -24,6 +24,7 @@
 #include "gg-mask.h"
 #include "gg-prompt.h"
 #include "gg-reference-file.h"
+#include "gg-front-models.h"
 #include "gg-region.h"
 #include "gg-request.h"
 #include "gg-response.h"
@@ -100,6 +101,8 @@ const GimpPlugInInfo PLUG_IN_INFO =
  * as GIMP 3's plug-in has them): GIMP 2.10 runs a plug-in by its full
  * path, so that folder is found from argv[0]. */
 static gchar *locale_dir = NULL;
+
+gchar *gimp2_catalogue_problem = NULL;
 
 int
 main (int   argc,
@@ -239,6 +242,12 @@ query (void)
   {
     ARG_RUN_MODE,
   };
+  static const GimpParamDef options_args[] =
+  {
+    ARG_RUN_MODE,
+    { GIMP_PDB_INT32, "store", "Allow Google to store the requests (TRUE, FALSE; FALSE, the default: each request says \"store\": false, and a project that keeps requests keeps none of them, their images included)" },
+    { GIMP_PDB_STRING, "thinking-level", "How much the model thinks before drawing, on models that take a level: \"minimal\", \"medium\", \"high\" (\"\": the model's own)" },
+  };
   const gchar *author = "gimp-gemini authors";
   const gchar *date   = "2025";
 
@@ -343,6 +352,22 @@ query (void)
      author, author, date, N_("_Forget API Key"), "",
      GIMP_PLUGIN, G_N_ELEMENTS (mode_args), 0, mode_args, NULL);
 
+  /* GIMP 2.10's Script-Fu and Python-Fu refuse a call with fewer
+   * arguments than the procedure has: new arguments on Generate, Edit, ...
+   * would break every script written before.  The newer request options
+   * are set here instead, for the scripts' later runs in this session. */
+  gimp_install_procedure
+    (PLUG_IN_PROC_OPTIONS,
+     N_("Set the request options of later Gemini scripts"),
+     N_("For the non-interactive runs of Generate, Edit, Style Transfer, "
+     "Refine and Compose that follow in this GIMP session: \"store\" TRUE "
+     "allows Google to keep the requests (FALSE, the default, sends "
+     "\"store\": false); \"thinking-level\" \"minimal\", \"medium\" or "
+     "\"high\" on models that take a level (\"\": the model's own). The "
+     "dialogs have their own choice, under Advanced."),
+     author, author, date, NULL, "",
+     GIMP_PLUGIN, G_N_ELEMENTS (options_args), 0, options_args, NULL);
+
   gimp_plugin_menu_register (PLUG_IN_PROC_GENERATE,   PLUG_IN_MENU);
   gimp_plugin_menu_register (PLUG_IN_PROC_EDIT,       PLUG_IN_MENU);
   gimp_plugin_menu_register (PLUG_IN_PROC_STYLE,      PLUG_IN_MENU);
@@ -355,6 +380,25 @@ query (void)
 
 
 /* --- options -------------------------------------------------------------- */
+
+/* What plug-in-gemini-set-request-options set in this session. */
+typedef struct
+{
+  gint32 store;
+  gchar  thinking[16];
+} RequestOptions;
+
+static void
+request_options_load (Gimp2Values *values)
+{
+  RequestOptions options = { 0, "" };
+
+  if (gimp_get_data_size (PLUG_IN_PROC_OPTIONS) == (gint) sizeof options)
+    gimp_get_data (PLUG_IN_PROC_OPTIONS, &options);
+  options.thinking[sizeof options.thinking - 1] = '\0';
+  values->store = options.store != 0;
+  g_strlcpy (values->thinking, options.thinking, sizeof values->thinking);
+}
 
 static void
 values_init (Gimp2Values *values,
@@ -387,22 +431,30 @@ static void
 values_load (const gchar *name,
              Gimp2Values *values)
 {
-  Gimp2Values stored;
+  Gimp2Values stored = *values;
+  gint        size   = gimp_get_data_size (name);
+  gint32      wanted = GIMP2_VALUES_VERSION;
 
-  if (gimp_get_data_size (name) == (gint) sizeof stored)
-    {
-      gimp_get_data (name, &stored);
-      if (stored.version == GIMP2_VALUES_VERSION)
-        {
-          stored.prompt[sizeof stored.prompt - 1] = '\0';
-          stored.model[sizeof stored.model - 1]   = '\0';
-          stored.ratio[sizeof stored.ratio - 1]   = '\0';
-          stored.size[sizeof stored.size - 1]     = '\0';
-          stored.file[sizeof stored.file - 1]     = '\0';
-          stored.roles[sizeof stored.roles - 1]   = '\0';
-          *values = stored;
-        }
-    }
+  /* Version 3 (before "store" and "thinking") holds the first fields of
+   * today's: they are read, the new ones keep their defaults. */
+  if (size == (gint) G_STRUCT_OFFSET (Gimp2Values, store))
+    wanted = 3;
+  else if (size != (gint) sizeof stored)
+    return;
+
+  gimp_get_data (name, &stored);
+  if (stored.version != wanted)
+    return;
+
+  stored.version = GIMP2_VALUES_VERSION;
+  stored.prompt[sizeof stored.prompt - 1]     = '\0';
+  stored.model[sizeof stored.model - 1]       = '\0';
+  stored.ratio[sizeof stored.ratio - 1]       = '\0';
+  stored.size[sizeof stored.size - 1]         = '\0';
+  stored.file[sizeof stored.file - 1]         = '\0';
+  stored.roles[sizeof stored.roles - 1]       = '\0';
+  stored.thinking[sizeof stored.thinking - 1] = '\0';
+  *values = stored;
 }
 
 static const gchar *
@@ -472,6 +524,7 @@ options_from_args (const Layout    *layout,
     v->feather = GG_MASK_FEATHER_AUTO;
   v->changed_only   = int_arg (param, nparams, layout->changed_only, 0);
   v->hint           = int_arg (param, nparams, layout->hint, 0);
+  request_options_load (v);
 
   n = int_arg (param, nparams, layout->n_references, 0);
   if (n > 0 && layout->references >= 0 && layout->references < nparams &&
@@ -669,6 +722,10 @@ request_build (const Gimp2Options  *options,
   gg_request_set_image_size (request, spec->size);
   gg_request_set_image_only (request, options->values.image_only);
   gg_request_set_search (request, options->values.search);
+  gg_request_set_store (request, options->values.store);
+  /* "" and "default": the model's own level, nothing sent. */
+  if (g_ascii_strcasecmp (options->values.thinking, "default") != 0)
+    gg_request_set_thinking_level (request, options->values.thinking);
   if (options->values.thought_layers)
     gg_request_set_include_thoughts (request, TRUE);
 
@@ -1667,6 +1724,15 @@ run (const gchar      *name,
 
   gegl_init (NULL, NULL);
 
+  /* The user's catalogue, before any model is read (a problem with it is
+   * said in the dialog, and the built-in one stays in use). */
+  if (! gg_front_catalogue_load (gimp_directory (), &error))
+    {
+      gimp2_catalogue_problem = g_strdup (error->message);
+      g_printerr ("gimp-gemini: %s\n", error->message);
+      g_clear_error (&error);
+    }
+
   if (! strcmp (name, PLUG_IN_PROC_SET_KEY))
     {
       gchar *key;
@@ -1685,6 +1751,29 @@ run (const gchar      *name,
       if (! key)
         set_failure (error, nreturn_vals);
       key_free (key);
+      return;
+    }
+
+  if (! strcmp (name, PLUG_IN_PROC_OPTIONS))
+    {
+      RequestOptions    request = { 0, "" };
+      const gchar      *level   = nparams > 2 && param[2].data.d_string ?
+                                  param[2].data.d_string : "";
+
+      if (*level && g_ascii_strcasecmp (level, "default") != 0 &&
+          g_ascii_strcasecmp (level, "minimal") != 0 &&
+          g_ascii_strcasecmp (level, "medium") != 0 &&
+          g_ascii_strcasecmp (level, "high") != 0)
+        {
+          g_set_error (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                       _("Unknown thinking level “%s”: use minimal, medium, "
+                         "high or \"\" (the model's own)."), level);
+          set_failure (error, nreturn_vals);
+          return;
+        }
+      request.store = nparams > 1 && param[1].data.d_int32 != 0;
+      g_strlcpy (request.thinking, level, sizeof request.thinking);
+      gimp_set_data (PLUG_IN_PROC_OPTIONS, &request, sizeof request);
       return;
     }
 

@@ -27,12 +27,13 @@ G_BEGIN_DECLS
 #define PLUG_IN_PROC_START_OVER "plug-in-gemini-forget-conversation"
 #define PLUG_IN_PROC_SET_KEY    "plug-in-gemini-set-key"
 #define PLUG_IN_PROC_FORGET     "plug-in-gemini-forget-key"
+#define PLUG_IN_PROC_OPTIONS    "plug-in-gemini-set-request-options"
 
 /* What the dialogs remember between runs, the 2.10 way (gimp_set_data ()
  * under the procedure's name): plain values in a fixed-size struct, never
  * the key.  Bump GIMP2_VALUES_VERSION when it changes, so that older data
  * is ignored rather than misread. */
-#define GIMP2_VALUES_VERSION 3
+#define GIMP2_VALUES_VERSION 4
 
 typedef struct
 {
@@ -62,6 +63,9 @@ typedef struct
   gdouble feather;         /* px; GG_MASK_FEATHER_AUTO (-1): automatic */
   gint32  changed_only;    /* no selection: mask to the changed pixels */
   gint32  hint;            /* send the editable area as a second image */
+  /* Since version 4 (values of version 3 are read up to here). */
+  gint32  store;           /* the request may be kept by Google */
+  gchar   thinking[16];    /* "minimal", "medium", "high"; "": the model's */
 } Gimp2Values;
 
 /* One run's options: the values plus what is not remembered. */
@@ -119,6 +123,10 @@ gboolean        gimp2_conversation_store   (gint32              image,
                                             const GgConversationPlace *place,
                                             gchar             **note);
 gboolean        gimp2_conversation_forget  (gint32              image);
+
+/* gimp2-main.c: the problem with the user's catalogue in the profile
+ * (GG_FRONT_CATALOGUE_FILE), shown in the dialog; NULL: none. */
+extern gchar *gimp2_catalogue_problem;
 
 /* gimp2-dialog.c: GTK 2 dialogs (UI only).  TRUE when OK was pressed. */
 typedef enum

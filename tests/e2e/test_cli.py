@@ -591,12 +591,10 @@ class TodayTest(CliTestCase):
     def test_thinking_level_refused_by_the_server(self):
         # A user's catalogue that wrongly lets 3 Pro take a level: the
         # server's own 400 (the real message) becomes one sentence.
-        # Needs the fake server of today (i14-fake), which refuses the level.
+        # The fake server of today refuses the level, as the service does.
         self.write_user_catalogue({"models": [{"name": PRO,
                                                "thinking_levels": ["MINIMAL"]}]})
         r = self.generate("--model", PRO, "--thinking", "minimal")
-        if r.status == 0:
-            self.skipTest("the fake server accepts any thinking level (it predates i14-fake)")
         self.assert_failed(r)
         self.assertEqual(r.sentence(), "%s does not take the thinking level MINIMAL (the "
                          "server refused it): choose another level, or leave it unset." % PRO)
@@ -733,12 +731,11 @@ class TodayTest(CliTestCase):
         self.assert_sentence(r, "GEMINI_API_KEY")
 
     def test_models_remote_server_only_model(self):
-        # Needs the fake server of today (i14-fake): it lists a model that
-        # no catalogue knows; that model must be usable, with defaults.
+        # The fake server lists a model that no catalogue knows; that model
+        # must be usable, with defaults.
         listed = self.remote()
         unknown = [m["name"] for m in listed["models"] if not m["in_catalogue"]]
-        if not unknown:
-            self.skipTest("the fake server lists no image model outside the catalogue")
+        self.assertTrue(unknown, "the fake server lists no image model outside the catalogue")
         r = self.run_cli("models", "--remote")
         self.assertIn("%s\n  not in the catalogue" % unknown[0], r.stdout)
         r = self.generate("--model", unknown[0], "--aspect", "16:9")

@@ -2129,6 +2129,10 @@ def upload(h, query, body, entry):
         session = STATE.uploads.get(uid)
     entry["upload_id"] = uid
     entry["upload_command"] = command
+    # The offset every chunk claims, logged before anything can refuse it:
+    # the tests count each send of a finished chunk, refused or not.
+    offset_sent = h.headers.get("X-Goog-Upload-Offset")
+    entry["upload_offset_sent"] = int(offset_sent) if (offset_sent or "").isdigit() else None
     if session is None:
         return h.simple(404, b"Upload session not found or expired.", "text/plain; charset=utf-8")
     # One request of a session at a time: chunks arrive in order.

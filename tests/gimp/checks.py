@@ -12,9 +12,18 @@ and the verdicts.
     checks.py check WORK            judge WORK's outputs; one line per check:
                                     "PASS name" or "FAIL name: why"
                                     (the test key comes in GG_GIMP_TEST_KEY)
+    checks.py count                 the number of checks "check" holds (its
+                                    registry, built on an empty WORK)
     checks.py part FILE WORK LOG    judge one part_*.py file's run: calls its
                                     host_check (work, reports, verdicts), the
                                     reports being LOG's GGT-JSON lines
+
+Every check reports: check () only registers the checks (Verdicts), then
+runs each of them on its own, so that an exception in one is that check's
+FAIL and the others still run; the lines are printed as they are decided.
+The exit status is 0 when the judge itself completed (whatever the
+verdicts); run.sh fails the stage when it is not, or when fewer checks
+reported than "count" says.
 
 A part file (tests/gimp/part_NAME.py) holds one group of checks: run.sh
 runs it in GIMP after pdb.py's helpers (GG_GIMP_PART=lib), calling its
@@ -257,18 +266,47 @@ def scanner(work):
 # ------------------------------------------------------------------ verdicts
 
 class Verdicts:
+    """A registry of checks and, once run () ran them, their verdicts.
+
+    check () and require () register one check each; what they are given may
+    be values, or a function that gives them when the check runs (so that
+    the judging of one check cannot stop the others).  run () runs every
+    registered check once, in order, each on its own: an exception while
+    judging one is that check's FAIL.  len () is the number registered."""
+
     def __init__(self):
+        self.registry = []     # [(name, function giving [(bool, why)])]
         self.lines = []
 
+    def __len__(self):
+        return len(self.registry)
+
     def check(self, name, ok, why=""):
-        self.lines.append("PASS %s" % name if ok else "FAIL %s: %s" % (name, why))
+        """@ok: a bool, or a function giving one."""
+        self.registry.append((name, lambda: [(ok() if callable(ok) else ok, why)]))
 
     def require(self, name, cond_list):
-        """cond_list: [(bool, why)]; the first false one is the reason."""
-        for ok, why in cond_list:
-            if not ok:
-                return self.check(name, False, why)
-        self.check(name, True)
+        """cond_list: [(bool, why)], or a function giving it; the first
+        false one is the reason."""
+        self.registry.append((name, cond_list if callable(cond_list) else lambda: cond_list))
+
+    @staticmethod
+    def verdict(name, conds):
+        try:
+            for ok, why in conds():
+                if not ok:
+                    return "FAIL %s: %s" % (name, why)
+            return "PASS %s" % name
+        except Exception as e:  # noqa: BLE001 - this check's FAIL, not the judge's end
+            return "FAIL %s: the check raised %s: %s" % (name, type(e).__name__, e)
+
+    def run(self, out=None):
+        """Judges the checks not judged yet, printing each line at once."""
+        for name, conds in self.registry[len(self.lines):]:
+            line = self.verdict(name, conds)
+            self.lines.append(line)
+            print(line, file=out or sys.stdout, flush=True)
+        return self.lines
 
 
 def read(path):
@@ -384,15 +422,17 @@ def check(work, key):
     py.update(py_reports(read(os.path.join(work, "python-cancel.log"))))
 
     def sfcheck(name, conds_fn):
-        d = sf.get(name)
-        if d is None:
-            return v.check(name, False, "no report from Script-Fu (see %s/script-fu.log)" % work)
-        if d.get("error") == "1":
-            return v.check(name, False, "the Script-Fu check threw (see %s/script-fu.log)" % work)
-        try:
-            v.require(name, conds_fn(d))
-        except (KeyError, ValueError, OSError) as e:
-            v.check(name, False, "incomplete report %r (%s)" % (d, e))
+        def conds():
+            d = sf.get(name)
+            if d is None:
+                return [(False, "no report from Script-Fu (see %s/script-fu.log)" % work)]
+            if d.get("error") == "1":
+                return [(False, "the Script-Fu check threw (see %s/script-fu.log)" % work)]
+            try:
+                return conds_fn(d)
+            except (KeyError, ValueError, OSError) as e:
+                return [(False, "incomplete report %r (%s)" % (d, e))]
+        v.require(name, conds)
 
     sfcheck("generate", lambda d: [
         ((int(d["w"]), int(d["h"])) == (1344, 768), "image is %sx%s, not 1344x768" % (d["w"], d["h"])),
@@ -406,7 +446,7 @@ def check(work, key):
     sel = (130, 120, 160, 120)
     src = sf.get("edit-selection-src", {})
 
-    def edit_selection(d):
+    def edit_selection(d, src=src):
         g = geometry(d)
         s = geometry(src)
         return [
@@ -424,7 +464,7 @@ def check(work, key):
     sfcheck("edit-selection", edit_selection)
 
     src = sf.get("edit-whole-src", {})
-    sfcheck("edit-whole", lambda d: [
+    sfcheck("edit-whole", lambda d, src=src: [
         (d["layers"] == "2", "layers=%s" % d["layers"]),
         (d["pos-new"] == "0", "not on top"),
         (d["mask"] == "0", "a mask was added with nothing selected"),
@@ -447,7 +487,7 @@ def check(work, key):
             same_pixels(out, name + "-src-before.png", name + "-src-after.png")])
 
     src = sf.get("edit-alpha-large-src", {})
-    sfcheck("edit-alpha-large", lambda d: [
+    sfcheck("edit-alpha-large", lambda d, src=src: [
         (d["layers"] == "2", "layers=%s" % d["layers"]),
         (d["mask"] == "1", "no mask"),
         (contains(geometry(src), geometry(d)), "result %s outside the layer %s" % (geometry(d), geometry(src))),
@@ -462,17 +502,20 @@ def check(work, key):
         ((int(d["w"]), int(d["h"])) == (500, 400), "result %sx%s does not cover the group" % (d["w"], d["h"]))])
 
     d = sf.get("edit-indexed")
-    v.require("edit-indexed", [
+    v.require("edit-indexed", lambda d=d: [
         (d is not None, "no report"),
         (d is not None and d.get("refused") == "1", "the edit of an indexed image did not fail"),
-        (INDEXED in sf_text, "the message %r was not given" % INDEXED)])
+        # The script prints the error it caught (GIMP 3.2 no longer prints
+        # a failed procedure's message in batch mode; 3.0 does).
+        (re.search(r"GGT-ERROR edit-indexed .*" + re.escape(INDEXED), sf_text) is not None,
+         "the message %r was not given" % INDEXED)])
 
     # Python-Fu
     d = py.get("py-exception")
     if d:
         v.check("python-fu", False, d.get("message"))
     d = py.get("py-generate")
-    v.require("py-generate", [
+    v.require("py-generate", lambda d=d: [
         (d is not None, "no report from Python-Fu (see %s/python-errors.log)" % work),
         (d and d["status"] == "success", "status %s: %s" % (d and d["status"], d and d["message"])),
         (d and (d["width"], d["height"]) == (1184, 864), "size %s" % (d and (d["width"], d["height"]),))])
@@ -480,46 +523,48 @@ def check(work, key):
     for name, scenario in (("py-error-429-zero", "error_429_zero"),
                            ("py-error-blocked", "blocked"),
                            ("py-error-text-only", "text_only")):
-        d = py.get(name)
-        expected = read(os.path.join(work, "cli-%s.txt" % scenario)).strip()
-        expected = re.sub(r"^gemini-image: ", "", expected.splitlines()[-1]) if expected else ""
-        v.require(name, [
-            (d is not None, "no report"),
-            (d and d["status"] == "execution-error", "status %s" % (d and d["status"])),
-            (bool(expected), "the CLI gave no sentence to compare with (cli-%s.txt)" % scenario),
-            (d and d["message"] == expected, "message %r, the engine says %r" % (d and d["message"], expected)),
-            (d and d["layers_before"] == d["layers_after"], "a layer was added"),
-            (d and d["pixels_same"], "the layer's pixels changed"),
-            (d and d["undo_enabled"], "undo left disabled")])
+        def error_conds(d=py.get(name), scenario=scenario):
+            expected = read(os.path.join(work, "cli-%s.txt" % scenario)).strip()
+            expected = re.sub(r"^gemini-image: ", "", expected.splitlines()[-1]) if expected else ""
+            return [
+                (d is not None, "no report"),
+                (d and d["status"] == "execution-error", "status %s" % (d and d["status"])),
+                (bool(expected), "the CLI gave no sentence to compare with (cli-%s.txt)" % scenario),
+                (d and d["message"] == expected, "message %r, the engine says %r" % (d and d["message"], expected)),
+                (d and d["layers_before"] == d["layers_after"], "a layer was added"),
+                (d and d["pixels_same"], "the layer's pixels changed"),
+                (d and d["undo_enabled"], "undo left disabled")]
+        v.require(name, error_conds)
 
     d = py.get("py-edit-visible")
-    v.require("py-edit-visible", [
+    v.require("py-edit-visible", lambda d=d: [
         (d is not None, "no report"),
         (d and d["status"] == "success", "status %s: %s" % (d and d["status"], d and d["message"])),
         (d and d["layers"] == 2 and d["above"], "result not added above the layer")])
 
     for name in ("py-no-key-generate", "py-no-key-edit"):
-        d = py.get(name)
-        conds = [(d is not None, "no report (see %s/python-nokey.log)" % work),
-                 (d and d["status"] == "execution-error", "status %s" % (d and d["status"])),
-                 (d and d["message"] == NO_KEY, "message %r" % (d and d["message"]))]
-        if name.endswith("edit"):
-            conds += [(d and d["layers_before"] == d["layers_after"], "a layer was added"),
-                      (d and d["pixels_same"], "the layer's pixels changed")]
+        def conds(d=py.get(name), name=name):
+            conds = [(d is not None, "no report (see %s/python-nokey.log)" % work),
+                     (d and d["status"] == "execution-error", "status %s" % (d and d["status"])),
+                     (d and d["message"] == NO_KEY, "message %r" % (d and d["message"]))]
+            if name.endswith("edit"):
+                conds += [(d and d["layers_before"] == d["layers_after"], "a layer was added"),
+                          (d and d["pixels_same"], "the layer's pixels changed")]
+            return conds
         v.require(name, conds)
 
     d = py.get("py-set-key-noninteractive")
-    v.require("py-set-key-noninteractive", [
+    v.require("py-set-key-noninteractive", lambda d=d: [
         (d is not None, "no report"),
         (d and d["status"] == "execution-error", "status %s" % (d and d["status"])),
         (d and "GEMINI_API_KEY" in (d["message"] or ""), "message %r" % (d and d["message"]))])
     d = py.get("py-key-file")
-    v.require("py-key-file", [
+    v.require("py-key-file", lambda d=d: [
         (d is not None, "no report"),
         (d and d["status"] == "success", "the key in the profile's file was not used: %s %s"
          % (d and d["status"], d and d["message"]))])
     d = py.get("py-forget-key")
-    v.require("py-forget-key", [
+    v.require("py-forget-key", lambda d=d: [
         (d is not None, "no report"),
         (d and d["status"] == "success", "status %s: %s" % (d and d["status"], d and d["message"])),
         (d and d["file_gone"], "the key file is still there"),
@@ -528,64 +573,68 @@ def check(work, key):
     conversation_verdicts(v, work, sf, py, sfcheck)
 
     # The request sent for the selection: the region, not the whole layer.
-    log = []
-    try:
-        with open(os.path.join(work, "server-log.json"), encoding="utf-8") as f:
-            log = json.load(f)
-    except (OSError, ValueError):
-        pass
-    sizes = []
-    for e in log:
-        for c in ((e.get("body") or {}).get("contents") or []):
-            for p in c.get("parts") or []:
-                data = (p.get("inlineData") or p.get("inline_data") or {}).get("data")
-                if isinstance(data, dict):
-                    sizes.append((data.get("width"), data.get("height")))
-    v.require("requests", [
+    def requests():
+        log = []
+        try:
+            with open(os.path.join(work, "server-log.json"), encoding="utf-8") as f:
+                log = json.load(f)
+        except (OSError, ValueError):
+            pass
+        sizes = []
+        for e in log:
+            for c in ((e.get("body") or {}).get("contents") or []):
+                for p in c.get("parts") or []:
+                    data = (p.get("inlineData") or p.get("inline_data") or {}).get("data")
+                    if isinstance(data, dict):
+                        sizes.append((data.get("width"), data.get("height")))
+        return [
         (len(log) > 0, "the server log is empty"),
         (all(e.get("key_ok") for e in log if e.get("scenario") != "rejected"), "a request came with a wrong key"),
         (not any(e.get("key_in_url") for e in log), "the key was sent in a URL"),
         (any(w and h and w * h < 500 * 400 for w, h in sizes),
-         "no edit sent less than the whole 500x400 layer: %s" % sizes)])
+         "no edit sent less than the whole 500x400 layer: %s" % sizes)]
+    v.require("requests", requests)
 
     # The key must be nowhere on disk: not in the profile, not in an .xcf,
     # not in GIMP's output (the *.log files: stderr and stdout of every
     # run, the plug-in's included) nor in the fake server's log.
-    leaks = []
-    needle = key.encode()
-    logs = glob.glob(os.path.join(work, "*.log")) + glob.glob(os.path.join(work, "*.json")) \
-        + glob.glob(os.path.join(work, "cli-*.txt"))
-    for root in (os.path.join(work, "profile"), os.path.join(work, "home"), out) + tuple(logs):
-        for path in [root] + glob.glob(os.path.join(root, "**"), recursive=True):
-            if os.path.isfile(path):
-                try:
-                    with open(path, "rb") as f:
-                        if needle in f.read():
-                            leaks.append(path)
-                except OSError:
-                    pass
-    xcfs = glob.glob(os.path.join(out, "*.xcf"))
-    v.require("key-not-stored", [
-        (len(xcfs) >= 2, "the .xcf files were not saved: %s" % xcfs),
-        (len(logs) >= 6 and os.path.join(work, "server-log.json") in logs,
-         "the GIMP and server logs were not all there: %s" % logs),
-        (not leaks, "the key was found in %s" % leaks)])
+    def key_not_stored():
+        leaks = []
+        needle = key.encode()
+        logs = glob.glob(os.path.join(work, "*.log")) + glob.glob(os.path.join(work, "*.json")) \
+            + glob.glob(os.path.join(work, "cli-*.txt"))
+        for root in (os.path.join(work, "profile"), os.path.join(work, "home"), out) + tuple(logs):
+            for path in [root] + glob.glob(os.path.join(root, "**"), recursive=True):
+                if os.path.isfile(path):
+                    try:
+                        with open(path, "rb") as f:
+                            if needle in f.read():
+                                leaks.append(path)
+                    except OSError:
+                        pass
+        xcfs = glob.glob(os.path.join(out, "*.xcf"))
+        return [
+            (len(xcfs) >= 2, "the .xcf files were not saved: %s" % xcfs),
+            (len(logs) >= 6 and os.path.join(work, "server-log.json") in logs,
+             "the GIMP and server logs were not all there: %s" % logs),
+            (not leaks, "the key was found in %s" % leaks)]
+    v.require("key-not-stored", key_not_stored)
 
     hardening_verdicts(v, work, py)
-
-    print("\n".join(v.lines))
+    return v
 
 
 RECOVERY_WORDS = "The result was saved as "
 
 
-def catalogue_dims(model):
-    path = os.path.join(os.path.dirname(__file__), "..", "..", "common", "catalogue.json")
-    with open(path, encoding="utf-8") as f:
-        for m in json.load(f)["models"]:
-            if m["name"] == model:
-                return {tuple(wh) for size in m["dimensions"].values() for wh in size.values()}
-    return set()
+def fake_dims(model):
+    """The sizes the fake server answers for @model: its own table
+    (tests/fake_gemini/models.py), never the client's catalogue, which
+    would only mirror a wrong entry."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fake_gemini"))
+    import models as fake_models
+    m = fake_models.MODELS.get(model) or {}
+    return {tuple(wh) for size in m.get("dimensions", {}).values() for wh in size.values()}
 
 
 def hardening_verdicts(v, work, py):
@@ -593,18 +642,20 @@ def hardening_verdicts(v, work, py):
     nokey = read(os.path.join(work, "python-nokey.log"))
 
     def require(name, fn, log):
-        d = py.get(name)
-        if d is None:
-            return v.check(name, False, "no report (see %s/%s)" % (work, log))
-        try:
-            v.require(name, fn(d))
-        except (KeyError, TypeError, IndexError, ValueError, OSError) as e:
-            v.check(name, False, "incomplete report %r (%s)" % (d, e))
+        def conds():
+            d = py.get(name)
+            if d is None:
+                return [(False, "no report (see %s/%s)" % (work, log))]
+            try:
+                return fn(d)
+            except (KeyError, TypeError, IndexError, ValueError, OSError) as e:
+                return [(False, "incomplete report %r (%s)" % (d, e))]
+        v.require(name, conds)
 
     # --- a key file others can read: used, and the user is told
     d = py.get("py-key-file-loose")
     part = nokey.split("GGT-MARK loose-key-file start")[-1].split("GGT-MARK loose-key-file end")[0]
-    v.require("key-file-loose-warning", [
+    v.require("key-file-loose-warning", lambda d=d: [
         (d is not None, "no report (see %s/python-nokey.log)" % work),
         (d and d["status"] == "success", "status %s: %s" % (d and d["status"], d and d["message"])),
         (d and ("The API key file %s can be read by other users: run chmod 600" % d["path"]) in part,
@@ -635,13 +686,13 @@ def hardening_verdicts(v, work, py):
         return conds
 
     hook = py.get("py-recovery-env") or {}
-    v.check("recovery-hook-set", hook.get("hook") == "1",
+    v.check("recovery-hook-set", lambda: hook.get("hook") == "1",
             "GIMP_GEMINI_TEST_FAIL_PLACE did not reach the run (%r)" % hook)
 
     def recovery_edit(d):
         sent = d["sent"][0] if d["sent"] else [1, 1]
         ratio = sent[0] / float(sent[1])
-        fits = {wh for wh in catalogue_dims("gemini-2.5-flash-image")
+        fits = {wh for wh in fake_dims("gemini-2.5-flash-image")
                 if abs(wh[0] / float(wh[1]) - ratio) < 0.05}
         return recovered(d, 1, fits) + [
             (d["same"], "the image changed (layers, pixels, parasites or undo)"),
@@ -668,6 +719,7 @@ def hardening_verdicts(v, work, py):
             timings.append("%s: killed %.1f s after start, process gone in %.3f s, "
                            "procedure back in %.3f s" % (name, k["t_kill"] - d["started"],
                                                          k["t_gone"] - k["t_kill"], back))
+            print("# cancel " + timings[-1], file=sys.stderr)
             return [
                 (not k.get("error"), k.get("error")),
                 (k.get("connected") and k.get("in_flight"), "the request was not in flight: %r" % k),
@@ -681,8 +733,6 @@ def hardening_verdicts(v, work, py):
                  % (k["t_gone"] - k["t_kill"])),
                 (-0.1 < back < 2.0, "the procedure returned %.2f s after the kill" % back)]
         require("py-cancel-" + name, cancelled, "python-cancel.log")
-    if timings:
-        print("\n".join("# cancel " + t for t in timings), file=sys.stderr)
     require("py-cancel-after", lambda d: [
         (d["status"] == "success", "status %s: %s" % (d["status"], d["message"])),
         (d["layers"] == 2, "layers %s" % d["layers"])], "python-cancel.log")
@@ -697,7 +747,7 @@ def hardening_verdicts(v, work, py):
     except (OSError, ValueError):
         scan = {}
     in_flight = [k for k in kills.values() if k.get("in_flight")]
-    v.require("key-not-in-argv", [
+    v.require("key-not-in-argv", lambda: [
         (len(in_flight) == 3, "the argv were not read with 3 requests in flight: %r" % kills),
         (all(k["procs_read"] > 3 for k in in_flight), "too few processes read: %r" % kills),
         (not any(k["argv_hits"] for k in in_flight),
@@ -721,13 +771,15 @@ def conversation_verdicts(v, work, sf, py, sfcheck):
     log = read(os.path.join(work, "python-conversation.log"))
 
     def require(name, fn):
-        d = py.get(name)
-        if d is None:
-            return v.check(name, False, "no report (see %s/python-conversation.log)" % work)
-        try:
-            v.require(name, fn(d))
-        except (KeyError, TypeError, IndexError, ValueError) as e:
-            v.check(name, False, "incomplete report %r (%s)" % (d, e))
+        def conds():
+            d = py.get(name)
+            if d is None:
+                return [(False, "no report (see %s/python-conversation.log)" % work)]
+            try:
+                return fn(d)
+            except (KeyError, TypeError, IndexError, ValueError) as e:
+                return [(False, "incomplete report %r (%s)" % (d, e))]
+        v.require(name, conds)
 
     def ok(d):
         return (d["status"] == "success", "status %s: %s" % (d["status"], d["message"]))
@@ -899,9 +951,9 @@ def part(path, work, log):
         scope["host_check"](work, reports, v)
     except Exception as e:  # noqa: BLE001 - one failed verdict, not a crash
         v.check(name + "-host", False, "%s: %s" % (type(e).__name__, e))
-    if not v.lines:
+    if not len(v):
         v.check(name, False, "the part judged nothing")
-    print("\n".join(v.lines))
+    v.run()
 
 
 def main():
@@ -917,7 +969,11 @@ def main():
     elif cmd == "scan-argv":
         scanner(sys.argv[2])
     elif cmd == "check":
-        check(sys.argv[2], os.environ["GG_GIMP_TEST_KEY"])
+        check(sys.argv[2], os.environ["GG_GIMP_TEST_KEY"]).run()
+    elif cmd == "count":
+        import tempfile
+        with tempfile.TemporaryDirectory() as empty:
+            print(len(check(empty, "no-key")))
     elif cmd == "part":
         part(sys.argv[2], sys.argv[3], sys.argv[4])
     else:

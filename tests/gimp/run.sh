@@ -14,8 +14,9 @@
 # Python-Fu: the plug-in killed mid-request) and judges the outputs with
 # tests/gimp/checks.py; meanwhile every process's argv is read for the key.
 # Prints "PASS name" or "FAIL name: why" per check (and, on stderr, the
-# measured cancel times) and a last line "N passed, N failed"; exits
-# non-zero on any failure.  A missing GIMP 3 or fake server is a failure,
+# measured cancel times) and a last line "N passed, N failed, N skipped";
+# exits non-zero on any failure, when a judge dies or when fewer checks
+# reported than checks.py's registry holds (tests/gimp/verdicts.sh).  A missing GIMP 3 or fake server is a failure,
 # never a skip.
 set -uo pipefail
 
@@ -29,22 +30,10 @@ python=/usr/bin/python3
 checks="$src/tests/gimp/checks.py"
 gimp_timeout=${GG_GIMP_TIMEOUT:-240}
 
-setup_failures=()
-fail_setup() { setup_failures+=("$1"); }
-
-finish() {
-  local lines=("$@") p=0 f=0 l
-  for l in "${setup_failures[@]}"; do echo "FAIL setup: $l"; f=$((f + 1)); done
-  for l in "${lines[@]}"; do
-    [ -n "$l" ] || continue
-    echo "$l"
-    case "$l" in PASS*) p=$((p + 1)) ;; FAIL*) f=$((f + 1)) ;; esac
-  done
-  [ $((p + f)) -gt 0 ] || { echo "FAIL setup: no check ran"; f=1; }
-  echo "$p passed, $f failed"
-  [ "$f" -eq 0 ]
-  exit $?
-}
+# fail_setup, judge (a judge that dies, or reports fewer checks than its
+# registry holds, fails the suite) and finish.
+# shellcheck source=tests/gimp/verdicts.sh
+source "$src/tests/gimp/verdicts.sh"
 
 server_pid=""
 scan_pid=""
@@ -62,6 +51,7 @@ if pkg-config --exists gimp-3.0 gimpui-3.0 2>/dev/null && command -v gimp-consol
     while [ $# -gt 0 ] && [[ "$1" == *=* ]]; do vars+=("$1"); shift; done
     ( [ ${#vars[@]} -eq 0 ] || export "${vars[@]}"; exec "$@" )
   }
+  gimp_gui=(gimp-3.0)
   where="this host"
 else
   case "$out/" in
@@ -81,6 +71,7 @@ else
     # export is a builtin: the values never reach any process's argv.
     ( [ ${#vars[@]} -eq 0 ] || export "${vars[@]}"; exec "$src/tests/gimp3-root.sh" run "$src" "$@" )
   }
+  gimp_gui=("$src/tests/gimp3-root.sh" run "$src" gimp-3.0)
   where="the Debian 13 root"
 fi
 
@@ -216,7 +207,6 @@ control '{"scenario": "ok", "queue": []}'
 fi
 
 # 7. The part files: one group of checks each (see checks.py's docstring).
-part_verdicts=()
 for part in "$src"/tests/gimp/part_*.py; do
   [ -e "$part" ] || continue
   name=$(basename "$part" .py)
@@ -226,16 +216,41 @@ for part in "$src"/tests/gimp/part_*.py; do
     "exec(open('$src/tests/gimp/pdb.py').read()); run_part('$part')" \
     "Gimp.get_pdb().lookup_procedure('gimp-quit').run(Gimp.get_pdb().lookup_procedure('gimp-quit').create_config())" \
     || fail_setup "gimp-console ($name) ended with status $? (see $work/$name.log)"
-  mapfile -t -O "${#part_verdicts[@]}" part_verdicts < <("$python" "$checks" part "$part" "$work" "$work/$name.log" 2>&1)
+  # A part's host_check may report any number of checks: at least one.
+  judge "$name" 1 "$python" "$checks" part "$part" "$work" "$work/$name.log"
 done
 control '{"scenario": "ok", "queue": []}'
+
+# 8. "The whole change is one undo step": GIMP 3 with a window, under Xvfb;
+# after an edit the host presses Ctrl+Z once and the image must be exactly
+# as before (layers, masks, pixels, parasites, selection): tests/gimp/undo.py
+# drives tests/gimp/undo3.py.  GG_GIMP_PARTS="undo" runs it alone.
+if [ -z "$only_parts" ] || [[ " $only_parts " == *" undo "* ]]; then
+  undo_work="$work/undo"
+  mkdir -p "$undo_work/profile" "$undo_work/out"
+  cp -r "$work/profile/plug-ins" "$undo_work/profile/"
+  gimp_version=$(inside gimp-console-3.0 --version 2>/dev/null | sed -n 's/.*version \([0-9.]*\).*/\1/p' | tail -1)
+  printf '(plug-in-path "%s/profile/plug-ins:%s")\n(show-welcome-dialog no)\n(config-version "%s")\n' \
+    "$undo_work" "$sys_plugins" "$gimp_version" >"$undo_work/profile/gimprc"
+  undo_held=$("$python" "$src/tests/gimp/undo.py" --count) || undo_held=1
+  # The key and the rest by environment (judge is a function: they reach
+  # undo.py and GIMP, never an argv).
+  GIMP3_DIRECTORY="$undo_work/profile" HOME="$work/home" GOOGLE_GEMINI_BASE_URL="$base" \
+  GG_GIMP_IN="$work/in" GG_GIMP_OUT="$undo_work/out" GG_GIMP_PART=lib GEMINI_API_KEY="$key" \
+  LC_ALL=C.UTF-8 GG_GIMP_TIMEOUT="$gimp_timeout" \
+    judge undo "$undo_held" "$python" "$src/tests/gimp/undo.py" 3 "$undo_work" -- "${gimp_gui[@]}" \
+      --no-splash --batch-interpreter=python-fu-eval \
+      -b "exec(open('$src/tests/gimp/pdb.py').read()); exec(open('$src/tests/gimp/undo3.py').read())" \
+      -b "q = Gimp.get_pdb().lookup_procedure('gimp-quit'); c = q.create_config(); c.set_property('force', True); q.run(c)"
+  control '{"scenario": "ok", "queue": []}'
+fi
 
 touch "$work/scan-stop"
 wait "$scan_pid" || fail_setup "the argv scan failed"
 scan_pid=""
 if [ -n "$only_parts" ]; then
   echo "gimp tests: only the parts $only_parts" >&2
-  finish "${part_verdicts[@]}"
+  finish
 fi
 
 
@@ -253,5 +268,6 @@ done
 control '{"scenario": "ok", "queue": []}'
 
 echo "gimp tests: GIMP ran for $(( $(date +%s) - t0 )) s" >&2
-mapfile -t verdicts < <(GG_GIMP_TEST_KEY="$key" "$python" "$checks" check "$work" 2>&1)
-finish "${verdicts[@]}" "${part_verdicts[@]}"
+held=$("$python" "$checks" count) || { fail_setup "checks.py count failed: its registry is broken"; held=1; }
+GG_GIMP_TEST_KEY="$key" judge checks.py "$held" "$python" "$checks" check "$work"
+finish

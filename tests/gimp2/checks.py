@@ -3,6 +3,8 @@
 
     checks.py WORK        (GG_GIMP_TEST_KEY: the key; GG_CROSS=1 when the
                            cross-version runs happened)
+    checks.py --count     the number of checks it holds (its registry, built
+                          on an empty WORK; GG_CROSS as above)
 
 Reads the Script-Fu logs (sf-*.log: "GGT name k=v", "GGT-MSG name: text"),
 GIMP 3's cross-version report (cross3.log: "GGT-JSON {...}"), the exported
@@ -10,6 +12,9 @@ PNGs, the fake server's log and the argv scan, and prints "PASS name" or
 "FAIL name: why" per check.  The assertions are those of the GIMP 3 suite
 (tests/gimp/checks.py, whose helpers are reused): pixels, structure, the
 source untouched, errors leave the image as it was, the key nowhere.
+Every check reports, as in tests/gimp/checks.py (Verdicts): the checks are
+registered first, then each runs on its own; an exception in one is its
+FAIL.  Exit status 0 when the judge completed, whatever the verdicts.
 """
 
 import base64
@@ -105,10 +110,8 @@ def signed(content):
                for p in content.get("parts") or [])
 
 
-def main():
-    work = sys.argv[1]
-    key = os.environ["GG_GIMP_TEST_KEY"]
-    cross = os.environ.get("GG_CROSS") == "1"
+def judge(work, key, cross):
+    """The registry of checks (g3.Verdicts) over WORK's outputs."""
     v = g3.Verdicts()
     out = os.path.join(work, "out")
     texts = {name: g3.read(os.path.join(work, "sf-%s.log" % name))
@@ -119,15 +122,17 @@ def main():
         msg.update(messages(t))
 
     def sfcheck(name, conds_fn):
-        d = sf.get(name)
-        if d is None:
-            return v.check(name, False, "no report from Script-Fu (see %s/sf-*.log)" % work)
-        if d.get("error") == "1":
-            return v.check(name, False, "the Script-Fu check threw: %s" % msg.get(name))
-        try:
-            v.require(name, conds_fn(d))
-        except (KeyError, ValueError, OSError) as e:
-            v.check(name, False, "incomplete report %r (%s)" % (d, e))
+        def conds():
+            d = sf.get(name)
+            if d is None:
+                return [(False, "no report from Script-Fu (see %s/sf-*.log)" % work)]
+            if d.get("error") == "1":
+                return [(False, "the Script-Fu check threw: %s" % msg.get(name))]
+            try:
+                return conds_fn(d)
+            except (KeyError, ValueError, OSError) as e:
+                return [(False, "incomplete report %r (%s)" % (d, e))]
+        v.require(name, conds)
 
     geometry, contains = g3.geometry, g3.contains
 
@@ -200,7 +205,7 @@ def main():
     # The place parasite: GIMP 3's versioned key file.
     m = re.search(r"GGT-PLACE edit-selection: (.*?)(?:\n\n|\Z)", texts["main"], re.S)
     place = m.group(1) if m else ""
-    v.require("place-format", [
+    v.require("place-format", lambda: [
         (bool(place), "no gemini-conversation-place parasite was reported"),
         ("[conversation]" in place and "version=1" in place, "not the versioned format: %r" % place[:200]),
         ("has-region=true" in place, "the edit's region was not stored: %r" % place[:200])])
@@ -217,7 +222,7 @@ def main():
     edit_req = request_with(log, "add a red balloon")
     refine_req = request_with(log, "make the balloon yellow")
     rc = ((refine_req or {}).get("body") or {}).get("contents") or []
-    v.require("sf-refine-request", [
+    v.require("sf-refine-request", lambda: [
         (edit_req is not None, "the edit's request is not in the server log"),
         (refine_req is not None, "the refine's request is not in the server log"),
         (len(rc) == 3, "the refine sent %d contents, expected user, model, user" % len(rc)),
@@ -233,12 +238,14 @@ def main():
         (d["layers"] == "3", "layers=%s" % d["layers"]),
         # Each result directly above the source: the later one, styled, lower.
         (d["pos-styled"] == "1" and d["pos-edited"] == "0", "styled at %s, edited at %s" % (d["pos-styled"], d["pos-edited"]))])
-    ref_req = request_with(log, "add a cat")
-    n_images = sum(1 for c in ((ref_req or {}).get("body") or {}).get("contents") or []
-                   for p in c.get("parts") or [] if "inlineData" in p or "inline_data" in p)
-    v.require("sf-references-request", [
-        (ref_req is not None, "the request with a reference is not in the server log"),
-        (n_images == 2, "%d images sent, expected the region and the reference" % n_images)])
+    def references_request():
+        ref_req = request_with(log, "add a cat")
+        n_images = sum(1 for c in ((ref_req or {}).get("body") or {}).get("contents") or []
+                       for p in c.get("parts") or [] if "inlineData" in p or "inline_data" in p)
+        return [
+            (ref_req is not None, "the request with a reference is not in the server log"),
+            (n_images == 2, "%d images sent, expected the region and the reference" % n_images)]
+    v.require("sf-references-request", references_request)
 
     # Reference files: read, decoded and sent after the layers, with roles.
     # The pictures of checks.py prepare: texture 500x400, gray 300x200,
@@ -351,7 +358,7 @@ def main():
         ((int(d["w"]), int(d["h"])) == (500, 400), "result %sx%s does not cover the group" % (d["w"], d["h"]))])
 
     d = sf.get("edit-indexed")
-    v.require("edit-indexed", [
+    v.require("edit-indexed", lambda d=d: [
         (d is not None, "no report"),
         (d is not None and d.get("refused") == "1", "the edit of an indexed image did not fail"),
         (d is not None and d.get("layers") == "1", "a layer was added"),
@@ -436,38 +443,40 @@ def main():
         (d["layers"] == "2", "the edit after the cancel added %s layers" % (int(d["layers"]) - 1))])
 
     # Requests: the right key, in the header only, the region not the layer.
-    sizes = []
-    for e in log:
-        for c in ((e.get("body") or {}).get("contents") or []):
-            for p in c.get("parts") or []:
-                data = (p.get("inlineData") or p.get("inline_data") or {}).get("data")
-                if isinstance(data, dict):
-                    sizes.append((data.get("width"), data.get("height")))
-    v.require("requests", [
-        (len(generations(log)) > 0, "the server log is empty"),
-        (all(e.get("key_ok") for e in log if e.get("scenario") != "rejected"), "a request came with a wrong key"),
-        (not any(e.get("key_in_url") for e in log), "the key was sent in a URL"),
-        (any(w and h and w * h < 500 * 400 for w, h in sizes),
-         "no edit sent less than the whole 500x400 layer: %s" % sizes)])
+    def requests():
+        sizes = []
+        for e in log:
+            for c in ((e.get("body") or {}).get("contents") or []):
+                for p in c.get("parts") or []:
+                    data = (p.get("inlineData") or p.get("inline_data") or {}).get("data")
+                    if isinstance(data, dict):
+                        sizes.append((data.get("width"), data.get("height")))
+        return [
+            (len(generations(log)) > 0, "the server log is empty"),
+            (all(e.get("key_ok") for e in log if e.get("scenario") != "rejected"), "a request came with a wrong key"),
+            (not any(e.get("key_in_url") for e in log), "the key was sent in a URL"),
+            (any(w and h and w * h < 500 * 400 for w, h in sizes),
+             "no edit sent less than the whole 500x400 layer: %s" % sizes)]
+    v.require("requests", requests)
 
     # Cross-version: GIMP 3 refines 2.10's .xcf, sending its conversation.
     if cross:
         py = g3.py_reports(g3.read(os.path.join(work, "cross3.log")))
         d = py.get("cross-refine")
         stored = (d or {}).get("stored") or []
-        sent = (d or {}).get("sent") or []
+        sent3 = (d or {}).get("sent") or []
         model_turns = [c for c in stored if c.get("role") == "model"]
-        v.require("cross-refine-gimp3", [
+        v.require("cross-refine-gimp3", lambda: [
             (d is not None, "no report from GIMP 3 (see %s/cross3.log): %s"
              % (work, (py.get("py-exception") or {}).get("message"))),
             (d and d["status"] == "success", "GIMP 3's refine failed: %s" % (d and d["message"])),
             (len(stored) == 4, "the .xcf from 2.10 holds %d contents, expected 2 exchanges" % len(stored)),
             (len(model_turns) == 2 and all(signed(c) for c in model_turns),
              "2.10 stored model turns without their thought signatures"),
-            (len(sent) == len(stored) + 1, "GIMP 3 sent %d contents for a conversation of %d" % (len(sent), len(stored))),
-            (normalise(sent[:-1], False) == normalise(stored, True),
+            (len(sent3) == len(stored) + 1, "GIMP 3 sent %d contents for a conversation of %d" % (len(sent3), len(stored))),
+            (normalise(sent3[:-1], False) == normalise(stored, True),
              "GIMP 3 did not send 2.10's conversation as stored"),
-            ("now make the balloon green" in user_texts(sent[-1]) if sent else False, "the new prompt was not sent last"),
+            ("now make the balloon green" in user_texts(sent3[-1]) if sent3 else False, "the new prompt was not sent last"),
             (d and d["layers"] == d["before"] + 1, "layers %s -> %s" % (d and d["before"], d and d["layers"])),
             (d and d["new"] == d["top"], "GIMP 3 placed the result at %s, not over 2.10's region %s"
              % (d and d["new"], d and d["top"])),
@@ -486,25 +495,27 @@ def main():
              "2.10 did not send GIMP 3's conversation as stored")])
 
     # The key: never on disk (profile, home, outputs, .xcf, logs) ...
-    leaks = []
-    needle = key.encode()
-    logs = glob.glob(os.path.join(work, "*.log")) + glob.glob(os.path.join(work, "*.json")) \
-        + glob.glob(os.path.join(work, "cli-*.txt"))
-    for root in (os.path.join(work, "profile"), os.path.join(work, "profile3"),
-                 os.path.join(work, "home"), out) + tuple(logs):
-        for path in [root] + glob.glob(os.path.join(root, "**"), recursive=True):
-            if os.path.isfile(path):
-                try:
-                    with open(path, "rb") as f:
-                        if needle in f.read():
-                            leaks.append(path)
-                except OSError:
-                    pass
-    xcfs = glob.glob(os.path.join(out, "*.xcf"))
-    v.require("key-not-stored", [
-        (len(xcfs) >= 2, "the .xcf files were not saved: %s" % xcfs),
-        (len([p for p in logs if p.endswith(".log")]) >= 5, "the GIMP logs were not all there: %s" % logs),
-        (not leaks, "the key was found in %s" % leaks)])
+    def key_not_stored():
+        leaks = []
+        needle = key.encode()
+        logs = glob.glob(os.path.join(work, "*.log")) + glob.glob(os.path.join(work, "*.json")) \
+            + glob.glob(os.path.join(work, "cli-*.txt"))
+        for root in (os.path.join(work, "profile"), os.path.join(work, "profile3"),
+                     os.path.join(work, "home"), out) + tuple(logs):
+            for path in [root] + glob.glob(os.path.join(root, "**"), recursive=True):
+                if os.path.isfile(path):
+                    try:
+                        with open(path, "rb") as f:
+                            if needle in f.read():
+                                leaks.append(path)
+                    except OSError:
+                        pass
+        xcfs = glob.glob(os.path.join(out, "*.xcf"))
+        return [
+            (len(xcfs) >= 2, "the .xcf files were not saved: %s" % xcfs),
+            (len([p for p in logs if p.endswith(".log")]) >= 5, "the GIMP logs were not all there: %s" % logs),
+            (not leaks, "the key was found in %s" % leaks)]
+    v.require("key-not-stored", key_not_stored)
 
     # ... nor in any process's argv while the plug-in ran.
     try:
@@ -512,13 +523,67 @@ def main():
             scan = json.load(f)
     except (OSError, ValueError):
         scan = None
-    v.require("key-not-in-argv", [
+    v.require("key-not-in-argv", lambda: [
         (scan is not None, "the argv scan left no result"),
         (scan and scan["scans"] > 10, "too few scans: %s" % (scan and scan["scans"])),
         (scan and scan["plugin_pids"], "the scan never saw the 2.10 plug-in run"),
         (scan and not scan["hits"], "the key was in argv: %s" % (scan and scan["hits"]))])
+    models_verdicts(v, sf, msg, out, server_log(work), sfcheck)
+    return v
 
-    print("\n".join(v.lines))
+
+def main():
+    cross = os.environ.get("GG_CROSS") == "1"
+    if sys.argv[1:] == ["--count"]:
+        import tempfile
+        with tempfile.TemporaryDirectory() as empty:
+            print(len(judge(empty, "no-key", cross)))
+    elif len(sys.argv) == 2 and not sys.argv[1].startswith("-"):
+        judge(sys.argv[1], os.environ["GG_GIMP_TEST_KEY"], cross).run()
+    else:
+        sys.exit(__doc__)
+
+
+def models_verdicts(v, sf, msg, out, log, sfcheck):
+    """Issue 14: today's models from 2.10 scripts (edit.scm's gg-models)."""
+    default = "gemini-nano-banana-2.1"
+
+    def sent(marker, model=default, store=False, thinking=None):
+        found = [e for e in generations(log)
+                 if marker in user_texts(((e.get("body") or {}).get("contents") or [{}])[-1])]
+        body = (found[-1].get("body") or {}) if found else {}
+        path = found[-1].get("path") or "" if found else ""
+        level = ((body.get("generationConfig") or {}).get("thinkingConfig") or {}).get("thinkingLevel")
+        return [(len(found) == 1, "%d requests for %s, not 1" % (len(found), marker)),
+                ("/models/%s:" % model in path, "the request went to %s, not %s" % (path, model)),
+                (body.get("store", "absent") is store,
+                 'the body said "store": %s, not %s' % (body.get("store", "absent"), str(store).lower())),
+                (level == thinking, "thinkingLevel was %r, not %r" % (level, thinking))]
+
+    sfcheck("models-edit-default", lambda d: [
+        (d["layers"] == "2", "layers=%s" % d["layers"])] + sent("models-edit-default"))
+    sfcheck("models-refine-default", lambda d: [
+        (int(d["layers"]) == int(d["before"]) + 1, "layers %s -> %s" % (d["before"], d["layers"]))]
+        + sent("models-refine-default"))
+    sfcheck("models-generate-default", lambda d: [
+        (d["layers"] == "1", "layers=%s" % d["layers"])] + sent("models-generate-default"))
+    sentence = "gemini-3.1-flash-image was shut down on 2026-10-29; use gemini-nano-banana-2.1."
+    sfcheck("models-retired", lambda d: [
+        (d["failed"] == "1", "the edit succeeded"),
+        (sentence in msg.get("models-retired", ""),
+         "the message was %r, not %r" % (msg.get("models-retired"), sentence)),
+        (d["layers"] == d["before"], "layers %s -> %s" % (d["before"], d["layers"])),
+        (d["conversation"] == "0", "a conversation was stored"),
+        (not [e for e in generations(log) if "models-retired" in json.dumps(e.get("body"))],
+         "a request was sent"),
+        g3.same_pixels(out, "models-retired-before.png", "models-retired-after.png")])
+    sfcheck("models-store", lambda d: [
+        (d["layers"] == "3", "layers=%s" % d["layers"])]
+        + sent("models-store:", store=True, thinking="HIGH")
+        + sent("models-store-off:"))
+    sfcheck("models-server-only", lambda d: [
+        (d["layers"] == "1", "layers=%s" % d["layers"])]
+        + sent("models-server-only", model="gemini-nano-banana-2.2-preview"))
 
 
 if __name__ == "__main__":

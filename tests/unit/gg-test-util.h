@@ -24,9 +24,23 @@ void          gg_fake_server_stop  (GgFakeServer *server);
 void   gg_fake_server_control (GgFakeServer *server, const gchar *path, const gchar *json);
 /* GET /_control/log: the JSON array of requests received (g_free). */
 gchar *gg_fake_server_log     (GgFakeServer *server);
+/* GET /_control/state: scenario, queue, requests, active (g_free). */
+gchar *gg_fake_server_state   (GgFakeServer *server);
 
 /* Reads a file from tests/data (g_bytes_unref). */
 GBytes *gg_test_data (const gchar *name);
 
 /* A fresh temporary directory, removed at exit (g_free). */
 gchar *gg_test_tmpdir (void);
+
+/* Skips the running test, saying why on stdout ("SKIP: /path: @why"), and
+ * remembers it for gg_test_status ().  Use it, never g_test_skip () alone:
+ * a skip must be counted (tests/gimp/test_harness.py checks this). */
+void gg_test_skip (const gchar *why);
+
+/* The exit status for CTest from g_test_run ()'s @status: 77 (CTest's
+ * SKIP_RETURN_CODE, "skipped") when every test passed but one was skipped
+ * with gg_test_skip ().  A test that may skip runs as a CTest test of its
+ * own (GG_UNIT_OWN_TESTS in tests/CMakeLists.txt), so that its skip does not
+ * hide its binary's other tests. */
+gint gg_test_status (gint status);

@@ -369,7 +369,7 @@ real_answer (const gchar *name)
   if (!g_file_get_contents (path, &text, &length, NULL))
     {
       g_autofree gchar *why = g_strdup_printf ("the recording %s is not there", path);
-      g_test_skip (why);
+      gg_test_skip (why);
       return NULL;
     }
   return g_bytes_new_take (text, length);
@@ -575,5 +575,5 @@ main (int argc, char **argv)
   g_test_add_func ("/api-error/redact", test_redact);
   g_test_add_func ("/api-error/excerpt", test_excerpt);
 
-  return g_test_run ();
+  return gg_test_status (g_test_run ());
 }

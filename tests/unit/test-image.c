@@ -909,7 +909,7 @@ test_check_real_answers (void)
 
   if (listing == NULL)
     {
-      g_test_skip ("../shared/real-answers is absent");
+      gg_test_skip ("../shared/real-answers is absent");
       return;
     }
   while ((name = g_dir_read_name (listing)) != NULL)
@@ -1045,7 +1045,7 @@ test_perf_4k (void)
 
   if (! g_test_perf () && g_getenv ("GG_PERF") == NULL)
     {
-      g_test_skip ("timings run with -m perf or GG_PERF=1");
+      gg_test_skip ("timings run with -m perf or GG_PERF=1");
       return;
     }
   pic = make_picture (4096, 4096, FALSE);
@@ -1100,5 +1100,5 @@ main (int argc, char **argv)
   g_test_add_func ("/image/files", test_files);
   g_test_add_func ("/image/perf-4k", test_perf_4k);
   rc = g_test_run ();
-  return rc;
+  return gg_test_status (rc);
 }

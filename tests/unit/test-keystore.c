@@ -302,7 +302,7 @@ test_bus_without_keyring (void)
   program = g_find_program_in_path ("dbus-daemon");
   if (program == NULL)
     {
-      g_test_skip ("dbus-daemon is not installed");
+      gg_test_skip ("dbus-daemon is not installed (apt-get install dbus-daemon)");
       return;
     }
   daemon = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE
@@ -337,5 +337,5 @@ main (int argc, char **argv)
   g_test_add_func ("/keystore/empty-and-missing", test_empty_and_missing);
   g_test_add_func ("/keystore/no-keyring-falls-to-file", test_no_keyring_falls_to_file);
   g_test_add_func ("/keystore/bus-without-keyring", test_bus_without_keyring);
-  return g_test_run ();
+  return gg_test_status (g_test_run ());
 }

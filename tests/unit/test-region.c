@@ -1272,7 +1272,7 @@ test_perf_scale (void)
 
   if (! g_test_perf () && g_getenv ("GG_PERF") == NULL)
     {
-      g_test_skip ("timings run with -m perf or GG_PERF=1");
+      gg_test_skip ("timings run with -m perf or GG_PERF=1");
       return;
     }
   big = gg_raster_new (4096, 4096, NULL);
@@ -1339,5 +1339,5 @@ main (int argc, char **argv)
   g_test_add_func ("/region/place/prepared", test_place_prepared);
   g_test_add_func ("/region/perf", test_perf_scale);
   rc = g_test_run ();
-  return rc;
+  return gg_test_status (rc);
 }

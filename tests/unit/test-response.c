@@ -702,7 +702,7 @@ test_real_placeholder (void)
 
   if (!g_file_get_contents (path, &text, &length, NULL))
     {
-      g_test_skip ("the recordings of ../shared/real-answers are not there");
+      gg_test_skip ("the recordings of ../shared/real-answers are not there");
       return;
     }
   response = gg_response_parse (text, length, NULL, &error);
@@ -736,5 +736,5 @@ main (int argc, char **argv)
   g_test_add_func ("/response/cost", test_cost);
   g_test_add_func ("/response/real-placeholder", test_real_placeholder);
 
-  return g_test_run ();
+  return gg_test_status (g_test_run ());
 }
