@@ -845,8 +845,8 @@ gg_image_verify (const guint8 *data,
  * deflate stream are inflated too (check_png_stream), with the rows'
  * filter bytes: garbage with a right CRC (a broken encoder, not transport)
  * fails there.  Not seen here: a deflate stream that an encoder broke
- * further in under right CRCs (a full inflate: 0.17 s at 4K, 0.02 s
- * here), and damage inside a JPEG's entropy-coded data, which has no
+ * further in under right CRCs (a full inflate: ~0.3 s for a 4K noisy
+ * PNG, 0.02 s here), and damage inside a JPEG's entropy-coded data, which has no
  * checksum: gg_image_save_bytes checks both completely on a second thread
  * while it writes the file. */
 
@@ -1744,7 +1744,8 @@ gg_image_save_bytes (GBytes       *bytes,
    * every byte, so that check is complete against damage in transit, but
    * not against an encoder's broken deflate stream under right CRCs: the
    * whole stream is inflated on a second thread while the file is written
-   * (4K noisy PNG: ~0.17 s, beside the write); a JPEG has no checksum over
+   * (4K noisy PNG: ~0.3 s, longer than the write's ~0.05 s: the price of
+   * a complete check, tests/bench/save.c); a JPEG has no checksum over
    * its entropy-coded data, so that is read through the same way (4K:
    * 0.03 s).  On failure the file is not written (the temporary one is
    * removed). */
