@@ -156,11 +156,12 @@ batch_from_json (const cJSON *root)
     name = json_string (source, "name", NULL);
   if (name == NULL)
     return NULL;
+  /* What the server says may be shown: no key in it (gg_redact). */
   batch = g_new0 (GgBatch, 1);
-  batch->name          = g_strdup (name);
-  batch->display_name  = g_strdup (json_string (source, "displayName", "display_name"));
-  batch->model         = g_strdup (json_string (source, "model", NULL));
-  batch->state_name    = g_strdup (json_string (source, "state", NULL));
+  batch->name          = gg_redact (name, NULL);
+  batch->display_name  = gg_redact (json_string (source, "displayName", "display_name"), NULL);
+  batch->model         = gg_redact (json_string (source, "model", NULL), NULL);
+  batch->state_name    = gg_redact (json_string (source, "state", NULL), NULL);
   batch->state         = parse_state (batch->state_name);
   batch->create_time   = g_strdup (json_string (source, "createTime", "create_time"));
   batch->end_time      = g_strdup (json_string (source, "endTime", "end_time"));
@@ -171,7 +172,7 @@ batch_from_json (const cJSON *root)
   batch->responses_file = g_strdup (json_string (output, "responsesFile", "responses_file"));
   batch->has_inline = json_object (output, "inlinedResponses", "inlined_responses") != NULL;
   if (error != NULL)
-    batch->error_message = g_strdup (json_string (error, "message", NULL));
+    batch->error_message = gg_redact (json_string (error, "message", NULL), NULL);
   return batch;
 }
 
@@ -528,7 +529,7 @@ result_from_json (const cJSON            *item,
 
   if (key == NULL)
     key = json_string (item, "key", NULL);
-  result->key = key ? g_strdup (key) : g_strdup_printf ("#%u", index + 1);
+  result->key = key ? gg_redact (key, NULL) : g_strdup_printf ("#%u", index + 1);
 
   if (response != NULL)
     {
@@ -550,8 +551,8 @@ result_from_json (const cJSON            *item,
       const gchar *message = json_string (error, "message", NULL);
 
       result->error_code = cJSON_IsNumber (code) ? code->valueint : 0;
-      result->error_message = g_strdup (message && *message ? message
-                                        : "The request failed without a reason given.");
+      result->error_message = gg_redact (message && *message ? message
+                                         : "The request failed without a reason given.", NULL);
     }
   else
     result->error_message = g_strdup ("The batch holds neither an answer nor an error "

@@ -283,6 +283,7 @@ gg_client_new (const gchar *api_key, const gchar *base_url, GError **error)
 
   client = g_new0 (GgClient, 1);
   client->api_key  = g_steal_pointer (&key);
+  gg_redact_register (client->api_key);
   client->base_url = g_steal_pointer (&url);
   if (g_uri_get_port (uri) > 0)
     client->host = g_strdup_printf (strchr (g_uri_get_host (uri), ':') ? "[%s]:%d" : "%s:%d",

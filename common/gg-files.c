@@ -103,19 +103,20 @@ file_from_json (const cJSON *object)
 
   if (!cJSON_IsObject (object) || json_string (object, "name", NULL) == NULL)
     return NULL;
+  /* What the server says may be shown: no key in it (gg_redact). */
   file = g_new0 (GgFile, 1);
-  file->name            = g_strdup (json_string (object, "name", NULL));
+  file->name            = gg_redact (json_string (object, "name", NULL), NULL);
   file->uri             = g_strdup (json_string (object, "uri", NULL));
   file->mime_type       = g_strdup (json_string (object, "mimeType", "mime_type"));
-  file->display_name    = g_strdup (json_string (object, "displayName", "display_name"));
-  file->state_name      = g_strdup (json_string (object, "state", NULL));
+  file->display_name    = gg_redact (json_string (object, "displayName", "display_name"), NULL);
+  file->state_name      = gg_redact (json_string (object, "state", NULL), NULL);
   file->state           = parse_state (file->state_name);
   file->expiration_time = g_strdup (json_string (object, "expirationTime", "expiration_time"));
   file->expires         = parse_time (file->expiration_time);
   file->size_bytes      = json_int64 (cJSON_GetObjectItemCaseSensitive (object, "sizeBytes"), -1);
   error = cJSON_GetObjectItemCaseSensitive (object, "error");
   if (cJSON_IsObject (error))
-    file->error_message = g_strdup (json_string (error, "message", NULL));
+    file->error_message = gg_redact (json_string (error, "message", NULL), NULL);
   return file;
 }
 

@@ -1228,7 +1228,12 @@ gg_front_report (const gchar  *profile_dir,
   else
     g_free (usage);
 
-  return g_string_free (text, FALSE);
+  /* The model's words, the sources and the failures came from a server. */
+  {
+    g_autofree gchar *raw = g_string_free (text, FALSE);
+
+    return gg_redact (raw, NULL);
+  }
 }
 
 gboolean
