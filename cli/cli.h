@@ -128,6 +128,9 @@ GBytes    *cli_job_read_image  (const gchar *filename, const gchar *what,
 gboolean   cli_job_save_image  (const GgPart *part, const gchar *filename, GError **error);
 /* The folder of gemini-image's cache ($XDG_CACHE_HOME/gimp-gemini).  g_free. */
 gchar     *cli_cache_dir       (void);
+/* Where paid answers go when they cannot be written as asked: the
+ * gemini-recovery folder in here ($XDG_DATA_HOME/gimp-gemini).  g_free. */
+gchar     *cli_recovery_profile (void);
 
 /* cli-mask.c: edit --mask.  The plan holds the input, the mask's weights
  * and the region sent. */
