@@ -455,6 +455,7 @@ gg_batch_list (GgClient *client, guint max, GCancellable *cancellable, GError **
 {
   g_autoptr(GPtrArray) batches = g_ptr_array_new_with_free_func ((GDestroyNotify) gg_batch_free);
   g_autofree gchar    *token = NULL;
+  guint                pages = 0;   /* a bound on a server's answers */
 
   if (max == 0)
     max = 100;
@@ -463,10 +464,9 @@ gg_batch_list (GgClient *client, guint max, GCancellable *cancellable, GError **
       g_autofree gchar *path = NULL;
       g_autoptr(GBytes) answer = NULL;
       GgHttpRequest     request = { 0, };
-      const cJSON      *item;
-      cJSON            *root;
       gsize             size;
       const gchar      *data;
+      gchar            *next;
 
       if (token != NULL)
         {
@@ -483,22 +483,36 @@ gg_batch_list (GgClient *client, guint max, GCancellable *cancellable, GError **
       if (answer == NULL)
         return NULL;
       data = g_bytes_get_data (answer, &size);
-      root = cJSON_ParseWithLength (data ? data : "", size);
-      cJSON_ArrayForEach (item, cJSON_GetObjectItemCaseSensitive (root, "operations"))
-        {
-          GgBatch *batch = batch_from_json (item);
-
-          if (batch != NULL && batches->len < max)
-            g_ptr_array_add (batches, batch);
-          else
-            gg_batch_free (batch);
-        }
-      g_clear_pointer (&token, g_free);
-      token = g_strdup (json_string (root, "nextPageToken", "next_page_token"));
-      cJSON_Delete (root);
+      next = gg_batch_parse_page (data ? data : "", size, batches, max);
+      /* A server that hands out the same page again would never end. */
+      if (next != NULL && g_strcmp0 (next, token) == 0)
+        g_clear_pointer (&next, g_free);
+      g_free (token);
+      token = next;
     }
-  while (token != NULL && *token != '\0' && batches->len < max);
+  while (token != NULL && *token != '\0' && batches->len < max && ++pages < 1000);
   return g_steal_pointer (&batches);
+}
+
+gchar *
+gg_batch_parse_page (const gchar *json, gsize length, GPtrArray *batches, guint max)
+{
+  cJSON       *root = cJSON_ParseWithLength (json, length);
+  const cJSON *item;
+  gchar       *token;
+
+  cJSON_ArrayForEach (item, cJSON_GetObjectItemCaseSensitive (root, "operations"))
+    {
+      GgBatch *batch = batch_from_json (item);
+
+      if (batch != NULL && batches->len < max)
+        g_ptr_array_add (batches, batch);
+      else
+        gg_batch_free (batch);
+    }
+  token = g_strdup (json_string (root, "nextPageToken", "next_page_token"));
+  cJSON_Delete (root);
+  return token;
 }
 
 /* ---- results ------------------------------------------------------------- */

@@ -120,6 +120,10 @@ file_from_json (const cJSON *object)
   return file;
 }
 
+/* More pages than any project has (100 files each): a bound on a
+ * server's answers, not a limit anyone meets. */
+#define MAX_LIST_PAGES 1000
+
 GgFile *
 gg_file_parse (const gchar *json, gsize length, GError **error)
 {
@@ -477,16 +481,16 @@ gg_files_list (GgClient *client, GCancellable *cancellable, GError **error)
 {
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) gg_file_free);
   g_autofree gchar    *token = NULL;
+  guint                pages = 0;
 
   do
     {
       g_autofree gchar *path = NULL;
       g_autoptr(GBytes) answer = NULL;
       GgHttpRequest     request = { 0, };
-      const cJSON      *item;
-      cJSON            *root;
       gsize             size;
       const gchar      *data;
+      gchar            *next;
 
       if (token != NULL)
         {
@@ -502,20 +506,34 @@ gg_files_list (GgClient *client, GCancellable *cancellable, GError **error)
       if (answer == NULL)
         return NULL;
       data = g_bytes_get_data (answer, &size);
-      root = cJSON_ParseWithLength (data ? data : "", size);
-      cJSON_ArrayForEach (item, cJSON_GetObjectItemCaseSensitive (root, "files"))
-        {
-          GgFile *file = file_from_json (item);
-
-          if (file != NULL)
-            g_ptr_array_add (files, file);
-        }
-      g_clear_pointer (&token, g_free);
-      token = g_strdup (json_string (root, "nextPageToken", NULL));
-      cJSON_Delete (root);
+      next = gg_files_parse_page (data ? data : "", size, files);
+      /* A server that hands out the same page again would never end. */
+      if (next != NULL && g_strcmp0 (next, token) == 0)
+        g_clear_pointer (&next, g_free);
+      g_free (token);
+      token = next;
     }
-  while (token != NULL && *token != '\0');
+  while (token != NULL && *token != '\0' && ++pages < MAX_LIST_PAGES);
   return g_steal_pointer (&files);
+}
+
+gchar *
+gg_files_parse_page (const gchar *json, gsize length, GPtrArray *files)
+{
+  cJSON       *root = cJSON_ParseWithLength (json, length);
+  const cJSON *item;
+  gchar       *token;
+
+  cJSON_ArrayForEach (item, cJSON_GetObjectItemCaseSensitive (root, "files"))
+    {
+      GgFile *file = file_from_json (item);
+
+      if (file != NULL)
+        g_ptr_array_add (files, file);
+    }
+  token = g_strdup (json_string (root, "nextPageToken", NULL));
+  cJSON_Delete (root);
+  return token;
 }
 
 GBytes *
