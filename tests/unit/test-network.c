@@ -16,6 +16,7 @@
 
 #include "gg-client.h"
 #include "gg-error.h"
+#include "gg-batch.h"
 #include "gg-files.h"
 
 #define KEY "AIzaSyNetworkTestKey-0123456789abcdefgh"
@@ -80,7 +81,12 @@ answer_for (Server *server, const gchar *line)
   host = server->port == 80 ? g_strdup (server->ipv6 ? "[::1]" : "127.0.0.1")
                             : g_strdup_printf (server->ipv6 ? "[::1]:%d" : "127.0.0.1:%d",
                                                server->port);
-  if (strstr (line, "/upload/v1beta/files ") != NULL)
+  /* A list that hands out the same page token for ever. */
+  if (strstr (line, "/v1beta/files?pageSize") != NULL)
+    body = "{\"files\":[{\"name\":\"files/a\"}],\"nextPageToken\":\"again\"}";
+  else if (strstr (line, "/v1beta/batches?pageSize") != NULL)
+    body = "{\"operations\":[],\"nextPageToken\":\"again\"}";
+  else if (strstr (line, "/upload/v1beta/files ") != NULL)
     {
       g_free (extra);
       extra = g_strdup_printf ("x-goog-upload-url: http://%s/resumable?upload_id=7\r\n"
@@ -363,6 +369,27 @@ test_ipv6_without_port (void)
     g_test_skip ("port 80 on [::1] is in use");
 }
 
+/* A server's list that never ends (the same page token each time) is
+ * read once, not forever. */
+static void
+test_endless_lists_end (void)
+{
+  Server              *four = server_start (FALSE, FALSE, 0);
+  g_autofree gchar    *url = g_strdup_printf ("http://127.0.0.1:%d", four->port);
+  g_autoptr(GgClient)  client = client_for (url);
+  g_autoptr(GError)    error = NULL;
+  g_autoptr(GPtrArray) files = gg_files_list (client, NULL, &error);
+  g_autoptr(GPtrArray) batches = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (files->len, <=, 2);
+  batches = gg_batch_list (client, 10, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (batches->len, ==, 0);
+  g_assert_cmpint (g_atomic_int_get (&four->accepted), <=, 4);
+  server_stop (four);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -372,5 +399,6 @@ main (int argc, char **argv)
   g_test_add_func ("/network/other-hosts-keep-proxy", test_other_hosts_keep_proxy);
   g_test_add_func ("/network/ipv6-upload", test_ipv6_upload);
   g_test_add_func ("/network/ipv6-without-port", test_ipv6_without_port);
+  g_test_add_func ("/network/endless-lists-end", test_endless_lists_end);
   return g_test_run ();
 }
