@@ -22,6 +22,8 @@
 #define ECHO_KEY "AIzaSyQ7vX2mKp9LtR4wZs8NbHc3JdFg6Ye1Ua0"
 #define PIECE    8
 
+static const gchar echo_key[] = ECHO_KEY;
+
 /* ----- the echoing server --------------------------------------------------- */
 
 typedef struct
@@ -179,7 +181,7 @@ assert_no_piece (const gchar *what, const gchar *text)
   g_assert_nonnull (text);
   for (gsize i = 0; i + PIECE <= key_len; i++)
     {
-      g_autofree gchar *piece = g_strndup (ECHO_KEY + i, PIECE);
+      g_autofree gchar *piece = g_strndup (&echo_key[i], PIECE);
 
       if (strstr (text, piece) != NULL)
         g_error ("%s: the message holds the key's piece “%s”: %s", what, piece, text);
@@ -227,7 +229,7 @@ key_in_pieces (guint size, const gchar *glue)
     {
       if (i > 0)
         g_string_append (out, glue);
-      g_string_append_len (out, ECHO_KEY + i, MIN (size, key_len - i));
+      g_string_append_len (out, &echo_key[i], MIN (size, key_len - i));
     }
   return g_string_free (out, FALSE);
 }
@@ -359,6 +361,7 @@ test_excerpt_after_client (void)
   /* Once a client holds the key, every excerpt drops it before cutting. */
   g_autoptr(GgClient) client = echo_client ();
 
+  g_assert_nonnull (client);
   for (guint c = 0; c < G_N_ELEMENTS (cuts); c++)
     for (guint b = 0; b < G_N_ELEMENTS (before); b++)
       {
@@ -440,6 +443,7 @@ test_batch_results (void)
                                                 ECHO_KEY, ECHO_KEY);
   g_autoptr(GPtrArray) results = gg_batch_results_parse_jsonl (jsonl, strlen (jsonl), NULL);
 
+  g_assert_nonnull (client);
   g_assert_cmpuint (results->len, ==, 2);
   for (guint i = 0; i < results->len; i++)
     {
