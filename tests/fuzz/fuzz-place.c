@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "gg-conversation-place.h"
+#include "gg-image.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -12,6 +13,15 @@ static gboolean
 same_rect (const GgRect *a, const GgRect *b)
 {
   return a->x == b->x && a->y == b->y && a->width == b->width && a->height == b->height;
+}
+
+static gboolean
+sane_rect (const GgRect *r)
+{
+  return r->x >= -GG_PLACE_MAX_COORD && r->x <= GG_PLACE_MAX_COORD
+         && r->y >= -GG_PLACE_MAX_COORD && r->y <= GG_PLACE_MAX_COORD
+         && r->width >= 0 && r->height >= 0
+         && r->width <= GG_PLACE_MAX_COORD && r->height <= GG_PLACE_MAX_COORD;
 }
 
 int
@@ -32,6 +42,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       GgRect kept;
 
       g_assert (place.region.width > 0 && place.region.height > 0);
+      /* Nothing a GIMP image can hold is larger (GIMP_MAX_IMAGE_SIZE):
+       * anything else is a damaged or hostile parasite. */
+      g_assert (sane_rect (&place.region) && sane_rect (&place.selection)
+                && sane_rect (&place.clip));
+      g_assert ((gsize) place.region.width * place.region.height <= GG_DEFAULT_MAX_PIXELS);
+      g_assert (place.out_width <= GG_PLACE_MAX_SIDE && place.out_height <= GG_PLACE_MAX_SIDE);
+      g_assert (place.send_width <= GG_PLACE_MAX_SIDE && place.send_height <= GG_PLACE_MAX_SIDE);
       /* What a refine does with them: the kept part of the region. */
       (void) gg_rect_intersect (&place.region, &place.clip, &kept);
       (void) gg_rect_intersect (&place.selection, &place.region, &kept);
