@@ -17,6 +17,7 @@
 #include "gg-client.h"
 #include "gg-error.h"
 #include "gg-files.h"
+#include "gg-response.h"
 
 /* Looks like a real key (39 characters, as Google's are). */
 #define ECHO_KEY "AIzaSyQ7vX2mKp9LtR4wZs8NbHc3JdFg6Ye1Ua0"
@@ -279,6 +280,44 @@ attempt_generate (GgClient *client)
   return error;
 }
 
+/* A 2xx whose body is not an answer: the response parser quotes it. */
+static GError *
+attempt_response (GgClient *client)
+{
+  GError           *error = NULL;
+  g_autoptr(GBytes) body = gg_client_post_json (client, "v1beta/models/m:generateContent",
+                                                "{}", 2, "m", NULL, &error);
+  gsize             length;
+  const gchar      *data;
+  GgResponse       *response;
+
+  g_assert_no_error (error);
+  data = g_bytes_get_data (body, &length);
+  response = gg_response_parse (data, length, NULL, &error);
+  g_assert_null (response);
+  return error;
+}
+
+/* A text-only answer: gg_response_check () quotes the model's words. */
+static GError *
+attempt_response_checked (GgClient *client)
+{
+  GError           *error = NULL;
+  g_autoptr(GBytes) body = gg_client_post_json (client, "v1beta/models/m:generateContent",
+                                                "{}", 2, "m", NULL, &error);
+  gsize             length;
+  const gchar      *data;
+  GgResponse       *response;
+
+  g_assert_no_error (error);
+  data = g_bytes_get_data (body, &length);
+  response = gg_response_parse (data, length, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (gg_response_check (response, &error));
+  gg_response_free (response);
+  return error;
+}
+
 static GError *
 attempt_file_get (GgClient *client)
 {
@@ -385,6 +424,12 @@ test_generate_errors (void)
   try_everywhere ("502 HTML", "502 Bad Gateway", "text/html",
                   "<html><body><p>%F%K</p></body></html>", attempt_generate);
   try_everywhere ("502 text", "502 Bad Gateway", "text/plain", "%F%K", attempt_generate);
+  try_everywhere ("200 HTML", "200 OK", "text/html",
+                  "<html><body><p>%F%K</p></body></html>", attempt_response);
+  try_everywhere ("200 not JSON", "200 OK", "application/json", "%F%K", attempt_response);
+  try_everywhere ("200 text only", "200 OK", "application/json",
+                  "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"%F%K\"}]},"
+                  "\"finishReason\":\"STOP\"}]}", attempt_response_checked);
 }
 
 static void
