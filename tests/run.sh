@@ -115,12 +115,29 @@ else
   note_fail "placement: no gemini-image to test"
 fi
 
+# The live service's recorded answers (../shared/real-answers beside the
+# checkout) replayed to gemini-image; "NOT RUN" without them.
+echo "== 3c. recorded answers of the live service replayed"
+if [ -x "$out/default/cli/gemini-image" ]; then
+  suite_stage replay /usr/bin/python3 "$src/tests/replay/run.py" --cli "$out/default/cli/gemini-image"
+else
+  note_fail "replay: no gemini-image to test"
+fi
+
 echo "== 4. GIMP 3 headless"
 if [ -f "$src/tests/gimp/run.sh" ]; then
   GG_TEST_OUT="$out" suite_stage gimp bash "$src/tests/gimp/run.sh"
 else
   note_fail "gimp: tests/gimp/run.sh is missing"
 fi
+
+# GIMP 3.2 (Debian forky, December 2026) as well, in its own root
+# (GG_GIMP3_SUITES="forky sid" for more; "" for none).
+for suite in ${GG_GIMP3_SUITES-forky}; do
+  echo "== 4a. GIMP 3 headless in Debian $suite"
+  GIMP_GEMINI_ROOT_SUITE="$suite" GG_TEST_OUT="$out/gimp3-$suite" \
+    suite_stage "gimp-$suite" bash "$src/tests/gimp/run.sh"
+done
 
 # GIMP 2.10 is Debian 12's GIMP: its plug-in runs natively, and a missing
 # GIMP 2.10 fails the stage (tests/gimp2/run.sh says how to install it).

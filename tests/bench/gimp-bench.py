@@ -2,7 +2,7 @@
 # tests/bench/gimp-bench.sh (gimp-console-3.0 --batch-interpreter=python-fu-eval).
 #
 # Times, from the procedure call to its return (the layer inserted), a 4K
-# layer edit with gemini-3-pro-image-preview at 4K against the fake server
+# layer edit with gemini-3-pro-image at 4K against the fake server
 # in --instant mode: no selection, and a rectangular selection; and a no-op
 # baseline, a cheap core procedure called the same way.  Prints one line
 # "GGB-JSON {...}" per call; the host joins them with the plug-in's memory
@@ -18,7 +18,7 @@ from gi.repository import Gimp, Gio  # noqa: E402
 IN = os.environ['GG_BENCH_IN']
 RUNS = int(os.environ.get('GG_BENCH_RUNS', '5'))
 PDB = Gimp.get_pdb()
-PRO = 'gemini-3-pro-image-preview'
+PRO = 'gemini-3-pro-image'
 NONINT = Gimp.RunMode.NONINTERACTIVE
 # The selection case: a 2600 x 1700 rectangle off centre (a region the plan
 # must realign, not a square).

@@ -79,7 +79,7 @@ main (int argc, char **argv)
     sel = (GgRect) { atoi (argv[3]), atoi (argv[4]), atoi (argv[5]), atoi (argv[6]) };
   gg_region_options_init (&options);
   options.max_size = "4K";
-  if (! gg_region_plan (gg_catalogue_lookup ("gemini-3-pro-image-preview"),
+  if (! gg_region_plan (gg_catalogue_lookup ("gemini-3-pro-image"),
                         original->width, original->height, has_sel ? &sel : NULL,
                         &options, &plan, &error))
     die (error);

@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover - a setup error, not a skip
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_cli import BINARY, KEY, SERVER, FakeServer, Result, magic  # noqa: E402
 
+FLASH = "gemini-2.5-flash-image"
 FAST = {"batch_step": 0.15, "batch_dims": [32, 32], "noise": False, "file_processing": 0.2}
 
 
@@ -95,6 +96,10 @@ class BatchTestCase(unittest.TestCase):
         return path
 
     def submit(self, *args):
+        # 2.5 Flash: PNG answers without thought signatures, whatever the
+        # client's default model is (these tests are about batches).
+        if "--model" not in args:
+            args = args + ("--model", FLASH)
         r = self.run_cli("batch", "submit", *args)
         self.assertEqual(r.status, 0, r.stderr)
         job = r.stdout.strip()

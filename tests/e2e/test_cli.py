@@ -33,7 +33,7 @@ PYTHON = "/usr/bin/python3"
 KEY = "fake-key-for-tests"
 
 FLASH = "gemini-2.5-flash-image"
-PRO = "gemini-3-pro-image-preview"
+PRO = "gemini-3-pro-image"
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "cli")
 
@@ -252,7 +252,7 @@ class CliTestCase(unittest.TestCase):
 class GenerateTest(CliTestCase):
 
     def test_flash_16_9_png_at_catalogue_size(self):
-        r = self.generate("--aspect", "16:9")
+        r = self.generate("--model", FLASH, "--aspect", "16:9")
         self.assertEqual(r.status, 0, r.stderr)
         self.assert_image(self.path("out.png"), "png", (1344, 768))
         self.assertEqual(self.files(), ["out.png"])
@@ -309,7 +309,7 @@ class GenerateTest(CliTestCase):
         self.assertEqual(self.generate_requests(), [])
 
     def test_size_on_flash_refused(self):
-        r = self.generate("--size", "2K")
+        r = self.generate("--model", FLASH, "--size", "2K")
         self.assert_failed(r, 2)
         self.assertTrue(r.sentence())
         self.assertEqual(self.generate_requests(), [])
@@ -563,7 +563,8 @@ class ErrorTest(CliTestCase):
         self.server.scenario("error_404")
         r = self.generate("--model", "gemini-0-imaginary-image")
         self.assert_failed(r)
-        self.assert_sentence(r, any_of=("renamed", "retired"))
+        self.assert_sentence(r, "gemini-0-imaginary-image",
+                             any_of=("renamed", "retired", "not available", "not found"))
         self.assertEqual(len(self.generate_requests()), 1)
 
     def test_error_keeps_existing_output(self):
@@ -627,7 +628,7 @@ class EditTest(CliTestCase):
         src = self.path("in.png")
         picture(640, 480).save(src)
         r = self.run_cli("edit", "--input", src, "--prompt", "make it blue",
-                         "--output", self.path("out.png"))
+                         "--output", self.path("out.png"), "--model", FLASH)
         self.assertEqual(r.status, 0, r.stderr)
         entry = self.only_request()
         parts = self.image_parts(entry)

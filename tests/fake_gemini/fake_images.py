@@ -232,11 +232,55 @@ def encode(img, fmt):
         img.save(buf, "PNG", compress_level=level)
     elif fmt == "jpeg":
         img.save(buf, "JPEG", quality=90)
+    elif fmt == "jpeg_c2pa":
+        img.save(buf, "JPEG", quality=90)
+        return with_c2pa(buf.getvalue())
     elif fmt == "webp":
         img.save(buf, "WEBP", quality=85, method=0)
     else:
         raise ValueError(fmt)
     return buf.getvalue()
+
+
+def _box(kind, payload):
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+# The JUMBF description box type of a C2PA manifest store (ISO 19566-5).
+_C2PA_UUID = b"c2pa\x00\x11\x00\x10\x80\x00\x00\xaa\x00\x38\x9b\x71"
+
+
+def c2pa_segment(seed=b""):
+    """One APP11 segment holding a JUMBF 'c2pa' manifest store, shaped as
+    the gemini-3 family's answers carry it (one segment of about 6 KB right
+    after the JFIF APP0); its content is opaque filler, not a signed manifest."""
+    filler = b""
+    block = hashlib.sha256(b"c2pa|" + seed).digest()
+    while len(filler) < 5800:
+        block = hashlib.sha256(block).digest()
+        filler += block
+    jumd = _box(b"jumd", _C2PA_UUID + b"\x03c2pa\x00")
+    store = _box(b"jumb", jumd + _box(b"cbor", filler[:5800]))
+    payload = b"JP" + b"\x00\x01" + b"\x00\x00\x00\x01" + store
+    return b"\xff\xeb" + struct.pack(">H", 2 + len(payload)) + payload
+
+
+def with_c2pa(jpeg):
+    """The JPEG with a C2PA APP11 segment after its APP0 (or SOI)."""
+    at = 2
+    if jpeg[2:4] == b"\xff\xe0":
+        at = 4 + struct.unpack(">H", jpeg[4:6])[0]
+    return jpeg[:at] + c2pa_segment(jpeg[at:at + 64]) + jpeg[at:]
+
+
+def app11_segments(jpeg):
+    """How many APP11 segments a JPEG has before its first scan."""
+    n, i = 0, 2
+    while i + 4 <= len(jpeg) and jpeg[i] == 0xFF and jpeg[i + 1] != 0xDA:
+        if jpeg[i + 1] == 0xEB:
+            n += 1
+        i += 2 + struct.unpack(">H", jpeg[i + 2:i + 4])[0]
+    return n
 
 
 # ---------------------------------------------------------------- broken files

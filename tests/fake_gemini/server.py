@@ -3,14 +3,17 @@
 
     /usr/bin/python3 tests/fake_gemini/server.py --port 0 --port-file PATH
         [--key KEY] [--scenario NAME] [--log PATH] [--quiet] [--instant]
-        [--secret TEXT] [--strict] [--catalogue PATH]
+        [--secret TEXT] [--lenient] [--signature-bytes N]
 
 Speaks POST /v1beta/models/{model}:generateContent (and
 :streamGenerateContent), the Files API (resumable upload, get, list, delete,
 download) and the Batch API (batchGenerateContent, batches get/list/cancel)
 like generativelanguage.googleapis.com, validates
-requests like it, answers with deterministic pictures at the catalogue's
-dimensions, and misbehaves on demand (scenarios).  See README.md beside it.
+requests like it (strictly: unknown fields are refused), answers with
+deterministic pictures at the sizes of its own model table (models.py,
+written from the documentation and the recorded answers, never from the
+client's catalogue), and misbehaves on demand (scenarios).  See README.md
+beside it.
 Standard library + Pillow (imported lazily) only.
 """
 
@@ -38,10 +41,10 @@ import zlib
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import fake_images as fi  # noqa: E402
+import models as mt  # noqa: E402
 
 DEFAULT_KEY = "fake-key-for-tests"
 DEFAULT_SECRET = "gimp-gemini fake server thought signatures v1"
-DEFAULT_CATALOGUE = os.path.join(HERE, "..", "..", "common", "catalogue.json")
 PAYLOAD_LIMIT = 20971520
 TROUBLESHOOT = "https://developers.generativeai.google/guide/troubleshooting"
 SIG_DOC = "https://ai.google.dev/gemini-api/docs/thought-signatures#model-behavior"
@@ -60,7 +63,8 @@ SCENARIOS = {
     "thoughts": "a thought text, two thought images, then text + image",
     "multi_image": "param count (3): text and image interleaved, each different",
     "text_only": "one text part (param text), STOP, no image",
-    "no_image": "finishReason NO_IMAGE, finishMessage, no parts",
+    "no_image": "finishReason NO_IMAGE, content {} (param finish_message: add one)",
+    "image_prohibited": "finishReason IMAGE_PROHIBITED_CONTENT, finishMessage '... Support code: N.'",
     "blocked": "no candidates, promptFeedback.blockReason (param reason, SAFETY)",
     "safety": "finishReason IMAGE_SAFETY with finishMessage, no parts",
     "prohibited": "finishReason PROHIBITED_CONTENT, no parts",
@@ -74,9 +78,12 @@ SCENARIOS = {
     "error_403": "403 PERMISSION_DENIED (API disabled for the project)",
     "error_404": "404 NOT_FOUND (the model)",
     "error_429": "429 RESOURCE_EXHAUSTED, QuotaFailure + Help + RetryInfo (param retry_delay, 2s)",
-    "error_429_zero": "429 RESOURCE_EXHAUSTED, free tier quotaValue 0, RetryInfo too",
+    "error_429_zero": "429 RESOURCE_EXHAUSTED as recorded: limit 0 only in the message, RetryInfo 16s",
+    "error_429_minute": "429 RESOURCE_EXHAUSTED per minute as recorded, RetryInfo (param retry_delay, 58s)",
+    "error_429_day": "429 RESOURCE_EXHAUSTED per day (quotaId ...PerDay...), RetryInfo 43s",
+    "error_400_thinking": "400 INVALID_ARGUMENT: Thinking level MINIMAL is not supported for this model",
     "error_500": "500 INTERNAL",
-    "error_503": "503 UNAVAILABLE (overloaded)",
+    "error_503": "503 UNAVAILABLE (high demand; param wording old: overloaded)",
     "error_504": "504 DEADLINE_EXCEEDED",
     "html_502": "502 with an HTML page from a proxy",
     "empty_502": "502 with an empty body",
@@ -115,24 +122,6 @@ def log_err(*a):
 
 # ====================================================================== state
 
-class Catalogue:
-    def __init__(self, path):
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-        self.models = {}
-        self.by_name = {}
-        for m in data["models"]:
-            self.models[m["name"]] = m
-            self.by_name[m["name"]] = m
-            for a in m.get("aliases", []):
-                self.by_name[a] = m
-        self.pro = self.by_name.get("gemini-3-pro-image-preview") or next(
-            (m for m in data["models"] if "4K" in m.get("dimensions", {})), None)
-
-    def lookup(self, name):
-        return self.by_name.get(name)
-
-
 class ServerState:
     def __init__(self, args):
         self.lock = threading.Lock()
@@ -142,11 +131,11 @@ class ServerState:
         self.queue = []
         self.log = []
         self.instant = args.instant
-        self.strict = args.strict
+        self.strict = not args.lenient
+        self.signature_bytes = args.signature_bytes
         self.secret = args.secret.encode()
         self.log_path = args.log
         self.quiet = args.quiet
-        self.catalogue = Catalogue(args.catalogue)
         self.counter = 0
         self.active = 0           # API requests being answered
         self.started = time.time()
@@ -369,16 +358,63 @@ def sig_content(part):
     return b"txt:" + hashlib.sha256(str(part.get("text", "")).encode()).digest()
 
 
-def make_signature(content, pad_bytes=300):
+# Real gemini-3 signatures are 0.9-2.9 MB of base64 on every final part
+# (GEMINI_API.md; the recordings hold 0.95 to 2.9 MB).  The fake's are as
+# large: an HMAC of the part's content (what verification checks) followed
+# by opaque filler cut from one shared block.
+SIG_MIN, SIG_MAX = 900000, 2900000
+_SIG_FILL = None
+_SIG_FILL_LOCK = threading.Lock()
+
+
+def sig_fill():
+    global _SIG_FILL
+    with _SIG_FILL_LOCK:
+        if _SIG_FILL is None:
+            import random
+            _SIG_FILL = random.Random(20261207).randbytes(SIG_MAX * 3 // 4 + 512)
+    return _SIG_FILL
+
+
+def signature_pad(params):
+    """Filler bytes per signature: the param signature_bytes, else
+    --signature-bytes, else None (a realistic size)."""
+    v = params.get("signature_bytes") if params else None
+    if v is None:
+        v = STATE.signature_bytes
+    return None if v is None else max(0, int(v))
+
+
+def make_signature(content, pad_bytes=None):
+    """Base64 text of a signature bound to content.  pad_bytes None: a size
+    between 0.9 and 2.9 MB of base64, fixed by the content."""
     mac = hmac.new(STATE.secret, content, hashlib.sha256).digest()
-    pad = b""
-    block = mac
-    while len(pad) < pad_bytes:
-        block = hashlib.sha256(block + b"pad").digest()
-        pad += block
-    pad = pad[:pad_bytes]
-    raw = b"\x0a\x20" + mac + b"\x12" + bytes([0x80 | (pad_bytes & 0x7F), pad_bytes >> 7]) + pad
+    if pad_bytes is None:
+        b64_len = SIG_MIN + int.from_bytes(mac[:4], "big") % (SIG_MAX - SIG_MIN)
+        pad_bytes = b64_len * 3 // 4 - 38
+    if pad_bytes <= 300:
+        pad = b""
+        block = mac
+        while len(pad) < pad_bytes:
+            block = hashlib.sha256(block + b"pad").digest()
+            pad += block
+        pad = pad[:pad_bytes]
+    else:
+        start = mac[4]
+        pad = sig_fill()[start:start + pad_bytes]
+    raw = b"\x0a\x20" + mac + b"\x12" + varint(len(pad)) + pad
     return base64.b64encode(raw).decode()
+
+
+def varint(n):
+    out = b""
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out += bytes([0x80 | b])
+        else:
+            return out + bytes([b])
 
 
 def verify_signature(sig, content):
@@ -392,25 +428,6 @@ def verify_signature(sig, content):
         return False
     mac = hmac.new(STATE.secret, content, hashlib.sha256).digest()
     return hmac.compare_digest(raw[2:34], mac)
-
-
-def sign_parts(parts, model, pad_bytes):
-    """Thinking models: every non-thought image part carries a signature, and
-    so does the first non-thought text part when it precedes the first image."""
-    if not model.get("thinking"):
-        return
-    seen_image = False
-    first_text_done = False
-    for part in parts:
-        if part.get("thought"):
-            continue
-        if "inlineData" in part:
-            part["thoughtSignature"] = make_signature(sig_content(part), pad_bytes)
-            seen_image = True
-        elif "text" in part and not first_text_done:
-            first_text_done = True
-            if not seen_image:
-                part["thoughtSignature"] = make_signature(sig_content(part), pad_bytes)
 
 
 def check_signatures(contents, model):
@@ -450,8 +467,9 @@ def check_signatures(contents, model):
 # ====================================================================== validation
 
 KNOWN_FIELDS = {
+    # "store" (2026-10-26): whether the service may keep the request.
     "": {"contents", "tools", "toolConfig", "safetySettings", "systemInstruction", "generationConfig",
-         "cachedContent", "model", "labels"},
+         "cachedContent", "model", "labels", "store"},
     "generation_config": {"stopSequences", "responseMimeType", "responseSchema", "responseJsonSchema",
                           "responseModalities", "candidateCount", "maxOutputTokens", "temperature", "topP",
                           "topK", "seed", "presencePenalty", "frequencyPenalty", "responseLogprobs",
@@ -488,6 +506,10 @@ class Request:
         self.model_name = model_name
         if strict:
             strict_check(body, "")
+        store = g(body, "store")
+        if store is not None and not isinstance(store, bool):
+            raise bad("Invalid value at 'store' (TYPE_BOOL), %s" % json.dumps(store))
+        self.store = store
         contents = g(body, "contents")
         if contents is None or contents == []:
             raise bad("* GenerateContentRequest.contents: contents is not specified\n")
@@ -548,6 +570,18 @@ class Request:
         if strict:
             strict_check(tc, "generation_config.thinking_config")
         self.include_thoughts = bool(g(tc, "includeThoughts", False))
+        level = g(tc, "thinkingLevel")
+        self.thinking_level = level
+        if level is not None:
+            if level not in mt.LEVELS:
+                raise bad("Invalid value at 'generation_config.thinking_config.thinking_level' (type.googleapis."
+                          "com/google.ai.generativelanguage.v1beta.ThinkingConfig.ThinkingLevel), %s"
+                          % json.dumps(level))
+            if g(tc, "thinkingBudget") is not None:
+                raise bad("You can only set only one of thinking budget and thinking level.")
+            if level not in model["levels"]:
+                raise bad("Thinking level %s is not supported for this model. Please retry with other "
+                          "thinking level." % level)
         size = g(ic, "imageSize")
         if size is not None:
             if not model["sizes"]:
@@ -671,7 +705,7 @@ class Request:
         model = self.model
         size = self.size
         if force_4k:
-            model = STATE.catalogue.pro or model
+            model = mt.MODELS["gemini-3-pro-image"]
             size = "4K"
         dims = model["dimensions"][size]
         ratio = self.ratio_asked
@@ -750,10 +784,14 @@ class Answer:
     def __init__(self):
         self.images = []
 
-    def image_part(self, mime, b64data, thought=False):
+    def blob(self, b64data):
+        """A placeholder standing for b64data (bytes) in the rendered text."""
         ph = "@@GG_IMAGE_%d@@" % len(self.images)
         self.images.append(b64data)
-        part = {"inlineData": {"mimeType": mime, "data": ph}}
+        return ph
+
+    def image_part(self, mime, b64data, thought=False):
+        part = {"inlineData": {"mimeType": mime, "data": self.blob(b64data)}}
         if thought:
             part["thought"] = True
         return part
@@ -771,11 +809,10 @@ def part_image_b64(answer, part):
 
 
 def sign_answer_parts(answer, parts, model, pad):
-    """sign_parts on parts whose image data are placeholders."""
+    """The gemini-3 family signs every final (non-thought) part, text and
+    image, as the recordings show; parts whose image data are placeholders."""
     if not model.get("thinking"):
         return
-    seen_image = False
-    first_text_done = False
     for part in parts:
         if part.get("thought") or "thoughtSignature" in part:
             continue
@@ -785,12 +822,12 @@ def sign_answer_parts(answer, parts, model, pad):
                 raw = base64.b64decode(b64data, validate=True)
             except (ValueError, binascii.Error):
                 raw = b64data
-            part["thoughtSignature"] = make_signature(b"img:" + hashlib.sha256(raw).digest(), pad)
-            seen_image = True
-        elif "text" in part and not first_text_done:
-            first_text_done = True
-            if not seen_image:
-                part["thoughtSignature"] = make_signature(sig_content(part), pad)
+            content = b"img:" + hashlib.sha256(raw).digest()
+        elif "text" in part:
+            content = sig_content(part)
+        else:
+            continue
+        part["thoughtSignature"] = answer.blob(make_signature(content, pad).encode())
 
 
 def grounding_metadata(req):
@@ -823,7 +860,7 @@ def build_content_answer(req, scenario, params):
     thinking = bool(model.get("thinking"))
     want_image = "IMAGE" in req.modalities
     want_text = "TEXT" in req.modalities
-    pad = int(param_num(params, "signature_bytes", 300))
+    pad = signature_pad(params)
     parts = []
     candidate = {"content": {"parts": parts, "role": "model"}, "finishReason": "STOP", "index": 0}
     out = {"candidates": [candidate]}
@@ -835,9 +872,13 @@ def build_content_answer(req, scenario, params):
     if thinking:
         thoughts_tokens = 150 + hseed % 250
 
-    fmt, mime = "png", "image/png"
+    # The gemini-3 family answers JPEG with C2PA metadata, 2.5 Flash PNG.
+    fmt, mime = ("jpeg_c2pa", "image/jpeg") if model.get("answers_jpeg") else ("png", "image/png")
+    forced = params.get("format")
+    if forced in ("png", "jpeg", "webp"):
+        fmt, mime = forced, "image/" + forced
     if scenario == "jpeg":
-        fmt, mime = "jpeg", "image/jpeg"
+        fmt, mime = ("jpeg_c2pa" if model.get("answers_jpeg") else "jpeg"), "image/jpeg"
     elif scenario == "jpeg_as_png":
         fmt, mime = "jpeg", "image/png"
     elif scenario == "webp":
@@ -852,17 +893,31 @@ def build_content_answer(req, scenario, params):
         text_out = (len(text) + 3) // 4
         if req.search:
             candidate["groundingMetadata"] = grounding_metadata(req)
+    elif scenario == "image_prohibited":
+        # As recorded (captured__vertex__gemini-3.1-flash-image__finish-IMAGE_PROHIBITED_CONTENT.json):
+        # content holds only the role, no index, usage without candidates.
+        code = 10000000 + hseed % 89999999
+        candidate = {"content": {"role": "model"},
+                     "finishMessage": "Unable to show the generated image. The image was filtered out because it "
+                                      "violated Google's Responsible AI practices. Try rephrasing the prompt. If you "
+                                      "think this was an error, send feedback. Support code: %d." % code,
+                     "finishReason": "IMAGE_PROHIBITED_CONTENT"}
+        out = {"candidates": [candidate]}
+        thoughts_tokens = 0
     elif scenario in ("no_image", "safety", "prohibited"):
+        # NO_IMAGE as recorded (vercel-ai ..._finish-NO_IMAGE.json): content {}, no finishMessage.
         candidate["content"] = {}
         candidate["finishReason"] = {"no_image": "NO_IMAGE", "safety": "IMAGE_SAFETY",
                                      "prohibited": "PROHIBITED_CONTENT"}[scenario]
-        candidate["finishMessage"] = {
-            "no_image": "Unable to generate an image for this request. Try rephrasing the prompt.",
+        message = {
+            "no_image": params.get("finish_message"),
             "safety": "Unable to show the generated image. The image was filtered out because it violated "
                       "Google's Generative AI Prohibited Use policy. You will not be charged for blocked images. "
                       "Try rephrasing the prompt.",
             "prohibited": "The request was blocked because it may contain prohibited content.",
         }[scenario]
+        if message:
+            candidate["finishMessage"] = message
         if scenario == "safety":
             candidate["safetyRatings"] = [
                 {"category": "HARM_CATEGORY_SEXUALLY_EXPLICIT", "probability": "NEGLIGIBLE"},
@@ -871,11 +926,16 @@ def build_content_answer(req, scenario, params):
                 {"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "probability": "MEDIUM", "blocked": True}]
         thoughts_tokens = 0
     elif scenario == "blocked":
-        out = {"promptFeedback": {"blockReason": params.get("reason", "SAFETY"), "safetyRatings": [
-            {"category": "HARM_CATEGORY_SEXUALLY_EXPLICIT", "probability": "NEGLIGIBLE"},
-            {"category": "HARM_CATEGORY_HATE_SPEECH", "probability": "NEGLIGIBLE"},
-            {"category": "HARM_CATEGORY_HARASSMENT", "probability": "LOW"},
-            {"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "probability": "HIGH", "blocked": True}]}}
+        # No candidates key at all.  SAFETY comes with ratings (older
+        # recordings); PROHIBITED_CONTENT and the rest without (2026 ones).
+        reason = params.get("reason", "SAFETY")
+        out = {"promptFeedback": {"blockReason": reason}}
+        if reason == "SAFETY":
+            out["promptFeedback"]["safetyRatings"] = [
+                {"category": "HARM_CATEGORY_SEXUALLY_EXPLICIT", "probability": "NEGLIGIBLE"},
+                {"category": "HARM_CATEGORY_HATE_SPEECH", "probability": "NEGLIGIBLE"},
+                {"category": "HARM_CATEGORY_HARASSMENT", "probability": "LOW"},
+                {"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "probability": "HIGH", "blocked": True}]
         thoughts_tokens = 0
     elif scenario in ("many_images", "huge_dims", "corrupt_png", "corrupt_jpeg", "invalid_base64"):
         if scenario == "many_images":
@@ -900,7 +960,7 @@ def build_content_answer(req, scenario, params):
             image_tokens = per_image
             if thinking:  # sign over the placeholder text: still opaque
                 for p in parts:
-                    p["thoughtSignature"] = make_signature(b"broken|" + scenario.encode(), pad)
+                    p["thoughtSignature"] = ans.blob(make_signature(b"broken|" + scenario.encode(), pad).encode())
     else:
         # ok, jpeg, jpeg_as_png, webp, thoughts, multi_image, grounding, big_4k, chunked,
         # and the transport scenarios that carry an ok body.
@@ -1012,31 +1072,55 @@ def api_error_for(scenario, model_name, params):
                                      "quotaValue": "1000000"}]},
                                 {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": delay}])
     if scenario == "error_429_zero":
-        delay = str(params.get("retry_delay", "33s"))
-        return 429, error_body(429, "RESOURCE_EXHAUSTED",
-                               "You exceeded your current quota, please check your plan and billing details. For "
-                               "more information on this error, head to: https://ai.google.dev/gemini-api/docs/"
-                               "rate-limits. To monitor your current usage, head to: https://ai.dev/usage?tab=rate-"
-                               "limit. \n* Quota exceeded for metric: generativelanguage.googleapis.com/"
-                               "generate_content_free_tier_requests, limit: 0, model: %s\n"
-                               "Please retry in %s." % (model_name, delay),
+        # The recorded free-tier answer on an image model (logged__gemini-2.5-flash-image__429-...): the
+        # 0 is only in the message, the violations carry no quotaValue, RetryInfo says 16s anyway.
+        delay = str(params.get("retry_delay", "16s"))
+        metric = "generativelanguage.googleapis.com/generate_content_free_tier_"
+        violations = [(metric + "requests", "GenerateRequestsPerDayPerProjectPerModel-FreeTier"),
+                      (metric + "requests", "GenerateRequestsPerMinutePerProjectPerModel-FreeTier"),
+                      (metric + "input_token_count", "GenerateContentInputTokensPerModelPerMinute-FreeTier")]
+        lines = "".join("\n* Quota exceeded for metric: %s, limit: 0, model: %s" % (m, model_name)
+                        for m, _ in violations)
+        vs = []
+        for m, q in violations:
+            v = {"quotaMetric": m, "quotaId": q, "quotaDimensions": {"location": "global", "model": model_name}}
+            if param_bool(params, "quota_value"):     # the other form the docs describe
+                v["quotaValue"] = "0"
+            vs.append(v)
+        return 429, error_body(429, "RESOURCE_EXHAUSTED", QUOTA_INTRO + lines + "\nPlease retry in %s."
+                               % fractional(delay, "34553186"),
+                               [help_links, {"@type": "type.googleapis.com/google.rpc.QuotaFailure",
+                                             "violations": vs},
+                                {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": delay}])
+    if scenario in ("error_429_minute", "error_429_day"):
+        # Per minute: as recorded (logged__gemini-3-flash__429-...RetryInfo58s.json).  Per day: the same
+        # shape with the PerDay quotaId; the RetryInfo is there too and waiting does not help.
+        minute = scenario == "error_429_minute"
+        delay = str(params.get("retry_delay", "58s" if minute else "43s"))
+        limit = str(params.get("limit", "10" if minute else "250"))
+        metric = "generativelanguage.googleapis.com/generate_content_free_tier_requests"
+        qid = ("GenerateRequestsPerMinutePerProjectPerModel-FreeTier" if minute
+               else "GenerateRequestsPerDayPerProjectPerModel-FreeTier")
+        return 429, error_body(429, "RESOURCE_EXHAUSTED", QUOTA_INTRO
+                               + "\n* Quota exceeded for metric: %s, limit: %s, model: %s\nPlease retry in %s."
+                               % (metric, limit, model_name, fractional(delay, "217843437")),
                                [help_links,
                                 {"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [
-                                    {"quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests",
-                                     "quotaId": "GenerateRequestsPerDayPerProjectPerModel-FreeTier",
-                                     "quotaDimensions": {"location": "global", "model": model_name},
-                                     "quotaValue": "0"},
-                                    {"quotaMetric": "generativelanguage.googleapis.com/"
-                                                    "generate_content_free_tier_input_token_count",
-                                     "quotaId": "GenerateContentInputTokensPerModelPerMinute-FreeTier",
-                                     "quotaDimensions": {"location": "global", "model": model_name},
-                                     "quotaValue": "0"}]},
+                                    {"quotaMetric": metric, "quotaId": qid,
+                                     "quotaDimensions": {"model": model_name, "location": "global"},
+                                     "quotaValue": limit}]},
                                 {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": delay}])
+    if scenario == "error_400_thinking":
+        return 400, error_body(400, "INVALID_ARGUMENT", "Thinking level %s is not supported for this model. "
+                               "Please retry with other thinking level." % params.get("level", "MINIMAL"))
     if scenario == "error_500":
         return 500, error_body(500, "INTERNAL", "An internal error has occurred. Please retry or report in %s"
                                % TROUBLESHOOT)
     if scenario == "error_503":
-        return 503, error_body(503, "UNAVAILABLE", "The model is overloaded. Please try again later.")
+        if params.get("wording") == "old":
+            return 503, error_body(503, "UNAVAILABLE", "The model is overloaded. Please try again later.")
+        return 503, error_body(503, "UNAVAILABLE", "This model is currently experiencing high demand. Spikes in "
+                               "demand are usually temporary. Please try again later.")
     if scenario == "error_504":
         return 504, error_body(504, "DEADLINE_EXCEEDED", "Deadline expired before operation could complete.")
     raise KeyError(scenario)
@@ -1044,7 +1128,19 @@ def api_error_for(scenario, model_name, params):
 
 def not_found_message(model_name):
     return ("models/%s is not found for API version v1beta, or is not supported for generateContent. Call "
-            "ListModels to see the list of available models and their supported methods." % model_name)
+            "ModelService.ListModels to see the list of available models and their supported methods."
+            % model_name)
+
+
+QUOTA_INTRO = ("You exceeded your current quota, please check your plan and billing details. For more "
+               "information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits. To "
+               "monitor your current usage, head to: https://ai.dev/rate-limit. ")
+
+
+def fractional(delay, digits):
+    """'16s' -> '16.34553186s': the message gives fractions, RetryInfo whole seconds."""
+    m = re.fullmatch(r"(\d+)s", delay)
+    return "%s.%ss" % (m.group(1), digits) if m else delay
 
 
 HTML_502 = b"""<!DOCTYPE html>
@@ -1412,11 +1508,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         entry["body"] = redact_body(parsed)
         if not isinstance(parsed, dict):
             return self.api_error(bad("Invalid JSON payload received. Expected an object at the top level."))
-        model = STATE.catalogue.lookup(model_name)
+        model = mt.lookup(model_name)
+        if model is None and model_name in mt.TEXT_BY_NAME and "generateContent" in mt.TEXT_BY_NAME[model_name][2]:
+            return self.text_model(parsed, model_name, entry)
         if model is None:
             return self.api_error(ApiError(404, "NOT_FOUND", not_found_message(model_name)))
         try:
-            strict = STATE.strict or param_bool(STATE.peek_params(), "strict")
+            strict = param_bool(STATE.peek_params(), "strict", STATE.strict)
             req = Request(parsed, model, model_name, strict)
         except ApiError as e:
             return self.api_error(e)
@@ -1431,23 +1529,46 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.serve_scenario(req, scenario, params, stream, sse)
 
     def list_models(self, name):
-        def desc(m, n):
-            return {"name": "models/" + n, "version": "001", "displayName": m["label"],
-                    "description": m["label"], "inputTokenLimit": 65536 if m.get("thinking") else 32768,
-                    "outputTokenLimit": 32768, "supportedGenerationMethods":
-                        ["generateContent", "countTokens", "batchGenerateContent"],
-                    "temperature": 1, "topP": 0.95, "maxTemperature": 2,
-                    "thinking": bool(m.get("thinking"))}
+        """GET /v1beta/models (paged: pageSize, default 50 as on the real
+        service, or the param models_page_size; pageToken) and
+        GET /v1beta/models/{name}.  Retired models are not listed."""
         if name:
-            m = STATE.catalogue.lookup(name)
-            if m is None:
+            d = mt.describe(name)
+            if d is None:
                 return self.api_error(ApiError(404, "NOT_FOUND", "models/%s is not found for API version v1beta"
                                                % name))
-            return self.simple(200, desc(m, name))
-        models = []
-        for n, m in STATE.catalogue.by_name.items():
-            models.append(desc(m, n))
-        return self.simple(200, {"models": models})
+            return self.simple(200, d)
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        params = STATE.peek_params()
+        default = int(param_num(params, "models_page_size", 50))
+        try:
+            size = int(query.get("pageSize", [default])[-1] or default)
+            token = query.get("pageToken", [""])[-1]
+            start = int(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()[2:]) if token else 0
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            return self.api_error(bad("Invalid page token."))
+        size = max(1, min(size if size > 0 else default, 1000))
+        names = mt.LIST_ORDER[start:start + size]
+        out = {"models": [mt.describe(n) for n in names]}
+        if start + size < len(mt.LIST_ORDER):
+            out["nextPageToken"] = base64.urlsafe_b64encode(b"Cg%d" % (start + size)).decode().rstrip("=")
+        return self.simple(200, out)
+
+    def text_model(self, body, model_name, entry):
+        """A text model asked for content: the service's 400 when an image is
+        asked for, else one short text answer."""
+        entry["scenario"] = "text_model"
+        entry["model"] = model_name
+        gc = g(body, "generationConfig") or {}
+        mods = g(gc, "responseModalities") if isinstance(gc, dict) else None
+        if not isinstance(mods, list) or any(str(m).upper() == "IMAGE" for m in mods):
+            return self.api_error(bad("Multi-modal output is not supported."))
+        text = "This is a text model: it answers with text only."
+        return self.simple(200, {"candidates": [{"content": {"parts": [{"text": text}], "role": "model"},
+                                                 "finishReason": "STOP", "index": 0}],
+                                 "usageMetadata": {"promptTokenCount": 8, "candidatesTokenCount": 11,
+                                                   "totalTokenCount": 19, "serviceTier": "standard"},
+                                 "modelVersion": model_name, "responseId": response_id(model_name.encode())})
 
     # ------------------------------------------------------------ scenarios
 
@@ -2104,7 +2225,7 @@ def create_batch(h, model_name, body, entry):
     except (UnicodeDecodeError, ValueError):
         raise bad("Invalid JSON payload received.")
     entry["body"] = redact_body(parsed)
-    model = STATE.catalogue.lookup(model_name)
+    model = mt.lookup(model_name)
     if model is None:
         raise ApiError(404, "NOT_FOUND", not_found_message(model_name))
     batch = g(parsed, "batch")
@@ -2176,10 +2297,15 @@ def main(argv=None):
     ap.add_argument("--log", help="also append each request's log entry to this file (JSON lines)")
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--instant", action="store_true", help="skip artificial delays (benchmarks)")
-    ap.add_argument("--strict", action="store_true", help="reject unknown request fields as the real API does")
+    ap.add_argument("--strict", action="store_true",
+                    help="reject unknown request fields as the real API does (the default; kept for old callers)")
+    ap.add_argument("--lenient", action="store_true", help="ignore unknown request fields instead")
+    ap.add_argument("--signature-bytes", type=int, default=None,
+                    help="filler bytes per thought signature (default: a real size, 0.9-2.9 MB of base64)")
     ap.add_argument("--secret", default=DEFAULT_SECRET, help="thought-signature secret")
-    ap.add_argument("--catalogue", default=DEFAULT_CATALOGUE)
     ap.add_argument("--warm", action="store_true", help="import Pillow before listening")
+    ap.add_argument("--outlive-parent", action="store_true",
+                    help="keep serving when the process that started the server ends")
     args = ap.parse_args(argv)
     if args.scenario not in SCENARIOS:
         ap.error("unknown scenario %s (known: %s)" % (args.scenario, ", ".join(sorted(SCENARIOS))))
@@ -2205,6 +2331,19 @@ def main(argv=None):
         threading.Thread(target=httpd.shutdown, daemon=True).start()
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if not args.outlive_parent:
+        # A test that aborts without stopping its server must not leave it
+        # running: it would hold the test's output open (CTest then waits
+        # for its timeout).  The server stops when its parent is gone.
+        parent = os.getppid()
+
+        def watch():
+            while not STATE.stopping.wait(0.5):
+                if os.getppid() != parent:
+                    log_err("the process that started the server is gone: stopping")
+                    stop()
+                    return
+        threading.Thread(target=watch, daemon=True).start()
     try:
         httpd.serve_forever(poll_interval=0.2)
     finally:

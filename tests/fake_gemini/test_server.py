@@ -23,7 +23,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SERVER = os.path.join(HERE, "server.py")
 KEY = "fake-key-for-tests"
 FLASH = "gemini-2.5-flash-image"
-PRO = "gemini-3-pro-image-preview"
+PRO = "gemini-3-pro-image"
+NANO = "gemini-nano-banana-2.1"
+LITE = "gemini-3.1-flash-lite-image"
+NEW = "gemini-nano-banana-2.2-preview"      # known to the fake only
+RETIRED = {"gemini-3-pro-image-preview", "gemini-3.1-flash-image-preview", "gemini-2.5-flash-image-preview",
+           "gemini-3.1-flash-image"}
 
 
 class Server:
@@ -170,7 +175,7 @@ class Generation(Base):
         self.assertIn("thoughtsTokenCount", ans["usageMetadata"])
         self.assertIn({"modality": "IMAGE", "tokenCount": 1120}, ans["usageMetadata"]["candidatesTokensDetails"])
 
-    def test_pro_4k_jpeg_and_alias(self):
+    def test_pro_4k_jpeg(self):
         control("/_control/scenario", {"scenario": "jpeg"})
         t0 = time.time()
         ans = self.ok_json("gemini-3-pro-image", gen_body(ratio="16:9", size="4K"))
@@ -216,14 +221,16 @@ class Generation(Base):
                 "generation_config": {"response_modalities": ["IMAGE"],
                                       "image_config": {"aspect_ratio": "9:16", "image_size": "1K"}},
                 "some_unknown_field": 1}
+        # Strict by default, as the real API: the unknown field is refused.
+        status, err = self.error(PRO, body)
+        self.assertEqual(status, 400)
+        self.assertEqual(err["message"], 'Invalid JSON payload received. Unknown name "some_unknown_field": '
+                                         'Cannot find field.')
+        control("/_control/scenario", {"scenario": "ok", "params": {"strict": False}})
         ans = self.ok_json(PRO, body)
         parts = ans["candidates"][0]["content"]["parts"]
         self.assertEqual(len(parts), 1)                                    # IMAGE only: no text
         self.assertEqual(images_of(ans)[0][1].size, (768, 1376))
-        control("/_control/scenario", {"scenario": "ok", "params": {"strict": True}})
-        status, err = self.error(PRO, body)
-        self.assertEqual(status, 400)
-        self.assertIn('Unknown name "some_unknown_field"', err["message"])
 
     def test_parallel(self):
         results = []
@@ -363,6 +370,187 @@ class Signatures(Base):
         self.assertTrue(all("thoughtSignature" in p for p in final))
 
 
+class Today(Base):
+    """The models of December 2026 and the shapes of the recorded answers."""
+
+    def list_all(self, page_size):
+        names, token, pages = [], None, 0
+        while True:
+            q = "?pageSize=%d" % page_size + ("&pageToken=%s" % token if token else "")
+            req = urllib.request.Request(S.base + "/v1beta/models" + q, headers={"x-goog-api-key": KEY})
+            with urllib.request.urlopen(req, timeout=30) as r:
+                page = json.loads(r.read())
+            pages += 1
+            names += [m["name"] for m in page["models"]]
+            token = page.get("nextPageToken")
+            if not token:
+                return names, pages
+
+    def test_models_listed_in_pages(self):
+        names, pages = self.list_all(3)
+        self.assertGreater(pages, 2)
+        one_page, n = self.list_all(1000)
+        self.assertEqual((names, n), (one_page, 1))
+        for m in (NANO, PRO, LITE, FLASH, NEW, "gemini-2.5-flash", "gemini-embedding-001"):
+            self.assertIn("models/" + m, names)
+        self.assertFalse(RETIRED & {n[len("models/"):] for n in names})
+        self.assertEqual(len(names), len(set(names)))
+
+    def test_model_only_the_server_knows_works(self):
+        ans = self.ok_json(NEW, gen_body(ratio="4:1", size="2K"))
+        (part, img), = images_of(ans)
+        self.assertEqual((img.format, img.size), ("JPEG", (4096, 1024)))
+        self.assertEqual(ans["modelVersion"], NEW)
+
+    def test_retired_models_are_404(self):
+        for name in sorted(RETIRED):
+            status, err = self.error(name, gen_body())
+            self.assertEqual((status, err["status"]), (404, "NOT_FOUND"), name)
+            self.assertEqual(err["message"], "models/%s is not found for API version v1beta, or is not supported "
+                             "for generateContent. Call ModelService.ListModels to see the list of available "
+                             "models and their supported methods." % name)
+
+    def test_sizes_and_ratios_per_model(self):
+        self.assertEqual(images_of(self.ok_json(NANO, gen_body(ratio="4:1", size="2K")))[0][1].size, (4096, 1024))
+        self.assertEqual(images_of(self.ok_json(NANO, gen_body(ratio="1:8")))[0][1].size, (352, 2928))
+        self.assertEqual(images_of(self.ok_json(LITE, gen_body(ratio="16:9", size="1K")))[0][1].size, (1376, 768))
+        refused = [(NANO, "512", None), (LITE, "2K", None), (LITE, "4K", None), (LITE, "512", None),
+                   (FLASH, "1K", None), (PRO, None, "4:1"), (FLASH, None, "1:8"), (NANO, "1k", None)]
+        for model, size, ratio in refused:
+            status, err = self.error(model, gen_body(size=size, ratio=ratio))
+            self.assertEqual((status, err["status"]), (400, "INVALID_ARGUMENT"), (model, size, ratio))
+
+    def test_gemini3_answers_as_recorded(self):
+        body = gen_body(ratio="3:2")
+        status, headers, raw = call(NANO, body)
+        self.assertEqual(status, 200)
+        self.assertTrue(raw.startswith(b'{\n  "candidates": [\n    {\n'), raw[:40])   # pretty, 2-space
+        ans = json.loads(raw)
+        parts = ans["candidates"][0]["content"]["parts"]
+        self.assertEqual([("text" in p, "inlineData" in p) for p in parts], [(True, False), (False, True)])
+        for p in parts:                                # every final part, text and image
+            self.assertTrue(900000 <= len(p["thoughtSignature"]) <= 2900000, len(p["thoughtSignature"]))
+            base64.b64decode(p["thoughtSignature"], validate=True)
+        (part, img), = images_of(ans)
+        data = base64.b64decode(part["inlineData"]["data"])
+        self.assertEqual((part["inlineData"]["mimeType"], img.format), ("image/jpeg", "JPEG"))
+        sys.path.insert(0, HERE)
+        import fake_images
+        self.assertEqual(fake_images.app11_segments(data), 1)
+        self.assertIn(b"jumb", data[:8000])
+        self.assertIn(b"c2pa", data[:8000])
+        self.assertEqual(ans["usageMetadata"]["serviceTier"], "standard")
+        self.assertIn("thoughtsTokenCount", ans["usageMetadata"])
+        # 2.5 Flash: PNG, no signature.
+        ans = self.ok_json(FLASH, gen_body())
+        self.assertEqual(images_of(ans)[0][1].format, "PNG")
+        self.assertNotIn("thoughtSignature", json.dumps(ans))
+        # The small signatures of --signature-bytes / the param still verify.
+        control("/_control/scenario", {"scenario": "ok", "params": {"signature_bytes": 300}})
+        ans = self.ok_json(LITE, gen_body())
+        self.assertTrue(all(len(p["thoughtSignature"]) < 1000 for p in ans["candidates"][0]["content"]["parts"]))
+
+    def test_refusals_as_recorded(self):
+        control("/_control/scenario", {"queue": ["blocked", "no_image", "image_prohibited"],
+                                       "params": {"reason": "PROHIBITED_CONTENT"}})
+        blocked = self.ok_json(NANO, gen_body())
+        self.assertNotIn("candidates", blocked)
+        self.assertEqual(blocked["promptFeedback"], {"blockReason": "PROHIBITED_CONTENT"})
+        no_image = self.ok_json(NANO, gen_body())
+        cand, = no_image["candidates"]
+        self.assertEqual((cand["content"], cand["finishReason"]), ({}, "NO_IMAGE"))
+        self.assertNotIn("finishMessage", cand)
+        cand, = self.ok_json(NANO, gen_body())["candidates"]
+        self.assertEqual(cand["finishReason"], "IMAGE_PROHIBITED_CONTENT")
+        self.assertRegex(cand["finishMessage"], r" Support code: \d+\.$")
+
+    def test_thinking_levels(self):
+        def with_level(level, **extra):
+            return gen_body(thinkingConfig=dict({"thinkingLevel": level}, **extra))
+        for level in ("MINIMAL", "MEDIUM", "HIGH"):
+            self.ok_json(NANO, with_level(level))
+        self.ok_json(PRO, with_level("HIGH"))
+        for model, level in ((PRO, "MINIMAL"), (LITE, "MINIMAL"), (FLASH, "HIGH")):
+            status, err = self.error(model, with_level(level))
+            self.assertEqual((status, err["message"]), (400, "Thinking level %s is not supported for this model. "
+                                                             "Please retry with other thinking level." % level))
+        status, err = self.error(NANO, with_level("HIGH", thinkingBudget=100))
+        self.assertEqual(err["message"], "You can only set only one of thinking budget and thinking level.")
+        status, err = self.error(NANO, with_level("minimal"))
+        self.assertEqual(status, 400)
+
+    def test_store_accepted_strictly(self):
+        body = gen_body()
+        body["store"] = False
+        self.ok_json(NANO, body)
+        self.assertIs(control("/_control/log")[-1]["body"]["store"], False)
+        body["store"] = "no"
+        self.assertEqual(self.error(NANO, body)[0], 400)
+
+    def test_text_model_refuses_images(self):
+        status, err = self.error("gemini-2.5-flash", gen_body())
+        self.assertEqual((status, err["message"]), (400, "Multi-modal output is not supported."))
+
+    def test_own_model_table(self):
+        """The server runs from a copy that has no common/catalogue.json beside it."""
+        with tempfile.TemporaryDirectory() as d:
+            for f in ("server.py", "fake_images.py", "models.py"):
+                with open(os.path.join(HERE, f), "rb") as src, open(os.path.join(d, f), "wb") as dst:
+                    dst.write(src.read())
+            with open(os.path.join(HERE, "server.py"), encoding="utf-8") as f:
+                self.assertNotIn("catalogue.json", f.read())
+            port_file = os.path.join(d, "port")
+            proc = subprocess.Popen([sys.executable, os.path.join(d, "server.py"), "--port", "0",
+                                     "--port-file", port_file, "--quiet"])
+            try:
+                t0 = time.time()
+                def text():
+                    if not os.path.exists(port_file):
+                        return ""
+                    with open(port_file) as f:
+                        return f.read()
+                while not text().endswith("\n"):
+                    self.assertLess(time.time() - t0, 20)
+                    time.sleep(0.05)
+                port = int(text())
+                req = urllib.request.Request("http://127.0.0.1:%d/v1beta/models/%s:generateContent" % (port, NANO),
+                                             data=json.dumps(gen_body()).encode(),
+                                             headers={"x-goog-api-key": KEY, "Content-Type": "application/json"})
+                with urllib.request.urlopen(req, timeout=60) as r:
+                    self.assertEqual(r.status, 200)
+            finally:
+                proc.terminate()
+                proc.wait(10)
+
+
+class Lifetime(unittest.TestCase):
+    def test_stops_when_its_parent_is_gone(self):
+        """An aborted test must not leave its server holding the output open."""
+        with tempfile.TemporaryDirectory() as d:
+            pid_file = os.path.join(d, "pid")
+            # The shell starts the server and ends: the server is orphaned.
+            subprocess.run(["/bin/sh", "-c", '"$0" "$1" --port 0 --port-file "$2/port" --quiet '
+                            '>/dev/null 2>&1 & echo $! >"$2/pid"; sleep 0.3', sys.executable, SERVER, d],
+                           check=True, timeout=20)
+            with open(pid_file) as f:
+                pid = int(f.read())
+            def running():
+                # Gone, or a zombie nobody reaps (PID 1 of a container may not).
+                try:
+                    with open("/proc/%d/status" % pid) as f:
+                        return "\nState:\tZ" not in f.read()
+                except FileNotFoundError:
+                    return False
+            t0 = time.time()
+            while time.time() - t0 < 10:
+                if not running():
+                    break
+                time.sleep(0.1)
+            else:
+                os.kill(pid, 15)
+                self.fail("the orphaned server still runs after 10 s")
+
+
 class Scenarios(Base):
     def test_error_429_retry_info(self):
         control("/_control/scenario", {"queue": ["error_429", "ok"], "params": {"retry_delay": "7s"}})
@@ -377,11 +565,34 @@ class Scenarios(Base):
         self.assertEqual([(e["scenario"], e["status"]) for e in log], [("error_429", 429), ("ok", 200)])
 
     def test_error_429_zero(self):
+        # As recorded: the 0 only in the message, no quotaValue, RetryInfo 16s all the same.
         control("/_control/scenario", {"scenario": "error_429_zero"})
         status, err = self.error(FLASH, gen_body())
         violations = [d for d in err["details"] if d["@type"].endswith("QuotaFailure")][0]["violations"]
-        self.assertEqual(violations[0]["quotaValue"], "0")
-        self.assertTrue(any(d["@type"].endswith("RetryInfo") for d in err["details"]))
+        self.assertEqual(len(violations), 3)
+        self.assertTrue(all("quotaValue" not in v for v in violations))
+        self.assertEqual(violations[0]["quotaId"], "GenerateRequestsPerDayPerProjectPerModel-FreeTier")
+        self.assertEqual(err["message"].count("limit: 0, model: %s" % FLASH), 3)
+        self.assertTrue(err["message"].endswith("Please retry in 16.34553186s."))
+        self.assertEqual([d.get("retryDelay") for d in err["details"] if d["@type"].endswith("RetryInfo")], ["16s"])
+        control("/_control/scenario", {"scenario": "error_429_zero", "params": {"quota_value": True}})
+        status, err = self.error(FLASH, gen_body())
+        violations = [d for d in err["details"] if d["@type"].endswith("QuotaFailure")][0]["violations"]
+        self.assertEqual({v["quotaValue"] for v in violations}, {"0"})
+
+    def test_error_429_minute_and_day(self):
+        control("/_control/scenario", {"queue": ["error_429_minute", "error_429_day"]})
+        status, err = self.error(NANO, gen_body())
+        types = {d["@type"].rsplit(".", 1)[-1]: d for d in err["details"]}
+        self.assertEqual(types["RetryInfo"]["retryDelay"], "58s")
+        self.assertIn("Please retry in 58.217843437s.", err["message"])
+        v, = types["QuotaFailure"]["violations"]
+        self.assertIn("PerMinute", v["quotaId"])
+        self.assertNotEqual(v["quotaValue"], "0")
+        status, err = self.error(NANO, gen_body())
+        v, = [d for d in err["details"] if d["@type"].endswith("QuotaFailure")][0]["violations"]
+        self.assertIn("PerDay", v["quotaId"])
+        self.assertEqual(status, 429)
 
     def test_error_table(self):
         expect = {"error_400": (400, "INVALID_ARGUMENT"), "error_400_billing": (400, "FAILED_PRECONDITION"),

@@ -201,6 +201,18 @@ CASES = [
          requests=1),
     case("error_429_zero", "fail", r"quota|billing", scenario="error_429_zero", args=NORETRY,
          requests=1, note="quota 0: never retried"),
+    # --- the shapes recorded from the live service (December 2026)
+    case("no_image", "fail", r"NO_IMAGE", scenario="no_image", args=NORETRY, requests=1,
+         note="content {} and no finishMessage, as recorded"),
+    case("image_prohibited", "fail", r"IMAGE_PROHIBITED_CONTENT", scenario="image_prohibited",
+         args=NORETRY, requests=1),
+    case("blocked_prohibited", "fail", r"PROHIBITED_CONTENT", scenario="blocked",
+         params={"reason": "PROHIBITED_CONTENT"}, args=NORETRY, requests=1,
+         note="no candidates key, as recorded"),
+    case("error_429_day", "fail", r"(?i)daily|per-day|per day|tomorrow|reset", scenario="error_429_day",
+         args=NORETRY, requests=1, note="a per-day quota: no wait helps"),
+    case("error_400_thinking", "fail", r"(?i)thinking level", scenario="error_400_thinking",
+         args=NORETRY, requests=1),
 ]
 
 

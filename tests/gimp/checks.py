@@ -881,7 +881,7 @@ def conversation_verdicts(v, work, sf, py, sfcheck):
         return [(d["exists"], "no gemini-usage.ini in the profile"),
                 (int(total.get("requests", 0)) >= 15, "total requests %s" % total.get("requests")),
                 (float(total.get("cost-usd", 0)) > 0, "total cost %s" % total.get("cost-usd")),
-                (ini.has_section("model gemini-3-pro-image-preview"), "no per-model total")]
+                (ini.has_section("model gemini-3-pro-image"), "no per-model total")]
     require("py-usage", usage)
 
 

@@ -23,7 +23,7 @@
 import os
 
 FLASH_MODEL = 'gemini-2.5-flash-image'
-PRO_MODEL = 'gemini-3-pro-image-preview'
+PRO_MODEL = 'gemini-3-pro-image'
 
 
 def _case(name, model, size, dx, dy, scale, tint, gain, sel, pic=(1200, 900), canvas=None,

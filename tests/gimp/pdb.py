@@ -22,7 +22,7 @@ OUT = os.environ['GG_GIMP_OUT']
 PART = os.environ['GG_GIMP_PART']
 PDB = Gimp.get_pdb()
 BASE = os.environ.get('GOOGLE_GEMINI_BASE_URL', '')
-PRO = 'gemini-3-pro-image-preview'
+PRO = 'gemini-3-pro-image'
 FLASH = 'gemini-2.5-flash-image'
 
 

@@ -11,7 +11,7 @@
 
 (gimp-message-set-handler CONSOLE)
 
-(define PRO "gemini-3-pro-image-preview")
+(define PRO "gemini-3-pro-image")
 (define FLASH "gemini-2.5-flash-image")
 
 (define (gg-num x) (number->string x))

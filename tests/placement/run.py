@@ -55,10 +55,11 @@ except ImportError:  # a setup error, never a skip
 
 KEY = "fake-key-for-tests"
 FLASH = "gemini-2.5-flash-image"
-PRO = "gemini-3-pro-image-preview"
+PRO = "gemini-3-pro-image"
 HERE = os.path.dirname(os.path.abspath(__file__))
-with open(os.path.join(HERE, "..", "..", "common", "catalogue.json")) as _f:
-    CATALOGUE = {m["name"]: m for m in json.load(_f)["models"]}
+# The sizes the fake server answers with: its own model table.
+sys.path.insert(0, os.path.join(HERE, "..", "fake_gemini"))
+import models as fake_models  # noqa: E402
 GROW, FEATHER = 4, 12
 MAX_RESID, MAX_MAE = 0.5, 2.0
 
@@ -368,11 +369,11 @@ def verdicts(row):
 
 
 def answer_dims(model, log):
-    """The answer's dimensions: the catalogue's for the model and the size
+    """The answer's dimensions: the fake server's for the model and the size
     and ratio that the request asked for."""
     gen = [e for e in log if e.get("path", "").endswith(":generateContent")]
     cfg = gen[0]["body"].get("generationConfig", {}).get("imageConfig", {})
-    m = CATALOGUE[model]
+    m = fake_models.MODELS[model]
     return m["dimensions"][cfg.get("imageSize") or m["default_size"]][cfg["aspectRatio"]]
 
 
