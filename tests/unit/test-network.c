@@ -18,6 +18,7 @@
 #include "gg-error.h"
 #include "gg-batch.h"
 #include "gg-files.h"
+#include "gg-test-util.h"
 
 #define KEY "AIzaSyNetworkTestKey-0123456789abcdefgh"
 
@@ -366,7 +367,7 @@ test_ipv6_without_port (void)
       g_assert_nonnull (strstr (error->message, "[::1]"));
     }
   else
-    g_test_skip ("port 80 on [::1] is in use");
+    gg_test_skip ("port 80 on [::1] is in use");
 }
 
 /* A server's list that never ends (the same page token each time) is
@@ -400,5 +401,5 @@ main (int argc, char **argv)
   g_test_add_func ("/network/ipv6-upload", test_ipv6_upload);
   g_test_add_func ("/network/ipv6-without-port", test_ipv6_without_port);
   g_test_add_func ("/network/endless-lists-end", test_endless_lists_end);
-  return g_test_run ();
+  return gg_test_status (g_test_run ());
 }

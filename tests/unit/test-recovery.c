@@ -150,6 +150,15 @@ address_space (void)
  * memory, as `ulimit -v` would leave).  The front end's prepare step says
  * so in a sentence and saves the paid answer; nothing aborts.  Runs in a
  * child process, which the limit cannot outlive. */
+#if defined (__SANITIZE_ADDRESS__)
+#define GG_TEST_ASAN 1
+#elif defined (__has_feature)
+#if __has_feature (address_sanitizer)
+#define GG_TEST_ASAN 1
+#endif
+#endif
+
+#ifndef GG_TEST_ASAN
 static void
 test_placement_out_of_memory (void)
 {
@@ -163,15 +172,6 @@ test_placement_out_of_memory (void)
   int                   status = 0;
   pid_t                 pid;
 
-#if defined (__SANITIZE_ADDRESS__)
-  g_test_skip ("AddressSanitizer reserves terabytes of address space: no limit can apply");
-  return;
-#elif defined (__has_feature)
-#if __has_feature (address_sanitizer)
-  g_test_skip ("AddressSanitizer reserves terabytes of address space: no limit can apply");
-  return;
-#endif
-#endif
   pid = fork ();
   g_assert_cmpint (pid, >=, 0);
   if (pid == 0)
@@ -261,6 +261,7 @@ test_placement_out_of_memory (void)
     g_assert_cmpmem (saved, saved_length, sent, sent_length);
   }
 }
+#endif
 
 /* GIMP_GEMINI_TEST_FAIL_PLACE works in a build made for the tests only. */
 static void
@@ -280,7 +281,13 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/recovery/parallel-saves", test_parallel_saves);
   g_test_add_func ("/recovery/never-overwrites", test_never_overwrites);
+  /* AddressSanitizer reserves terabytes of address space, so no limit can
+   * apply: the sanitizer build leaves this test out (tests/e2e/
+   * test_recovery.py checks the same failure under ASan through its
+   * allocator's size limit). */
+#ifndef GG_TEST_ASAN
   g_test_add_func ("/recovery/placement-out-of-memory", test_placement_out_of_memory);
+#endif
   g_test_add_func ("/recovery/hook-is-for-tests", test_hook_is_for_tests);
   return g_test_run ();
 }
