@@ -24,7 +24,7 @@ esac
 ROOT="$CACHE/$SUITE-gimp3-v2"
 PACKAGES="gimp libgimp-3.0-dev cmake gcc make pkg-config ca-certificates
   libglib2.0-dev libcurl4-openssl-dev libcjson-dev libpng-dev libjpeg-dev
-  libwebp-dev libgegl-dev libbabl-dev libsecret-1-dev gettext"
+  libwebp-dev libdeflate-dev libgegl-dev libbabl-dev libsecret-1-dev gettext"
 
 die() { echo "gimp3-root: $*" >&2; exit 1; }
 

@@ -505,7 +505,10 @@ def check(work, key):
     v.require("edit-indexed", lambda d=d: [
         (d is not None, "no report"),
         (d is not None and d.get("refused") == "1", "the edit of an indexed image did not fail"),
-        (INDEXED in sf_text, "the message %r was not given" % INDEXED)])
+        # The script prints the error it caught (GIMP 3.2 no longer prints
+        # a failed procedure's message in batch mode; 3.0 does).
+        (re.search(r"GGT-ERROR edit-indexed .*" + re.escape(INDEXED), sf_text) is not None,
+         "the message %r was not given" % INDEXED)])
 
     # Python-Fu
     d = py.get("py-exception")
@@ -624,13 +627,14 @@ def check(work, key):
 RECOVERY_WORDS = "The result was saved as "
 
 
-def catalogue_dims(model):
-    path = os.path.join(os.path.dirname(__file__), "..", "..", "common", "catalogue.json")
-    with open(path, encoding="utf-8") as f:
-        for m in json.load(f)["models"]:
-            if m["name"] == model:
-                return {tuple(wh) for size in m["dimensions"].values() for wh in size.values()}
-    return set()
+def fake_dims(model):
+    """The sizes the fake server answers for @model: its own table
+    (tests/fake_gemini/models.py), never the client's catalogue, which
+    would only mirror a wrong entry."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fake_gemini"))
+    import models as fake_models
+    m = fake_models.MODELS.get(model) or {}
+    return {tuple(wh) for size in m.get("dimensions", {}).values() for wh in size.values()}
 
 
 def hardening_verdicts(v, work, py):
@@ -688,7 +692,7 @@ def hardening_verdicts(v, work, py):
     def recovery_edit(d):
         sent = d["sent"][0] if d["sent"] else [1, 1]
         ratio = sent[0] / float(sent[1])
-        fits = {wh for wh in catalogue_dims("gemini-2.5-flash-image")
+        fits = {wh for wh in fake_dims("gemini-2.5-flash-image")
                 if abs(wh[0] / float(wh[1]) - ratio) < 0.05}
         return recovered(d, 1, fits) + [
             (d["same"], "the image changed (layers, pixels, parasites or undo)"),

@@ -228,11 +228,36 @@
                  " layers=" (gg-num (gg-n-layers img))
                  (gg-geometry new)))))
 
+;; The words of the error that @thunk raises, or #f when it raises none.
+;; GIMP 3.0 prints a failed procedure's message on the console in batch
+;; mode and GIMP 3.2 does not: the script catches it (through the
+;; *error-hook* that catch itself relies on) and prints it itself.
+(define (gg-error-words thunk)
+  (let ((saved *error-hook*)
+        (words #f))
+    (call-with-current-continuation
+      (lambda (k)
+        (set! *error-hook*
+              (lambda args
+                (set! *error-hook* saved)
+                (set! words (apply string-append
+                                   (map (lambda (a) (if (string? a) a "")) args)))
+                (k #f)))
+        (thunk)
+        (set! *error-hook* saved)))
+    words))
+
 ; --- indexed: refused with a clear message, image untouched
 (catch (gg-report "edit-indexed" " refused=1")
   (let* ((img (gg-load "texture.png"))
-         (src (vector-ref (gimp-image-get-layers img) 0)))
-    (gimp-image-convert-indexed img CONVERT-DITHER-NONE CONVERT-PALETTE-GENERATE
-                                16 FALSE FALSE "")
-    (gg-edit img (vector src) "anything")
-    (gg-report "edit-indexed" " refused=0")))
+         (src (vector-ref (gimp-image-get-layers img) 0))
+         (words (gg-error-words
+                  (lambda ()
+                    (gimp-image-convert-indexed img CONVERT-DITHER-NONE CONVERT-PALETTE-GENERATE
+                                                16 FALSE FALSE "")
+                    (gg-edit img (vector src) "anything")))))
+    (if words
+        (begin
+          (gg-report "edit-indexed" " refused=1")
+          (gimp-message (string-append "GGT-ERROR edit-indexed " words)))
+        (gg-report "edit-indexed" " refused=0"))))
