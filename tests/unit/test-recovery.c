@@ -129,6 +129,15 @@ test_never_overwrites (void)
   g_assert_cmpuint (files->len, ==, 2);
 }
 
+#if defined (__SANITIZE_ADDRESS__)
+#define GG_TEST_ASAN 1
+#elif defined (__has_feature)
+#if __has_feature (address_sanitizer)
+#define GG_TEST_ASAN 1
+#endif
+#endif
+
+#ifndef GG_TEST_ASAN
 /* The address space this process uses now, in bytes (0 if unknown). */
 static gsize
 address_space (void)
@@ -150,15 +159,6 @@ address_space (void)
  * memory, as `ulimit -v` would leave).  The front end's prepare step says
  * so in a sentence and saves the paid answer; nothing aborts.  Runs in a
  * child process, which the limit cannot outlive. */
-#if defined (__SANITIZE_ADDRESS__)
-#define GG_TEST_ASAN 1
-#elif defined (__has_feature)
-#if __has_feature (address_sanitizer)
-#define GG_TEST_ASAN 1
-#endif
-#endif
-
-#ifndef GG_TEST_ASAN
 static void
 test_placement_out_of_memory (void)
 {
