@@ -11,6 +11,7 @@
 #include "gg-catalogue.h"
 #include "gg-error.h"
 #include "gg-files.h"
+#include "gg-front.h"
 #include "gg-prompt.h"
 
 void
@@ -636,8 +637,7 @@ cli_job_save_image (const GgPart *part, const gchar *filename, GError **error)
       if (g_ascii_isupper (why[0]) && !g_ascii_isupper (why[1]))
         why[0] = g_ascii_tolower (why[0]);
       g_set_error (error, GG_ERROR, local->code,
-                   "The model's image could not be decoded: %s; nothing was written, "
-                   "try again.", why);
+                   "The model's image could not be decoded: %s.", why);
       g_error_free (local);
       return FALSE;
     }
@@ -676,6 +676,51 @@ write_results (CliJob      *job,
         return FALSE;
     }
   return TRUE;
+}
+
+gchar *
+cli_recovery_profile (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "gimp-gemini", NULL);
+}
+
+/* The images were paid for but not written as asked: each is saved as
+ * received in the recovery folder (gg_front_recovery_save: a new file,
+ * never over another), and the failure's sentence says where. */
+static void
+save_paid_images (CliJob *job, GPtrArray *images)
+{
+  g_autofree gchar *profile = cli_recovery_profile ();
+  g_autofree gchar *first = NULL;
+  g_autofree gchar *message = NULL;
+  g_autoptr(GError) error = NULL;
+  guint             saved = 0;
+
+  for (guint i = 0; images != NULL && i < images->len; i++)
+    {
+      const GgPart *part = g_ptr_array_index (images, i);
+      gchar        *path = gg_front_recovery_save (profile, part->data, job->prompt,
+                                                   error ? NULL : &error);
+
+      if (path == NULL)
+        continue;
+      if (saved++ == 0)
+        first = path;
+      else
+        g_free (path);
+    }
+  if (saved == 0 && error == NULL)
+    return;
+  message = g_strdup (job->message ? job->message : "The run failed.");
+  g_free (job->message);
+  if (saved == 0)
+    job->message = g_strdup_printf ("%s The paid answer could not be saved either: %s",
+                                    message, error->message);
+  else if (saved == 1)
+    job->message = g_strdup_printf ("%s The answer was saved as %s.", message, first);
+  else
+    job->message = g_strdup_printf ("%s The %u answers were saved beside %s.", message,
+                                    saved, first);
 }
 
 /* --json: the summary, with "error" when the run failed. */
@@ -778,6 +823,7 @@ cli_job_run (CliJob *job, GgRequest *request, CliEditPlan *plan)
           cli_job_fail (job, CLI_EXIT_FAILED, "%s", error->message);
           g_error_free (error);
         }
+      save_paid_images (job, images);
       return;
     }
   job->files = g_steal_pointer (&finals);

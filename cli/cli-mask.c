@@ -103,6 +103,8 @@ cli_mask_plan (const gchar          *input,
   GgRect              bounds;
   const GgRaster     *out;
 
+  /* The failure path clears them: never what the caller left there. */
+  *send = NULL;
   if (hint != NULL)
     *hint = NULL;
   plan->input = gg_image_load (input, 0, error);
@@ -286,6 +288,14 @@ cli_mask_apply (const CliEditPlan *plan, GBytes *answer, guint index, GError **e
 
   /* Where the mask is 0 the input's bytes are not even rewritten. */
   result = gg_raster_copy (plan->input);
+  if (result == NULL)
+    {
+      g_set_error (error, GG_ERROR, GG_ERROR_TOO_LARGE,
+                   "There is not enough memory for the edited copy of the input "
+                   "(%d x %d pixels): close other programs, or edit a smaller image.",
+                   plan->input->width, plan->input->height);
+      return NULL;
+    }
   gg_mask_composite (result, placed, plan->mask, plan->plan.region.x, plan->plan.region.y);
   return result;
 }

@@ -137,6 +137,9 @@ gchar     *cli_cache_dir       (void);
  * over the built-in one; a problem with it is a warning on stderr and the
  * built-in catalogue stays. */
 void       cli_load_user_catalogue (void);
+/* Where paid answers go when they cannot be written as asked: the
+ * gemini-recovery folder in here ($XDG_DATA_HOME/gimp-gemini).  g_free. */
+gchar     *cli_recovery_profile (void);
 
 /* cli-mask.c: edit --mask.  The plan holds the input, the mask's weights
  * and the region sent. */

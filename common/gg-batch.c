@@ -156,11 +156,12 @@ batch_from_json (const cJSON *root)
     name = json_string (source, "name", NULL);
   if (name == NULL)
     return NULL;
+  /* What the server says may be shown: no key in it (gg_redact). */
   batch = g_new0 (GgBatch, 1);
-  batch->name          = g_strdup (name);
-  batch->display_name  = g_strdup (json_string (source, "displayName", "display_name"));
-  batch->model         = g_strdup (json_string (source, "model", NULL));
-  batch->state_name    = g_strdup (json_string (source, "state", NULL));
+  batch->name          = gg_redact (name, NULL);
+  batch->display_name  = gg_redact (json_string (source, "displayName", "display_name"), NULL);
+  batch->model         = gg_redact (json_string (source, "model", NULL), NULL);
+  batch->state_name    = gg_redact (json_string (source, "state", NULL), NULL);
   batch->state         = parse_state (batch->state_name);
   batch->create_time   = g_strdup (json_string (source, "createTime", "create_time"));
   batch->end_time      = g_strdup (json_string (source, "endTime", "end_time"));
@@ -171,7 +172,7 @@ batch_from_json (const cJSON *root)
   batch->responses_file = g_strdup (json_string (output, "responsesFile", "responses_file"));
   batch->has_inline = json_object (output, "inlinedResponses", "inlined_responses") != NULL;
   if (error != NULL)
-    batch->error_message = g_strdup (json_string (error, "message", NULL));
+    batch->error_message = gg_redact (json_string (error, "message", NULL), NULL);
   return batch;
 }
 
@@ -454,6 +455,7 @@ gg_batch_list (GgClient *client, guint max, GCancellable *cancellable, GError **
 {
   g_autoptr(GPtrArray) batches = g_ptr_array_new_with_free_func ((GDestroyNotify) gg_batch_free);
   g_autofree gchar    *token = NULL;
+  guint                pages = 0;   /* a bound on a server's answers */
 
   if (max == 0)
     max = 100;
@@ -462,10 +464,9 @@ gg_batch_list (GgClient *client, guint max, GCancellable *cancellable, GError **
       g_autofree gchar *path = NULL;
       g_autoptr(GBytes) answer = NULL;
       GgHttpRequest     request = { 0, };
-      const cJSON      *item;
-      cJSON            *root;
       gsize             size;
       const gchar      *data;
+      gchar            *next;
 
       if (token != NULL)
         {
@@ -482,22 +483,36 @@ gg_batch_list (GgClient *client, guint max, GCancellable *cancellable, GError **
       if (answer == NULL)
         return NULL;
       data = g_bytes_get_data (answer, &size);
-      root = cJSON_ParseWithLength (data ? data : "", size);
-      cJSON_ArrayForEach (item, cJSON_GetObjectItemCaseSensitive (root, "operations"))
-        {
-          GgBatch *batch = batch_from_json (item);
-
-          if (batch != NULL && batches->len < max)
-            g_ptr_array_add (batches, batch);
-          else
-            gg_batch_free (batch);
-        }
-      g_clear_pointer (&token, g_free);
-      token = g_strdup (json_string (root, "nextPageToken", "next_page_token"));
-      cJSON_Delete (root);
+      next = gg_batch_parse_page (data ? data : "", size, batches, max);
+      /* A server that hands out the same page again would never end. */
+      if (next != NULL && g_strcmp0 (next, token) == 0)
+        g_clear_pointer (&next, g_free);
+      g_free (token);
+      token = next;
     }
-  while (token != NULL && *token != '\0' && batches->len < max);
+  while (token != NULL && *token != '\0' && batches->len < max && ++pages < 1000);
   return g_steal_pointer (&batches);
+}
+
+gchar *
+gg_batch_parse_page (const gchar *json, gsize length, GPtrArray *batches, guint max)
+{
+  cJSON       *root = cJSON_ParseWithLength (json, length);
+  const cJSON *item;
+  gchar       *token;
+
+  cJSON_ArrayForEach (item, cJSON_GetObjectItemCaseSensitive (root, "operations"))
+    {
+      GgBatch *batch = batch_from_json (item);
+
+      if (batch != NULL && batches->len < max)
+        g_ptr_array_add (batches, batch);
+      else
+        gg_batch_free (batch);
+    }
+  token = g_strdup (json_string (root, "nextPageToken", "next_page_token"));
+  cJSON_Delete (root);
+  return token;
 }
 
 /* ---- results ------------------------------------------------------------- */
@@ -528,7 +543,7 @@ result_from_json (const cJSON            *item,
 
   if (key == NULL)
     key = json_string (item, "key", NULL);
-  result->key = key ? g_strdup (key) : g_strdup_printf ("#%u", index + 1);
+  result->key = key ? gg_redact (key, NULL) : g_strdup_printf ("#%u", index + 1);
 
   if (response != NULL)
     {
@@ -550,8 +565,8 @@ result_from_json (const cJSON            *item,
       const gchar *message = json_string (error, "message", NULL);
 
       result->error_code = cJSON_IsNumber (code) ? code->valueint : 0;
-      result->error_message = g_strdup (message && *message ? message
-                                        : "The request failed without a reason given.");
+      result->error_message = gg_redact (message && *message ? message
+                                         : "The request failed without a reason given.", NULL);
     }
   else
     result->error_message = g_strdup ("The batch holds neither an answer nor an error "

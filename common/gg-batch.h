@@ -98,6 +98,13 @@ GgBatch   *gg_batch_get    (GgClient *client, const gchar *name,
                             GCancellable *cancellable, GError **error);
 gboolean   gg_batch_cancel (GgClient *client, const gchar *name,
                             GCancellable *cancellable, GError **error);
+/* One page of a batches.list answer ({"operations": [...],
+ * "nextPageToken"}): appends its batches (GgBatch*, without results) to
+ * @batches while it holds fewer than @max; returns the next page's token
+ * (g_free), NULL on the last page or when the text is not such an answer. */
+gchar     *gg_batch_parse_page (const gchar *json, gsize length, GPtrArray *batches,
+                                guint max);
+
 /* Batches of the project, newest first, at most @max (0: 100); GgBatch*
  * without results.  g_ptr_array_unref. */
 GPtrArray *gg_batch_list   (GgClient *client, guint max,

@@ -179,6 +179,19 @@ host_is_loopback (const gchar *host)
   return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
+/* The host as a URL writes it: "host", "host:port", "[v6]" or
+ * "[v6]:port" (GUri gives an IPv6 host without its brackets).  g_free. */
+static gchar *
+uri_host_port (GUri *uri)
+{
+  const gchar *host = g_uri_get_host (uri);
+  gboolean     v6 = strchr (host, ':') != NULL;
+
+  if (g_uri_get_port (uri) > 0)
+    return g_strdup_printf (v6 ? "[%s]:%d" : "%s:%d", host, g_uri_get_port (uri));
+  return v6 ? g_strdup_printf ("[%s]", host) : g_strdup (host);
+}
+
 /* The parsed URL when acceptable (g_uri_unref), else NULL with the reason. */
 static GUri *
 base_url_parse (const gchar *base_url, GError **error)
@@ -286,12 +299,9 @@ gg_client_new (const gchar *api_key, const gchar *base_url, GError **error)
 
   client = g_new0 (GgClient, 1);
   client->api_key  = g_steal_pointer (&key);
+  gg_redact_register (client->api_key);
   client->base_url = g_steal_pointer (&url);
-  if (g_uri_get_port (uri) > 0)
-    client->host = g_strdup_printf (strchr (g_uri_get_host (uri), ':') ? "[%s]:%d" : "%s:%d",
-                                    g_uri_get_host (uri), g_uri_get_port (uri));
-  else
-    client->host = g_strdup (g_uri_get_host (uri));
+  client->host     = uri_host_port (uri);
   gg_client_options_init (&client->options);
   return client;
 }
@@ -667,6 +677,18 @@ request_headers_free (struct curl_slist *headers)
   curl_slist_free_all (headers);
 }
 
+/* A loopback server is reached directly, never through a proxy from the
+ * environment (http_proxy, all_proxy...): over plain http the proxy would
+ * read the key, and it could not reach our loopback anyway. */
+static void
+transfer_setup_proxy (Transfer *t)
+{
+  g_autoptr(GUri) uri = g_uri_parse (t->client->base_url, G_URI_FLAGS_NONE, NULL);
+
+  if (uri != NULL && g_uri_get_host (uri) != NULL && host_is_loopback (g_uri_get_host (uri)))
+    curl_easy_setopt (t->easy, CURLOPT_NOPROXY, "*");
+}
+
 static void
 transfer_setup (Transfer          *t,
                 const gchar       *method,
@@ -680,6 +702,7 @@ transfer_setup (Transfer          *t,
 
   curl_easy_reset (e);   /* keeps the connection and DNS caches */
   curl_easy_setopt (e, CURLOPT_URL, url);
+  transfer_setup_proxy (t);
 #if LIBCURL_VERSION_NUM >= 0x075500
   curl_easy_setopt (e, CURLOPT_PROTOCOLS_STR, "http,https");
 #else

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gg-conversation-place.h"
+#include "gg-image.h"
 
 
 #define PLACE_GROUP "conversation"
@@ -149,6 +150,9 @@ gg_conversation_place_from_text (const gchar         *text,
       ! get_rect (file, "clip", &place->clip) ||
       n_out != 2 || n_send != 2 ||
       out[0] <= 0 || out[1] <= 0 || send[0] <= 0 || send[1] <= 0 ||
+      out[0] > GG_PLACE_MAX_SIDE || out[1] > GG_PLACE_MAX_SIDE ||
+      send[0] > GG_PLACE_MAX_SIDE || send[1] > GG_PLACE_MAX_SIDE ||
+      (gsize) place->region.width * (gsize) place->region.height > GG_DEFAULT_MAX_PIXELS ||
       place->region.width <= 0 || place->region.height <= 0 ||
       place->clip.width <= 0 || place->clip.height <= 0)
     {
@@ -247,6 +251,10 @@ get_rect (GKeyFile    *file,
   values = g_key_file_get_integer_list (file, PLACE_GROUP, key, &n, NULL);
   if (! values || n != 4)
     return FALSE;
+  /* A hostile .xcf is no reason to plan a region no image can have. */
+  for (guint i = 0; i < 4; i++)
+    if (values[i] < (i < 2 ? -GG_PLACE_MAX_COORD : 0) || values[i] > GG_PLACE_MAX_COORD)
+      return FALSE;
 
   rect->x      = values[0];
   rect->y      = values[1];

@@ -33,6 +33,11 @@ G_BEGIN_DECLS
 /* The place format written; readers accept it and anything without a
  * version (the first files had none). */
 #define GG_PLACE_VERSION          1
+/* What a place read from an .xcf may hold, else it is damaged: image
+ * coordinates within GIMP's largest image (GIMP_MAX_IMAGE_SIZE), a region
+ * within the decoder's pixel limit, answer sizes no model comes near. */
+#define GG_PLACE_MAX_COORD        524288
+#define GG_PLACE_MAX_SIDE         65536
 
 /* Where a conversation's answers go (image coordinates). */
 typedef struct

@@ -26,32 +26,110 @@ gg_error_is_retryable (const GError *error)
     }
 }
 
+/* The keys this process has read (gg_redact_register), never freed: a
+ * message made after the client is gone must still lose them. */
+static GMutex     secrets_lock;
+static GPtrArray *secrets;
+
+void
+gg_redact_register (const gchar *secret)
+{
+  if (secret == NULL || strlen (secret) < GG_REDACT_MIN_PIECE)
+    return;
+  g_mutex_lock (&secrets_lock);
+  if (secrets == NULL)
+    secrets = g_ptr_array_new ();
+  for (guint i = 0; i < secrets->len; i++)
+    if (strcmp (g_ptr_array_index (secrets, i), secret) == 0)
+      {
+        g_mutex_unlock (&secrets_lock);
+        return;
+      }
+  g_ptr_array_add (secrets, g_strdup (secret));
+  g_mutex_unlock (&secrets_lock);
+}
+
+/* The length of the longest piece of @secret (GG_REDACT_MIN_PIECE
+ * characters or more; the whole of a shorter secret) that @text starts
+ * with; 0 when none. */
+static gsize
+piece_at (const gchar *text,
+          const gchar *secret,
+          gsize        secret_len)
+{
+  gsize best = 0;
+
+  if (secret_len < GG_REDACT_MIN_PIECE)
+    return strncmp (text, secret, secret_len) == 0 ? secret_len : 0;
+  for (gsize j = 0; j + GG_REDACT_MIN_PIECE <= secret_len; j++)
+    {
+      gsize n = 0;
+
+      if (text[0] != secret[j])
+        continue;
+      /* The secret holds no NUL, so the text's end stops the match. */
+      while (j + n < secret_len && text[n] == secret[j + n])
+        n++;
+      if (n >= GG_REDACT_MIN_PIECE && n > best)
+        best = n;
+    }
+  return best;
+}
+
 gchar *
 gg_redact (const gchar *text,
            const gchar *secret)
 {
-  GString     *out;
-  const gchar *p;
-  const gchar *hit;
-  gsize        secret_len;
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+  g_autofree gsize    *lengths = NULL;
+  GString             *out;
+  const gchar         *p;
 
   if (text == NULL)
     return NULL;
-  if (secret == NULL || secret[0] == '\0')
+  if (secret != NULL && secret[0] != '\0')
+    g_ptr_array_add (all, (gpointer) secret);
+  g_mutex_lock (&secrets_lock);
+  for (guint i = 0; secrets != NULL && i < secrets->len; i++)
+    g_ptr_array_add (all, g_ptr_array_index (secrets, i));
+  g_mutex_unlock (&secrets_lock);
+  if (all->len == 0)
     return g_strdup (text);
 
-  secret_len = strlen (secret);
+  lengths = g_new (gsize, all->len);
+  for (guint i = 0; i < all->len; i++)
+    lengths[i] = strlen (g_ptr_array_index (all, i));
   out = g_string_sized_new (strlen (text));
   p = text;
-  while ((hit = strstr (p, secret)) != NULL)
+  while (*p != '\0')
     {
-      g_string_append_len (out, p, hit - p);
-      g_string_append (out, "[redacted]");
-      p = hit + secret_len;
+      gsize best = 0;
+
+      for (guint i = 0; i < all->len; i++)
+        best = MAX (best, piece_at (p, g_ptr_array_index (all, i), lengths[i]));
+      if (best > 0)
+        {
+          g_string_append (out, "[redacted]");
+          p += best;
+        }
+      else
+        g_string_append_c (out, *p++);
     }
-  g_string_append (out, p);
 
   return g_string_free (out, FALSE);
+}
+
+void
+gg_error_redact (GError      *error,
+                 const gchar *secret)
+{
+  gchar *clean;
+
+  if (error == NULL)
+    return;
+  clean = gg_redact (error->message, secret);
+  g_free (error->message);
+  error->message = clean;
 }
 
 /* The few entities a proxy's error page is likely to use. */
@@ -92,6 +170,14 @@ gg_excerpt (const gchar *text,
   /* Error pages are small; a huge body only needs its start. */
   len = MIN (full_len, 64 * 1024);
   valid = g_utf8_make_valid (text, len);
+  /* The key goes before anything is cut, so no piece of it survives at
+   * the cut. */
+  {
+    gchar *clean = gg_redact (valid, NULL);
+
+    g_free (valid);
+    valid = clean;
+  }
 
   out = g_string_sized_new (MIN (len, max_chars * 4) + 4);
   p = valid;

@@ -49,13 +49,30 @@ typedef enum
  * 500, 502, 503, 504. */
 gboolean gg_error_is_retryable (const GError *error);
 
-/* Replaces every occurrence of @secret in @text with "[redacted]".
- * Returns a newly allocated string (free with g_free).  A NULL or empty
- * secret returns a copy of @text. */
+/* Shorter runs of a key's characters are not taken for a piece of it. */
+#define GG_REDACT_MIN_PIECE 8
+
+/* Replaces, in @text, @secret and every key passed to gg_redact_register ()
+ * with "[redacted]": whole, and every piece of GG_REDACT_MIN_PIECE or more
+ * characters in a row of it (what is left at a cut, or a key quoted in
+ * parts).  A secret shorter than that is replaced only whole.  @secret may
+ * be NULL (the registered keys only).  Every message that may hold text
+ * from a server passes here, before any truncation (gg_excerpt () does
+ * it itself).  Returns a newly allocated string (free with g_free); NULL
+ * for a NULL @text. */
 gchar *gg_redact (const gchar *text, const gchar *secret);
 
+/* Remembers @secret (copied) for every later gg_redact () in this process.
+ * gg_client_new () and the key store call it with every key they read.
+ * Thread-safe; keys shorter than GG_REDACT_MIN_PIECE are not remembered. */
+void gg_redact_register (const gchar *secret);
+
+/* gg_redact () on @error's message, in place.  @error may be NULL. */
+void gg_error_redact (GError *error, const gchar *secret);
+
 /* A short, printable, single-line excerpt of @text (for messages about
- * bodies that are not what was expected): at most @max_chars characters
+ * bodies that are not what was expected), with the keys redacted first
+ * (gg_redact () with the registered keys): at most @max_chars characters
  * (an ellipsis "…" added when cut), invalid UTF-8 replaced, control
  * characters and runs of white space folded into one space.  @strip_tags:
  * HTML/XML tags are dropped (replaced by a space) and the common entities

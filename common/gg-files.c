@@ -103,21 +103,26 @@ file_from_json (const cJSON *object)
 
   if (!cJSON_IsObject (object) || json_string (object, "name", NULL) == NULL)
     return NULL;
+  /* What the server says may be shown: no key in it (gg_redact). */
   file = g_new0 (GgFile, 1);
-  file->name            = g_strdup (json_string (object, "name", NULL));
+  file->name            = gg_redact (json_string (object, "name", NULL), NULL);
   file->uri             = g_strdup (json_string (object, "uri", NULL));
   file->mime_type       = g_strdup (json_string (object, "mimeType", "mime_type"));
-  file->display_name    = g_strdup (json_string (object, "displayName", "display_name"));
-  file->state_name      = g_strdup (json_string (object, "state", NULL));
+  file->display_name    = gg_redact (json_string (object, "displayName", "display_name"), NULL);
+  file->state_name      = gg_redact (json_string (object, "state", NULL), NULL);
   file->state           = parse_state (file->state_name);
   file->expiration_time = g_strdup (json_string (object, "expirationTime", "expiration_time"));
   file->expires         = parse_time (file->expiration_time);
   file->size_bytes      = json_int64 (cJSON_GetObjectItemCaseSensitive (object, "sizeBytes"), -1);
   error = cJSON_GetObjectItemCaseSensitive (object, "error");
   if (cJSON_IsObject (error))
-    file->error_message = g_strdup (json_string (error, "message", NULL));
+    file->error_message = gg_redact (json_string (error, "message", NULL), NULL);
   return file;
 }
+
+/* More pages than any project has (100 files each): a bound on a
+ * server's answers, not a limit anyone meets. */
+#define MAX_LIST_PAGES 1000
 
 GgFile *
 gg_file_parse (const gchar *json, gsize length, GError **error)
@@ -476,16 +481,16 @@ gg_files_list (GgClient *client, GCancellable *cancellable, GError **error)
 {
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) gg_file_free);
   g_autofree gchar    *token = NULL;
+  guint                pages = 0;
 
   do
     {
       g_autofree gchar *path = NULL;
       g_autoptr(GBytes) answer = NULL;
       GgHttpRequest     request = { 0, };
-      const cJSON      *item;
-      cJSON            *root;
       gsize             size;
       const gchar      *data;
+      gchar            *next;
 
       if (token != NULL)
         {
@@ -501,20 +506,34 @@ gg_files_list (GgClient *client, GCancellable *cancellable, GError **error)
       if (answer == NULL)
         return NULL;
       data = g_bytes_get_data (answer, &size);
-      root = cJSON_ParseWithLength (data ? data : "", size);
-      cJSON_ArrayForEach (item, cJSON_GetObjectItemCaseSensitive (root, "files"))
-        {
-          GgFile *file = file_from_json (item);
-
-          if (file != NULL)
-            g_ptr_array_add (files, file);
-        }
-      g_clear_pointer (&token, g_free);
-      token = g_strdup (json_string (root, "nextPageToken", NULL));
-      cJSON_Delete (root);
+      next = gg_files_parse_page (data ? data : "", size, files);
+      /* A server that hands out the same page again would never end. */
+      if (next != NULL && g_strcmp0 (next, token) == 0)
+        g_clear_pointer (&next, g_free);
+      g_free (token);
+      token = next;
     }
-  while (token != NULL && *token != '\0');
+  while (token != NULL && *token != '\0' && ++pages < MAX_LIST_PAGES);
   return g_steal_pointer (&files);
+}
+
+gchar *
+gg_files_parse_page (const gchar *json, gsize length, GPtrArray *files)
+{
+  cJSON       *root = cJSON_ParseWithLength (json, length);
+  const cJSON *item;
+  gchar       *token;
+
+  cJSON_ArrayForEach (item, cJSON_GetObjectItemCaseSensitive (root, "files"))
+    {
+      GgFile *file = file_from_json (item);
+
+      if (file != NULL)
+        g_ptr_array_add (files, file);
+    }
+  token = g_strdup (json_string (root, "nextPageToken", NULL));
+  cJSON_Delete (root);
+  return token;
 }
 
 GBytes *

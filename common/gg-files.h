@@ -59,6 +59,12 @@ GgFile *gg_files_upload (GgClient     *client,
                          GCancellable *cancellable,
                          GError      **error);
 
+/* One page of a files.list answer ({"files": [...], "nextPageToken"}):
+ * appends its files (GgFile*) to @files, skipping items that are not
+ * files; returns the next page's token (g_free), NULL on the last page
+ * or when the text is not such an answer. */
+gchar  *gg_files_parse_page (const gchar *json, gsize length, GPtrArray *files);
+
 /* GET files/{id}; @name: "files/abc" or "abc".  gg_file_free. */
 GgFile *gg_files_get    (GgClient *client, const gchar *name,
                          GCancellable *cancellable, GError **error);

@@ -3,7 +3,12 @@
  * one (plugin/gimp2/).
  */
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include <cjson/cJSON.h>
 
@@ -1037,23 +1042,40 @@ gg_front_prepared_free (GgFrontPrepared *prepared)
   g_free (prepared);
 }
 
-/* Writes a paid answer to PROFILE/gemini-recovery/ and returns its path. */
-static gchar *
-save_for_recovery (const gchar  *profile_dir,
-                   GBytes       *bytes,
-                   const gchar  *prompt,
-                   GError      **error)
+/* Writes all of @data to @fd; FALSE with errno set when it cannot. */
+static gboolean
+write_all (int fd, const guint8 *data, gsize length)
 {
-  static guint          serial = 0;
+  while (length > 0)
+    {
+      gssize n = write (fd, data, MIN (length, (gsize) G_MAXSSIZE));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      data += n;
+      length -= (gsize) n;
+    }
+  return TRUE;
+}
+
+gchar *
+gg_front_recovery_save (const gchar  *profile_dir,
+                        GBytes       *bytes,
+                        const gchar  *prompt,
+                        GError      **error)
+{
   g_autofree gchar     *dir    = g_build_filename (profile_dir,
                                                    GG_FRONT_RECOVERY_DIR, NULL);
   g_autoptr (GDateTime) now    = g_date_time_new_now_local ();
   g_autofree gchar     *stamp  = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  g_autofree gchar     *base   = NULL;
   gsize                 length;
   const guint8         *data   = g_bytes_get_data (bytes, &length);
   const gchar          *ext;
-  gchar                *path;
+  gchar                *path   = NULL;
+  int                   fd     = -1;
+  int                   saved_errno;
 
   switch (gg_image_sniff (data, length))
     {
@@ -1066,19 +1088,52 @@ save_for_recovery (const gchar  *profile_dir,
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       g_set_error (error, GG_ERROR, GG_ERROR_IO,
-                   "The folder %s could not be created.", dir);
+                   "The folder %s could not be created (%s).", dir,
+                   g_strerror (errno));
       return NULL;
     }
 
-  /* The serial keeps several answers of one run apart. */
-  base = g_strdup_printf ("gemini-%s-%u-%u.%s", stamp,
-                          g_str_hash (prompt ? prompt : "") % 10000,
-                          ++serial, ext);
-  path = g_build_filename (dir, base, NULL);
+  /* Created exclusively: another answer of this run, or of another run in
+   * the same second (another process), takes the next number, and no
+   * file is ever replaced. */
+  for (guint serial = 1; fd < 0 && serial <= 100000; serial++)
+    {
+      g_autofree gchar *base = g_strdup_printf ("gemini-%s-%u-%u.%s", stamp,
+                                                g_str_hash (prompt ? prompt : "") % 10000,
+                                                serial, ext);
+
+      g_free (path);
+      path = g_build_filename (dir, base, NULL);
+      fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd < 0 && errno != EEXIST)
+        break;
+    }
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, GG_ERROR, GG_ERROR_IO,
+                   "No file could be created in %s (%s).", dir, g_strerror (saved_errno));
+      g_free (path);
+      return NULL;
+    }
 
   /* Written as received: whatever went wrong here, the bytes are intact. */
-  if (! g_file_set_contents (path, (const gchar *) data, length, error))
+  if (! write_all (fd, data, length) || fsync (fd) != 0)
     {
+      saved_errno = errno;
+      close (fd);
+      g_unlink (path);
+      g_set_error (error, GG_ERROR, GG_ERROR_IO, "%s could not be written (%s).",
+                   path, g_strerror (saved_errno));
+      g_free (path);
+      return NULL;
+    }
+  if (close (fd) != 0)
+    {
+      saved_errno = errno;
+      g_unlink (path);
+      g_set_error (error, GG_ERROR, GG_ERROR_IO, "%s could not be written (%s).",
+                   path, g_strerror (saved_errno));
       g_free (path);
       return NULL;
     }
@@ -1100,12 +1155,18 @@ gg_front_recovery_error (GError      **error,
 
   if (error && *error)
     {
+      gsize n;
+
       detail = g_strdup ((*error)->message);
       code   = (*error)->code;
       g_clear_error (error);
+      /* Its sentence becomes a clause of ours: one full stop. */
+      n = strlen (detail);
+      while (n > 0 && detail[n - 1] == '.')
+        detail[--n] = '\0';
     }
 
-  path = bytes ? save_for_recovery (profile_dir, bytes, prompt, &save_error)
+  path = bytes ? gg_front_recovery_save (profile_dir, bytes, prompt, &save_error)
                : NULL;
 
   if (path)
@@ -1134,7 +1195,7 @@ gg_front_recovery_all (GError          **error,
     {
       /* The first image's path goes into the message below; the others
        * are saved beside it, in the same folder. */
-      g_free (save_for_recovery (profile_dir, g_ptr_array_index (prepared->bytes, i),
+      g_free (gg_front_recovery_save (profile_dir, g_ptr_array_index (prepared->bytes, i),
                                  prompt, NULL));
     }
 
@@ -1240,7 +1301,12 @@ gg_front_report (const gchar  *profile_dir,
   else
     g_free (usage);
 
-  return g_string_free (text, FALSE);
+  /* The model's words, the sources and the failures came from a server. */
+  {
+    g_autofree gchar *raw = g_string_free (text, FALSE);
+
+    return gg_redact (raw, NULL);
+  }
 }
 
 gboolean
@@ -1248,8 +1314,14 @@ gg_front_test_fail_place (void)
 {
   static gint fail = -1;
 
+  /* Only a build made for the tests (cmake -DGG_TEST_HOOKS=ON) listens:
+   * in a user's build the variable can make no paid result fail. */
+#ifdef GG_TEST_HOOKS
   if (fail < 0)
     fail = g_strcmp0 (g_getenv ("GIMP_GEMINI_TEST_FAIL_PLACE"), "1") == 0;
+#else
+  fail = 0;
+#endif
 
   return fail;
 }

@@ -201,6 +201,16 @@ GgFrontPrepared * gg_front_prepare     (const GgFrontTarget *target,
 void              gg_front_prepared_free (GgFrontPrepared   *prepared);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GgFrontPrepared, gg_front_prepared_free)
 
+/* Writes @bytes, as received, to a new file in
+ * @profile_dir/gemini-recovery/ (made 0700 when missing), named
+ * "gemini-STAMP-HASH-N.EXT" with the first N free: created exclusively
+ * (O_EXCL), so no save ever replaces another, even of another process in
+ * the same second.  Returns the path (g_free), or NULL with @error. */
+gchar       * gg_front_recovery_save   (const gchar       *profile_dir,
+                                        GBytes            *bytes,
+                                        const gchar       *prompt,
+                                        GError           **error);
+
 /* Saves every image of @prepared to the recovery folder and replaces
  * *@error with "WHY: DETAIL. The result was saved as PATH." */
 void          gg_front_recovery_all    (GError           **error,
@@ -230,7 +240,9 @@ gchar       * gg_front_report          (const gchar       *profile_dir,
                                         gchar            **usage_line);
 
 /* TEST HOOK for the GIMP tests: GIMP_GEMINI_TEST_FAIL_PLACE=1 makes the
- * front ends fail after their first layer was added. */
+ * front ends fail after their first layer was added.  Honoured only in a
+ * build configured with -DGG_TEST_HOOKS=ON (the test builds); always
+ * FALSE otherwise. */
 gboolean      gg_front_test_fail_place (void);
 
 G_END_DECLS

@@ -278,6 +278,7 @@ gg_keystore_load (const gchar *profile_dir,
     {
       if (source)
         *source = GG_KEY_SOURCE_ENVIRONMENT;
+      gg_redact_register (key);
       return key;
     }
 
@@ -286,6 +287,7 @@ gg_keystore_load (const gchar *profile_dir,
     {
       if (source)
         *source = GG_KEY_SOURCE_KEYRING;
+      gg_redact_register (key);
       return key;
     }
 
@@ -300,6 +302,7 @@ gg_keystore_load (const gchar *profile_dir,
     }
   if (key && source)
     *source = GG_KEY_SOURCE_FILE;
+  gg_redact_register (key);
   return key;
 }
 
@@ -321,6 +324,7 @@ gg_keystore_save (const gchar *profile_dir,
                            "The API key is empty: paste the key from Google AI Studio.");
       return FALSE;
     }
+  gg_redact_register (clean);
   path = profile_dir ? g_build_filename (profile_dir, KEY_FILE_NAME, NULL) : NULL;
 
   if (keyring_save (clean))

@@ -9,6 +9,7 @@
  * not the area times the kernel (an 8000 x 6000 selection stays fast).
  */
 #include "gg-mask.h"
+#include "gg-memory.h"
 #include "gg-error.h"
 
 #include <math.h>
@@ -348,6 +349,11 @@ gg_mask_grow (const GgMask *selection, gdouble grow, GError **error)
   gsize   n;
 
   g_return_val_if_fail (selection != NULL, NULL);
+  /* The distance transform: a float a pixel (gg-memory.h). */
+  if (! gg_memory_check ((gsize) 4 * selection->width * selection->height,
+                         selection->width, selection->height,
+                         "grow the selection in", error))
+    return NULL;
   out = gg_mask_new (selection->width, selection->height, error);
   if (out == NULL)
     return NULL;
@@ -532,6 +538,11 @@ gg_mask_from_selection (const GgMask        *selection,
       gg_mask_options_init (&defaults);
       options = &defaults;
     }
+  /* The feather's blur: three planes of 4 bytes a pixel (gg-memory.h). */
+  if (! gg_memory_check ((gsize) 12 * selection->width * selection->height,
+                         selection->width, selection->height,
+                         "feather the selection in", error))
+    return NULL;
   out = gg_mask_grow (selection, options->grow, error);
   if (out == NULL)
     return NULL;
@@ -700,6 +711,10 @@ gg_mask_changed (const GgRaster         *original,
   w = original->width;
   h = original->height;
   n = (gsize) w * h;
+  /* After payment: too little memory must be a sentence, never an abort.
+   * The feather's blur needs the most, three planes of 4 bytes a pixel. */
+  if (! gg_memory_check (12 * n, w, h, "find the changed pixels in", error))
+    return NULL;
   out = gg_mask_new (w, h, error);
   if (out == NULL)
     return NULL;
@@ -707,7 +722,16 @@ gg_mask_changed (const GgRaster         *original,
 
   /* Delta E per pixel, then a 3x3 mean: resampling and grain leave
    * isolated differences, a real change is a patch. */
-  de = g_new (gfloat, n);
+  de = g_try_new (gfloat, n);
+  if (de == NULL)
+    {
+      gg_mask_free (out);
+      g_set_error (error, GG_ERROR, GG_ERROR_TOO_LARGE,
+                   "There is not enough memory to find the changed pixels in a "
+                   "region of %d x %d pixels: close other images, or select a "
+                   "smaller area.", w, h);
+      return NULL;
+    }
   for (gsize i = 0; i < n; i++)
     {
       const guint8 *o = original->pixels + i * RGBA;

@@ -12,6 +12,7 @@
  * memory (issue 7).
  */
 #include "gg-region.h"
+#include "gg-memory.h"
 #include "gg-error.h"
 
 #include <math.h>
@@ -2029,6 +2030,13 @@ gg_region_place_prepare (const GgRegionPlan *plan,
   prep->fy = (gdouble) prep->wh / prep->rh;
   if (prep->ww >= 16 && prep->wh >= 16)
     {
+      /* The original and the ring's weights at working size. */
+      if (! gg_memory_check ((gsize) 8 * prep->ww * prep->wh, prep->rw, prep->rh,
+                             "place the answer on", error))
+        {
+          g_free (prep);
+          return NULL;
+        }
       prep->orig_w = gg_raster_scale (original, prep->ww, prep->wh, error);
       if (prep->orig_w == NULL)
         {
@@ -2094,6 +2102,12 @@ gg_region_place_prepared (const GgPlacePrep *prep,
     }
   rw = prep->rw;
   rh = prep->rh;
+  /* After payment: too little memory must be a sentence, never an abort.
+   * The measuring planes at working size (the answer, its pyramids, the
+   * colour channels: 44 bytes a pixel) and the result. */
+  if (! gg_memory_check ((gsize) 44 * prep->ww * prep->wh + (gsize) 4 * rw * rh,
+                         rw, rh, "place the answer on", error))
+    return NULL;
 
   if (prep->orig_w != NULL)
     {

@@ -1957,6 +1957,8 @@ run_failed (GimpProcedure *procedure,
                                                NULL);
     }
 
+  /* The last stop before GIMP shows it: no key, whole or in part. */
+  gg_error_redact (error, NULL);
   return gimp_procedure_new_return_values (procedure,
                                            GIMP_PDB_EXECUTION_ERROR, error);
 }

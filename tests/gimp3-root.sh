@@ -28,10 +28,11 @@ PACKAGES="gimp libgimp-3.0-dev cmake gcc make pkg-config ca-certificates
 
 die() { echo "gimp3-root: $*" >&2; exit 1; }
 
-# GIMP 3.2 installs gimp-console-3 and gimp-console-3.2, no
-# gimp-console-3.0, which the test scripts call: give it that name too.
+# GIMP 3.2 installs gimp-console-3 and gimp-3 (and -3.2), no -3.0 names,
+# which the test scripts call: give them those names too.
 console_name() {
   [ -e "$ROOT/usr/bin/gimp-console-3.0" ] || ln -s gimp-console-3 "$ROOT/usr/bin/gimp-console-3.0"
+  [ -e "$ROOT/usr/bin/gimp-3.0" ] || ln -s gimp-3 "$ROOT/usr/bin/gimp-3.0"
 }
 
 ensure() {

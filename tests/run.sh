@@ -38,7 +38,7 @@ source "$src/tests/accounting.sh"
 
 build() {
   local dir=$1; shift
-  cmake -S "$src" -B "$dir" -DGG_WERROR=ON "$@" >"$dir.configure.log" 2>&1 \
+  cmake -S "$src" -B "$dir" -DGG_WERROR=ON -DGG_TEST_HOOKS=ON "$@" >"$dir.configure.log" 2>&1 \
     || { cat "$dir.configure.log" >&2; return 1; }
   cmake --build "$dir" -j"$jobs" >"$dir.build.log" 2>&1 \
     || { tail -60 "$dir.build.log" >&2; return 1; }

@@ -1561,7 +1561,9 @@ set_failure (GError  *error,
   else
     {
       g_free (error_message);
-      error_message = g_strdup (error ? error->message : _("The run failed."));
+      /* The last stop before GIMP shows it: no key, whole or in part. */
+      error_message = error ? gg_redact (error->message, NULL)
+                            : g_strdup (_("The run failed."));
       values[0].data.d_status = GIMP_PDB_EXECUTION_ERROR;
       values[1].type          = GIMP_PDB_STRING;
       values[1].data.d_string = error_message;

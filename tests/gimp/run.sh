@@ -82,7 +82,7 @@ fi
 
 # --- build
 echo "gimp tests: building the plug-in in $where" >&2
-if ! inside cmake -S "$src" -B "$build" -DGG_WERROR=ON -DCMAKE_BUILD_TYPE=Debug >"$out/gimp3-configure.log" 2>&1; then
+if ! inside cmake -S "$src" -B "$build" -DGG_WERROR=ON -DGG_TEST_HOOKS=ON -DCMAKE_BUILD_TYPE=Debug >"$out/gimp3-configure.log" 2>&1; then
   fail_setup "cmake configure failed (see $out/gimp3-configure.log)"; finish
 fi
 if ! grep -q '^GIMP_FOUND:INTERNAL=1' "$build/CMakeCache.txt"; then

@@ -70,7 +70,7 @@ fi
 
 # --- build (GIMP 3's plug-in is left out: it is built in its own root below)
 echo "gimp2 tests: building the GIMP 2.10 plug-in" >&2
-if ! cmake -S "$src" -B "$build" -DGG_WERROR=ON -DCMAKE_BUILD_TYPE=Debug -DGG_PLUGIN=OFF \
+if ! cmake -S "$src" -B "$build" -DGG_WERROR=ON -DGG_TEST_HOOKS=ON -DCMAKE_BUILD_TYPE=Debug -DGG_PLUGIN=OFF \
      >"$out/gimp2-configure.log" 2>&1; then
   fail_setup "cmake configure failed (see $out/gimp2-configure.log)"; finish
 fi
@@ -215,7 +215,7 @@ else
 fi
 if [ "$cross_ok" = 1 ]; then
   echo "gimp2 tests: building the GIMP 3 plug-in for the cross-version check" >&2
-  if ! inside cmake -S "$src" -B "$build3" -DGG_WERROR=ON -DCMAKE_BUILD_TYPE=Debug \
+  if ! inside cmake -S "$src" -B "$build3" -DGG_WERROR=ON -DGG_TEST_HOOKS=ON -DCMAKE_BUILD_TYPE=Debug \
        >"$out/gimp2-gimp3-configure.log" 2>&1 ||
      ! inside cmake --build "$build3" -j2 --target gimp-gemini >"$out/gimp2-gimp3-build.log" 2>&1 ||
      [ ! -x "$build3/plugin/plug-ins/gimp-gemini/gimp-gemini" ]; then
