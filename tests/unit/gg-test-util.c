@@ -302,23 +302,34 @@ loop_read_request (int fd)
   return g_string_free (in, FALSE);
 }
 
+int
+gg_loop_accept (int listen_fd, gint *stop)
+{
+  while (!g_atomic_int_get (stop))
+    {
+      struct pollfd pfd = { listen_fd, POLLIN, 0 };
+      int           fd;
+
+      if (poll (&pfd, 1, 50) <= 0)
+        continue;
+      fd = accept (listen_fd, NULL, NULL);
+      if (fd >= 0)
+        return fd;
+    }
+  return -1;
+}
+
 static gpointer
 loop_thread (gpointer data)
 {
   GgLoopServer *server = data;
+  int           fd;
 
-  while (!g_atomic_int_get (&server->stop))
+  while ((fd = gg_loop_accept (server->listen_fd, &server->stop)) >= 0)
     {
-      struct pollfd     pfd = { server->listen_fd, POLLIN, 0 };
       g_autofree gchar *request = NULL;
       g_autofree gchar *reply = NULL;
-      int               fd;
 
-      if (poll (&pfd, 1, 50) <= 0)
-        continue;
-      fd = accept (server->listen_fd, NULL, NULL);
-      if (fd < 0)
-        continue;
       g_atomic_int_inc (&server->accepted);
       request = loop_read_request (fd);
       reply = server->answer (server, request, server->user_data);

@@ -79,6 +79,11 @@ gint          gg_loop_server_port     (GgLoopServer *server);
 /* How many connections it has accepted so far. */
 gint          gg_loop_server_accepted (GgLoopServer *server);
 
+/* For a server of a test's own: waits for the next connection on
+ * @listen_fd (polling every 50 ms) and returns it (close ()), or -1 once
+ * *@stop (atomic) is set. */
+int gg_loop_accept (int listen_fd, gint *stop);
+
 /* "HTTP/1.1 @status_line" with Content-Type, @extra_headers (each ending in
  * "\r\n", may be ""), Content-Length and "Connection: close", then @body
  * (g_free). */

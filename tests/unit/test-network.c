@@ -126,6 +126,14 @@ client_for (const gchar *url)
   return gg_test_client_once (KEY, url, 5);
 }
 
+/* "http://127.0.0.1:PORT" or "http://[::1]:PORT" (g_free). */
+static gchar *
+server_url (Server *server)
+{
+  return g_strdup_printf (server->ipv6 ? "http://[::1]:%d" : "http://127.0.0.1:%d",
+                          server->port);
+}
+
 /* Every way the environment names a proxy for http. */
 static void
 set_proxy (gint port)
@@ -166,11 +174,11 @@ test_loopback_bypasses_proxy (void)
       g_autoptr(GError)   error = NULL;
 
       if (i == 0)
-        url = g_strdup_printf ("http://127.0.0.1:%d", four->port);
+        url = server_url (four);
       else if (i == 1)
         url = g_strdup_printf ("http://localhost:%d", four->port);
       else
-        url = g_strdup_printf ("http://[::1]:%d", six->port);
+        url = server_url (six);
       client = client_for (url);
       answer = gg_client_call (client, "GET", "v1beta/models", NULL, NULL, &error);
       g_test_message ("%s: %s", url, error ? error->message : "answered");
@@ -218,7 +226,7 @@ static void
 test_ipv6_upload (void)
 {
   Server             *six = server_start (TRUE, FALSE, 0);
-  g_autofree gchar   *url = g_strdup_printf ("http://[::1]:%d", six->port);
+  g_autofree gchar   *url = server_url (six);
   g_autoptr(GgClient) client = client_for (url);
   g_autoptr(GError)   error = NULL;
   g_autoptr(GgFile)   file = upload (client, &error);
@@ -273,11 +281,11 @@ static void
 test_endless_lists_end (void)
 {
   Server              *four = server_start (FALSE, FALSE, 0);
-  g_autofree gchar    *url = g_strdup_printf ("http://127.0.0.1:%d", four->port);
+  g_autofree gchar    *url = server_url (four);
   g_autoptr(GgClient)  client = client_for (url);
   g_autoptr(GError)    error = NULL;
-  g_autoptr(GPtrArray) files = gg_files_list (client, NULL, &error);
   g_autoptr(GPtrArray) batches = NULL;
+  g_autoptr(GPtrArray) files = gg_files_list (client, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (files->len, <=, 2);
