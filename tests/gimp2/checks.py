@@ -496,20 +496,9 @@ def judge(work, key, cross):
 
     # The key: never on disk (profile, home, outputs, .xcf, logs) ...
     def key_not_stored():
-        leaks = []
-        needle = key.encode()
-        logs = glob.glob(os.path.join(work, "*.log")) + glob.glob(os.path.join(work, "*.json")) \
-            + glob.glob(os.path.join(work, "cli-*.txt"))
-        for root in (os.path.join(work, "profile"), os.path.join(work, "profile3"),
-                     os.path.join(work, "home"), out) + tuple(logs):
-            for path in [root] + glob.glob(os.path.join(root, "**"), recursive=True):
-                if os.path.isfile(path):
-                    try:
-                        with open(path, "rb") as f:
-                            if needle in f.read():
-                                leaks.append(path)
-                    except OSError:
-                        pass
+        logs = g3.run_logs(work)
+        leaks = g3.key_leaks(key, (os.path.join(work, "profile"), os.path.join(work, "profile3"),
+                                   os.path.join(work, "home"), out) + tuple(logs))
         xcfs = glob.glob(os.path.join(out, "*.xcf"))
         return [
             (len(xcfs) >= 2, "the .xcf files were not saved: %s" % xcfs),
