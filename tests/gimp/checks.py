@@ -357,6 +357,19 @@ def key_leaks(key, roots):
     return leaks
 
 
+def sent_sizes(log):
+    """[(width, height)] of every picture the requests in the fake server's
+    log sent (its inline data as the server described it)."""
+    sizes = []
+    for e in log:
+        for c in ((e.get("body") or {}).get("contents") or []):
+            for p in c.get("parts") or []:
+                data = (p.get("inlineData") or p.get("inline_data") or {}).get("data")
+                if isinstance(data, dict):
+                    sizes.append((data.get("width"), data.get("height")))
+    return sizes
+
+
 def run_logs(work):
     """The logs of a run: GIMP's and the plug-in's output, the server's log,
     the CLI's output."""
@@ -605,13 +618,7 @@ def check(work, key):
                 log = json.load(f)
         except (OSError, ValueError):
             pass
-        sizes = []
-        for e in log:
-            for c in ((e.get("body") or {}).get("contents") or []):
-                for p in c.get("parts") or []:
-                    data = (p.get("inlineData") or p.get("inline_data") or {}).get("data")
-                    if isinstance(data, dict):
-                        sizes.append((data.get("width"), data.get("height")))
+        sizes = sent_sizes(log)
         return [
         (len(log) > 0, "the server log is empty"),
         (all(e.get("key_ok") for e in log if e.get("scenario") != "rejected"), "a request came with a wrong key"),

@@ -444,13 +444,7 @@ def judge(work, key, cross):
 
     # Requests: the right key, in the header only, the region not the layer.
     def requests():
-        sizes = []
-        for e in log:
-            for c in ((e.get("body") or {}).get("contents") or []):
-                for p in c.get("parts") or []:
-                    data = (p.get("inlineData") or p.get("inline_data") or {}).get("data")
-                    if isinstance(data, dict):
-                        sizes.append((data.get("width"), data.get("height")))
+        sizes = g3.sent_sizes(log)
         return [
             (len(generations(log)) > 0, "the server log is empty"),
             (all(e.get("key_ok") for e in log if e.get("scenario") != "rejected"), "a request came with a wrong key"),

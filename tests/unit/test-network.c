@@ -134,6 +134,14 @@ server_url (Server *server)
                           server->port);
 }
 
+static GgClient *
+server_client (Server *server)
+{
+  g_autofree gchar *url = server_url (server);
+
+  return client_for (url);
+}
+
 /* Every way the environment names a proxy for http. */
 static void
 set_proxy (gint port)
@@ -281,8 +289,7 @@ static void
 test_endless_lists_end (void)
 {
   Server              *four = server_start (FALSE, FALSE, 0);
-  g_autofree gchar    *url = server_url (four);
-  g_autoptr(GgClient)  client = client_for (url);
+  g_autoptr(GgClient)  client = server_client (four);
   g_autoptr(GError)    error = NULL;
   g_autoptr(GPtrArray) batches = NULL;
   g_autoptr(GPtrArray) files = gg_files_list (client, NULL, &error);
