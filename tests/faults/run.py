@@ -50,6 +50,8 @@ KEY = "fake-key-for-tests"
 WRONG_KEY = "wrong-key-for-tests-9c1e7a"
 FLASH = "gemini-2.5-flash-image"
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "fake_gemini"))
+from fake_images import sniff  # noqa: E402  (the one sniffing of the tests)
 ASAN_EXIT = 86
 UBSAN_EXIT = 87
 LSAN_EXIT = 88
@@ -65,16 +67,6 @@ FORBIDDEN = [
     (re.compile(r"CURLE_|curl: \(|libcurl", re.I), "curl jargon"),
 ]
 BARE_STATUS = re.compile(r"^gemini-image: *(error|HTTP)? *\d{3}[ .:]*$", re.I)
-
-
-def magic(data):
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    return "unknown"
 
 
 EXT_FORMAT = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp"}
@@ -327,7 +319,7 @@ def file_ok(path, want_format):
             data = f.read()
     except OSError as e:
         return "cannot read %s: %s" % (os.path.basename(path), e)
-    fmt = magic(data)
+    fmt = sniff(data)
     if fmt != want_format:
         return "%s holds %s bytes, not %s" % (os.path.basename(path), fmt, want_format)
     try:

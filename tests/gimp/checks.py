@@ -327,16 +327,54 @@ def sf_reports(text):
 
 
 def py_reports(text):
+    """{name: report} from the 'GGT-JSON {...}' lines of GIMP's output (the
+    Python-Fu parts here, undo3.py's snapshots for tests/gimp/undo.py)."""
     out = {}
     for line in text.splitlines():
         i = line.find("GGT-JSON ")
         if i >= 0:
             try:
                 d = json.loads(line[i + 9:])
-                out[d["name"]] = d
             except ValueError:
-                pass
+                continue
+            out[d.get("name")] = d
     return out
+
+
+def key_leaks(key, roots):
+    """The files under (or among) roots that hold key, byte for byte."""
+    leaks = []
+    needle = key.encode()
+    for root in roots:
+        for path in [root] + glob.glob(os.path.join(root, "**"), recursive=True):
+            if os.path.isfile(path):
+                try:
+                    with open(path, "rb") as f:
+                        if needle in f.read():
+                            leaks.append(path)
+                except OSError:
+                    pass
+    return leaks
+
+
+def sent_sizes(log):
+    """[(width, height)] of every picture the requests in the fake server's
+    log sent (its inline data as the server described it)."""
+    sizes = []
+    for e in log:
+        for c in ((e.get("body") or {}).get("contents") or []):
+            for p in c.get("parts") or []:
+                data = (p.get("inlineData") or p.get("inline_data") or {}).get("data")
+                if isinstance(data, dict):
+                    sizes.append((data.get("width"), data.get("height")))
+    return sizes
+
+
+def run_logs(work):
+    """The logs of a run: GIMP's and the plug-in's output, the server's log,
+    the CLI's output."""
+    return glob.glob(os.path.join(work, "*.log")) + glob.glob(os.path.join(work, "*.json")) \
+        + glob.glob(os.path.join(work, "cli-*.txt"))
 
 
 def ints(d, *keys):
@@ -580,13 +618,7 @@ def check(work, key):
                 log = json.load(f)
         except (OSError, ValueError):
             pass
-        sizes = []
-        for e in log:
-            for c in ((e.get("body") or {}).get("contents") or []):
-                for p in c.get("parts") or []:
-                    data = (p.get("inlineData") or p.get("inline_data") or {}).get("data")
-                    if isinstance(data, dict):
-                        sizes.append((data.get("width"), data.get("height")))
+        sizes = sent_sizes(log)
         return [
         (len(log) > 0, "the server log is empty"),
         (all(e.get("key_ok") for e in log if e.get("scenario") != "rejected"), "a request came with a wrong key"),
@@ -599,19 +631,9 @@ def check(work, key):
     # not in GIMP's output (the *.log files: stderr and stdout of every
     # run, the plug-in's included) nor in the fake server's log.
     def key_not_stored():
-        leaks = []
-        needle = key.encode()
-        logs = glob.glob(os.path.join(work, "*.log")) + glob.glob(os.path.join(work, "*.json")) \
-            + glob.glob(os.path.join(work, "cli-*.txt"))
-        for root in (os.path.join(work, "profile"), os.path.join(work, "home"), out) + tuple(logs):
-            for path in [root] + glob.glob(os.path.join(root, "**"), recursive=True):
-                if os.path.isfile(path):
-                    try:
-                        with open(path, "rb") as f:
-                            if needle in f.read():
-                                leaks.append(path)
-                    except OSError:
-                        pass
+        logs = run_logs(work)
+        leaks = key_leaks(key, (os.path.join(work, "profile"), os.path.join(work, "home"), out)
+                          + tuple(logs))
         xcfs = glob.glob(os.path.join(out, "*.xcf"))
         return [
             (len(xcfs) >= 2, "the .xcf files were not saved: %s" % xcfs),

@@ -18,7 +18,6 @@ Prints "PASS name" / "FAIL name: why" per check (undo-edit-ran,
 undo-one-step); exit status 0 when it could judge, whatever the verdicts.
 GIMP's output is WORK/undo-gimp.log.  Standard library + Pillow; xdotool.
 """
-import json
 import os
 import re
 import shutil
@@ -28,6 +27,9 @@ import sys
 import time
 
 from PIL import Image
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import checks  # noqa: E402  (tests/gimp/checks.py: the GGT-JSON reports)
 
 CHECKS = ("undo-edit-ran", "undo-one-step")
 TIMEOUT = int(os.environ.get("GG_GIMP_TIMEOUT", "240"))
@@ -137,19 +139,6 @@ def run_gimp(work, display, argv):
 
 # ------------------------------------------------------------------ snapshots
 
-def gimp3_snapshots(text):
-    out = {}
-    for line in text.splitlines():
-        i = line.find("GGT-JSON ")
-        if i >= 0:
-            try:
-                d = json.loads(line[i + 9:])
-            except ValueError:
-                continue
-            out[d.get("name")] = d
-    return out
-
-
 def pixels(path):
     with Image.open(path) as img:
         return img.mode, img.size, img.tobytes()
@@ -194,7 +183,7 @@ def differences(a, b, path=""):
 
 def judge(version, work, text, notes, pressed):
     if version == "3":
-        s = gimp3_snapshots(text)
+        s = checks.py_reports(text)
         before, edit, undone = (s.get("undo-before"), s.get("undo-after-edit"), s.get("undo-after-undo"))
         error = (s.get("py-exception") or {}).get("message")
         before, undone = (before or {}).get("state"), (undone or {}).get("state")

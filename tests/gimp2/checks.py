@@ -444,13 +444,7 @@ def judge(work, key, cross):
 
     # Requests: the right key, in the header only, the region not the layer.
     def requests():
-        sizes = []
-        for e in log:
-            for c in ((e.get("body") or {}).get("contents") or []):
-                for p in c.get("parts") or []:
-                    data = (p.get("inlineData") or p.get("inline_data") or {}).get("data")
-                    if isinstance(data, dict):
-                        sizes.append((data.get("width"), data.get("height")))
+        sizes = g3.sent_sizes(log)
         return [
             (len(generations(log)) > 0, "the server log is empty"),
             (all(e.get("key_ok") for e in log if e.get("scenario") != "rejected"), "a request came with a wrong key"),
@@ -496,20 +490,9 @@ def judge(work, key, cross):
 
     # The key: never on disk (profile, home, outputs, .xcf, logs) ...
     def key_not_stored():
-        leaks = []
-        needle = key.encode()
-        logs = glob.glob(os.path.join(work, "*.log")) + glob.glob(os.path.join(work, "*.json")) \
-            + glob.glob(os.path.join(work, "cli-*.txt"))
-        for root in (os.path.join(work, "profile"), os.path.join(work, "profile3"),
-                     os.path.join(work, "home"), out) + tuple(logs):
-            for path in [root] + glob.glob(os.path.join(root, "**"), recursive=True):
-                if os.path.isfile(path):
-                    try:
-                        with open(path, "rb") as f:
-                            if needle in f.read():
-                                leaks.append(path)
-                    except OSError:
-                        pass
+        logs = g3.run_logs(work)
+        leaks = g3.key_leaks(key, (os.path.join(work, "profile"), os.path.join(work, "profile3"),
+                                   os.path.join(work, "home"), out) + tuple(logs))
         xcfs = glob.glob(os.path.join(out, "*.xcf"))
         return [
             (len(xcfs) >= 2, "the .xcf files were not saved: %s" % xcfs),

@@ -60,6 +60,10 @@ DEFAULT_ANSWERS = os.path.join(SRC, "..", "shared", "real-answers")
 KEY = "replay-key-not-secret-7d41"
 QUOTA_ZERO_BOUND = 15.0
 SENTENCE_END = re.compile(r"[.!?][)\"”’]?$")
+IMAGE_FORMATS = ("png", "jpeg", "webp")   # what a recorded image may be
+
+sys.path.insert(0, os.path.join(SRC, "tests", "fake_gemini"))
+from fake_images import sniff  # noqa: E402  (the one sniffing of the tests)
 
 
 # ---------------------------------------------------------------- recordings
@@ -92,16 +96,6 @@ def strict_b64(text):
         raise ValueError("not base64")
     t = text.rstrip("=").replace("-", "+").replace("_", "/")
     return base64.b64decode(t + "=" * (-len(t) % 4), validate=True)
-
-
-def sniff(data):
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    return None
 
 
 def classify(body, status):
@@ -153,7 +147,7 @@ def classify(body, status):
         except (ValueError, binascii.Error):
             broken = True
             continue
-        if sniff(data) is None:
+        if sniff(data) not in IMAGE_FORMATS:
             broken = True
             continue
         images.append(data)

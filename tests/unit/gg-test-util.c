@@ -1,9 +1,16 @@
 /* gg-test-util.c: see gg-test-util.h. */
+#define _GNU_SOURCE
 #include "gg-test-util.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <glib/gstdio.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
@@ -215,4 +222,199 @@ gint
 gg_test_status (gint status)
 {
   return status == 0 && test_skipped ? 77 : status;
+}
+
+GgClient *
+gg_test_client_once (const gchar *key, const gchar *url, gdouble connect_timeout)
+{
+  g_autoptr(GError) error = NULL;
+  GgClient         *client = gg_client_new (key, url, &error);
+  GgClientOptions   options;
+
+  g_assert_no_error (error);
+  gg_client_options_init (&options);
+  options.max_retries = 0;
+  if (connect_timeout > 0)
+    options.connect_timeout = connect_timeout;
+  gg_client_set_options (client, &options);
+  return client;
+}
+
+GgClient *
+gg_fake_server_client (GgFakeServer *server)
+{
+  g_autoptr(GError) error = NULL;
+  GgClient         *client = gg_client_new (GG_FAKE_KEY, server->base_url, &error);
+  GgClientOptions   options;
+
+  g_assert_no_error (error);
+  gg_client_options_init (&options);
+  options.backoff_initial = 0.05;
+  options.backoff_max = 0.1;
+  gg_client_set_options (client, &options);
+  return client;
+}
+
+/* ----- the loopback server ------------------------------------------------- */
+
+struct _GgLoopServer
+{
+  int           listen_fd;
+  gint          port;
+  GThread      *thread;
+  gint          stop;       /* atomic */
+  gint          accepted;   /* atomic */
+  GgLoopAnswer  answer;
+  gpointer      user_data;
+};
+
+/* The head, then the body by its Content-Length (so that closing never
+ * resets the connection before the client has sent everything). */
+static gchar *
+loop_read_request (int fd)
+{
+  GString *in = g_string_new (NULL);
+  gchar    buffer[4096];
+  gsize    want = 0;
+  gchar   *end;
+
+  while ((end = strstr (in->str, "\r\n\r\n")) == NULL && in->len < 65536)
+    {
+      ssize_t n = recv (fd, buffer, sizeof buffer, 0);
+      if (n <= 0)
+        return g_string_free (in, FALSE);
+      g_string_append_len (in, buffer, n);
+    }
+  if (end != NULL)
+    {
+      gchar *length = strcasestr (in->str, "content-length:");
+
+      if (length != NULL && length < end)
+        want = (gsize) (end + 4 - in->str) + g_ascii_strtoull (length + 15, NULL, 10);
+    }
+  while (in->len < want)
+    {
+      ssize_t n = recv (fd, buffer, sizeof buffer, 0);
+      if (n <= 0)
+        break;
+      g_string_append_len (in, buffer, n);
+    }
+  return g_string_free (in, FALSE);
+}
+
+int
+gg_loop_accept (int listen_fd, gint *stop)
+{
+  while (!g_atomic_int_get (stop))
+    {
+      struct pollfd pfd = { listen_fd, POLLIN, 0 };
+      int           fd;
+
+      if (poll (&pfd, 1, 50) <= 0)
+        continue;
+      fd = accept (listen_fd, NULL, NULL);
+      if (fd >= 0)
+        return fd;
+    }
+  return -1;
+}
+
+static gpointer
+loop_thread (gpointer data)
+{
+  GgLoopServer *server = data;
+  int           fd;
+
+  while ((fd = gg_loop_accept (server->listen_fd, &server->stop)) >= 0)
+    {
+      g_autofree gchar *request = NULL;
+      g_autofree gchar *reply = NULL;
+
+      g_atomic_int_inc (&server->accepted);
+      request = loop_read_request (fd);
+      reply = server->answer (server, request, server->user_data);
+      if (send (fd, reply, strlen (reply), MSG_NOSIGNAL) < 0)
+        g_test_message ("loopback server: send failed");
+      shutdown (fd, SHUT_WR);
+      close (fd);
+    }
+  return NULL;
+}
+
+GgLoopServer *
+gg_loop_server_start (gboolean ipv6, gint port, GgLoopAnswer answer, gpointer user_data)
+{
+  GgLoopServer            *server = g_new0 (GgLoopServer, 1);
+  struct sockaddr_storage  address = { 0, };
+  socklen_t                length;
+  int                      one = 1;
+
+  server->answer    = answer;
+  server->user_data = user_data;
+  server->listen_fd = socket (ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+  g_assert_cmpint (server->listen_fd, >=, 0);
+  setsockopt (server->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (ipv6)
+    {
+      struct sockaddr_in6 *a = (struct sockaddr_in6 *) &address;
+
+      a->sin6_family = AF_INET6;
+      a->sin6_addr   = in6addr_loopback;
+      a->sin6_port   = htons (port);
+      length = sizeof *a;
+    }
+  else
+    {
+      struct sockaddr_in *a = (struct sockaddr_in *) &address;
+
+      a->sin_family = AF_INET;
+      inet_pton (AF_INET, "127.0.0.1", &a->sin_addr);
+      a->sin_port   = htons (port);
+      length = sizeof *a;
+    }
+  if (bind (server->listen_fd, (struct sockaddr *) &address, length) != 0)
+    {
+      g_assert_cmpint (port, !=, 0);
+      close (server->listen_fd);
+      g_free (server);
+      return NULL;
+    }
+  g_assert_cmpint (listen (server->listen_fd, 16), ==, 0);
+  getsockname (server->listen_fd, (struct sockaddr *) &address, &length);
+  server->port = ntohs (ipv6 ? ((struct sockaddr_in6 *) &address)->sin6_port
+                             : ((struct sockaddr_in *) &address)->sin_port);
+  server->thread = g_thread_new ("loopback-server", loop_thread, server);
+  return server;
+}
+
+void
+gg_loop_server_stop (GgLoopServer *server)
+{
+  if (server == NULL)
+    return;
+  g_atomic_int_set (&server->stop, 1);
+  g_thread_join (server->thread);
+  close (server->listen_fd);
+  g_free (server);
+}
+
+gint
+gg_loop_server_port (GgLoopServer *server)
+{
+  return server->port;
+}
+
+gint
+gg_loop_server_accepted (GgLoopServer *server)
+{
+  return g_atomic_int_get (&server->accepted);
+}
+
+gchar *
+gg_http_reply (const gchar *status_line, const gchar *content_type,
+               const gchar *extra_headers, const gchar *body)
+{
+  return g_strdup_printf ("HTTP/1.1 %s\r\nContent-Type: %s\r\n%s"
+                          "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                          status_line, content_type, extra_headers, strlen (body), body);
 }

@@ -396,28 +396,55 @@ real_error (gint http_status, const gchar *name, const gchar *model, GgApiError 
   return error;
 }
 
+/* What a recorded 429 must come to. */
+typedef struct
+{
+  const gchar *name;          /* in real-answers */
+  const gchar *model;
+  gboolean     quota_zero;
+  gboolean     quota_daily;
+  gdouble      retry_delay;
+  const gchar *quota_value;   /* NULL: not checked */
+  gint         code;          /* GG_ERROR_* */
+  gboolean     retryable;
+} RealQuota;
+
+/* Checks @want's recording against it; its message (g_free), or NULL when
+ * the recording is not there (the test skips). */
+static gchar *
+check_real_quota (const RealQuota *want)
+{
+  g_autoptr(GgApiError) parsed = NULL;
+  g_autoptr(GError)     error = real_error (429, want->name, want->model, &parsed);
+
+  if (error == NULL)
+    return NULL;
+  g_assert_cmpint (parsed->quota_zero, ==, want->quota_zero);
+  g_assert_cmpint (parsed->quota_daily, ==, want->quota_daily);
+  g_assert_cmpfloat_with_epsilon (parsed->retry_delay, want->retry_delay, 1e-9);
+  if (want->quota_value != NULL)
+    g_assert_cmpstr (parsed->quota_value, ==, want->quota_value);
+  g_assert_error (error, GG_ERROR, want->code);
+  g_assert_cmpint (gg_error_is_retryable (error), ==, want->retryable);
+  return g_strdup (error->message);
+}
+
 /* The quota-0 answer new free-tier users meet: the 0 is only in the
  * message ("limit: 0"), no quotaValue, a RetryInfo of 16 s that no wait can
  * honour.  It must fail at once, saying billing. */
 static void
 test_real_quota_zero (void)
 {
-  GgApiError       *parsed = NULL;
-  g_autoptr(GError) error = real_error (429, "logged__gemini-2.5-flash-image__429-RESOURCE_"
-                                        "EXHAUSTED_3violations+RetryInfo16s.json",
-                                        "gemini-2.5-flash-image", &parsed);
+  static const RealQuota want = {
+    "logged__gemini-2.5-flash-image__429-RESOURCE_EXHAUSTED_3violations+RetryInfo16s.json",
+    "gemini-2.5-flash-image", TRUE, TRUE, 16, NULL, GG_ERROR_QUOTA_ZERO, FALSE };
+  g_autofree gchar *message = check_real_quota (&want);
 
-  if (error == NULL)
+  if (message == NULL)
     return;
-  g_assert_true (parsed->quota_zero);
-  g_assert_true (parsed->quota_daily);
-  g_assert_cmpfloat_with_epsilon (parsed->retry_delay, 16, 1e-9);
-  g_assert_error (error, GG_ERROR, GG_ERROR_QUOTA_ZERO);
-  g_assert_false (gg_error_is_retryable (error));
-  g_assert_nonnull (strstr (error->message, "billing"));
-  g_assert_nonnull (strstr (error->message, "no wait can help"));
-  g_assert_null (strstr (error->message, "wait 16"));
-  gg_api_error_free (parsed);
+  g_assert_nonnull (strstr (message, "billing"));
+  g_assert_nonnull (strstr (message, "no wait can help"));
+  g_assert_null (strstr (message, "wait 16"));
 }
 
 /* A per-minute quota with RetryInfo 58 s: retryable (once, by the client),
@@ -425,24 +452,17 @@ test_real_quota_zero (void)
 static void
 test_real_per_minute (void)
 {
-  GgApiError       *parsed = NULL;
-  g_autoptr(GError) error = real_error (429, "logged__gemini-3-flash__429-RESOURCE_EXHAUSTED_"
-                                        "Help+QuotaFailure+RetryInfo58s.json",
-                                        "gemini-3-flash", &parsed);
+  static const RealQuota want = {
+    "logged__gemini-3-flash__429-RESOURCE_EXHAUSTED_Help+QuotaFailure+RetryInfo58s.json",
+    "gemini-3-flash", FALSE, FALSE, 58, "5", GG_ERROR_QUOTA, TRUE };
+  g_autofree gchar *message = check_real_quota (&want);
 
-  if (error == NULL)
+  if (message == NULL)
     return;
-  g_assert_false (parsed->quota_zero);
-  g_assert_false (parsed->quota_daily);
-  g_assert_cmpfloat_with_epsilon (parsed->retry_delay, 58, 1e-9);
-  g_assert_cmpstr (parsed->quota_value, ==, "5");
-  g_assert_error (error, GG_ERROR, GG_ERROR_QUOTA);
-  g_assert_true (gg_error_is_retryable (error));
-  g_assert_cmpstr (error->message, ==,
+  g_assert_cmpstr (message, ==,
                    "The per-minute request limit of “gemini-3-flash” "
                    "(GenerateRequestsPerMinutePerProjectPerModel-FreeTier, limit 5) was "
                    "reached: wait 58 s and try again, or enable billing for higher limits.");
-  gg_api_error_free (parsed);
 }
 
 /* The older quota answer says its limit of 0 in ErrorInfo metadata. */

@@ -10,7 +10,6 @@
 #include <glib/gstdio.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -271,17 +270,10 @@ static gpointer
 raw_thread (gpointer data)
 {
   RawServer *raw = data;
+  int        fd;
 
-  while (!g_atomic_int_get (&raw->stop))
+  while ((fd = gg_loop_accept (raw->listen_fd, &raw->stop)) >= 0)
     {
-      struct pollfd pfd = { raw->listen_fd, POLLIN, 0 };
-      int           fd;
-
-      if (poll (&pfd, 1, 50) <= 0)
-        continue;
-      fd = accept (raw->listen_fd, NULL, NULL);
-      if (fd < 0)
-        continue;
       g_atomic_int_inc (&raw->accepted);
       if (raw->mode == RAW_SCRIPT)
         {

@@ -21,16 +21,7 @@ static cJSON        *last_log;   /* what upload_log ()'s references point into *
 static GgClient *
 client_new (void)
 {
-  GError          *error = NULL;
-  GgClient        *client = gg_client_new (GG_FAKE_KEY, server->base_url, &error);
-  GgClientOptions  options;
-
-  g_assert_no_error (error);
-  gg_client_options_init (&options);
-  options.backoff_initial = 0.05;
-  options.backoff_max = 0.1;
-  gg_client_set_options (client, &options);
-  return client;
+  return gg_fake_server_client (server);
 }
 
 static void

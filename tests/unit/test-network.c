@@ -2,17 +2,11 @@
  * would reach it in clear text over http), and an IPv6 base URL keeps its
  * brackets all the way (requests, upload addresses, messages).
  *
- * Servers of its own, in this file: a tiny HTTP server on 127.0.0.1 or
- * [::1] that answers the Files API's resumable upload, and a "proxy" that
- * only counts the connections it gets. */
-#define _GNU_SOURCE
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
+ * Servers of its own (gg_loop_server_start () in gg-test-util.c, their
+ * answers in this file): a tiny HTTP server on 127.0.0.1 or [::1] that
+ * answers the Files API's resumable upload, and a "proxy" that only counts
+ * the connections it gets. */
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "gg-client.h"
 #include "gg-error.h"
@@ -24,64 +18,36 @@
 
 typedef struct
 {
-  int        listen_fd;
-  gint       port;
-  gboolean   ipv6;
-  gboolean   proxy;      /* count, answer 502 */
-  GThread   *thread;
-  gint       stop;       /* atomic */
-  gint       accepted;   /* atomic */
-  GMutex     lock;
-  GPtrArray *lines;      /* the request lines received */
+  GgLoopServer *loop;
+  gint          port;
+  gboolean      ipv6;
+  gboolean      proxy;      /* count, answer 502 */
+  GMutex        lock;
+  GPtrArray    *lines;      /* the request lines received */
 } Server;
 
+/* The answer to @request, whose line ("POST /upload/v1beta/files
+ * HTTP/1.1") is kept. */
 static gchar *
-read_request (int fd)
+answer_for (GgLoopServer *loop, const gchar *request, gpointer data)
 {
-  GString *in = g_string_new (NULL);
-  gchar    buffer[4096];
-  gsize    want = 0;
-  gchar   *end;
-
-  while ((end = strstr (in->str, "\r\n\r\n")) == NULL && in->len < 65536)
-    {
-      ssize_t n = recv (fd, buffer, sizeof buffer, 0);
-      if (n <= 0)
-        return g_string_free (in, FALSE);
-      g_string_append_len (in, buffer, n);
-    }
-  if (end != NULL)
-    {
-      gchar *length = strcasestr (in->str, "content-length:");
-
-      if (length != NULL && length < end)
-        want = (gsize) (end + 4 - in->str) + g_ascii_strtoull (length + 15, NULL, 10);
-    }
-  while (in->len < want)
-    {
-      ssize_t n = recv (fd, buffer, sizeof buffer, 0);
-      if (n <= 0)
-        break;
-      g_string_append_len (in, buffer, n);
-    }
-  return g_string_free (in, FALSE);
-}
-
-/* The answer to @line ("POST /upload/v1beta/files HTTP/1.1"). */
-static gchar *
-answer_for (Server *server, const gchar *line)
-{
-  const gchar *body = "{\"models\":[]}";
+  Server           *server = data;
+  const gchar      *body = "{\"models\":[]}";
   g_autofree gchar *extra = g_strdup ("");
   g_autofree gchar *host = NULL;
+  gchar            *line = g_strndup (request, strcspn (request, "\r\n"));
+  gint              port;
 
+  g_mutex_lock (&server->lock);
+  g_ptr_array_add (server->lines, line);
+  g_mutex_unlock (&server->lock);
   if (server->proxy)
     return g_strdup ("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n"
                      "Connection: close\r\n\r\n");
   /* The upload address is absolute, as Google's is. */
-  host = server->port == 80 ? g_strdup (server->ipv6 ? "[::1]" : "127.0.0.1")
-                            : g_strdup_printf (server->ipv6 ? "[::1]:%d" : "127.0.0.1:%d",
-                                               server->port);
+  port = gg_loop_server_port (loop);
+  host = port == 80 ? g_strdup (server->ipv6 ? "[::1]" : "127.0.0.1")
+                    : g_strdup_printf (server->ipv6 ? "[::1]:%d" : "127.0.0.1:%d", port);
   /* A list that hands out the same page token for ever. */
   if (strstr (line, "/v1beta/files?pageSize") != NULL)
     body = "{\"files\":[{\"name\":\"files/a\"}],\"nextPageToken\":\"again\"}";
@@ -101,104 +67,44 @@ answer_for (Server *server, const gchar *line)
       extra = g_strdup ("x-goog-upload-status: final\r\n");
       body = "{\"file\":{\"name\":\"files/abc\",\"state\":\"ACTIVE\"}}";
     }
-  return g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n%s"
-                          "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-                          extra, strlen (body), body);
-}
-
-static gpointer
-server_thread (gpointer data)
-{
-  Server *server = data;
-
-  while (!g_atomic_int_get (&server->stop))
-    {
-      struct pollfd     pfd = { server->listen_fd, POLLIN, 0 };
-      g_autofree gchar *request = NULL;
-      g_autofree gchar *reply = NULL;
-      gchar            *line;
-      int               fd;
-
-      if (poll (&pfd, 1, 50) <= 0)
-        continue;
-      fd = accept (server->listen_fd, NULL, NULL);
-      if (fd < 0)
-        continue;
-      g_atomic_int_inc (&server->accepted);
-      request = read_request (fd);
-      line = g_strndup (request, strcspn (request, "\r\n"));
-      reply = answer_for (server, line);
-      g_mutex_lock (&server->lock);
-      g_ptr_array_add (server->lines, line);
-      g_mutex_unlock (&server->lock);
-      if (send (fd, reply, strlen (reply), MSG_NOSIGNAL) < 0)
-        g_test_message ("server: send failed");
-      shutdown (fd, SHUT_WR);
-      close (fd);
-    }
-  return NULL;
+  return gg_http_reply ("200 OK", "application/json", extra, body);
 }
 
 /* NULL when @port cannot be had (only asked for port 80). */
 static Server *
 server_start (gboolean ipv6, gboolean proxy, gint port)
 {
-  Server                  *server = g_new0 (Server, 1);
-  struct sockaddr_storage  address = { 0, };
-  socklen_t                length;
-  int                      one = 1;
+  Server *server = g_new0 (Server, 1);
 
   server->ipv6  = ipv6;
   server->proxy = proxy;
   server->lines = g_ptr_array_new_with_free_func (g_free);
   g_mutex_init (&server->lock);
-  server->listen_fd = socket (ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
-  g_assert_cmpint (server->listen_fd, >=, 0);
-  setsockopt (server->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (ipv6)
+  server->loop = gg_loop_server_start (ipv6, port, answer_for, server);
+  if (server->loop == NULL)
     {
-      struct sockaddr_in6 *a = (struct sockaddr_in6 *) &address;
-
-      a->sin6_family = AF_INET6;
-      a->sin6_addr   = in6addr_loopback;
-      a->sin6_port   = htons (port);
-      length = sizeof *a;
-    }
-  else
-    {
-      struct sockaddr_in *a = (struct sockaddr_in *) &address;
-
-      a->sin_family = AF_INET;
-      inet_pton (AF_INET, "127.0.0.1", &a->sin_addr);
-      a->sin_port   = htons (port);
-      length = sizeof *a;
-    }
-  if (bind (server->listen_fd, (struct sockaddr *) &address, length) != 0)
-    {
-      g_assert_cmpint (port, !=, 0);
-      close (server->listen_fd);
       g_ptr_array_unref (server->lines);
       g_mutex_clear (&server->lock);
       g_free (server);
       return NULL;
     }
-  g_assert_cmpint (listen (server->listen_fd, 16), ==, 0);
-  getsockname (server->listen_fd, (struct sockaddr *) &address, &length);
-  server->port = ntohs (ipv6 ? ((struct sockaddr_in6 *) &address)->sin6_port
-                             : ((struct sockaddr_in *) &address)->sin_port);
-  server->thread = g_thread_new ("server", server_thread, server);
+  server->port = gg_loop_server_port (server->loop);
   return server;
 }
 
 static void
 server_stop (Server *server)
 {
-  g_atomic_int_set (&server->stop, 1);
-  g_thread_join (server->thread);
-  close (server->listen_fd);
+  gg_loop_server_stop (server->loop);
   g_ptr_array_unref (server->lines);
   g_mutex_clear (&server->lock);
   g_free (server);
+}
+
+static gint
+server_accepted (Server *server)
+{
+  return gg_loop_server_accepted (server->loop);
 }
 
 static gboolean
@@ -217,16 +123,23 @@ server_saw (Server *server, const gchar *part)
 static GgClient *
 client_for (const gchar *url)
 {
-  g_autoptr(GError) error = NULL;
-  GgClient         *client = gg_client_new (KEY, url, &error);
-  GgClientOptions   options;
+  return gg_test_client_once (KEY, url, 5);
+}
 
-  g_assert_no_error (error);
-  gg_client_options_init (&options);
-  options.max_retries     = 0;
-  options.connect_timeout = 5;
-  gg_client_set_options (client, &options);
-  return client;
+/* "http://127.0.0.1:PORT" or "http://[::1]:PORT" (g_free). */
+static gchar *
+server_url (Server *server)
+{
+  return g_strdup_printf (server->ipv6 ? "http://[::1]:%d" : "http://127.0.0.1:%d",
+                          server->port);
+}
+
+static GgClient *
+server_client (Server *server)
+{
+  g_autofree gchar *url = server_url (server);
+
+  return client_for (url);
 }
 
 /* Every way the environment names a proxy for http. */
@@ -269,17 +182,17 @@ test_loopback_bypasses_proxy (void)
       g_autoptr(GError)   error = NULL;
 
       if (i == 0)
-        url = g_strdup_printf ("http://127.0.0.1:%d", four->port);
+        url = server_url (four);
       else if (i == 1)
         url = g_strdup_printf ("http://localhost:%d", four->port);
       else
-        url = g_strdup_printf ("http://[::1]:%d", six->port);
+        url = server_url (six);
       client = client_for (url);
       answer = gg_client_call (client, "GET", "v1beta/models", NULL, NULL, &error);
       g_test_message ("%s: %s", url, error ? error->message : "answered");
       g_assert_no_error (error);
       g_assert_nonnull (answer);
-      g_assert_cmpint (g_atomic_int_get (&proxy->accepted), ==, 0);
+      g_assert_cmpint (server_accepted (proxy), ==, 0);
     }
   g_assert_true (server_saw (four, "GET /v1beta/models "));
   g_assert_true (server_saw (six, "GET /v1beta/models "));
@@ -304,7 +217,7 @@ test_other_hosts_keep_proxy (void)
   answer = gg_client_call (client, "GET", "v1beta/models", NULL, NULL, &error);
   g_assert_null (answer);
   g_assert_nonnull (error);
-  g_assert_cmpint (g_atomic_int_get (&proxy->accepted), >=, 1);
+  g_assert_cmpint (server_accepted (proxy), >=, 1);
   unset_proxy ();
   server_stop (proxy);
 }
@@ -321,7 +234,7 @@ static void
 test_ipv6_upload (void)
 {
   Server             *six = server_start (TRUE, FALSE, 0);
-  g_autofree gchar   *url = g_strdup_printf ("http://[::1]:%d", six->port);
+  g_autofree gchar   *url = server_url (six);
   g_autoptr(GgClient) client = client_for (url);
   g_autoptr(GError)   error = NULL;
   g_autoptr(GgFile)   file = upload (client, &error);
@@ -376,18 +289,17 @@ static void
 test_endless_lists_end (void)
 {
   Server              *four = server_start (FALSE, FALSE, 0);
-  g_autofree gchar    *url = g_strdup_printf ("http://127.0.0.1:%d", four->port);
-  g_autoptr(GgClient)  client = client_for (url);
+  g_autoptr(GgClient)  client = server_client (four);
   g_autoptr(GError)    error = NULL;
-  g_autoptr(GPtrArray) files = gg_files_list (client, NULL, &error);
   g_autoptr(GPtrArray) batches = NULL;
+  g_autoptr(GPtrArray) files = gg_files_list (client, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (files->len, <=, 2);
   batches = gg_batch_list (client, 10, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (batches->len, ==, 0);
-  g_assert_cmpint (g_atomic_int_get (&four->accepted), <=, 4);
+  g_assert_cmpint (server_accepted (four), <=, 4);
   server_stop (four);
 }
 

@@ -1,23 +1,20 @@
 /* test-secrets.c: the API key never shows in a message, whole or in part.
  *
- * A tiny server of its own (in this file) reads the key from each request's
+ * A tiny loopback server (gg_loop_server_start () in gg-test-util.c, its
+ * answers in this file) reads the key from each request's
  * x-goog-api-key header and echoes it back in the answer: at the point
  * where a message is cut, in pieces, in an HTML page, in a JSON error, in
  * the Files API's and the Batch API's answers.  Every message that comes
  * back is searched for every 8-character piece of the key. */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "gg-batch.h"
 #include "gg-client.h"
 #include "gg-error.h"
 #include "gg-files.h"
 #include "gg-response.h"
+#include "gg-test-util.h"
 
 /* Looks like a real key (39 characters, as Google's are). */
 #define ECHO_KEY "AIzaSyQ7vX2mKp9LtR4wZs8NbHc3JdFg6Ye1Ua0"
@@ -29,125 +26,56 @@ static const gchar echo_key[] = ECHO_KEY;
 
 typedef struct
 {
-  int      listen_fd;
-  gint     port;
-  GThread *thread;
-  gint     stop;         /* atomic */
-  GMutex   lock;
-  gchar   *status_line;  /* the next answer: "400 Bad Request" */
-  gchar   *content_type;
-  gchar   *body;         /* "%K" stands for the key the request sent */
+  GgLoopServer *loop;
+  gint          port;
+  GMutex        lock;
+  gchar        *status_line;  /* the next answer: "400 Bad Request" */
+  gchar        *content_type;
+  gchar        *body;         /* "%K" stands for the key the request sent */
 } EchoServer;
 
 static EchoServer *echo;
 
 static gchar *
-read_request (int fd)
+echo_reply (GgLoopServer *loop, const gchar *request, gpointer data)
 {
-  GString *in = g_string_new (NULL);
-  gchar    buffer[4096];
-  gsize    want = 0;
-  gchar   *end;
+  EchoServer       *server = data;
+  const gchar      *line = strcasestr (request, "x-goog-api-key: ");
+  g_autofree gchar *key = NULL;
+  g_autofree gchar *body = NULL;
+  gchar           **parts;
+  gchar            *reply;
 
-  /* The headers, then the body (so that closing never resets the
-   * connection before the client has sent everything). */
-  while ((end = strstr (in->str, "\r\n\r\n")) == NULL && in->len < 65536)
-    {
-      ssize_t n = recv (fd, buffer, sizeof buffer, 0);
-      if (n <= 0)
-        return g_string_free (in, FALSE);
-      g_string_append_len (in, buffer, n);
-    }
-  if (end != NULL)
-    {
-      gchar *length = strcasestr (in->str, "content-length:");
-
-      if (length != NULL && length < end)
-        want = (gsize) (end + 4 - in->str) + g_ascii_strtoull (length + 15, NULL, 10);
-    }
-  while (in->len < want)
-    {
-      ssize_t n = recv (fd, buffer, sizeof buffer, 0);
-      if (n <= 0)
-        break;
-      g_string_append_len (in, buffer, n);
-    }
-  return g_string_free (in, FALSE);
-}
-
-static gpointer
-echo_thread (gpointer data)
-{
-  EchoServer *server = data;
-
-  while (!g_atomic_int_get (&server->stop))
-    {
-      struct pollfd     pfd = { server->listen_fd, POLLIN, 0 };
-      g_autofree gchar *head = NULL;
-      g_autofree gchar *key = NULL;
-      g_autofree gchar *body = NULL;
-      g_autofree gchar *reply = NULL;
-      gchar           **parts;
-      gchar            *line;
-      int               fd;
-
-      if (poll (&pfd, 1, 50) <= 0)
-        continue;
-      fd = accept (server->listen_fd, NULL, NULL);
-      if (fd < 0)
-        continue;
-      head = read_request (fd);
-      line = strcasestr (head, "x-goog-api-key: ");
-      key = line ? g_strndup (line + 16, strcspn (line + 16, "\r\n")) : g_strdup ("?");
-      g_mutex_lock (&server->lock);
-      parts = g_strsplit (server->body, "%K", -1);
-      body = g_strjoinv (key, parts);
-      g_strfreev (parts);
-      reply = g_strdup_printf ("HTTP/1.1 %s\r\nContent-Type: %s\r\n"
-                               "x-goog-upload-status: final\r\n"
-                               "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-                               server->status_line, server->content_type,
-                               strlen (body), body);
-      g_mutex_unlock (&server->lock);
-      if (send (fd, reply, strlen (reply), MSG_NOSIGNAL) < 0)
-        g_test_message ("echo server: send failed");
-      shutdown (fd, SHUT_WR);
-      close (fd);
-    }
-  return NULL;
+  (void) loop;
+  key = line ? g_strndup (line + 16, strcspn (line + 16, "\r\n")) : g_strdup ("?");
+  g_mutex_lock (&server->lock);
+  parts = g_strsplit (server->body, "%K", -1);
+  body = g_strjoinv (key, parts);
+  g_strfreev (parts);
+  reply = gg_http_reply (server->status_line, server->content_type,
+                         "x-goog-upload-status: final\r\n", body);
+  g_mutex_unlock (&server->lock);
+  return reply;
 }
 
 static EchoServer *
 echo_start (void)
 {
-  EchoServer         *server = g_new0 (EchoServer, 1);
-  struct sockaddr_in  address = { 0, };
-  socklen_t           length = sizeof address;
-  int                 one = 1;
+  EchoServer *server = g_new0 (EchoServer, 1);
 
   g_mutex_init (&server->lock);
-  server->listen_fd = socket (AF_INET, SOCK_STREAM, 0);
-  g_assert_cmpint (server->listen_fd, >=, 0);
-  setsockopt (server->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  address.sin_family = AF_INET;
-  inet_pton (AF_INET, "127.0.0.1", &address.sin_addr);
-  g_assert_cmpint (bind (server->listen_fd, (struct sockaddr *) &address, sizeof address), ==, 0);
-  g_assert_cmpint (listen (server->listen_fd, 16), ==, 0);
-  getsockname (server->listen_fd, (struct sockaddr *) &address, &length);
-  server->port = ntohs (address.sin_port);
   server->status_line  = g_strdup ("200 OK");
   server->content_type = g_strdup ("application/json");
   server->body         = g_strdup ("{}");
-  server->thread = g_thread_new ("echo-server", echo_thread, server);
+  server->loop = gg_loop_server_start (FALSE, 0, echo_reply, server);
+  server->port = gg_loop_server_port (server->loop);
   return server;
 }
 
 static void
 echo_stop (EchoServer *server)
 {
-  g_atomic_int_set (&server->stop, 1);
-  g_thread_join (server->thread);
-  close (server->listen_fd);
+  gg_loop_server_stop (server->loop);
   g_free (server->status_line);
   g_free (server->content_type);
   g_free (server->body);
@@ -193,16 +121,9 @@ assert_no_piece (const gchar *what, const gchar *text)
 static GgClient *
 echo_client (void)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree gchar *url = g_strdup_printf ("http://127.0.0.1:%d", echo->port);
-  GgClient         *client = gg_client_new (ECHO_KEY, url, &error);
-  GgClientOptions   options;
 
-  g_assert_no_error (error);
-  gg_client_options_init (&options);
-  options.max_retries = 0;
-  gg_client_set_options (client, &options);
-  return client;
+  return gg_test_client_once (ECHO_KEY, url, 0);
 }
 
 /* @n characters of filler: words, so that excerpts keep them as they are. */
@@ -280,20 +201,28 @@ attempt_generate (GgClient *client)
   return error;
 }
 
+/* Posts a request that must be answered 2xx, and parses its body:
+ * NULL with @error set when the parser refuses it. */
+static GgResponse *
+post_and_parse (GgClient *client, GError **error)
+{
+  g_autoptr(GBytes) body = gg_client_post_json (client, "v1beta/models/m:generateContent",
+                                                "{}", 2, "m", NULL, error);
+  gsize             length;
+  const gchar      *data;
+
+  g_assert_no_error (*error);
+  data = g_bytes_get_data (body, &length);
+  return gg_response_parse (data, length, NULL, error);
+}
+
 /* A 2xx whose body is not an answer: the response parser quotes it. */
 static GError *
 attempt_response (GgClient *client)
 {
-  GError           *error = NULL;
-  g_autoptr(GBytes) body = gg_client_post_json (client, "v1beta/models/m:generateContent",
-                                                "{}", 2, "m", NULL, &error);
-  gsize             length;
-  const gchar      *data;
-  GgResponse       *response;
+  GError     *error = NULL;
+  GgResponse *response = post_and_parse (client, &error);
 
-  g_assert_no_error (error);
-  data = g_bytes_get_data (body, &length);
-  response = gg_response_parse (data, length, NULL, &error);
   g_assert_null (response);
   return error;
 }
@@ -302,16 +231,9 @@ attempt_response (GgClient *client)
 static GError *
 attempt_response_checked (GgClient *client)
 {
-  GError           *error = NULL;
-  g_autoptr(GBytes) body = gg_client_post_json (client, "v1beta/models/m:generateContent",
-                                                "{}", 2, "m", NULL, &error);
-  gsize             length;
-  const gchar      *data;
-  GgResponse       *response;
+  GError     *error = NULL;
+  GgResponse *response = post_and_parse (client, &error);
 
-  g_assert_no_error (error);
-  data = g_bytes_get_data (body, &length);
-  response = gg_response_parse (data, length, NULL, &error);
   g_assert_no_error (error);
   g_assert_false (gg_response_check (response, &error));
   gg_response_free (response);
