@@ -37,7 +37,7 @@ PRO = "gemini-3-pro-image"
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "cli")
 
-# Today's models (GEMINI_API.md, first section); the retired names appear
+# Today's models (Google's changelog and deprecations pages, December 2026); the retired names appear
 # only in the tests of the retired-model error.
 DEFAULT = "gemini-nano-banana-2.1"
 LITE = "gemini-3.1-flash-lite-image"

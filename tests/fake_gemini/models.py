@@ -1,15 +1,16 @@
 """The fake server's own model table: the Gemini API's image models as the
 service documents and answers them in December 2026.
 
-Written from ../shared/GEMINI_API.md (its first section: the service today,
-and the protocol sheet's dimension table) and the recorded answers in
-../shared/real-answers, never from the client's common/catalogue.json: a
+Written from Google's Gemini API documentation (ai.google.dev: the image
+generation guide with its dimension table, the models, changelog and
+deprecations pages, December 2026) and the recorded answers of the live
+service (GG_REAL_ANSWERS), never from the client's common/catalogue.json: a
 wrong entry in the client's catalogue must show up as a failing test, not
 be mirrored here.  Where the documentation is silent the choice is marked
 ASSUMED.
 """
 
-# Output sizes of the 3 Pro table (GEMINI_API.md, "Output dimensions by
+# Output sizes of the 3 Pro table (the documentation, "Output dimensions by
 # aspect ratio").  The recordings show real answers off this table (3 Pro
 # at 16:9 answered 1408x768): clients must read the size from the image.
 PRO_1K = {
@@ -49,7 +50,7 @@ LEVELS = ("THINKING_LEVEL_UNSPECIFIED", "MINIMAL", "LOW", "MEDIUM", "HIGH")
 #   sizes: the imageSize values taken ([] = imageSize refused: 2.5 Flash);
 #   dimensions[size][ratio] = (w, h) ("1K" is the only key of 2.5 Flash);
 #   gemini3: JPEG answers with C2PA APP11 segments, a thoughtSignature on
-#     every final part, thinking tokens (GEMINI_API.md, recordings);
+#     every final part, thinking tokens (the documentation, recordings);
 #   levels: the thinkingLevel values taken; any other is the 400 "Thinking
 #     level X is not supported for this model.";
 #   image_tokens: candidates tokens per image (recordings: 1120 on the
@@ -58,7 +59,7 @@ MODELS = {
     "gemini-nano-banana-2.1": {
         "label": "Nano Banana 2.1", "sizes": ["1K", "2K", "4K"], "default_size": "1K",
         "dimensions": _sizes(FOURTEEN, ["1K", "2K", "4K"]), "gemini3": True,
-        # GEMINI_API.md: "thinking levels reported as minimal / medium (default) / high".
+        # the documentation: "thinking levels reported as minimal / medium (default) / high".
         "levels": {"THINKING_LEVEL_UNSPECIFIED", "MINIMAL", "MEDIUM", "HIGH"},
         "max_input_images": 14, "image_tokens": {"1K": 1120, "2K": 1120, "4K": 2000},
         "description": "Nano Banana 2.1: Gemini's default image generation and editing model.",
@@ -105,7 +106,7 @@ for _name, _m in MODELS.items():
     _m["thinking"] = _m["gemini3"]
     _m["answers_jpeg"] = _m["gemini3"]
 
-# Shut down: the service answers 404 NOT_FOUND (GEMINI_API.md, first section).
+# Shut down: the service answers 404 NOT_FOUND (the documentation, first section).
 RETIRED = {
     "gemini-3-pro-image-preview": ("2026-06-25", "gemini-3-pro-image"),
     "gemini-3.1-flash-image-preview": ("2026-06-25", "gemini-nano-banana-2.1"),

@@ -359,7 +359,7 @@ def sig_content(part):
 
 
 # Real gemini-3 signatures are 0.9-2.9 MB of base64 on every final part
-# (GEMINI_API.md; the recordings hold 0.95 to 2.9 MB).  The fake's are as
+# (the documentation; the recordings hold 0.95 to 2.9 MB).  The fake's are as
 # large: an HMAC of the part's content (what verification checks) followed
 # by opaque filler cut from one shared block.
 SIG_MIN, SIG_MAX = 900000, 2900000

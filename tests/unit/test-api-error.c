@@ -357,12 +357,11 @@ test_excerpt (void)
 
 /* ----- the live service's answers (../shared/real-answers) ------------------- */
 
-/* A recording, or NULL (the test skips) in a checkout without ../shared. */
+/* A recording, or NULL (the test skips) when the recordings are absent. */
 static GBytes *
 real_answer (const gchar *name)
 {
-  g_autofree gchar *path = g_build_filename (GG_TEST_DATA, "..", "..", "..", "shared",
-                                             "real-answers", name, NULL);
+  g_autofree gchar *path = g_build_filename (GG_REAL_ANSWERS, name, NULL);
   gchar            *text = NULL;
   gsize             length;
 

@@ -35,7 +35,7 @@ test_models (void)
   g_assert_cmpfloat_with_epsilon (models[1]->price_image_output, 120.0, 1e-9);
   g_assert_cmpfloat_with_epsilon (models[3]->price_input, 0.30, 1e-9);
   g_assert_cmpstr (models[1]->label, ==, "Nano Banana Pro (Gemini 3 Pro Image)");
-  /* The state of each, as GEMINI_API.md says. */
+  /* The state of each, as Google's changelog and deprecations pages say. */
   g_assert_cmpstr (models[0]->availability, ==, "open");
   g_assert_cmpstr (models[3]->availability, ==, "existing-projects");
   g_assert_cmpstr (models[3]->replacement, ==, NANO);

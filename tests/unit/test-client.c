@@ -1695,8 +1695,7 @@ start_fake_server (const gchar *const *args)
 static gchar *
 recorded_429 (const gchar *name, const gchar *delay)
 {
-  g_autofree gchar *path = g_build_filename (GG_TEST_DATA, "..", "..", "..", "shared",
-                                             "real-answers", name, NULL);
+  g_autofree gchar *path = g_build_filename (GG_REAL_ANSWERS, name, NULL);
   g_autofree gchar *text = NULL;
   GString          *body;
 

@@ -901,8 +901,7 @@ test_save_bytes_png_deep (void)
 static void
 test_check_real_answers (void)
 {
-  g_autofree gchar *dir = g_build_filename (GG_TEST_DATA, "..", "..", "..", "shared",
-                                            "real-answers", NULL);
+  g_autofree gchar *dir = g_build_filename (GG_REAL_ANSWERS, NULL);
   g_autoptr(GDir)   listing = g_dir_open (dir, 0, NULL);
   const gchar      *name;
   guint             images = 0;

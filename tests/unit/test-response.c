@@ -691,8 +691,7 @@ test_data_never_in_cjson (void)
 static void
 test_real_placeholder (void)
 {
-  g_autofree gchar *path = g_build_filename (GG_TEST_DATA, "..", "..", "..", "shared",
-                                             "real-answers",
+  g_autofree gchar *path = g_build_filename (GG_REAL_ANSWERS,
                                              "vercel-ai__gemini-3.1-flash-image__jpeg+sig_REDACTED.json",
                                              NULL);
   g_autofree gchar *text = NULL;
