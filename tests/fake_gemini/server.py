@@ -1364,8 +1364,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.simple(400, {"error": "bad JSON: %s" % e}, google=False)
         path = url.path
         if path == "/_control/log" and self.command == "GET":
+            # ?since=N: only the entries from the N-th on (a cheap poll)
+            since = urllib.parse.parse_qs(url.query).get("since", ["0"])[-1]
+            try:
+                since = max(0, int(since))
+            except ValueError:
+                return self.simple(400, {"error": "since must be a number"}, google=False)
             with STATE.lock:
-                entries = list(STATE.log)
+                entries = list(STATE.log[since:])
             return self.simple(200, entries, google=False)
         if path == "/_control/reset" and self.command == "POST":
             with STATE.lock:

@@ -609,6 +609,15 @@ class Scenarios(Base):
             control("/_control/scenario", {"scenario": "nope"})
         self.assertEqual(cm.exception.code, 400)
 
+    def test_log_since(self):
+        first = control("/_control/state")["requests"]
+        call(FLASH, gen_body())
+        call(FLASH, gen_body())
+        since = control("/_control/log?since=%d" % (first + 1))
+        self.assertEqual(len(since), 1)
+        self.assertEqual(since[0], control("/_control/log")[first + 1])
+        self.assertEqual(control("/_control/log?since=%d" % (first + 5)), [])
+
     def test_log_redacts(self):
         png = png_bytes((30, 20), (0, 0, 0))
         call(FLASH, gen_body(images=[(png, "image/png")]))
