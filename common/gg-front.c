@@ -485,22 +485,6 @@ generate_many (GgClient         *client,
   g_object_unref (job.cancellable);
 }
 
-void
-gg_front_generate_many (GgClient         *client,
-                        const GgRequest **requests,
-                        guint             n,
-                        const gchar      *label,
-                        GgFrontTick       tick,
-                        gpointer          user_data,
-                        GgResponse      **responses,
-                        GError          **errors)
-{
-  Ticker ticker = { tick, NULL, user_data };
-
-  generate_many (client, requests, n, label, &ticker, responses, errors);
-}
-
-
 /* --- the Files API, before the requests --------------------------------- */
 
 typedef struct
@@ -604,7 +588,7 @@ gg_front_validate (GgRequest **requests,
   guint i;
 
   /* Images beyond the inline limit go through the Files API
-   * (gg_front_upload ()): only the rest is checked here. */
+   * (upload_all ()): only the rest is checked here. */
   for (i = 0; i < n; i++)
     gg_request_set_max_inline (requests[i], G_MAXSIZE);
 
@@ -698,21 +682,6 @@ upload_all (GgClient      *client,
   g_object_unref (upload.cancellable);
 
   return ok;
-}
-
-gboolean
-gg_front_upload (GgClient     *client,
-                 GgRequest   **requests,
-                 guint         n,
-                 const gchar  *label,
-                 const gchar  *cache_dir,
-                 GgFrontTick   tick,
-                 gpointer      user_data,
-                 GError      **error)
-{
-  Ticker ticker = { tick, NULL, user_data };
-
-  return upload_all (client, requests, n, label, cache_dir, &ticker, error);
 }
 
 static GPtrArray *
@@ -829,7 +798,9 @@ static void
 mark (const GgFrontTarget *target,
       const gchar         *step)
 {
-  if (target->mark)
+  if (target->mark_full)
+    target->mark_full (step, target->mark_data);
+  else if (target->mark)
     target->mark (step);
 }
 
