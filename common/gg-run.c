@@ -59,7 +59,7 @@ gg_run_plan_edit (const GgRunOptions  *options,
 
       /* What may change is the grown selection: the region is planned
        * around it, so that its context ring lies outside. */
-      if (options->grow > 0)
+      if (options->grow > 0 && ! options->mask_as_is)
         {
           GgRect grown = { selection.x - options->grow,
                            selection.y - options->grow,

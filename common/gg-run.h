@@ -67,6 +67,11 @@ typedef struct
   gboolean     include_region;   /* refine: send the region as it is now */
   gboolean     style;            /* style transfer: an edit whose empty
                                   * prompt is GG_FRONT_STYLE_PROMPT */
+  gboolean     mask_as_is;       /* the selection's coverage is the mask
+                                  * itself: neither grown nor feathered,
+                                  * any value above 0 may change (the
+                                  * CLI's --mask without --grow/--feather);
+                                  * the hint shows where it is above 0 */
 } GgRunOptions;
 
 /* The mask defaults of an edit (grow 4, feather auto) and one variation;

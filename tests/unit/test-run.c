@@ -667,6 +667,53 @@ test_edit_whole_changed (void)
   host_free (h);
 }
 
+/* The mask as it is (the CLI's --mask): neither grown nor feathered, its
+ * faint values kept, the plan around its bounds alone. */
+static void
+test_edit_mask_as_is (void)
+{
+  FakeHost          *h = host_new (SEL);
+  GgRunOptions       options;
+  GgHostCanvas       canvas;
+  GgRegionPlan       plan;
+  g_autoptr (GError) error = NULL;
+  Piece             *piece;
+  gint               checked = 0;
+
+  for (gint y = SEL.y; y < SEL.y + SEL.height; y++)
+    for (gint x = SEL.x; x < SEL.x + SEL.width; x++)
+      h->selection->data[y * IMAGE_W + x] = (guint8) (1 + (x - SEL.x) * 3);
+  edit_options (&options);
+  options.mask_as_is = TRUE;
+  options.grow       = 12;
+  g_assert_true (host_canvas (&h->host, FALSE, &canvas, NULL));
+  g_assert_true (gg_run_plan_edit (&options, &canvas, &plan, &error));
+  g_assert_cmpint (plan.selection.x, ==, SEL.x - LAYER_X);
+  g_assert_cmpint (plan.selection.width, ==, SEL.width);
+
+  server_reset ("ok");
+  g_assert_true (gg_run_edit (&h->host, &options, &error));
+  g_assert_no_error (error);
+  piece = g_ptr_array_index (h->pieces, 0);
+  for (gint y = 0; y < piece->mask->height; y++)
+    for (gint x = 0; x < piece->mask->width; x++)
+      {
+        gint ix = piece->x + x, iy = piece->y + y;
+
+        g_assert_cmpint (piece->mask->data[y * piece->mask->width + x], ==,
+                         h->selection->data[iy * IMAGE_W + ix]);
+        checked++;
+      }
+  g_assert_cmpint (checked, ==, piece->mask->width * piece->mask->height);
+
+  /* A mask that misses the layer: refused before sending. */
+  memset (h->selection->data, 0, (gsize) IMAGE_W * IMAGE_H);
+  h->selection->data[5] = 200;         /* at (5, 0), beside the layer */
+  g_assert_false (gg_run_edit (&h->host, &options, &error));
+  g_assert_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST);
+  host_free (h);
+}
+
 /* Nothing half selected: refused before anything is sent. */
 static void
 test_edit_refuses_faint_selection (void)
@@ -996,6 +1043,7 @@ main (int argc, char **argv)
   g_test_add_func ("/run/edit/selection", test_edit_selection);
   g_test_add_func ("/run/edit/whole-changed", test_edit_whole_changed);
   g_test_add_func ("/run/edit/faint-selection", test_edit_refuses_faint_selection);
+  g_test_add_func ("/run/edit/mask-as-is", test_edit_mask_as_is);
   g_test_add_func ("/run/edit/cancel", test_edit_cancel);
   g_test_add_func ("/run/edit/cancel-after-payment", test_edit_cancel_after_payment);
   g_test_add_func ("/run/edit/insert-fails", test_edit_insert_fails);
