@@ -197,6 +197,16 @@ gboolean   gg_run_plan_edit (const GgRunOptions *options,
                              GgRegionPlan       *plan,
                              GError            **error);
 
+/* The dialogs' sentences (g_free): what an edit (@style: a style
+ * transfer) of @layer sends over @canvas ("Editing “Background”: the
+ * selection (80 × 60 px) and some context around it are sent."), and
+ * what a refine continues. */
+gchar    * gg_run_edit_note   (gboolean                   style,
+                               const gchar               *layer,
+                               const GgHostCanvas        *canvas);
+gchar    * gg_run_refine_note (const GgConversation      *conversation,
+                               const GgConversationPlace *place);
+
 /* The runs.  Each returns TRUE when the result was inserted (the host's
  * insert () said so), FALSE with @error, the image as it was, and any
  * paid answer saved in the recovery folder (the message says where). */

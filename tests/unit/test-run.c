@@ -507,6 +507,35 @@ test_style (void)
   gg_test_host_free (h);
 }
 
+/* The dialogs' sentences, once for both GIMP front ends. */
+static void
+test_notes (void)
+{
+  GgHostCanvas               canvas = { { 0, 0, LAYER_W, LAYER_H }, 0, 0, TRUE,
+                                        { 5, 6, 80, 60 }, "Layer" };
+  GgConversationPlace        place  = { 0, };
+  g_autoptr (GgConversation) conversation = gg_conversation_new ();
+  g_autofree gchar          *edit  = gg_run_edit_note (FALSE, "Background", &canvas);
+  g_autofree gchar          *style = NULL;
+  g_autofree gchar          *refine = NULL;
+
+  g_assert_cmpstr (edit, ==, "Editing “Background”: the selection (80 × 60 px) and "
+                             "some context around it are sent.");
+  canvas.has_selection = FALSE;
+  style = gg_run_edit_note (TRUE, "Background", &canvas);
+  g_assert_cmpstr (style, ==, "Restyling “Background”: nothing is selected, so the "
+                              "whole layer is sent.");
+  g_assert_true (gg_conversation_append_turn (conversation,
+                                              "{\"role\":\"user\",\"parts\":[{\"text\":\"a\"}]}",
+                                              "{\"role\":\"model\",\"parts\":[{\"text\":\"b\"}]}",
+                                              NULL));
+  place.has_region = TRUE;
+  place.model      = (gchar *) "gemini-3-pro-image";
+  refine = gg_run_refine_note (conversation, &place);
+  g_assert_cmpstr (refine, ==, "Continuing a conversation of 1 exchange with "
+                               "gemini-3-pro-image, placed over the edited region.");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -533,6 +562,7 @@ main (int argc, char **argv)
   g_test_add_func ("/run/edit/partial", test_edit_partial);
   g_test_add_func ("/run/edit/visible", test_edit_visible);
   g_test_add_func ("/run/style", test_style);
+  g_test_add_func ("/run/notes", test_notes);
 
   status = g_test_run ();
   gg_fake_server_stop (gg_test_run_server);
