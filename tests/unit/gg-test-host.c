@@ -75,7 +75,7 @@ host_read (GgHost *host, gboolean visible, const GgRect *rect, GError **error)
 static GPtrArray *
 host_references (GgHost *host, GError **error)
 {
-  GgTestHost  *h   = fake (host);
+  GgTestHost *h   = fake (host);
   GPtrArray *out = g_ptr_array_new_with_free_func (gg_run_reference_free);
 
   (void) error;
@@ -393,3 +393,28 @@ gg_test_sha256 (GBytes *bytes)
   return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
 }
 
+void
+gg_test_edit_options (GgRunOptions *options)
+{
+  gg_run_options_init (options);
+  options->prompt = "add a red balloon";
+  options->hint   = TRUE;
+}
+
+void
+gg_test_run_start (void)
+{
+  const gchar *const args[] = { "--instant", "--quiet", "--signature-bytes", "64", NULL };
+
+  gg_test_run_server = gg_fake_server_start (args);
+  g_setenv ("GOOGLE_GEMINI_BASE_URL", gg_test_run_server->base_url, TRUE);
+  g_unsetenv ("GEMINI_API_KEY");
+  g_unsetenv ("GOOGLE_API_KEY");
+}
+
+gint
+gg_test_run_end (gint status)
+{
+  g_clear_pointer (&gg_test_run_server, gg_fake_server_stop);
+  return gg_test_status (status);
+}

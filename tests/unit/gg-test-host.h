@@ -16,8 +16,22 @@
 #define LAYER_W  320
 #define LAYER_H  240
 
-/* The fake server the tests talk to (started by the test's main ()). */
+/* The selection the edits use: 80 x 80 at (150, 110) of the image,
+ * inside the layer. */
+#define GG_TEST_SEL ((GgRect) { 150, 110, 80, 80 })
+
+/* An edit's options: the defaults, "add a red balloon", with the hint. */
+void          gg_test_edit_options    (GgRunOptions *options);
+
+/* The fake server the tests talk to. */
 extern GgFakeServer *gg_test_run_server;
+
+/* Starts it (instant, quiet, small signatures) and points the engine at
+ * it, before any thread exists (setenv is not thread-safe); call after
+ * g_test_init ().  gg_test_run_end () stops it and gives the exit status
+ * of g_test_run ()'s @status (gg_test_status ()). */
+void          gg_test_run_start       (void);
+gint          gg_test_run_end         (gint status);
 
 typedef struct
 {

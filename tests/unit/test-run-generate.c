@@ -15,17 +15,6 @@
 #include "gg-test-host.h"
 
 
-/* The selection in the image: 80 x 80 at (150, 110), inside the layer. */
-static const GgRect SEL = { 150, 110, 80, 80 };
-
-static void
-edit_options (GgRunOptions *options)
-{
-  gg_run_options_init (options);
-  options->prompt = "add a red balloon";
-  options->hint   = TRUE;
-}
-
 /* ----- refine, generate, compose -------------------------------------- */
 
 /* A refine continues the edit's conversation over its region, above the
@@ -33,7 +22,7 @@ edit_options (GgRunOptions *options)
 static void
 test_refine (void)
 {
-  GgTestHost          *h = gg_test_host_new (SEL);
+  GgTestHost        *h = gg_test_host_new (GG_TEST_SEL);
   GgRunOptions       options;
   g_autoptr (GError) error = NULL;
   g_autofree gchar  *first_place = NULL;
@@ -41,7 +30,7 @@ test_refine (void)
   const cJSON       *contents;
   GgTestPiece             *edited, *refined;
 
-  edit_options (&options);
+  gg_test_edit_options (&options);
   gg_test_server_reset ("ok");
   g_assert_true (gg_run_edit (&h->host, &options, &error));
   g_assert_no_error (error);
@@ -84,7 +73,7 @@ test_refine (void)
 static void
 test_refine_without_conversation (void)
 {
-  GgTestHost          *h = gg_test_host_new (SEL);
+  GgTestHost        *h = gg_test_host_new (GG_TEST_SEL);
   GgRunOptions       options;
   g_autoptr (GError) error = NULL;
 
@@ -100,7 +89,7 @@ static void
 test_generate (void)
 {
   GgRect             none = { 0, 0, 0, 0 };
-  GgTestHost          *h = gg_test_host_new (none);
+  GgTestHost        *h = gg_test_host_new (none);
   GgRunOptions       options;
   g_autoptr (GError) error = NULL;
   g_autofree gchar  *text = NULL;
@@ -147,7 +136,7 @@ static void
 test_generate_thoughts (void)
 {
   GgRect             none = { 0, 0, 0, 0 };
-  GgTestHost          *h = gg_test_host_new (none);
+  GgTestHost        *h = gg_test_host_new (none);
   GgRunOptions       options;
   g_autoptr (GError) error = NULL;
 
@@ -166,7 +155,7 @@ static void
 test_compose (void)
 {
   GgRect               none = { 0, 0, 0, 0 };
-  GgTestHost            *h = gg_test_host_new (none);
+  GgTestHost          *h = gg_test_host_new (none);
   GgRunOptions         options;
   g_autoptr (GError)   error = NULL;
   g_autoptr (GgRaster) a = gg_test_texture (64, 48, 1);
@@ -202,16 +191,8 @@ test_compose (void)
 int
 main (int argc, char **argv)
 {
-  const gchar *const args[] = { "--instant", "--quiet", "--signature-bytes", "64", NULL };
-  gint               status;
-
   g_test_init (&argc, &argv, NULL);
-
-  /* Before any thread exists (setenv is not thread-safe). */
-  gg_test_run_server = gg_fake_server_start (args);
-  g_setenv ("GOOGLE_GEMINI_BASE_URL", gg_test_run_server->base_url, TRUE);
-  g_unsetenv ("GEMINI_API_KEY");
-  g_unsetenv ("GOOGLE_API_KEY");
+  gg_test_run_start ();
 
   g_test_add_func ("/run/refine", test_refine);
   g_test_add_func ("/run/refine/no-conversation", test_refine_without_conversation);
@@ -219,7 +200,5 @@ main (int argc, char **argv)
   g_test_add_func ("/run/generate/thoughts", test_generate_thoughts);
   g_test_add_func ("/run/compose", test_compose);
 
-  status = g_test_run ();
-  gg_fake_server_stop (gg_test_run_server);
-  return gg_test_status (status);
+  return gg_test_run_end (g_test_run ());
 }

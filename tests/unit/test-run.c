@@ -17,21 +17,11 @@
 
 /* ----- edit ----------------------------------------------------------- */
 
-/* The selection in the image: 80 x 80 at (150, 110), inside the layer. */
-static const GgRect SEL = { 150, 110, 80, 80 };
-
-static void
-edit_options (GgRunOptions *options)
-{
-  gg_run_options_init (options);
-  options->prompt = "add a red balloon";
-  options->hint   = TRUE;
-}
-
 static void
 test_edit_selection (void)
 {
-  GgTestHost            *h = gg_test_host_new (SEL);
+  const GgRect         sel = GG_TEST_SEL;
+  GgTestHost          *h = gg_test_host_new (sel);
   GgRunOptions         options;
   GgHostCanvas         canvas;
   GgRegionPlan         plan;
@@ -50,7 +40,7 @@ test_edit_selection (void)
   GgConversationPlace  place;
   gint                 far_out = 0, near = 0;
 
-  edit_options (&options);
+  gg_test_edit_options (&options);
   gg_test_server_reset ("ok");
 
   /* The plan the dialogs show is the plan the run sends. */
@@ -109,8 +99,8 @@ test_edit_selection (void)
     for (gint x = 0; x < piece->raster->width; x++)
       {
         gint          ix = piece->x + x, iy = piece->y + y;
-        gboolean      out = ix < SEL.x - 6 || ix >= SEL.x + SEL.width + 6 ||
-                            iy < SEL.y - 6 || iy >= SEL.y + SEL.height + 6;
+        gboolean      out = ix < sel.x - 6 || ix >= sel.x + sel.width + 6 ||
+                            iy < sel.y - 6 || iy >= sel.y + sel.height + 6;
         const guint8 *p = piece->raster->pixels + ((gsize) y * piece->raster->width + x) * 4;
         const guint8 *o = h->image->pixels + ((gsize) iy * IMAGE_W + ix) * 4;
 
@@ -125,8 +115,8 @@ test_edit_selection (void)
   g_assert_cmpint (far_out, >, 1000);
   g_assert_cmpint (near, >, far_out * 9 / 10);
   {
-    gint          cx = SEL.x + SEL.width / 2 - piece->x;
-    gint          cy = SEL.y + SEL.height / 2 - piece->y;
+    gint          cx = sel.x + sel.width / 2 - piece->x;
+    gint          cy = sel.y + sel.height / 2 - piece->y;
     const guint8 *p  = piece->raster->pixels + ((gsize) cy * piece->raster->width + cx) * 4;
 
     g_assert_cmpint (piece->mask->data[(gsize) cy * piece->mask->width + cx], ==, 255);
@@ -210,7 +200,7 @@ static void
 test_edit_whole_changed (void)
 {
   GgRect             none = { 0, 0, 0, 0 };
-  GgTestHost          *h    = gg_test_host_new (none);
+  GgTestHost        *h    = gg_test_host_new (none);
   GgRunOptions       options;
   g_autoptr (GError) error = NULL;
   g_autofree gchar  *text = NULL;
@@ -219,7 +209,7 @@ test_edit_whole_changed (void)
   GgTestPiece             *piece;
   gint               cx, cy;
 
-  edit_options (&options);
+  gg_test_edit_options (&options);
   options.changed_only = TRUE;
   gg_test_server_reset ("ok");
   g_assert_true (gg_run_edit (&h->host, &options, &error));
@@ -249,7 +239,7 @@ test_edit_whole_changed (void)
 static void
 test_edit_mask_as_is (void)
 {
-  GgTestHost          *h = gg_test_host_new (SEL);
+  GgTestHost        *h = gg_test_host_new (GG_TEST_SEL);
   GgRunOptions       options;
   GgHostCanvas       canvas;
   GgRegionPlan       plan;
@@ -257,16 +247,16 @@ test_edit_mask_as_is (void)
   GgTestPiece             *piece;
   gint               checked = 0;
 
-  for (gint y = SEL.y; y < SEL.y + SEL.height; y++)
-    for (gint x = SEL.x; x < SEL.x + SEL.width; x++)
-      h->selection->data[y * IMAGE_W + x] = (guint8) (1 + (x - SEL.x) * 3);
-  edit_options (&options);
+  for (gint y = GG_TEST_SEL.y; y < GG_TEST_SEL.y + GG_TEST_SEL.height; y++)
+    for (gint x = GG_TEST_SEL.x; x < GG_TEST_SEL.x + GG_TEST_SEL.width; x++)
+      h->selection->data[y * IMAGE_W + x] = (guint8) (1 + (x - GG_TEST_SEL.x) * 3);
+  gg_test_edit_options (&options);
   options.mask_as_is = TRUE;
   options.grow       = 12;
   g_assert_true (gg_test_host_canvas (&h->host, FALSE, &canvas, NULL));
   g_assert_true (gg_run_plan_edit (&options, &canvas, &plan, &error));
-  g_assert_cmpint (plan.selection.x, ==, SEL.x - LAYER_X);
-  g_assert_cmpint (plan.selection.width, ==, SEL.width);
+  g_assert_cmpint (plan.selection.x, ==, GG_TEST_SEL.x - LAYER_X);
+  g_assert_cmpint (plan.selection.width, ==, GG_TEST_SEL.width);
 
   gg_test_server_reset ("ok");
   g_assert_true (gg_run_edit (&h->host, &options, &error));
@@ -295,7 +285,7 @@ test_edit_mask_as_is (void)
 static void
 test_edit_refuses_faint_selection (void)
 {
-  GgTestHost          *h = gg_test_host_new (SEL);
+  GgTestHost        *h = gg_test_host_new (GG_TEST_SEL);
   GgRunOptions       options;
   g_autoptr (GError) error = NULL;
   cJSON             *requests;
@@ -303,7 +293,7 @@ test_edit_refuses_faint_selection (void)
   for (gsize i = 0; i < (gsize) IMAGE_W * IMAGE_H; i++)
     if (h->selection->data[i])
       h->selection->data[i] = 100;
-  edit_options (&options);
+  gg_test_edit_options (&options);
   gg_test_server_reset ("ok");
   g_assert_false (gg_run_edit (&h->host, &options, &error));
   g_assert_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST);
@@ -319,12 +309,12 @@ test_edit_refuses_faint_selection (void)
 static void
 test_edit_cancel (void)
 {
-  GgTestHost          *h = gg_test_host_new (SEL);
+  GgTestHost        *h = gg_test_host_new (GG_TEST_SEL);
   GgRunOptions       options;
   g_autoptr (GError) error = NULL;
   cJSON             *requests;
 
-  edit_options (&options);
+  gg_test_edit_options (&options);
   gg_test_server_reset ("ok");
   h->cancel_at = "sending the request";
   g_assert_false (gg_run_edit (&h->host, &options, &error));
@@ -358,11 +348,11 @@ test_edit_cancel (void)
 static void
 test_edit_cancel_after_payment (void)
 {
-  GgTestHost          *h = gg_test_host_new (SEL);
+  GgTestHost        *h = gg_test_host_new (GG_TEST_SEL);
   GgRunOptions       options;
   g_autoptr (GError) error = NULL;
 
-  edit_options (&options);
+  gg_test_edit_options (&options);
   gg_test_server_reset ("ok");
   h->cancel_at = "placing the result";
   g_assert_false (gg_run_edit (&h->host, &options, &error));
@@ -377,11 +367,11 @@ test_edit_cancel_after_payment (void)
 static void
 test_edit_insert_fails (void)
 {
-  GgTestHost          *h = gg_test_host_new (SEL);
+  GgTestHost        *h = gg_test_host_new (GG_TEST_SEL);
   GgRunOptions       options;
   g_autoptr (GError) error = NULL;
 
-  edit_options (&options);
+  gg_test_edit_options (&options);
   options.variations = 2;
   gg_test_server_reset ("ok");
   h->fail_insert = TRUE;
@@ -401,11 +391,11 @@ test_edit_insert_fails (void)
 static void
 test_edit_partial (void)
 {
-  GgTestHost          *h = gg_test_host_new (SEL);
+  GgTestHost        *h = gg_test_host_new (GG_TEST_SEL);
   GgRunOptions       options;
   g_autoptr (GError) error = NULL;
 
-  edit_options (&options);
+  gg_test_edit_options (&options);
   options.variations = 2;
   gg_test_server_reset ("ok");
   gg_fake_server_control (gg_test_run_server, "/_control/scenario", "{\"queue\":[\"ok\",\"error_400\"]}");
@@ -422,7 +412,7 @@ test_edit_partial (void)
 static void
 test_edit_visible (void)
 {
-  GgTestHost            *h = gg_test_host_new (SEL);
+  GgTestHost          *h = gg_test_host_new (GG_TEST_SEL);
   GgRunOptions         options;
   GgHostCanvas         canvas;
   GgRegionPlan         plan;
@@ -433,7 +423,7 @@ test_edit_visible (void)
   cJSON               *requests;
   GgTestPiece               *piece;
 
-  edit_options (&options);
+  gg_test_edit_options (&options);
   options.visible = TRUE;
   g_assert_true (gg_test_host_canvas (&h->host, TRUE, &canvas, NULL));
   g_assert_true (gg_run_plan_edit (&options, &canvas, &plan, &error));
@@ -458,11 +448,11 @@ test_edit_visible (void)
 static void
 test_edit_server_error (void)
 {
-  GgTestHost          *h = gg_test_host_new (SEL);
+  GgTestHost        *h = gg_test_host_new (GG_TEST_SEL);
   GgRunOptions       options;
   g_autoptr (GError) error = NULL;
 
-  edit_options (&options);
+  gg_test_edit_options (&options);
   gg_test_server_reset ("error_400");
   g_assert_false (gg_run_edit (&h->host, &options, &error));
   g_assert_nonnull (error);
@@ -476,7 +466,7 @@ test_edit_server_error (void)
 static void
 test_style (void)
 {
-  GgTestHost             *h = gg_test_host_new (SEL);
+  GgTestHost           *h = gg_test_host_new (GG_TEST_SEL);
   GgRunOptions          options;
   g_autoptr (GError)    error = NULL;
   g_autoptr (GgRaster)  style = gg_test_texture (64, 48, 5);
@@ -539,16 +529,8 @@ test_notes (void)
 int
 main (int argc, char **argv)
 {
-  const gchar *const args[] = { "--instant", "--quiet", "--signature-bytes", "64", NULL };
-  gint               status;
-
   g_test_init (&argc, &argv, NULL);
-
-  /* Before any thread exists (setenv is not thread-safe). */
-  gg_test_run_server = gg_fake_server_start (args);
-  g_setenv ("GOOGLE_GEMINI_BASE_URL", gg_test_run_server->base_url, TRUE);
-  g_unsetenv ("GEMINI_API_KEY");
-  g_unsetenv ("GOOGLE_API_KEY");
+  gg_test_run_start ();
 
   g_test_add_func ("/run/plan-edit", test_plan_edit);
   g_test_add_func ("/run/edit/selection", test_edit_selection);
@@ -564,7 +546,5 @@ main (int argc, char **argv)
   g_test_add_func ("/run/style", test_style);
   g_test_add_func ("/run/notes", test_notes);
 
-  status = g_test_run ();
-  gg_fake_server_stop (gg_test_run_server);
-  return gg_test_status (status);
+  return gg_test_run_end (g_test_run ());
 }
