@@ -21,7 +21,6 @@
 #include "gemini.h"
 #include "gemini-intl.h"
 #include "gemini-preview.h"
-#include "gemini-run.h"
 
 
 #define PREVIEW_WIDTH  240

@@ -8,6 +8,8 @@
  * asked, and the grounding sources as a "gemini-sources" parasite on the
  * result.  gemini_result_report () tells the user what came with the
  * images: text, sources, failures, usage and estimated cost.
+ * gemini_finish () is the end of every run: the three steps and the
+ * conversation kept with the image, in one undo group.
  *
  * Decoding, placing, recovery and the report's text are common/gg-front.c's
  * (shared with GIMP 2.10); this file adds the layers and talks to GIMP.
@@ -16,10 +18,15 @@
 
 #include <libgimp/gimp.h>
 
+#include "gg-conversation.h"
+#include "gg-conversation-place.h"
 #include "gg-front.h"
 #include "gg-mask.h"
 #include "gg-region.h"
+#include "gg-request.h"
 #include "gg-response.h"
+
+#include "gemini-options.h"
 
 G_BEGIN_DECLS
 
@@ -85,5 +92,19 @@ void            gemini_result_report  (GimpRunMode         run_mode,
                                        GPtrArray          *responses,
                                        GPtrArray          *failures,
                                        const gchar        *note);
+
+/* The common end of every run: layers, conversation and messages, in one
+ * undo group.  @target->image NULL: a new image of the answer's size, set
+ * there on success.  @conversation gets the exchange of @request and the
+ * first answer and is stored with @place.  The result layer (a group when
+ * there are several), or NULL with @error and the image as it was. */
+GimpLayer      *gemini_finish         (const GeminiOptions *options,
+                                       GeminiTarget        *target,
+                                       GPtrArray           *responses,
+                                       GPtrArray           *failures,
+                                       GgConversation      *conversation,
+                                       GgConversationPlace *place,
+                                       const GgRequest     *request,
+                                       GError             **error);
 
 G_END_DECLS

@@ -26,7 +26,7 @@
 
 #include "gg-request.h"
 
-#include "gemini-run.h"
+#include "gemini-options.h"
 
 G_BEGIN_DECLS
 

@@ -19,7 +19,7 @@ typedef struct
   GgRegionPlan plan;           /* in space coordinates */
 } GeminiEditPlan;
 
-/* Plans the edit the way the run does (gemini.c edit_core): the selection's
+/* Plans the edit the way the run does (gemini-pipeline.c edit_plan ()): the selection's
  * bounds in the layer (or, with source "visible", the canvas), grown by
  * "grow" when the procedure has it, planned by gg_region_plan () with
  * @config's context, model and size.  FALSE with @error as the run would
