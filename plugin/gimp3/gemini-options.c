@@ -7,6 +7,7 @@
 
 #include "gg-front.h"
 #include "gg-mask.h"
+#include "gg-run.h"
 
 #include "gemini.h"
 #include "gemini-options.h"
@@ -132,27 +133,38 @@ gemini_options_clear (GeminiOptions *options)
 }
 
 void
-gemini_place_options_read (GimpProcedureConfig *config,
-                           GeminiPlaceOptions  *options)
+gemini_options_to_run (const GeminiOptions *options,
+                       GimpProcedureConfig *config,
+                       GgRunOptions        *run)
 {
-  GgMaskOptions defaults;
+  /* The engine's defaults: grow 4 px, feather auto, one variation. */
+  gg_run_options_init (run);
 
-  gg_mask_options_init (&defaults);
-  options->grow         = (gint) defaults.grow;
-  options->feather      = defaults.feather;
-  options->changed_only = FALSE;
-  options->hint         = FALSE;
+  run->prompt         = options->prompt;
+  run->model          = options->model;
+  run->ratio          = options->ratio;
+  run->size           = options->size;
+  run->thinking       = options->thinking;
+  run->store          = options->store;
+  run->image_only     = options->image_only;
+  run->search         = options->search;
+  run->thought_layers = options->thought_layers;
+  run->variations     = options->variations;
+  run->visible        = options->visible;
+  run->context_px     = options->context_px;
+  run->context_pct    = options->context_pct;
+  run->include_region = options->include_region;
 
   /* Every procedure that places results has all four. */
   if (has_property (config, "grow"))
     g_object_get (config,
-                  "grow",         &options->grow,
-                  "feather",      &options->feather,
-                  "changed-only", &options->changed_only,
-                  "hint",         &options->hint,
+                  "grow",         &run->grow,
+                  "feather",      &run->feather,
+                  "changed-only", &run->changed_only,
+                  "hint",         &run->hint,
                   NULL);
-  if (options->feather < 0)
-    options->feather = GG_MASK_FEATHER_AUTO;
+  if (run->feather < 0)
+    run->feather = GG_MASK_FEATHER_AUTO;
 }
 
 static gboolean

@@ -1,12 +1,14 @@
 /* gemini-options.h: a procedure's arguments, read from its config.
  *
- * Every run reads its GeminiOptions (and, when it places its result over
- * a region, its GeminiPlaceOptions) here, whatever procedure it is: the
- * properties a procedure lacks stay 0/NULL.
+ * Every run reads its GeminiOptions here, whatever procedure it is (the
+ * properties a procedure lacks stay 0/NULL), and hands the engine the
+ * GgRunOptions made of them (gemini_options_to_run ()).
  */
 #pragma once
 
 #include <libgimp/gimp.h>
+
+#include "gg-run.h"
 
 G_BEGIN_DECLS
 
@@ -35,18 +37,6 @@ typedef struct
   gchar         *thinking;       /* "minimal", "medium", "high"; NULL: the model's */
 } GeminiOptions;
 
-/* How an edit's result is masked (the procedures' "grow", "feather",
- * "changed-only" and "hint"; the CLI's --grow, --feather and --hint). */
-typedef struct
-{
-  gint     grow;          /* px the selection grows by (negative: shrinks) */
-  gdouble  feather;       /* px; GG_MASK_FEATHER_AUTO (-1): 10 % of the
-                           * selection's smaller side, 2..25 px */
-  gboolean changed_only;  /* no selection: mask to the changed pixels */
-  gboolean hint;          /* send the editable area as a second image */
-} GeminiPlaceOptions;
-
-
 /* Reads every option @config has (absent ones stay 0/NULL; variations 1).
  * Interactive runs take the dialog's one reference layer and one
  * reference file as the references.  Free with gemini_options_clear (). */
@@ -55,9 +45,12 @@ void         gemini_options_read  (GimpProcedureConfig      *config,
                                    GeminiOptions            *options);
 void         gemini_options_clear (GeminiOptions            *options);
 
-/* The mask options of @config; the engine's defaults
- * (gg_mask_options_init ()) when the procedure has none. */
-void         gemini_place_options_read (GimpProcedureConfig *config,
-                                        GeminiPlaceOptions  *options);
+/* The engine's options of a run of @config: @options' (its strings
+ * borrowed: @options must outlive @run) and the mask options ("grow",
+ * "feather", "changed-only", "hint"; the engine's defaults when the
+ * procedure has none). */
+void         gemini_options_to_run (const GeminiOptions      *options,
+                                    GimpProcedureConfig      *config,
+                                    GgRunOptions             *run);
 
 G_END_DECLS

@@ -1,9 +1,9 @@
-/* gimp-gemini: the layers, groups and messages made from an answer.
+/* gimp-gemini: the layers and groups made from the placed answers
+ * (gemini-result.h).
  *
  * Everything that can fail without touching the image (decoding, placing)
- * happens in gemini_result_prepare () (gg_front_prepare ());
- * gemini_result_insert () only adds layers, and removes them again if one
- * step fails.
+ * has happened in the engine (gg_front_prepare ()); this only adds
+ * layers, and removes them again if one step fails.
  */
 
 #include <string.h>
@@ -12,12 +12,8 @@
 
 #include "gg-error.h"
 #include "gg-front.h"
-#include "gg-image.h"
-#include "gg-request.h"
-#include "gg-response.h"
 
 #include "gemini.h"
-#include "gemini-conversation.h"
 #include "gemini-intl.h"
 #include "gemini-pixels.h"
 #include "gemini-result.h"
@@ -35,42 +31,6 @@ static gboolean attach_sources  (GimpLayer        *item,
 static gboolean copy_mask       (GimpLayer        *from,
                                  GimpLayer        *to);
 
-
-GgFrontPrepared *
-gemini_result_prepare (const GeminiTarget *target,
-                       GPtrArray          *responses,
-                       GError            **error)
-{
-  GgFrontTarget front = { 0, };
-
-  front.profile_dir    = gimp_directory ();
-  front.prompt         = target->prompt;
-  front.plan           = target->plan;
-  front.origin_x       = target->origin_x;
-  front.origin_y       = target->origin_y;
-  front.space          = target->space;
-  front.original       = target->original;
-  front.x              = target->x;
-  front.y              = target->y;
-  front.thought_layers = target->thought_layers;
-  front.prep           = target->prep;
-  front.mask           = target->mask;
-  front.mask_changed   = target->mask_changed;
-  front.mark           = gemini_time_mark;
-
-  return gg_front_prepare (&front, responses, error);
-}
-
-void
-gemini_result_size (GgFrontPrepared *prepared,
-                    gint            *width,
-                    gint            *height)
-{
-  GgFrontPiece *piece = g_ptr_array_index (prepared->layers, 0);
-
-  *width  = piece->raster->width;
-  *height = piece->raster->height;
-}
 
 gboolean
 gemini_result_insert (const GeminiTarget *target,
@@ -90,10 +50,9 @@ gemini_result_insert (const GeminiTarget *target,
 
   if (! gimp_image_is_valid (image))
     {
-      gg_front_recovery_all (error, prepared, gimp_directory (),
-                             target->prompt,
-                             _("The image was closed before the result "
-                               "arrived"));
+      g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
+                           _("The image was closed before the result "
+                             "arrived."));
       return FALSE;
     }
 
@@ -174,7 +133,6 @@ gemini_result_insert (const GeminiTarget *target,
     goto failed;
 
   result->item = item;
-  result->clip = prepared->clip;
 
   return TRUE;
 
@@ -185,198 +143,7 @@ failed:
     gimp_image_remove_layer (image, item);
   memset (result, 0, sizeof *result);
 
-  gg_front_recovery_all (error, prepared, gimp_directory (), target->prompt,
-                         _("The result could not be added to the image"));
   return FALSE;
-}
-
-void
-gemini_result_report (GimpRunMode  run_mode,
-                      const gchar *model,
-                      GPtrArray   *responses,
-                      GPtrArray   *failures,
-                      const gchar *note)
-{
-  g_autofree gchar *usage = NULL;
-  g_autofree gchar *text  = gg_front_report (gimp_directory (), model,
-                                             responses, failures, note,
-                                             &usage);
-
-  gimp_progress_set_text (usage);
-
-  /* Scripts get no chatter; a partial failure is told in every mode. */
-  if (run_mode == GIMP_RUN_INTERACTIVE || (failures && failures->len > 0))
-    gimp_message (text);
-}
-
-
-/* The common end of every run: layers, conversation and messages, in one
- * undo group.  @target->image NULL: a new image of the answer's size. */
-GimpLayer *
-gemini_finish (const GeminiOptions  *options,
-               GeminiTarget         *target,
-               GPtrArray            *responses,
-               GPtrArray            *failures,
-               GgConversation       *conversation,
-               GgConversationPlace  *place,
-               const GgRequest      *request,
-               GError              **error)
-{
-  g_autoptr (GgFrontPrepared) prepared = NULL;
-  g_autofree gchar          *user_turn = NULL;
-  g_autofree gchar          *note      = NULL;
-  GgResponse                *answer    = g_ptr_array_index (responses, 0);
-  GeminiResult               result;
-  gboolean                   new_image = FALSE;
-  GError                    *conversation_error = NULL;
-
-  prepared = gemini_result_prepare (target, responses, error);
-  if (! prepared)
-    return NULL;
-
-  if (! target->image)
-    {
-      gint width, height;
-
-      gemini_result_size (prepared, &width, &height);
-      target->image = gimp_image_new (width, height, GIMP_RGB);
-      if (! target->image)
-        {
-          g_autoptr (GPtrArray) images = gg_response_images (answer);
-          GgPart               *part   = g_ptr_array_index (images, 0);
-
-          g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                       _("A new image could not be made: %s"),
-                       gimp_pdb_get_last_error (gimp_get_pdb ()));
-          gg_front_recovery_error (error, gimp_directory (), part->data,
-                                   target->prompt,
-                                   _("The result could not be added to "
-                                     "an image"));
-          return NULL;
-        }
-      new_image = TRUE;
-      /* A new image starts with no history, as if it had been opened. */
-      gimp_image_undo_disable (target->image);
-    }
-  else
-    {
-      gimp_image_undo_group_start (target->image);
-    }
-
-  if (! gemini_result_insert (target, prepared, &result, error))
-    {
-      if (new_image)
-        {
-          gimp_image_delete (target->image);
-          target->image = NULL;
-        }
-      else
-        {
-          gimp_image_undo_group_end (target->image);
-        }
-      return NULL;
-    }
-
-  /* The first answer continues the conversation; with variations the
-   * others are alternatives the user can keep by hand. */
-  place->result_tattoo = gimp_item_get_tattoo (GIMP_ITEM (result.first));
-  place->clip          = result.clip;
-
-  if (! answer->model_turn_json)
-    {
-      gemini_conversation_forget (target->image);
-      note = g_strdup_printf (_("This answer cannot be refined: %s"),
-                              _("it came without its content"));
-    }
-  else if (! gg_conversation_place_fits (request, answer->model_turn_json,
-                                         &note))
-    {
-      /* Too large to keep (a 4K edit): said before its JSON is built. */
-      gemini_conversation_forget (target->image);
-    }
-  else
-    {
-      user_turn = gg_request_user_turn_json (request);
-      if (gg_conversation_append_turn (conversation, user_turn,
-                                       answer->model_turn_json,
-                                       &conversation_error))
-        {
-          gemini_conversation_store (target->image, conversation, place,
-                                     &note);
-        }
-      else
-        {
-          gemini_conversation_forget (target->image);
-          note = g_strdup_printf (_("This answer cannot be refined: %s"),
-                                  conversation_error->message);
-          g_clear_error (&conversation_error);
-        }
-    }
-  gemini_time_mark ("conversation");
-
-  if (new_image)
-    gimp_image_undo_enable (target->image);
-  else
-    gimp_image_undo_group_end (target->image);
-
-  gemini_result_report (options->run_mode,
-                        gg_request_get_model (request),
-                        responses, failures, note);
-
-  if (options->run_mode == GIMP_RUN_INTERACTIVE)
-    {
-      if (new_image)
-        gimp_display_new (target->image);
-      gimp_displays_flush ();
-    }
-
-  return result.item;
-}
-
-/* Refine without a selection: the new layer takes the mask of the result
- * it refines, when both cover the same pixels. */
-static gboolean
-copy_mask (GimpLayer *from,
-           GimpLayer *to)
-{
-  GimpLayerMask *source;
-  GimpLayerMask *mask;
-  GeglBuffer    *in;
-  GeglBuffer    *out;
-  gint           fx, fy, tx, ty;
-
-  if (! gimp_item_is_valid (GIMP_ITEM (from)))
-    return FALSE;
-
-  source = gimp_layer_get_mask (from);
-  if (! source)
-    return FALSE;
-
-  gimp_drawable_get_offsets (GIMP_DRAWABLE (from), &fx, &fy);
-  gimp_drawable_get_offsets (GIMP_DRAWABLE (to), &tx, &ty);
-  if (fx != tx || fy != ty ||
-      gimp_drawable_get_width (GIMP_DRAWABLE (from)) !=
-      gimp_drawable_get_width (GIMP_DRAWABLE (to)) ||
-      gimp_drawable_get_height (GIMP_DRAWABLE (from)) !=
-      gimp_drawable_get_height (GIMP_DRAWABLE (to)))
-    return FALSE;
-
-  mask = gimp_layer_create_mask (to, GIMP_ADD_MASK_WHITE);
-  if (! mask || ! gimp_layer_add_mask (to, mask))
-    return FALSE;
-
-  in  = gimp_drawable_get_buffer (GIMP_DRAWABLE (source));
-  out = gimp_drawable_get_buffer (GIMP_DRAWABLE (mask));
-  gegl_buffer_copy (in, NULL, GEGL_ABYSS_NONE, out, NULL);
-  gegl_buffer_flush (out);
-  g_object_unref (in);
-  g_object_unref (out);
-
-  gimp_drawable_update (GIMP_DRAWABLE (mask), 0, 0,
-                        gimp_drawable_get_width (GIMP_DRAWABLE (mask)),
-                        gimp_drawable_get_height (GIMP_DRAWABLE (mask)));
-
-  return TRUE;
 }
 
 
@@ -457,4 +224,50 @@ attach_sources (GimpLayer        *item,
                  gimp_pdb_get_last_error (gimp_get_pdb ()));
 
   return ok;
+}
+
+/* Refine without a selection: the new layer takes the mask of the result
+ * it refines, when both cover the same pixels. */
+static gboolean
+copy_mask (GimpLayer *from,
+           GimpLayer *to)
+{
+  GimpLayerMask *source;
+  GimpLayerMask *mask;
+  GeglBuffer    *in;
+  GeglBuffer    *out;
+  gint           fx, fy, tx, ty;
+
+  if (! gimp_item_is_valid (GIMP_ITEM (from)))
+    return FALSE;
+
+  source = gimp_layer_get_mask (from);
+  if (! source)
+    return FALSE;
+
+  gimp_drawable_get_offsets (GIMP_DRAWABLE (from), &fx, &fy);
+  gimp_drawable_get_offsets (GIMP_DRAWABLE (to), &tx, &ty);
+  if (fx != tx || fy != ty ||
+      gimp_drawable_get_width (GIMP_DRAWABLE (from)) !=
+      gimp_drawable_get_width (GIMP_DRAWABLE (to)) ||
+      gimp_drawable_get_height (GIMP_DRAWABLE (from)) !=
+      gimp_drawable_get_height (GIMP_DRAWABLE (to)))
+    return FALSE;
+
+  mask = gimp_layer_create_mask (to, GIMP_ADD_MASK_WHITE);
+  if (! mask || ! gimp_layer_add_mask (to, mask))
+    return FALSE;
+
+  in  = gimp_drawable_get_buffer (GIMP_DRAWABLE (source));
+  out = gimp_drawable_get_buffer (GIMP_DRAWABLE (mask));
+  gegl_buffer_copy (in, NULL, GEGL_ABYSS_NONE, out, NULL);
+  gegl_buffer_flush (out);
+  g_object_unref (in);
+  g_object_unref (out);
+
+  gimp_drawable_update (GIMP_DRAWABLE (mask), 0, 0,
+                        gimp_drawable_get_width (GIMP_DRAWABLE (mask)),
+                        gimp_drawable_get_height (GIMP_DRAWABLE (mask)));
+
+  return TRUE;
 }

@@ -1,7 +1,8 @@
 /* gimp-gemini: what each procedure does when it runs (gemini-runs.h):
  * its arguments read (gemini-options.c), its dialog shown when it runs
- * interactively (gemini-dialog.c), the work done (gemini-pipeline.c), and
- * its return values or its failure.
+ * interactively (gemini-dialog.c), the work done by the engine
+ * (common/gg-run.h) over the GIMP 3 host (gemini-host.c), and its return
+ * values or its failure.
  */
 
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "gg-front.h"
 #include "gg-history.h"
 #include "gg-procedures.h"
+#include "gg-run.h"
 
 #include "gemini.h"
 #include "gemini-conversation.h"
@@ -23,11 +25,17 @@
 #include "gemini-intl.h"
 #include "gemini-key.h"
 #include "gemini-options.h"
-#include "gemini-pipeline.h"
 #include "gemini-pixels.h"
 #include "gemini-runs.h"
 
 
+static gboolean         generate       (GeminiOptions        *options,
+                                        GimpProcedureConfig  *config,
+                                        GimpImage            *image,
+                                        gboolean              compose,
+                                        GimpImage           **new_image,
+                                        GimpLayer           **new_layer,
+                                        GError              **error);
 static gboolean         edit_dialog    (GimpProcedure        *procedure,
                                         GimpProcedureConfig  *config,
                                         gboolean              style,
@@ -39,8 +47,7 @@ static gboolean         style_options  (GimpProcedureConfig  *config,
                                         GError              **error);
 static gboolean         refine_dialog  (GimpProcedure        *procedure,
                                         GimpProcedureConfig  *config,
-                                        GgConversation       *conversation,
-                                        const GgConversationPlace *place);
+                                        GeminiHost           *host);
 static void             record_prompt  (GimpRunMode           run_mode,
                                         const gchar          *prompt);
 static GimpValueArray * run_failed     (GimpProcedure        *procedure,
@@ -84,8 +91,8 @@ gemini_run_generate (GimpProcedure       *procedure,
 
   gemini_options_read (config, run_mode, &options);
 
-  if (! gemini_pipeline_generate (&options, image, &new_image, &new_layer,
-                                 &error))
+  if (! generate (&options, config, image, FALSE, &new_image, &new_layer,
+                 &error))
     {
       gemini_options_clear (&options);
       g_clear_object (&image);
@@ -154,8 +161,8 @@ gemini_run_compose (GimpProcedure        *procedure,
   g_free (options.references);
   options.references = g_memdup2 (drawables, (n + 1) * sizeof (GimpDrawable *));
 
-  if (! gemini_pipeline_generate (&options, image, &new_image, &new_layer,
-                                 &error))
+  if (! generate (&options, config, image, TRUE, &new_image, &new_layer,
+                 &error))
     {
       gemini_options_clear (&options);
       return run_failed (procedure, error);
@@ -181,17 +188,16 @@ gemini_run_edit (GimpProcedure        *procedure,
                  GimpProcedureConfig  *config,
                  gpointer              run_data)
 {
-  gboolean            style = ! strcmp (gimp_procedure_get_name (procedure),
-                                        GG_PROC_STYLE);
-  GimpLayer          *source;
-  GimpLayer          *layer;
-  g_autofree gchar   *note = NULL;
-  gboolean            has_selection;
-  GgRect              selection;
-  GeminiOptions       options;
-  GeminiPlaceOptions  place_options;
-  GimpValueArray     *return_vals;
-  GError             *error = NULL;
+  gboolean          style = ! strcmp (gimp_procedure_get_name (procedure),
+                                      GG_PROC_STYLE);
+  GimpLayer        *source;
+  GimpLayer        *layer = NULL;
+  g_autofree gchar *note  = NULL;
+  GeminiOptions     options;
+  GgRunOptions      run;
+  GeminiHost        host;
+  GimpValueArray   *return_vals;
+  GError           *error = NULL;
 
   gemini_time_mark ("call");
 
@@ -202,59 +208,30 @@ gemini_run_edit (GimpProcedure        *procedure,
   if (! source)
     return run_failed (procedure, error);
 
-  has_selection = gemini_host_selection (image, &selection);
-
-  if (run_mode == GIMP_RUN_INTERACTIVE)
-    {
-      g_autofree gchar *what      = NULL;
-      g_autofree gchar *item_name = gimp_item_get_name (GIMP_ITEM (source));
-
-      if (has_selection)
-        what = g_strdup_printf (style ?
-                                _("Restyling “%s”: the selection (%d × %d "
-                                  "px) and some context around it are "
-                                  "sent.") :
-                                _("Editing “%s”: the selection (%d × %d px) "
-                                  "and some context around it are sent."),
-                                item_name, selection.width, selection.height);
-      else
-        what = g_strdup_printf (style ?
-                                _("Restyling “%s”: nothing is selected, so "
-                                  "the whole layer is sent.") :
-                                _("Editing “%s”: nothing is selected, so the "
-                                  "whole layer is sent."),
-                                item_name);
-
-      if (note)
-        {
-          gchar *both = g_strconcat (note, "\n", what, NULL);
-
-          g_free (note);
-          note = both;
-        }
-      else
-        {
-          note = g_steal_pointer (&what);
-        }
-
-      if (! edit_dialog (procedure, config, style, image, source, note))
-        return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL,
-                                                 NULL);
-    }
+  if (run_mode == GIMP_RUN_INTERACTIVE &&
+      ! edit_dialog (procedure, config, style, image, source, note))
+    return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL,
+                                             NULL);
 
   gemini_options_read (config, run_mode, &options);
-  gemini_place_options_read (config, &place_options);
-
   if (style && ! style_options (config, &options, &error))
     {
       gemini_options_clear (&options);
       return run_failed (procedure, error);
     }
 
-  layer = gemini_pipeline_edit (&options, &place_options, image, source,
-                                has_selection, selection, &error);
-  if (layer)
-    record_prompt (run_mode, options.prompt);
+  gemini_host_init (&host, run_mode, image);
+  host.source  = source;
+  host.options = &options;
+  gemini_options_to_run (&options, config, &run);
+  run.style = style;
+
+  if (gg_run_edit (&host.host, &run, &error))
+    {
+      layer = host.result;
+      record_prompt (run_mode, options.prompt);
+    }
+  gemini_host_clear (&host);
   gemini_options_clear (&options);
 
   if (! layer)
@@ -277,44 +254,49 @@ gemini_run_refine (GimpProcedure        *procedure,
                    GimpProcedureConfig  *config,
                    gpointer              run_data)
 {
-  g_autoptr (GgConversation)  conversation = NULL;
-  GgConversationPlace         place        = { 0, };
-  GeminiOptions               options      = { 0, };
-  GeminiPlaceOptions          place_options;
-  GimpLayer                  *layer;
-  GimpValueArray             *return_vals;
-  GError                     *error        = NULL;
+  GeminiOptions   options = { 0, };
+  GgRunOptions    run;
+  GeminiHost      host;
+  GimpLayer      *layer   = NULL;
+  GimpValueArray *return_vals;
+  GError         *error   = NULL;
 
   if (! gemini_host_refuse_indexed (image, &error))
     return run_failed (procedure, error);
 
-  conversation = gemini_conversation_load (image, &place, &error);
-  if (! conversation)
+  /* Loaded here for the dialog's sentence, then handed to the engine. */
+  gemini_host_init (&host, run_mode, image);
+  host.conversation = gemini_conversation_load (image, &host.place, &error);
+  if (! host.conversation)
     {
       if (! error)
         g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
                              _("This image has no Gemini conversation to "
                                "refine: start one with Filters > Gemini > "
                                "Edit… or Generate…."));
+      gemini_host_clear (&host);
       return run_failed (procedure, error);
     }
 
   if (run_mode == GIMP_RUN_INTERACTIVE &&
-      ! refine_dialog (procedure, config, conversation, &place))
+      ! refine_dialog (procedure, config, &host))
     {
-      gg_conversation_place_clear (&place);
+      gemini_host_clear (&host);
       return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL,
                                                NULL);
     }
 
   gemini_options_read (config, run_mode, &options);
-  gemini_place_options_read (config, &place_options);
+  host.drawables = drawables;
+  host.options   = &options;
+  gemini_options_to_run (&options, config, &run);
 
-  layer = gemini_pipeline_refine (&options, &place_options, image, drawables,
-                                  conversation, &place, &error);
-  if (layer)
-    record_prompt (run_mode, options.prompt);
-  gg_conversation_place_clear (&place);
+  if (gg_run_refine (&host.host, &run, &error))
+    {
+      layer = host.result;
+      record_prompt (run_mode, options.prompt);
+    }
+  gemini_host_clear (&host);
   gemini_options_clear (&options);
 
   if (! layer)
@@ -398,7 +380,56 @@ gemini_run_forget_key (GimpProcedure       *procedure,
 }
 
 
-/* The dialog of an edit or a style transfer; FALSE: cancelled. */
+/* Generate and Compose (whose references are the selected layers): a new
+ * image, or with "as-layer" a new layer of @image. */
+static gboolean
+generate (GeminiOptions        *options,
+          GimpProcedureConfig  *config,
+          GimpImage            *image,
+          gboolean              compose,
+          GimpImage           **new_image,
+          GimpLayer           **new_layer,
+          GError              **error)
+{
+  GeminiHost   host;
+  GgRunOptions run;
+  gboolean     ok;
+
+  if (options->as_layer && ! image)
+    {
+      g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                           _("\"as-layer\" needs an image to add the layer "
+                             "to."));
+      return FALSE;
+    }
+  if (options->as_layer && ! gemini_host_refuse_indexed (image, error))
+    return FALSE;
+
+  /* libgimp owns its GimpImage proxies (transfer none): the image is
+   * only borrowed.  Closed meanwhile, a new image: the result is paid. */
+  gemini_host_init (&host, options->run_mode,
+                    options->as_layer ? image : NULL);
+  host.options       = options;
+  host.new_if_closed = TRUE;
+  gemini_options_to_run (options, config, &run);
+
+  if (compose)
+    ok = gg_run_compose (&host.host, &run, ! options->as_layer, error);
+  else
+    ok = gg_run_generate (&host.host, &run, ! options->as_layer, error);
+  if (ok)
+    {
+      *new_image = host.result_image;
+      *new_layer = host.result;
+    }
+  gemini_host_clear (&host);
+
+  return ok;
+}
+
+/* The dialog of an edit or a style transfer, saying what is sent
+ * (@note: which layer when several are selected, may be NULL); FALSE:
+ * cancelled. */
 static gboolean
 edit_dialog (GimpProcedure       *procedure,
              GimpProcedureConfig *config,
@@ -407,17 +438,26 @@ edit_dialog (GimpProcedure       *procedure,
              GimpLayer           *source,
              const gchar         *note)
 {
+  g_autofree gchar *name = NULL;
+  g_autofree gchar *what = NULL;
+  g_autofree gchar *text = NULL;
+  GgHostCanvas      canvas;
+
   gimp_ui_init (PLUG_IN_BINARY);
 
-  if (style)
-    return gemini_style_dialog (procedure, config, note, image, source);
+  gemini_host_canvas (image, source, FALSE, &canvas, &name);
+  what = gg_run_edit_note (style, name, &canvas);
+  text = note ? g_strconcat (note, "\n", what, NULL) : g_strdup (what);
 
-  return gemini_edit_dialog (procedure, config, note, image, source);
+  if (style)
+    return gemini_style_dialog (procedure, config, text, image, source);
+
+  return gemini_edit_dialog (procedure, config, text, image, source);
 }
 
 /* Style transfer's one reference: the "style" layer or, failing that, the
- * "style-file", with the role "style"; with no words of the user's own,
- * GG_FRONT_STYLE_PROMPT.  FALSE with @error when there is neither. */
+ * "style-file", with the role "style" (the engine words an empty prompt:
+ * GgRunOptions.style).  FALSE with @error when there is neither. */
 static gboolean
 style_options (GimpProcedureConfig  *config,
                GeminiOptions        *options,
@@ -459,42 +499,17 @@ style_options (GimpProcedureConfig  *config,
     }
   g_clear_object (&style_file);
 
-  if (! options->prompt || ! *g_strstrip (options->prompt))
-    {
-      g_free (options->prompt);
-      options->prompt = g_strdup (GG_FRONT_STYLE_PROMPT);
-    }
-
   return TRUE;
 }
 
 /* Refine's dialog, saying which conversation goes on; FALSE: cancelled. */
 static gboolean
-refine_dialog (GimpProcedure             *procedure,
-               GimpProcedureConfig       *config,
-               GgConversation            *conversation,
-               const GgConversationPlace *place)
+refine_dialog (GimpProcedure       *procedure,
+               GimpProcedureConfig *config,
+               GeminiHost          *host)
 {
-  guint             turns = gg_conversation_n_turns (conversation);
-  g_autofree gchar *note  =
-    g_strdup_printf (place->has_region ?
-                     /* TRANSLATORS: %u exchanges, %s a model's name */
-                     g_dngettext (GETTEXT_PACKAGE,
-                                  "Continuing a conversation of %u "
-                                  "exchange with %s, placed over the "
-                                  "edited region.",
-                                  "Continuing a conversation of %u "
-                                  "exchanges with %s, placed over the "
-                                  "edited region.",
-                                  turns) :
-                     g_dngettext (GETTEXT_PACKAGE,
-                                  "Continuing a conversation of %u "
-                                  "exchange with %s.",
-                                  "Continuing a conversation of %u "
-                                  "exchanges with %s.",
-                                  turns),
-                     turns,
-                     place->model ? place->model : _("the default model"));
+  g_autofree gchar *note = gg_run_refine_note (host->conversation,
+                                               &host->place);
 
   gimp_ui_init (PLUG_IN_BINARY);
 
