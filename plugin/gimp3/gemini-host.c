@@ -95,8 +95,6 @@ gemini_host_init (GeminiHost  *host,
 void
 gemini_host_clear (GeminiHost *host)
 {
-  g_clear_pointer (&host->conversation, gg_conversation_free);
-  gg_conversation_place_clear (&host->place);
   g_clear_pointer (&host->shown, g_free);
   g_clear_pointer (&host->name, g_free);
 }
@@ -253,23 +251,12 @@ host_references (GgHost  *host,
   return gemini_references_read (host_of (host)->options, error);
 }
 
-/* The conversation the run loaded (for its dialog's sentence), handed
- * over; else read from the image. */
 static GgConversation *
 host_conversation_load (GgHost               *host,
                         GgConversationPlace  *place,
                         GError              **error)
 {
-  GeminiHost *self = host_of (host);
-
-  if (self->conversation)
-    {
-      *place = self->place;
-      memset (&self->place, 0, sizeof self->place);
-      return g_steal_pointer (&self->conversation);
-    }
-
-  return gemini_conversation_load (self->image, place, error);
+  return gemini_conversation_load (host_of (host)->image, place, error);
 }
 
 /* One undo group on the image; or, for a new image (or a generation
@@ -294,7 +281,7 @@ host_begin (GgHost             *host,
     {
       g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
                            _("The image was closed before the result "
-                             "arrived."));
+                             "arrived"));
       return FALSE;
     }
 

@@ -13,8 +13,6 @@
 
 #include <libgimp/gimp.h>
 
-#include "gg-conversation.h"
-#include "gg-conversation-place.h"
 #include "gg-run.h"
 
 #include "gemini-options.h"
@@ -33,9 +31,6 @@ typedef struct
   const GeminiOptions *options;        /* the references */
   gboolean             new_if_closed;  /* a generation "as-layer": a new
                                         * image when @image was closed */
-  GgConversation      *conversation;   /* a refine: loaded by the run,
-                                        * handed to the engine (owned) */
-  GgConversationPlace  place;          /* ... with its place (owned) */
 
   /* After the run: */
   GimpImage           *result_image;   /* the image holding the result */

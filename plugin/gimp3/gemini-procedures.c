@@ -18,6 +18,13 @@
 #include "gemini-runs.h"
 
 
+static GimpProcedure * plain_procedure_new  (GimpPlugIn       *plug_in,
+                                             const gchar      *name,
+                                             GimpRunFunc       run);
+static GimpProcedure * image_procedure_new  (GimpPlugIn       *plug_in,
+                                             const gchar      *name,
+                                             GimpRunImageFunc  run,
+                                             gint              sensitivity);
 static void         add_model_arguments          (GimpProcedure *procedure,
                                                   const gchar   *default_model);
 static void         add_answer_arguments         (GimpProcedure *procedure);
@@ -30,6 +37,8 @@ static GimpChoice * reference_role_choice        (void);
 static void         add_dialog_reference         (GimpProcedure *procedure);
 static void         add_dialog_reference_file    (GimpProcedure *procedure);
 static void         set_attribution              (GimpProcedure *procedure);
+static void         add_run_mode                 (GimpProcedure *procedure);
+static void         add_result_layer             (GimpProcedure *procedure);
 
 
 /* A plain procedure, so that it also runs with no image open; GIMP still
@@ -40,14 +49,8 @@ gemini_procedure_generate (GimpPlugIn  *plug_in,
 {
   GimpProcedure *procedure;
 
-  procedure = gimp_procedure_new (plug_in, name,
-                                  GIMP_PDB_PROC_TYPE_PLUGIN,
-                                  gemini_run_generate, NULL, NULL);
-
-  gimp_procedure_set_sensitivity_mask (procedure,
-                                       GIMP_PROCEDURE_SENSITIVE_ALWAYS);
+  procedure = plain_procedure_new (plug_in, name, gemini_run_generate);
   gimp_procedure_set_menu_label (procedure, _("_Generate…"));
-  gimp_procedure_add_menu_path (procedure, PLUG_IN_MENU);
   gimp_procedure_set_documentation
     (procedure,
      _("Create an image from a text prompt with Gemini"),
@@ -61,13 +64,8 @@ gemini_procedure_generate (GimpPlugIn  *plug_in,
        "desktop keyring or Filters > Gemini > API Key…; it is never an "
        "argument."),
      name);
-  set_attribution (procedure);
 
-  gimp_procedure_add_enum_argument (procedure, "run-mode",
-                                    _("Run mode"), _("The run mode"),
-                                    GIMP_TYPE_RUN_MODE,
-                                    GIMP_RUN_INTERACTIVE,
-                                    G_PARAM_READWRITE);
+  add_run_mode (procedure);
   gimp_procedure_add_image_argument (procedure, "image",
                                      _("Image"),
                                      _("With as-layer: the image that "
@@ -93,11 +91,7 @@ gemini_procedure_generate (GimpPlugIn  *plug_in,
                                          _("The new image (or \"image\" "
                                            "with as-layer)"),
                                          FALSE, G_PARAM_READWRITE);
-  gimp_procedure_add_layer_return_value (procedure, "new-layer",
-                                         _("New layer"),
-                                         _("The layer holding the result "
-                                           "(a group when there are several)"),
-                                         FALSE, G_PARAM_READWRITE);
+  add_result_layer (procedure);
 
   return procedure;
 }
@@ -111,15 +105,9 @@ procedure_edit_like (GimpPlugIn  *plug_in,
 {
   GimpProcedure *procedure;
 
-  procedure = gimp_image_procedure_new (plug_in, name,
-                                        GIMP_PDB_PROC_TYPE_PLUGIN,
-                                        gemini_run_edit, NULL, NULL);
-
-  /* Indexed too, so that the user gets a reason instead of a grey item. */
-  gimp_procedure_set_image_types (procedure, "*");
-  gimp_procedure_set_sensitivity_mask (procedure,
-                                       GIMP_PROCEDURE_SENSITIVE_DRAWABLE |
-                                       GIMP_PROCEDURE_SENSITIVE_DRAWABLES);
+  procedure = image_procedure_new (plug_in, name, gemini_run_edit,
+                                   GIMP_PROCEDURE_SENSITIVE_DRAWABLE |
+                                   GIMP_PROCEDURE_SENSITIVE_DRAWABLES);
   if (style)
     {
       gimp_procedure_set_menu_label (procedure, _("_Style Transfer…"));
@@ -152,8 +140,6 @@ procedure_edit_like (GimpPlugIn  *plug_in,
            "the conversation for Refine."),
          name);
     }
-  gimp_procedure_add_menu_path (procedure, PLUG_IN_MENU);
-  set_attribution (procedure);
 
   if (style)
     {
@@ -187,11 +173,7 @@ procedure_edit_like (GimpPlugIn  *plug_in,
       add_dialog_reference (procedure);
     }
 
-  gimp_procedure_add_layer_return_value (procedure, "new-layer",
-                                         _("New layer"),
-                                         _("The layer holding the result "
-                                           "(a group when there are several)"),
-                                         FALSE, G_PARAM_READWRITE);
+  add_result_layer (procedure);
 
   return procedure;
 }
@@ -216,17 +198,11 @@ gemini_procedure_refine (GimpPlugIn  *plug_in,
 {
   GimpProcedure *procedure;
 
-  procedure = gimp_image_procedure_new (plug_in, name,
-                                        GIMP_PDB_PROC_TYPE_PLUGIN,
-                                        gemini_run_refine, NULL, NULL);
-
-  gimp_procedure_set_image_types (procedure, "*");
-  gimp_procedure_set_sensitivity_mask (procedure,
-                                       GIMP_PROCEDURE_SENSITIVE_DRAWABLE |
-                                       GIMP_PROCEDURE_SENSITIVE_DRAWABLES |
-                                       GIMP_PROCEDURE_SENSITIVE_NO_DRAWABLES);
+  procedure = image_procedure_new (plug_in, name, gemini_run_refine,
+                                   GIMP_PROCEDURE_SENSITIVE_DRAWABLE |
+                                   GIMP_PROCEDURE_SENSITIVE_DRAWABLES |
+                                   GIMP_PROCEDURE_SENSITIVE_NO_DRAWABLES);
   gimp_procedure_set_menu_label (procedure, _("_Refine…"));
-  gimp_procedure_add_menu_path (procedure, PLUG_IN_MENU);
   gimp_procedure_set_documentation
     (procedure,
      _("Continue the image's Gemini conversation"),
@@ -240,7 +216,6 @@ gemini_procedure_refine (GimpPlugIn  *plug_in,
        "image-size \"\": those of the conversation. Filters > Gemini > "
        "Start Over forgets the conversation."),
      name);
-  set_attribution (procedure);
 
   gimp_procedure_add_string_argument (procedure, "prompt",
                                       _("_Prompt"),
@@ -258,11 +233,7 @@ gemini_procedure_refine (GimpPlugIn  *plug_in,
   /* Placed like an edit: the same mask options. */
   add_mask_arguments (procedure);
 
-  gimp_procedure_add_layer_return_value (procedure, "new-layer",
-                                         _("New layer"),
-                                         _("The layer holding the result "
-                                           "(a group when there are several)"),
-                                         FALSE, G_PARAM_READWRITE);
+  add_result_layer (procedure);
 
   return procedure;
 }
@@ -273,16 +244,10 @@ gemini_procedure_compose (GimpPlugIn  *plug_in,
 {
   GimpProcedure *procedure;
 
-  procedure = gimp_image_procedure_new (plug_in, name,
-                                        GIMP_PDB_PROC_TYPE_PLUGIN,
-                                        gemini_run_compose, NULL, NULL);
-
-  gimp_procedure_set_image_types (procedure, "*");
-  gimp_procedure_set_sensitivity_mask (procedure,
-                                       GIMP_PROCEDURE_SENSITIVE_DRAWABLE |
-                                       GIMP_PROCEDURE_SENSITIVE_DRAWABLES);
+  procedure = image_procedure_new (plug_in, name, gemini_run_compose,
+                                   GIMP_PROCEDURE_SENSITIVE_DRAWABLE |
+                                   GIMP_PROCEDURE_SENSITIVE_DRAWABLES);
   gimp_procedure_set_menu_label (procedure, _("_Compose…"));
-  gimp_procedure_add_menu_path (procedure, PLUG_IN_MENU);
   gimp_procedure_set_documentation
     (procedure,
      _("Compose a new picture from the selected layers"),
@@ -293,7 +258,6 @@ gemini_procedure_compose (GimpPlugIn  *plug_in,
        "becomes a new layer at the top of this image (or, without "
        "\"as-layer\", a new image)."),
      name);
-  set_attribution (procedure);
 
   gimp_procedure_add_string_argument (procedure, "prompt",
                                       _("_Prompt"),
@@ -334,15 +298,9 @@ gemini_procedure_start_over (GimpPlugIn  *plug_in,
 {
   GimpProcedure *procedure;
 
-  procedure = gimp_image_procedure_new (plug_in, name,
-                                        GIMP_PDB_PROC_TYPE_PLUGIN,
-                                        gemini_run_start_over, NULL, NULL);
-
-  gimp_procedure_set_image_types (procedure, "*");
-  gimp_procedure_set_sensitivity_mask (procedure,
-                                       GIMP_PROCEDURE_SENSITIVE_ALWAYS);
+  procedure = image_procedure_new (plug_in, name, gemini_run_start_over,
+                                   GIMP_PROCEDURE_SENSITIVE_ALWAYS);
   gimp_procedure_set_menu_label (procedure, _("Start _Over"));
-  gimp_procedure_add_menu_path (procedure, PLUG_IN_MENU);
   gimp_procedure_set_documentation
     (procedure,
      _("Forget the image's Gemini conversation"),
@@ -350,7 +308,6 @@ gemini_procedure_start_over (GimpPlugIn  *plug_in,
        "Refine has nothing to continue (Edit and Generate start a new one "
        "anyway). Undoable."),
      name);
-  set_attribution (procedure);
 
   return procedure;
 }
@@ -361,14 +318,8 @@ gemini_procedure_set_key (GimpPlugIn  *plug_in,
 {
   GimpProcedure *procedure;
 
-  procedure = gimp_procedure_new (plug_in, name,
-                                  GIMP_PDB_PROC_TYPE_PLUGIN,
-                                  gemini_run_set_key, NULL, NULL);
-
-  gimp_procedure_set_sensitivity_mask (procedure,
-                                       GIMP_PROCEDURE_SENSITIVE_ALWAYS);
+  procedure = plain_procedure_new (plug_in, name, gemini_run_set_key);
   gimp_procedure_set_menu_label (procedure, _("API _Key…"));
-  gimp_procedure_add_menu_path (procedure, PLUG_IN_MENU);
   gimp_procedure_set_documentation
     (procedure,
      _("Enter the Gemini API key"),
@@ -376,13 +327,8 @@ gemini_procedure_set_key (GimpPlugIn  *plug_in,
        "keyring, else in a private file in the GIMP profile. Interactive "
        "only: the key is never a procedure argument."),
      name);
-  set_attribution (procedure);
 
-  gimp_procedure_add_enum_argument (procedure, "run-mode",
-                                    _("Run mode"), _("The run mode"),
-                                    GIMP_TYPE_RUN_MODE,
-                                    GIMP_RUN_INTERACTIVE,
-                                    G_PARAM_READWRITE);
+  add_run_mode (procedure);
 
   return procedure;
 }
@@ -393,27 +339,16 @@ gemini_procedure_forget_key (GimpPlugIn  *plug_in,
 {
   GimpProcedure *procedure;
 
-  procedure = gimp_procedure_new (plug_in, name,
-                                  GIMP_PDB_PROC_TYPE_PLUGIN,
-                                  gemini_run_forget_key, NULL, NULL);
-
-  gimp_procedure_set_sensitivity_mask (procedure,
-                                       GIMP_PROCEDURE_SENSITIVE_ALWAYS);
+  procedure = plain_procedure_new (plug_in, name, gemini_run_forget_key);
   gimp_procedure_set_menu_label (procedure, _("_Forget API Key"));
-  gimp_procedure_add_menu_path (procedure, PLUG_IN_MENU);
   gimp_procedure_set_documentation
     (procedure,
      _("Forget the stored Gemini API key"),
      _("Removes the key from the desktop keyring and from the GIMP "
        "profile. A key in GEMINI_API_KEY / GOOGLE_API_KEY stays in use."),
      name);
-  set_attribution (procedure);
 
-  gimp_procedure_add_enum_argument (procedure, "run-mode",
-                                    _("Run mode"), _("The run mode"),
-                                    GIMP_TYPE_RUN_MODE,
-                                    GIMP_RUN_INTERACTIVE,
-                                    G_PARAM_READWRITE);
+  add_run_mode (procedure);
 
   return procedure;
 }
@@ -704,4 +639,65 @@ gemini_procedure_set_icon (GimpProcedure *procedure)
       gimp_procedure_set_icon_file (procedure, file);
       g_object_unref (file);
     }
+}
+
+
+/* A procedure that runs without an image too (GIMP still fills "image"
+ * from the active display when it has one), always in the menu.  Every
+ * procedure is in Filters > Gemini. */
+static GimpProcedure *
+plain_procedure_new (GimpPlugIn  *plug_in,
+                     const gchar *name,
+                     GimpRunFunc  run)
+{
+  GimpProcedure *procedure = gimp_procedure_new (plug_in, name,
+                                                 GIMP_PDB_PROC_TYPE_PLUGIN,
+                                                 run, NULL, NULL);
+
+  gimp_procedure_set_sensitivity_mask (procedure,
+                                       GIMP_PROCEDURE_SENSITIVE_ALWAYS);
+  gimp_procedure_add_menu_path (procedure, PLUG_IN_MENU);
+  set_attribution (procedure);
+
+  return procedure;
+}
+
+/* A procedure of an image, of any type: an indexed one gets a reason
+ * instead of a grey menu item. */
+static GimpProcedure *
+image_procedure_new (GimpPlugIn       *plug_in,
+                     const gchar      *name,
+                     GimpRunImageFunc  run,
+                     gint              sensitivity)
+{
+  GimpProcedure *procedure = gimp_image_procedure_new (plug_in, name,
+                                                       GIMP_PDB_PROC_TYPE_PLUGIN,
+                                                       run, NULL, NULL);
+
+  gimp_procedure_set_image_types (procedure, "*");
+  gimp_procedure_set_sensitivity_mask (procedure, sensitivity);
+  gimp_procedure_add_menu_path (procedure, PLUG_IN_MENU);
+  set_attribution (procedure);
+
+  return procedure;
+}
+
+static void
+add_run_mode (GimpProcedure *procedure)
+{
+  gimp_procedure_add_enum_argument (procedure, "run-mode",
+                                    _("Run mode"), _("The run mode"),
+                                    GIMP_TYPE_RUN_MODE,
+                                    GIMP_RUN_INTERACTIVE,
+                                    G_PARAM_READWRITE);
+}
+
+static void
+add_result_layer (GimpProcedure *procedure)
+{
+  gimp_procedure_add_layer_return_value (procedure, "new-layer",
+                                         _("New layer"),
+                                         _("The layer holding the result "
+                                           "(a group when there are several)"),
+                                         FALSE, G_PARAM_READWRITE);
 }

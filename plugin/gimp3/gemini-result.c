@@ -48,14 +48,6 @@ gemini_result_insert (const GeminiTarget *target,
 
   memset (result, 0, sizeof *result);
 
-  if (! gimp_image_is_valid (image))
-    {
-      g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
-                           _("The image was closed before the result "
-                             "arrived."));
-      return FALSE;
-    }
-
   /* Directly above the source, inside the same group when it is in one. */
   if (target->above && gimp_item_is_valid (GIMP_ITEM (target->above)))
     {

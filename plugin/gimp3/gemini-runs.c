@@ -29,13 +29,17 @@
 #include "gemini-runs.h"
 
 
-static gboolean         generate       (GeminiOptions        *options,
+static GimpValueArray * generate       (GimpProcedure        *procedure,
                                         GimpProcedureConfig  *config,
+                                        GeminiOptions        *options,
                                         GimpImage            *image,
-                                        gboolean              compose,
-                                        GimpImage           **new_image,
-                                        GimpLayer           **new_layer,
-                                        GError              **error);
+                                        gboolean              compose);
+static GimpValueArray * run_placed     (GimpProcedure        *procedure,
+                                        GimpProcedureConfig  *config,
+                                        GeminiHost           *host,
+                                        GeminiOptions        *options,
+                                        gboolean              style,
+                                        gboolean              refine);
 static gboolean         edit_dialog    (GimpProcedure        *procedure,
                                         GimpProcedureConfig  *config,
                                         gboolean              style,
@@ -47,7 +51,8 @@ static gboolean         style_options  (GimpProcedureConfig  *config,
                                         GError              **error);
 static gboolean         refine_dialog  (GimpProcedure        *procedure,
                                         GimpProcedureConfig  *config,
-                                        GeminiHost           *host);
+                                        GimpImage            *image,
+                                        GError              **error);
 static void             record_prompt  (GimpRunMode           run_mode,
                                         const gchar          *prompt);
 static GimpValueArray * run_failed     (GimpProcedure        *procedure,
@@ -60,13 +65,10 @@ gemini_run_generate (GimpProcedure       *procedure,
                      GimpProcedureConfig *config,
                      gpointer             run_data)
 {
-  GimpRunMode      run_mode;
-  GimpImage       *image     = NULL;
-  GimpImage       *new_image = NULL;
-  GimpLayer       *new_layer = NULL;
-  GeminiOptions    options;
-  GimpValueArray  *return_vals;
-  GError          *error     = NULL;
+  GimpRunMode     run_mode;
+  GimpImage      *image = NULL;
+  GeminiOptions   options;
+  GimpValueArray *return_vals;
 
   g_object_get (config,
                 "run-mode", &run_mode,
@@ -90,23 +92,8 @@ gemini_run_generate (GimpProcedure       *procedure,
     }
 
   gemini_options_read (config, run_mode, &options);
-
-  if (! generate (&options, config, image, FALSE, &new_image, &new_layer,
-                 &error))
-    {
-      gemini_options_clear (&options);
-      g_clear_object (&image);
-      return run_failed (procedure, error);
-    }
-
-  record_prompt (run_mode, options.prompt);
-  gemini_options_clear (&options);
+  return_vals = generate (procedure, config, &options, image, FALSE);
   g_clear_object (&image);
-
-  return_vals = gimp_procedure_new_return_values (procedure, GIMP_PDB_SUCCESS,
-                                                  NULL);
-  GIMP_VALUES_SET_IMAGE (return_vals, 1, new_image);
-  GIMP_VALUES_SET_LAYER (return_vals, 2, new_layer);
 
   return return_vals;
 }
@@ -120,12 +107,9 @@ gemini_run_compose (GimpProcedure        *procedure,
                     GimpProcedureConfig  *config,
                     gpointer              run_data)
 {
-  GimpImage      *new_image = NULL;
-  GimpLayer      *new_layer = NULL;
-  GeminiOptions   options;
-  GimpValueArray *return_vals;
-  GError         *error = NULL;
-  gint            n = 0;
+  GeminiOptions  options;
+  GError        *error = NULL;
+  gint           n     = 0;
 
   while (drawables && drawables[n])
     n++;
@@ -161,21 +145,7 @@ gemini_run_compose (GimpProcedure        *procedure,
   g_free (options.references);
   options.references = g_memdup2 (drawables, (n + 1) * sizeof (GimpDrawable *));
 
-  if (! generate (&options, config, image, TRUE, &new_image, &new_layer,
-                 &error))
-    {
-      gemini_options_clear (&options);
-      return run_failed (procedure, error);
-    }
-  record_prompt (run_mode, options.prompt);
-  gemini_options_clear (&options);
-
-  return_vals = gimp_procedure_new_return_values (procedure, GIMP_PDB_SUCCESS,
-                                                  NULL);
-  GIMP_VALUES_SET_IMAGE (return_vals, 1, new_image);
-  GIMP_VALUES_SET_LAYER (return_vals, 2, new_layer);
-
-  return return_vals;
+  return generate (procedure, config, &options, image, TRUE);
 }
 
 /* Edit and Style Transfer: the layer (or the selection and some context)
@@ -191,12 +161,9 @@ gemini_run_edit (GimpProcedure        *procedure,
   gboolean          style = ! strcmp (gimp_procedure_get_name (procedure),
                                       GG_PROC_STYLE);
   GimpLayer        *source;
-  GimpLayer        *layer = NULL;
   g_autofree gchar *note  = NULL;
   GeminiOptions     options;
-  GgRunOptions      run;
   GeminiHost        host;
-  GimpValueArray   *return_vals;
   GError           *error = NULL;
 
   gemini_time_mark ("call");
@@ -221,28 +188,9 @@ gemini_run_edit (GimpProcedure        *procedure,
     }
 
   gemini_host_init (&host, run_mode, image);
-  host.source  = source;
-  host.options = &options;
-  gemini_options_to_run (&options, config, &run);
-  run.style = style;
+  host.source = source;
 
-  if (gg_run_edit (&host.host, &run, &error))
-    {
-      layer = host.result;
-      record_prompt (run_mode, options.prompt);
-    }
-  gemini_host_clear (&host);
-  gemini_options_clear (&options);
-
-  if (! layer)
-    return run_failed (procedure, error);
-  gemini_time_mark ("done");
-
-  return_vals = gimp_procedure_new_return_values (procedure, GIMP_PDB_SUCCESS,
-                                                  NULL);
-  GIMP_VALUES_SET_LAYER (return_vals, 1, layer);
-
-  return return_vals;
+  return run_placed (procedure, config, &host, &options, style, FALSE);
 }
 
 /* Refine: the image's conversation continued. */
@@ -255,58 +203,26 @@ gemini_run_refine (GimpProcedure        *procedure,
                    gpointer              run_data)
 {
   GeminiOptions   options = { 0, };
-  GgRunOptions    run;
   GeminiHost      host;
-  GimpLayer      *layer   = NULL;
-  GimpValueArray *return_vals;
   GError         *error   = NULL;
 
   if (! gemini_host_refuse_indexed (image, &error))
     return run_failed (procedure, error);
 
-  /* Loaded here for the dialog's sentence, then handed to the engine. */
-  gemini_host_init (&host, run_mode, image);
-  host.conversation = gemini_conversation_load (image, &host.place, &error);
-  if (! host.conversation)
-    {
-      if (! error)
-        g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                             _("This image has no Gemini conversation to "
-                               "refine: start one with Filters > Gemini > "
-                               "Edit… or Generate…."));
-      gemini_host_clear (&host);
-      return run_failed (procedure, error);
-    }
-
   if (run_mode == GIMP_RUN_INTERACTIVE &&
-      ! refine_dialog (procedure, config, &host))
+      ! refine_dialog (procedure, config, image, &error))
     {
-      gemini_host_clear (&host);
+      if (error)
+        return run_failed (procedure, error);
       return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL,
                                                NULL);
     }
 
+  gemini_host_init (&host, run_mode, image);
   gemini_options_read (config, run_mode, &options);
   host.drawables = drawables;
-  host.options   = &options;
-  gemini_options_to_run (&options, config, &run);
 
-  if (gg_run_refine (&host.host, &run, &error))
-    {
-      layer = host.result;
-      record_prompt (run_mode, options.prompt);
-    }
-  gemini_host_clear (&host);
-  gemini_options_clear (&options);
-
-  if (! layer)
-    return run_failed (procedure, error);
-
-  return_vals = gimp_procedure_new_return_values (procedure, GIMP_PDB_SUCCESS,
-                                                  NULL);
-  GIMP_VALUES_SET_LAYER (return_vals, 1, layer);
-
-  return return_vals;
+  return run_placed (procedure, config, &host, &options, FALSE, TRUE);
 }
 
 /* Start Over: the conversation kept with the image forgotten, undoably. */
@@ -381,29 +297,20 @@ gemini_run_forget_key (GimpProcedure       *procedure,
 
 
 /* Generate and Compose (whose references are the selected layers): a new
- * image, or with "as-layer" a new layer of @image. */
-static gboolean
-generate (GeminiOptions        *options,
-          GimpProcedureConfig  *config,
-          GimpImage            *image,
-          gboolean              compose,
-          GimpImage           **new_image,
-          GimpLayer           **new_layer,
-          GError              **error)
+ * image, or with "as-layer" a new layer of @image.  Clears @options; the
+ * procedure's return values (the image and the layer), or its failure. */
+static GimpValueArray *
+generate (GimpProcedure       *procedure,
+          GimpProcedureConfig *config,
+          GeminiOptions       *options,
+          GimpImage           *image,
+          gboolean             compose)
 {
-  GeminiHost   host;
-  GgRunOptions run;
-  gboolean     ok;
-
-  if (options->as_layer && ! image)
-    {
-      g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                           _("\"as-layer\" needs an image to add the layer "
-                             "to."));
-      return FALSE;
-    }
-  if (options->as_layer && ! gemini_host_refuse_indexed (image, error))
-    return FALSE;
+  GeminiHost      host;
+  GgRunOptions    run;
+  GimpValueArray *return_vals;
+  GError         *error = NULL;
+  gboolean        ok    = FALSE;
 
   /* libgimp owns its GimpImage proxies (transfer none): the image is
    * only borrowed.  Closed meanwhile, a new image: the result is paid. */
@@ -413,18 +320,74 @@ generate (GeminiOptions        *options,
   host.new_if_closed = TRUE;
   gemini_options_to_run (options, config, &run);
 
-  if (compose)
-    ok = gg_run_compose (&host.host, &run, ! options->as_layer, error);
-  else
-    ok = gg_run_generate (&host.host, &run, ! options->as_layer, error);
+  if (options->as_layer && ! image)
+    g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                         _("\"as-layer\" needs an image to add the layer "
+                           "to."));
+  else if (! options->as_layer || gemini_host_refuse_indexed (image, &error))
+    ok = compose ?
+         gg_run_compose (&host.host, &run, ! options->as_layer, &error) :
+         gg_run_generate (&host.host, &run, ! options->as_layer, &error);
+
   if (ok)
+    record_prompt (options->run_mode, options->prompt);
+  gemini_options_clear (options);
+
+  if (! ok)
     {
-      *new_image = host.result_image;
-      *new_layer = host.result;
+      gemini_host_clear (&host);
+      return run_failed (procedure, error);
     }
+
+  return_vals = gimp_procedure_new_return_values (procedure, GIMP_PDB_SUCCESS,
+                                                  NULL);
+  GIMP_VALUES_SET_IMAGE (return_vals, 1, host.result_image);
+  GIMP_VALUES_SET_LAYER (return_vals, 2, host.result);
   gemini_host_clear (&host);
 
-  return ok;
+  return return_vals;
+}
+
+/* Edit, Style Transfer and Refine over @host: the engine's run, the
+ * prompt recorded, @host and @options cleared.  The procedure's return
+ * value (the new layer), or its failure. */
+static GimpValueArray *
+run_placed (GimpProcedure       *procedure,
+            GimpProcedureConfig *config,
+            GeminiHost          *host,
+            GeminiOptions       *options,
+            gboolean             style,
+            gboolean             refine)
+{
+  GgRunOptions    run;
+  GimpLayer      *layer = NULL;
+  GimpValueArray *return_vals;
+  GError         *error = NULL;
+  gboolean        ok;
+
+  host->options = options;
+  gemini_options_to_run (options, config, &run);
+  run.style = style;
+
+  ok = refine ? gg_run_refine (&host->host, &run, &error) :
+                gg_run_edit (&host->host, &run, &error);
+  if (ok)
+    {
+      layer = host->result;
+      record_prompt (options->run_mode, options->prompt);
+    }
+  gemini_host_clear (host);
+  gemini_options_clear (options);
+
+  if (! layer)
+    return run_failed (procedure, error);
+  gemini_time_mark ("done");
+
+  return_vals = gimp_procedure_new_return_values (procedure, GIMP_PDB_SUCCESS,
+                                                  NULL);
+  GIMP_VALUES_SET_LAYER (return_vals, 1, layer);
+
+  return return_vals;
 }
 
 /* The dialog of an edit or a style transfer, saying what is sent
@@ -502,15 +465,25 @@ style_options (GimpProcedureConfig  *config,
   return TRUE;
 }
 
-/* Refine's dialog, saying which conversation goes on; FALSE: cancelled. */
+/* Refine's dialog, saying which conversation goes on; FALSE: cancelled,
+ * or with @error a damaged conversation.  Without one, no dialog: the
+ * engine's run says how to start one. */
 static gboolean
-refine_dialog (GimpProcedure       *procedure,
-               GimpProcedureConfig *config,
-               GeminiHost          *host)
+refine_dialog (GimpProcedure        *procedure,
+               GimpProcedureConfig  *config,
+               GimpImage            *image,
+               GError              **error)
 {
-  g_autofree gchar *note = gg_run_refine_note (host->conversation,
-                                               &host->place);
+  g_autoptr (GgConversation) conversation = NULL;
+  g_autofree gchar          *note         = NULL;
+  GgConversationPlace        place        = { 0, };
 
+  conversation = gemini_conversation_load (image, &place, error);
+  if (! conversation)
+    return ! *error;
+
+  note = gg_run_refine_note (conversation, &place);
+  gg_conversation_place_clear (&place);
   gimp_ui_init (PLUG_IN_BINARY);
 
   return gemini_refine_dialog (procedure, config, note);
