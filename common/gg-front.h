@@ -19,6 +19,7 @@
 #include "gg-client.h"
 #include "gg-files.h"
 #include "gg-image.h"
+#include "gg-intl.h"
 #include "gg-mask.h"
 #include "gg-region.h"
 #include "gg-request.h"
@@ -37,10 +38,11 @@ G_BEGIN_DECLS
 /* Style transfer with no words of the user's own. */
 #define GG_FRONT_STYLE_PROMPT \
   "Repaint this image in the style of the reference image, keeping its content"
+/* Marked for translation (po/POTFILES lists this file); shown with _(). */
 #define GG_FRONT_INDEXED_MESSAGE \
-  "Indexed images are not supported: convert to RGB (Image > Mode > RGB)."
+  N_("Indexed images are not supported: convert to RGB (Image > Mode > RGB).")
 #define GG_FRONT_NO_KEY_MESSAGE \
-  "No Gemini API key: set GEMINI_API_KEY or use Filters > Gemini > API Key…"
+  N_("No Gemini API key: set GEMINI_API_KEY or use Filters > Gemini > API Key…")
 
 /* NULL for "", NULL and "auto": let the model or the planner decide. */
 const gchar * gg_front_option          (const gchar       *value);

@@ -308,6 +308,19 @@ def _judge(rp, work, c, d):
                       'mask %d outside the grown selection' % fig['mask_max_out']))
         conds.append((fig['mask_min_deep'] >= 250,
                       'mask only %d well inside the grown selection' % fig['mask_min_deep']))
+        # Issue 16 item 4: the layer keeps the whole placed answer over the
+        # region (what was paid for), its mask alone limits what shows: out
+        # there its pixels are opaque and the answer, placed (about the
+        # source, as it was not edited), not cleared.
+        if outside.any():
+            fig['alpha_min_out'] = int(new[:, :, 3][outside].min())
+            fig['mae_out'] = float(np.abs(P[outside] - O[outside]).mean())
+            conds.append((fig['alpha_min_out'] == 255,
+                          'the new layer is transparent (alpha %d) outside the grown '
+                          'selection: the placed answer was not kept' % fig['alpha_min_out']))
+            conds.append((fig['mae_out'] <= 2 * rp.MAX_MAE,
+                          'outside the grown selection the new layer is not the placed '
+                          'answer: %.2f/255 from the source' % fig['mae_out']))
         if feather > 0:
             conds.append((soft > 0, 'no soft edge with a feather of %.1f px' % feather))
         else:

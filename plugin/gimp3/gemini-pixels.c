@@ -102,31 +102,6 @@ gemini_pixels_read_visible (GimpImage     *image,
 }
 
 GimpLayer *
-gemini_pixels_insert_layer (GimpImage       *image,
-                            GimpLayer       *above,
-                            const gchar     *name,
-                            const GgRaster  *raster,
-                            gint             x,
-                            gint             y,
-                            GError         **error)
-{
-  GimpLayer *parent   = NULL;
-  gint       position = 0;
-
-  /* Directly above the source, inside the same group when it is in one. */
-  if (above && gimp_item_is_valid (GIMP_ITEM (above)))
-    {
-      GimpItem *item = gimp_item_get_parent (GIMP_ITEM (above));
-
-      parent   = item ? GIMP_LAYER (item) : NULL;
-      position = gimp_image_get_item_position (image, GIMP_ITEM (above));
-    }
-
-  return gemini_pixels_insert_layer_at (image, parent, position, name, raster,
-                                        x, y, error);
-}
-
-GimpLayer *
 gemini_pixels_insert_layer_at (GimpImage       *image,
                                GimpLayer       *parent,
                                gint             position,

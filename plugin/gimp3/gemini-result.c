@@ -1,9 +1,9 @@
-/* gimp-gemini: the layers, groups and messages made from an answer.
+/* gimp-gemini: the layers and groups made from the placed answers
+ * (gemini-result.h).
  *
  * Everything that can fail without touching the image (decoding, placing)
- * happens in gemini_result_prepare () (gg_front_prepare ());
- * gemini_result_insert () only adds layers, and removes them again if one
- * step fails.
+ * has happened in the engine (gg_front_prepare ()); this only adds
+ * layers, and removes them again if one step fails.
  */
 
 #include <string.h>
@@ -12,7 +12,6 @@
 
 #include "gg-error.h"
 #include "gg-front.h"
-#include "gg-image.h"
 
 #include "gemini.h"
 #include "gemini-intl.h"
@@ -20,45 +19,18 @@
 #include "gemini-result.h"
 
 
-static gboolean copy_mask (GimpLayer *from,
-                           GimpLayer *to);
+static gboolean insert_thoughts (GimpImage        *image,
+                                 GimpLayer        *parent,
+                                 GimpLayer        *item,
+                                 GgFrontPrepared  *prepared,
+                                 GimpLayer       **thoughts,
+                                 GError          **error);
+static gboolean attach_sources  (GimpLayer        *item,
+                                 GgFrontPrepared  *prepared,
+                                 GError          **error);
+static gboolean copy_mask       (GimpLayer        *from,
+                                 GimpLayer        *to);
 
-
-GgFrontPrepared *
-gemini_result_prepare (const GeminiTarget *target,
-                       GPtrArray          *responses,
-                       GError            **error)
-{
-  GgFrontTarget front = { 0, };
-
-  front.profile_dir    = gimp_directory ();
-  front.prompt         = target->prompt;
-  front.plan           = target->plan;
-  front.origin_x       = target->origin_x;
-  front.origin_y       = target->origin_y;
-  front.space          = target->space;
-  front.original       = target->original;
-  front.x              = target->x;
-  front.y              = target->y;
-  front.thought_layers = target->thought_layers;
-  front.prep           = target->prep;
-  front.mask           = target->mask;
-  front.mask_changed   = target->mask_changed;
-  front.mark           = gemini_time_mark;
-
-  return gg_front_prepare (&front, responses, error);
-}
-
-void
-gemini_result_size (GgFrontPrepared *prepared,
-                    gint            *width,
-                    gint            *height)
-{
-  GgFrontPiece *piece = g_ptr_array_index (prepared->layers, 0);
-
-  *width  = piece->raster->width;
-  *height = piece->raster->height;
-}
 
 gboolean
 gemini_result_insert (const GeminiTarget *target,
@@ -75,15 +47,6 @@ gemini_result_insert (const GeminiTarget *target,
   guint             i;
 
   memset (result, 0, sizeof *result);
-
-  if (! gimp_image_is_valid (image))
-    {
-      gg_front_recovery_all (error, prepared, gimp_directory (),
-                             target->prompt,
-                             _("The image was closed before the result "
-                               "arrived"));
-      return FALSE;
-    }
 
   /* Directly above the source, inside the same group when it is in one. */
   if (target->above && gimp_item_is_valid (GIMP_ITEM (target->above)))
@@ -157,65 +120,11 @@ gemini_result_insert (const GeminiTarget *target,
         }
     }
 
-  if (prepared->thoughts->len > 0)
-    {
-      thoughts = GIMP_LAYER (gimp_group_layer_new (image,
-                                                   GG_FRONT_THOUGHTS_GROUP));
-      /* Below the result: never mistaken for it. */
-      if (! thoughts ||
-          ! gimp_image_insert_layer (image, thoughts, parent,
-                                     gimp_image_get_item_position
-                                       (image, GIMP_ITEM (item)) + 1))
-        {
-          if (thoughts)
-            gimp_item_delete (GIMP_ITEM (thoughts));
-          thoughts = NULL;
-          g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                       _("The thoughts group could not be added: %s"),
-                       gimp_pdb_get_last_error (gimp_get_pdb ()));
-          goto failed;
-        }
-      gimp_item_set_visible (GIMP_ITEM (thoughts), FALSE);
-
-      for (i = 0; i < prepared->thoughts->len; i++)
-        {
-          GgFrontPiece     *piece = g_ptr_array_index (prepared->thoughts, i);
-          g_autofree gchar *title = g_strdup_printf (_("Thought %u"), i + 1);
-          GimpLayer        *layer;
-
-          layer = gemini_pixels_insert_layer_at (image, thoughts, (gint) i,
-                                                 title, piece->raster,
-                                                 piece->x, piece->y, error);
-          if (! layer)
-            goto failed;
-          gimp_item_set_visible (GIMP_ITEM (layer), FALSE);
-        }
-    }
-
-  if (prepared->sources->len > 0)
-    {
-      g_autofree gchar *json = gg_front_sources_json (prepared->sources);
-      GimpParasite     *parasite;
-      gboolean          ok;
-
-      parasite = gimp_parasite_new (GG_FRONT_SOURCES_PARASITE,
-                                    GIMP_PARASITE_PERSISTENT |
-                                    GIMP_PARASITE_UNDOABLE,
-                                    (guint32) strlen (json), json);
-      ok = gimp_item_attach_parasite (GIMP_ITEM (item), parasite);
-      gimp_parasite_free (parasite);
-
-      if (! ok)
-        {
-          g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                       _("The sources could not be stored with the layer: %s"),
-                       gimp_pdb_get_last_error (gimp_get_pdb ()));
-          goto failed;
-        }
-    }
+  if (! insert_thoughts (image, parent, item, prepared, &thoughts, error) ||
+      ! attach_sources (item, prepared, error))
+    goto failed;
 
   result->item = item;
-  result->clip = prepared->clip;
 
   return TRUE;
 
@@ -226,30 +135,88 @@ failed:
     gimp_image_remove_layer (image, item);
   memset (result, 0, sizeof *result);
 
-  gg_front_recovery_all (error, prepared, gimp_directory (), target->prompt,
-                         _("The result could not be added to the image"));
   return FALSE;
 }
 
-void
-gemini_result_report (GimpRunMode  run_mode,
-                      const gchar *model,
-                      GPtrArray   *responses,
-                      GPtrArray   *failures,
-                      const gchar *note)
+
+/* The hidden "Thoughts" group below @item, holding the thought images;
+ * *@thoughts is the group once added (removed by the caller on failure). */
+static gboolean
+insert_thoughts (GimpImage        *image,
+                 GimpLayer        *parent,
+                 GimpLayer        *item,
+                 GgFrontPrepared  *prepared,
+                 GimpLayer       **thoughts,
+                 GError          **error)
 {
-  g_autofree gchar *usage = NULL;
-  g_autofree gchar *text  = gg_front_report (gimp_directory (), model,
-                                             responses, failures, note,
-                                             &usage);
+  GimpLayer *group;
+  guint      i;
 
-  gimp_progress_set_text (usage);
+  if (prepared->thoughts->len == 0)
+    return TRUE;
 
-  /* Scripts get no chatter; a partial failure is told in every mode. */
-  if (run_mode == GIMP_RUN_INTERACTIVE || (failures && failures->len > 0))
-    gimp_message (text);
+  group = GIMP_LAYER (gimp_group_layer_new (image, GG_FRONT_THOUGHTS_GROUP));
+  /* Below the result: never mistaken for it. */
+  if (! group ||
+      ! gimp_image_insert_layer (image, group, parent,
+                                 gimp_image_get_item_position
+                                   (image, GIMP_ITEM (item)) + 1))
+    {
+      if (group)
+        gimp_item_delete (GIMP_ITEM (group));
+      g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
+                   _("The thoughts group could not be added: %s"),
+                   gimp_pdb_get_last_error (gimp_get_pdb ()));
+      return FALSE;
+    }
+  *thoughts = group;
+  gimp_item_set_visible (GIMP_ITEM (group), FALSE);
+
+  for (i = 0; i < prepared->thoughts->len; i++)
+    {
+      GgFrontPiece     *piece = g_ptr_array_index (prepared->thoughts, i);
+      g_autofree gchar *title = g_strdup_printf (_("Thought %u"), i + 1);
+      GimpLayer        *layer;
+
+      layer = gemini_pixels_insert_layer_at (image, group, (gint) i,
+                                             title, piece->raster,
+                                             piece->x, piece->y, error);
+      if (! layer)
+        return FALSE;
+      gimp_item_set_visible (GIMP_ITEM (layer), FALSE);
+    }
+
+  return TRUE;
 }
 
+/* The grounding sources as a "gemini-sources" parasite on @item. */
+static gboolean
+attach_sources (GimpLayer        *item,
+                GgFrontPrepared  *prepared,
+                GError          **error)
+{
+  g_autofree gchar *json = NULL;
+  GimpParasite     *parasite;
+  gboolean          ok;
+
+  if (prepared->sources->len == 0)
+    return TRUE;
+
+  json     = gg_front_sources_json (prepared->sources);
+  parasite = gimp_parasite_new (GG_FRONT_SOURCES_PARASITE,
+                                GIMP_PARASITE_PERSISTENT |
+                                GIMP_PARASITE_UNDOABLE,
+                                (guint32) strlen (json), json);
+  ok = gimp_item_attach_parasite (GIMP_ITEM (item), parasite);
+  gimp_parasite_free (parasite);
+
+  if (! ok)
+    g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
+                 _("The sources could not be stored with the layer: %s"),
+                 gimp_pdb_get_last_error (gimp_get_pdb ()));
+
+  return ok;
+}
 
 /* Refine without a selection: the new layer takes the mask of the result
  * it refines, when both cover the same pixels. */

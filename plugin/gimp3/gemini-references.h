@@ -26,20 +26,14 @@
 
 #include "gg-request.h"
 
-#include "gemini-run.h"
+#include "gemini-options.h"
 
 G_BEGIN_DECLS
 
-typedef struct
-{
-  GBytes      *bytes;
-  GgImageRole  role;
-} GeminiReference;
-
 /* The references of @options: its drawables ("references",
  * "reference-roles"), then its files ("reference-files", paths or URIs,
- * with "reference-file-roles").  A new array of GeminiReference*
- * (g_ptr_array_unref frees everything), or NULL with a sentence:
+ * with "reference-file-roles").  A new array of GgRunReference*
+ * (g_ptr_array_unref frees everything: the engine's host references ()), or NULL with a sentence:
  * GG_ERROR_INVALID_REQUEST for roles and vanished layers, GG_ERROR_IO for a
  * file that cannot be read, GG_ERROR_IMAGE for one that is not an image it
  * can decode, GG_ERROR_TOO_LARGE for one beyond the limits; the message

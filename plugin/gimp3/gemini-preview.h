@@ -19,11 +19,12 @@ typedef struct
   GgRegionPlan plan;           /* in space coordinates */
 } GeminiEditPlan;
 
-/* Plans the edit the way the run does (gemini.c edit_core): the selection's
- * bounds in the layer (or, with source "visible", the canvas), grown by
- * "grow" when the procedure has it, planned by gg_region_plan () with
- * @config's context, model and size.  FALSE with @error as the run would
- * fail (a selection that misses the layer, a size the model lacks). */
+/* Plans the edit as the run will (gg_run_plan_edit () of the engine, over
+ * gemini_host_canvas () and @config's options): the selection's bounds in
+ * the layer (or, with source "visible", the canvas), grown by "grow",
+ * planned with @config's context, model and size.  FALSE with @error as
+ * the run would fail (a selection that misses the layer, a size the
+ * model lacks). */
 gboolean    gemini_edit_plan        (GimpProcedureConfig *config,
                                      GimpImage           *image,
                                      GimpLayer           *source,

@@ -2,7 +2,8 @@
  *
  * The logic is common/'s (gg_template_draft, gg_history_search), tested
  * there; this file only shows it and writes the result into the config's
- * "prompt", which the dialog's text view follows.
+ * "prompt", which the dialog's text view follows.  The runs add to the
+ * history (gemini-runs.c).
  */
 
 #include <string.h>
@@ -16,7 +17,6 @@
 #include "gemini.h"
 #include "gemini-form.h"
 #include "gemini-intl.h"
-#include "gemini-key.h"
 
 
 /* Rows shown in the history list at most: the search narrows the rest. */
@@ -211,28 +211,6 @@ gemini_history_new (GObject *config)
   return history->button;
 }
 
-void
-gemini_history_record (const gchar *prompt)
-{
-  g_autoptr (GgHistory) history = NULL;
-  g_autoptr (GError)    error   = NULL;
-  gchar                *key;
-
-  if (! prompt || ! *prompt)
-    return;
-
-  history = gg_history_open (gimp_directory (), &error);
-  /* The key of this run, to refuse a prompt that holds it: looked up the
-   * way the run did, without asking. */
-  key = gemini_key_get (GIMP_RUN_NONINTERACTIVE, NULL);
-
-  if (! history ||
-      ! gg_history_add_except (history, prompt, key, &error))
-    g_printerr ("gimp-gemini: the prompt was not kept in the history: %s\n",
-                error->message);
-
-  gemini_key_free (key);
-}
 
 
 static void

@@ -21,9 +21,4 @@ GtkWidget * gemini_form_new        (GObject        *config,
  * GIMP profile; picking one puts it in @config's "prompt". */
 GtkWidget * gemini_history_new     (GObject        *config);
 
-/* Puts @prompt first in the history in the GIMP profile (never when it
- * holds the API key in use); a failure is only logged: the run's result
- * matters more. */
-void        gemini_history_record  (const gchar    *prompt);
-
 G_END_DECLS

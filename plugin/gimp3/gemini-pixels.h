@@ -26,17 +26,9 @@ GgRaster  *gemini_pixels_read_visible (GimpImage   *image,
                                        GError     **error);
 
 /* A new layer of @raster's size, of @image's base type with alpha, holding
- * @raster, inserted above @above (NULL: at the top of the stack) at
- * (@x, @y) in image coordinates.  On failure nothing stays in the image. */
-GimpLayer *gemini_pixels_insert_layer (GimpImage      *image,
-                                       GimpLayer      *above,
-                                       const gchar    *name,
-                                       const GgRaster *raster,
-                                       gint            x,
-                                       gint            y,
-                                       GError        **error);
-
-/* The same inside @parent (NULL: the image's top level) at @position. */
+ * @raster, inserted inside @parent (NULL: the image's top level) at
+ * @position, at (@x, @y) in image coordinates.  On failure nothing stays
+ * in the image. */
 GimpLayer *gemini_pixels_insert_layer_at (GimpImage      *image,
                                           GimpLayer      *parent,
                                           gint            position,

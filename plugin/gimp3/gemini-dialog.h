@@ -35,9 +35,4 @@ gboolean gemini_compose_dialog  (GimpProcedure       *procedure,
                                  GimpProcedureConfig *config,
                                  const gchar         *note);
 
-/* The masked key entry.  Returns the key (g_free; the caller wipes it) or
- * NULL when cancelled; @remember: in, the check box's initial state; out,
- * its final state. */
-gchar  * gemini_key_dialog      (gboolean            *remember);
-
 G_END_DECLS

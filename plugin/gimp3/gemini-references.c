@@ -8,6 +8,7 @@
 #include "gg-front.h"
 #include "gg-reference-file.h"
 #include "gg-region.h"
+#include "gg-run.h"
 
 #include "gemini.h"
 #include "gemini-intl.h"
@@ -15,7 +16,6 @@
 #include "gemini-references.h"
 
 
-static void     reference_free  (gpointer             data);
 static GBytes * read_drawable   (GimpDrawable        *drawable,
                                  GError             **error);
 static void     add_reference   (GPtrArray           *references,
@@ -27,7 +27,7 @@ GPtrArray *
 gemini_references_read (const GeminiOptions  *options,
                         GError              **error)
 {
-  g_autoptr (GPtrArray) references = g_ptr_array_new_with_free_func (reference_free);
+  g_autoptr (GPtrArray) references = g_ptr_array_new_with_free_func (gg_run_reference_free);
   g_autofree GgImageRole *layer_roles = NULL;
   g_autofree GgImageRole *file_roles  = NULL;
   GimpDrawable          **drawables   = options->references;
@@ -78,25 +78,14 @@ gemini_references_read (const GeminiOptions  *options,
 }
 
 
+/* Takes @bytes. */
 static void
 add_reference (GPtrArray   *references,
                GBytes      *bytes,
                GgImageRole  role)
 {
-  GeminiReference *reference = g_new0 (GeminiReference, 1);
-
-  reference->bytes = bytes;
-  reference->role  = role;
-  g_ptr_array_add (references, reference);
-}
-
-static void
-reference_free (gpointer data)
-{
-  GeminiReference *reference = data;
-
-  g_bytes_unref (reference->bytes);
-  g_free (reference);
+  g_ptr_array_add (references, gg_run_reference_new (bytes, role));
+  g_bytes_unref (bytes);
 }
 
 static GBytes *

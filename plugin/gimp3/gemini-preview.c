@@ -17,11 +17,13 @@
 #include "gg-front.h"
 #include "gg-mask.h"
 #include "gg-region.h"
+#include "gg-run.h"
 
 #include "gemini.h"
+#include "gemini-host.h"
 #include "gemini-intl.h"
+#include "gemini-options.h"
 #include "gemini-preview.h"
-#include "gemini-run.h"
 
 
 #define PREVIEW_WIDTH  240
@@ -86,85 +88,28 @@ gemini_edit_plan (GimpProcedureConfig  *config,
                   GeminiEditPlan       *plan,
                   GError              **error)
 {
-  g_autofree gchar *model = NULL;
-  g_autofree gchar *size  = NULL;
-  GgRegionOptions   region_options;
-  GgRect            selection = { 0, };
-  gint              context_px  = 0;
-  gint              context_pct = 0;
-  GgMaskOptions     mask_defaults;
-  gint              grow;
-  gboolean          visible;
-  gint              x1, y1, x2, y2;
+  g_autofree gchar *name = NULL;
+  GeminiOptions     options;
+  GgRunOptions      run;
+  GgHostCanvas      canvas;
+  gboolean          planned;
 
   memset (plan, 0, sizeof *plan);
 
-  g_object_get (config,
-                "model",       &model,
-                "image-size",  &size,
-                "context-px",  &context_px,
-                "context-pct", &context_pct,
-                NULL);
-  visible = gimp_procedure_config_get_choice_id (config, "source") == 1;
-  /* The run's default when the procedure has no "grow". */
-  gg_mask_options_init (&mask_defaults);
-  grow = (gint) mask_defaults.grow;
-  if (has_property (config, "grow"))
-    g_object_get (config, "grow", &grow, NULL);
+  /* The run's own options and canvas, planned by the engine. */
+  gemini_options_read (config, GIMP_RUN_NONINTERACTIVE, &options);
+  gemini_options_to_run (&options, config, &run);
+  gemini_host_canvas (image, source, run.visible, &canvas, &name);
 
-  /* The space the plan works in: the layer's own pixels, or the canvas. */
-  if (visible)
-    {
-      plan->space.width  = gimp_image_get_width (image);
-      plan->space.height = gimp_image_get_height (image);
-    }
-  else
-    {
-      gimp_drawable_get_offsets (GIMP_DRAWABLE (source),
-                                 &plan->origin_x, &plan->origin_y);
-      plan->space.width  = gimp_drawable_get_width (GIMP_DRAWABLE (source));
-      plan->space.height = gimp_drawable_get_height (GIMP_DRAWABLE (source));
-    }
+  plan->space         = canvas.space;
+  plan->origin_x      = canvas.origin_x;
+  plan->origin_y      = canvas.origin_y;
+  plan->has_selection = canvas.has_selection;
+  planned = gg_run_plan_edit (&run, &canvas, &plan->plan, error);
 
-  gimp_selection_bounds (image, &plan->has_selection, &x1, &y1, &x2, &y2);
-  if (plan->has_selection)
-    {
-      GgRect local = { x1 - plan->origin_x, y1 - plan->origin_y,
-                       x2 - x1, y2 - y1 };
+  gemini_options_clear (&options);
 
-      if (! gg_rect_intersect (&local, &plan->space, &selection))
-        {
-          g_autofree gchar *item_name = gimp_item_get_name (GIMP_ITEM (source));
-
-          g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                       _("The selection does not touch the layer “%s”: "
-                         "select inside it, or select nothing to edit the "
-                         "whole layer."), item_name);
-          return FALSE;
-        }
-
-      /* A grown selection changes more than its bounds: plan around the
-       * grown area, as the CLI's --grow does, clipped to the space. */
-      if (grow > 0)
-        {
-          GgRect grown = { selection.x - grow, selection.y - grow,
-                           selection.width + 2 * grow,
-                           selection.height + 2 * grow };
-
-          gg_rect_intersect (&grown, &plan->space, &selection);
-        }
-    }
-
-  gg_region_options_init (&region_options);
-  region_options.pad_px   = context_px;
-  region_options.pad_pct  = context_pct / 100.0;
-  region_options.max_size = gg_front_option (size);
-
-  return gg_region_plan (gg_catalogue_lookup (gg_front_option (model) ?
-                                              model :
-                                              gg_catalogue_default_model ()),
-                         plan->space.width, plan->space.height,
-                         &selection, &region_options, &plan->plan, error);
+  return planned;
 }
 
 GtkWidget *
