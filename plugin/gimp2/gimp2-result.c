@@ -1,9 +1,6 @@
-/* gimp-gemini for GIMP 2.10: pixels, layers and the conversation parasites.
- *
- * Pixels go through GEGL with babl's "R'G'B'A u8" both ways, so that GEGL
- * converts from and to any precision (8/16/32-bit, float) and from gray, as
- * in the GIMP 3 plug-in (plugin/gemini-pixels.c).
- */
+/* gimp-gemini for GIMP 2.10: what a run leaves in the image
+ * (gimp2-result.h): the result layers, their masks and sources, and the
+ * conversation kept as parasites. */
 
 #include <string.h>
 
@@ -11,156 +8,14 @@
 
 #include "gg-error.h"
 
-#include "gimp2.h"
+#include "gimp2-host.h"
+#include "gimp2-result.h"
 
-
-#define RASTER_FORMAT "R'G'B'A u8"
 
 /* Persistent: saved in the .xcf.  Undoable: undoing a run also restores
  * the conversation it replaced. */
 #define PARASITE_FLAGS (GIMP_PARASITE_PERSISTENT | GIMP_PARASITE_UNDOABLE)
 
-
-static const gchar *
-last_error (void)
-{
-  const gchar *message = gimp_get_pdb_error ();
-
-  return message && *message ? message : "GIMP gave no reason";
-}
-
-GgRaster *
-gimp2_pixels_read (gint32         drawable,
-                   const GgRect  *rect,
-                   GError       **error)
-{
-  GeglBuffer *buffer;
-  GgRaster   *raster;
-
-  raster = gg_raster_new (rect->width, rect->height, error);
-  if (! raster)
-    return NULL;
-
-  buffer = gimp_drawable_get_buffer (drawable);
-  if (! buffer)
-    {
-      gg_raster_free (raster);
-      g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                   _("The pixels of the layer could not be read: %s"),
-                   last_error ());
-      return NULL;
-    }
-
-  /* Outside the drawable is transparent black, which is what the region
-   * planner expects for padding. */
-  gegl_buffer_get (buffer,
-                   GEGL_RECTANGLE (rect->x, rect->y, rect->width, rect->height),
-                   1.0, babl_format (RASTER_FORMAT), raster->pixels,
-                   rect->width * 4, GEGL_ABYSS_NONE);
-  g_object_unref (buffer);
-
-  return raster;
-}
-
-GgRaster *
-gimp2_pixels_read_visible (gint32         image,
-                           const GgRect  *rect,
-                           GError       **error)
-{
-  gint32    copy;
-  gint32    merged;
-  GgRaster *raster = NULL;
-
-  /* A duplicate: the user's image must not change, not even its undo. */
-  copy = gimp_image_duplicate (image);
-  if (copy < 0)
-    {
-      g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
-                           _("The image could not be duplicated to read what "
-                             "is visible."));
-      return NULL;
-    }
-
-  gimp_image_undo_disable (copy);
-  merged = gimp_image_merge_visible_layers (copy, GIMP_CLIP_TO_IMAGE);
-
-  if (merged < 0)
-    {
-      g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
-                           _("Nothing is visible to send: show at least one "
-                             "layer, or choose Source: Layer."));
-    }
-  else
-    {
-      GgRect local = *rect;
-      gint   off_x = 0;
-      gint   off_y = 0;
-
-      gimp_drawable_offsets (merged, &off_x, &off_y);
-      local.x -= off_x;
-      local.y -= off_y;
-
-      raster = gimp2_pixels_read (merged, &local, error);
-    }
-
-  gimp_image_delete (copy);
-
-  return raster;
-}
-
-/* An 8-bit format on the same tone curve as @buffer's own one-component
- * one: coverage is read and written as numbers, never bent by a
- * conversion between linear and perceptual. */
-static const Babl *
-coverage_format (GeglBuffer *buffer)
-{
-  const gchar *name = babl_format_get_encoding (gegl_buffer_get_format (buffer));
-
-  if (g_str_has_prefix (name, "Y'"))
-    return babl_format ("Y' u8");
-
-  return babl_format ("Y u8");
-}
-
-GgMask *
-gimp2_selection_read (gint32         image,
-                      const GgRect  *rect,
-                      GError       **error)
-{
-  GeglBuffer *buffer;
-  GgMask     *mask;
-  gboolean    any = FALSE;
-  gint        x1, y1, x2, y2;
-  GgRect      bounds, inside;
-
-  mask = gg_mask_new (rect->width, rect->height, error);
-  if (! mask)
-    return NULL;
-
-  /* Only the selection's bounds are read (the rest is 0). */
-  gimp_selection_bounds (image, &any, &x1, &y1, &x2, &y2);
-  bounds = (GgRect) { x1, y1, x2 - x1, y2 - y1 };
-  if (! any || ! gg_rect_intersect (rect, &bounds, &inside))
-    return mask;
-
-  buffer = gimp_drawable_get_buffer (gimp_image_get_selection (image));
-  if (! buffer)
-    {
-      gg_mask_free (mask);
-      g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                   _("The selection could not be read: %s"), last_error ());
-      return NULL;
-    }
-  gegl_buffer_get (buffer,
-                   GEGL_RECTANGLE (inside.x, inside.y, inside.width, inside.height),
-                   1.0, coverage_format (buffer),
-                   mask->data + (gsize) (inside.y - rect->y) * rect->width +
-                   (inside.x - rect->x),
-                   rect->width, GEGL_ABYSS_NONE);
-  g_object_unref (buffer);
-
-  return mask;
-}
 
 /* @mask (the layer's size) as the layer's mask. */
 static gboolean
@@ -176,14 +31,14 @@ mask_add (gint32         layer,
   if (layer_mask < 0 || ! gimp_layer_add_mask (layer, layer_mask))
     {
       g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                   _("The layer mask could not be added: %s"), last_error ());
+                   _("The layer mask could not be added: %s"), gimp2_last_error ());
       return FALSE;
     }
 
   buffer = gimp_drawable_get_buffer (layer_mask);
   gegl_buffer_set (buffer,
                    GEGL_RECTANGLE (0, 0, mask->width, mask->height),
-                   0, coverage_format (buffer), mask->data, mask->width);
+                   0, gimp2_coverage_format (buffer), mask->data, mask->width);
   gegl_buffer_flush (buffer);
   g_object_unref (buffer);
 
@@ -201,7 +56,7 @@ pixels_write (gint32          drawable,
   /* GEGL converts to the layer's own format: its precision, gray or RGB. */
   gegl_buffer_set (buffer,
                    GEGL_RECTANGLE (0, 0, raster->width, raster->height),
-                   0, babl_format (RASTER_FORMAT), raster->pixels,
+                   0, babl_format (GIMP2_RASTER_FORMAT), raster->pixels,
                    raster->width * 4);
   gegl_buffer_flush (buffer);
   g_object_unref (buffer);
@@ -259,7 +114,7 @@ insert_layer (gint32          image,
 failed:
   g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
                _("The result could not be added to the image: %s"),
-               last_error ());
+               gimp2_last_error ());
   return -1;
 }
 
@@ -306,6 +161,151 @@ copy_mask (gint32 from,
   return TRUE;
 }
 
+/* The result layers, in a group when there are several, at @position of
+ * @parent; *@item is the layer or group (-1: none yet) and result->first
+ * the first layer.  FALSE with @error; what was added is @item's. */
+static gboolean
+insert_results (Gimp2Target     *target,
+                GgFrontPrepared *prepared,
+                gint32           parent,
+                gint             position,
+                const gchar     *name,
+                gint32          *item,
+                Gimp2Result     *result,
+                GError         **error)
+{
+  gint32 image = target->image;
+  guint  i;
+
+  if (prepared->layers->len > 1)
+    {
+      gint32 group = gimp_layer_group_new (image);
+
+      if (group < 0 || ! gimp_image_insert_layer (image, group, parent, position))
+        {
+          if (group >= 0)
+            gimp_item_delete (group);
+          g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
+                       _("The layer group could not be added: %s"),
+                       gimp2_last_error ());
+          return FALSE;
+        }
+      gimp_item_set_name (group, name);
+      *item = group;
+    }
+
+  for (i = 0; i < prepared->layers->len; i++)
+    {
+      GgFrontPiece     *piece = g_ptr_array_index (prepared->layers, i);
+      g_autofree gchar *title = NULL;
+      gint32            layer;
+
+      if (*item >= 0)
+        title = g_strdup_printf ("%s #%u", name, i + 1);
+
+      layer = insert_layer (image, *item >= 0 ? *item : parent,
+                            *item >= 0 ? (gint) i : position,
+                            title ? title : name, piece->raster,
+                            piece->x, piece->y, error);
+      if (layer < 0)
+        return FALSE;
+
+      if (*item < 0)
+        *item = layer;
+      if (result->first < 0)
+        result->first = layer;
+
+      /* After a layer was added, so that the clean-up runs too. */
+      if (gg_front_test_fail_place ())
+        {
+          g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
+                               "placement forced to fail "
+                               "(GIMP_GEMINI_TEST_FAIL_PLACE)");
+          return FALSE;
+        }
+
+      if (piece->mask)
+        {
+          if (! mask_add (layer, piece->mask, error))
+            return FALSE;
+        }
+      else if (target->mask_from > 0)
+        {
+          copy_mask (target->mask_from, layer);
+        }
+    }
+
+  return TRUE;
+}
+
+/* The thought images, hidden, in a hidden group below @item; *@thoughts
+ * is the group (-1: none).  FALSE with @error. */
+static gboolean
+insert_thoughts (gint32           image,
+                 GgFrontPrepared *prepared,
+                 gint32           parent,
+                 gint32           item,
+                 gint32          *thoughts,
+                 GError         **error)
+{
+  gint32 group = gimp_layer_group_new (image);
+  guint  i;
+
+  /* Below the result: never mistaken for it. */
+  if (group < 0 ||
+      ! gimp_image_insert_layer (image, group, parent,
+                                 gimp_image_get_item_position (image, item) + 1))
+    {
+      if (group >= 0)
+        gimp_item_delete (group);
+      g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
+                   _("The thoughts group could not be added: %s"),
+                   gimp2_last_error ());
+      return FALSE;
+    }
+  *thoughts = group;
+  gimp_item_set_name (group, GG_FRONT_THOUGHTS_GROUP);
+  gimp_item_set_visible (group, FALSE);
+
+  for (i = 0; i < prepared->thoughts->len; i++)
+    {
+      GgFrontPiece     *piece = g_ptr_array_index (prepared->thoughts, i);
+      g_autofree gchar *title = g_strdup_printf ("Thought %u", i + 1);
+      gint32            layer;
+
+      layer = insert_layer (image, group, (gint) i, title,
+                            piece->raster, piece->x, piece->y, error);
+      if (layer < 0)
+        return FALSE;
+      gimp_item_set_visible (layer, FALSE);
+    }
+
+  return TRUE;
+}
+
+/* The search's sources, kept with @item. */
+static gboolean
+attach_sources (gint32           item,
+                GgFrontPrepared *prepared,
+                GError         **error)
+{
+  g_autofree gchar *json = gg_front_sources_json (prepared->sources);
+  GimpParasite     *parasite;
+  gboolean          ok;
+
+  parasite = gimp_parasite_new (GG_FRONT_SOURCES_PARASITE, PARASITE_FLAGS,
+                                (guint32) strlen (json), json);
+  ok = gimp_item_attach_parasite (item, parasite);
+  gimp_parasite_free (parasite);
+
+  if (! ok)
+    g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
+                 _("The sources could not be stored with the layer: %s"),
+                 gimp2_last_error ());
+
+  return ok;
+}
+
 gboolean
 gimp2_result_insert (Gimp2Target     *target,
                      GgFrontPrepared *prepared,
@@ -318,7 +318,6 @@ gimp2_result_insert (Gimp2Target     *target,
   gint32            thoughts = -1;
   g_autofree gchar *name     = gg_front_layer_name (target->front.prompt);
   gint              position = 0;
-  guint             i;
 
   result->item  = -1;
   result->first = -1;
@@ -340,121 +339,18 @@ gimp2_result_insert (Gimp2Target     *target,
       position = gimp_image_get_item_position (image, target->above);
     }
 
-  if (prepared->layers->len > 1)
+  if (insert_results (target, prepared, parent, position, name, &item,
+                      result, error) &&
+      (prepared->thoughts->len == 0 ||
+       insert_thoughts (image, prepared, parent, item, &thoughts, error)) &&
+      (prepared->sources->len == 0 ||
+       attach_sources (item, prepared, error)))
     {
-      item = gimp_layer_group_new (image);
-      if (item < 0 || ! gimp_image_insert_layer (image, item, parent, position))
-        {
-          if (item >= 0)
-            gimp_item_delete (item);
-          item = -1;
-          g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                       _("The layer group could not be added: %s"), last_error ());
-          goto failed;
-        }
-      gimp_item_set_name (item, name);
+      result->item = item;
+      result->clip = prepared->clip;
+      return TRUE;
     }
 
-  for (i = 0; i < prepared->layers->len; i++)
-    {
-      GgFrontPiece     *piece = g_ptr_array_index (prepared->layers, i);
-      g_autofree gchar *title = NULL;
-      gint32            layer;
-
-      if (item >= 0)
-        title = g_strdup_printf ("%s #%u", name, i + 1);
-
-      layer = insert_layer (image, item >= 0 ? item : parent,
-                            item >= 0 ? (gint) i : position,
-                            title ? title : name, piece->raster,
-                            piece->x, piece->y, error);
-      if (layer < 0)
-        goto failed;
-
-      if (item < 0)
-        item = layer;
-      if (result->first < 0)
-        result->first = layer;
-
-      /* After a layer was added, so that the clean-up runs too. */
-      if (gg_front_test_fail_place ())
-        {
-          g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
-                               "placement forced to fail "
-                               "(GIMP_GEMINI_TEST_FAIL_PLACE)");
-          goto failed;
-        }
-
-      if (piece->mask)
-        {
-          if (! mask_add (layer, piece->mask, error))
-            goto failed;
-        }
-      else if (target->mask_from > 0)
-        {
-          copy_mask (target->mask_from, layer);
-        }
-    }
-
-  if (prepared->thoughts->len > 0)
-    {
-      thoughts = gimp_layer_group_new (image);
-      /* Below the result: never mistaken for it. */
-      if (thoughts < 0 ||
-          ! gimp_image_insert_layer (image, thoughts, parent,
-                                     gimp_image_get_item_position (image, item) + 1))
-        {
-          if (thoughts >= 0)
-            gimp_item_delete (thoughts);
-          thoughts = -1;
-          g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                       _("The thoughts group could not be added: %s"),
-                       last_error ());
-          goto failed;
-        }
-      gimp_item_set_name (thoughts, GG_FRONT_THOUGHTS_GROUP);
-      gimp_item_set_visible (thoughts, FALSE);
-
-      for (i = 0; i < prepared->thoughts->len; i++)
-        {
-          GgFrontPiece     *piece = g_ptr_array_index (prepared->thoughts, i);
-          g_autofree gchar *title = g_strdup_printf ("Thought %u", i + 1);
-          gint32            layer;
-
-          layer = insert_layer (image, thoughts, (gint) i, title,
-                                piece->raster, piece->x, piece->y, error);
-          if (layer < 0)
-            goto failed;
-          gimp_item_set_visible (layer, FALSE);
-        }
-    }
-
-  if (prepared->sources->len > 0)
-    {
-      g_autofree gchar *json = gg_front_sources_json (prepared->sources);
-      GimpParasite     *parasite;
-      gboolean          ok;
-
-      parasite = gimp_parasite_new (GG_FRONT_SOURCES_PARASITE, PARASITE_FLAGS,
-                                    (guint32) strlen (json), json);
-      ok = gimp_item_attach_parasite (item, parasite);
-      gimp_parasite_free (parasite);
-
-      if (! ok)
-        {
-          g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                       _("The sources could not be stored with the layer: %s"),
-                       last_error ());
-          goto failed;
-        }
-    }
-
-  result->item = item;
-  result->clip = prepared->clip;
-
-  return TRUE;
-
-failed:
   if (thoughts >= 0)
     gimp_image_remove_layer (image, thoughts);
   if (item >= 0)
@@ -555,7 +451,7 @@ gimp2_conversation_store (gint32                     image,
       gimp2_conversation_forget (image);
       if (note)
         *note = g_strdup_printf (_("The conversation could not be kept with "
-                                   "the image: %s"), last_error ());
+                                   "the image: %s"), gimp2_last_error ());
       return FALSE;
     }
 

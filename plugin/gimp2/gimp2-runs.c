@@ -1,0 +1,461 @@
+/* gimp-gemini for GIMP 2.10: the runs of the procedures (gimp2-runs.h).
+ *
+ * Behaviour mirrors the GIMP 3 plug-in: errors come back as the
+ * procedure's error message (2.10's convention: status, then one
+ * string), a cancel is not an error.
+ */
+
+#include <string.h>
+
+#include <libgimp/gimp.h>
+#include <libgimp/gimpui.h>
+
+#include "gg-conversation.h"
+#include "gg-error.h"
+#include "gg-keystore.h"
+
+#include "gimp2-host.h"
+#include "gimp2-key.h"
+#include "gimp2-pipeline.h"
+#include "gimp2-result.h"
+#include "gimp2-runs.h"
+
+
+/* Takes @error: a cancel ends the run as cancelled, anything else as
+ * failed with its message. */
+static void
+fail (Gimp2Outcome *outcome,
+      GError       *error)
+{
+  if (g_error_matches (error, GG_ERROR, GG_ERROR_CANCELLED))
+    {
+      outcome->status = GIMP_PDB_CANCEL;
+      g_clear_error (&error);
+      return;
+    }
+  outcome->status = GIMP_PDB_EXECUTION_ERROR;
+  g_clear_error (&outcome->error);
+  outcome->error = error;
+}
+
+/* A result layer (-1: failed with @error) as the outcome. */
+static void
+result (Gimp2Outcome *outcome,
+        gint32        image,
+        gint32        layer,
+        GError       *error)
+{
+  if (layer < 0)
+    {
+      fail (outcome, error);
+      return;
+    }
+  outcome->image = image;
+  outcome->layer = layer;
+}
+
+static void
+cancelled (Gimp2Outcome *outcome)
+{
+  outcome->status = GIMP_PDB_CANCEL;
+}
+
+
+/* --- the key, the options, Start Over ------------------------------------- */
+
+void
+gimp2_run_set_key (const Gimp2Call *call,
+                   Gimp2Outcome    *outcome)
+{
+  GError *error = NULL;
+  gchar  *key;
+
+  if (call->run_mode != GIMP_RUN_INTERACTIVE)
+    {
+      g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                           _("The API key can only be entered "
+                             "interactively: for scripts, set "
+                             "GEMINI_API_KEY."));
+      fail (outcome, error);
+      return;
+    }
+  gimp_ui_init (PLUG_IN_BINARY, FALSE);
+  key = gimp2_key_ask_and_store (&error);
+  if (! key)
+    fail (outcome, error);
+  gimp2_key_free (key);
+}
+
+void
+gimp2_run_forget_key (const Gimp2Call *call,
+                      Gimp2Outcome    *outcome)
+{
+  GError *error = NULL;
+
+  if (! gg_keystore_forget (gimp_directory (), &error))
+    fail (outcome, error);
+  else if (call->run_mode == GIMP_RUN_INTERACTIVE)
+    gimp_message (_("The stored Gemini API key was removed."));
+}
+
+void
+gimp2_run_set_request_options (const Gimp2Call *call,
+                               Gimp2Outcome    *outcome)
+{
+  GError *error = NULL;
+
+  if (! gimp2_request_options_set (gimp2_arg_int (call, GIMP2_ARG_STORE, 0) != 0,
+                                   gimp2_arg_string (call, GIMP2_ARG_THINKING),
+                                   &error))
+    fail (outcome, error);
+}
+
+void
+gimp2_run_start_over (const Gimp2Call *call,
+                      Gimp2Outcome    *outcome)
+{
+  gint32   image = gimp2_arg_int (call, GIMP2_ARG_IMAGE, -1);
+  gboolean had;
+
+  gimp_image_undo_group_start (image);
+  had = gimp2_conversation_forget (image);
+  gimp_image_undo_group_end (image);
+
+  if (call->run_mode == GIMP_RUN_INTERACTIVE)
+    gimp_message (had ?
+                  _("The image's Gemini conversation was forgotten: the "
+                    "next edit starts afresh.") :
+                  _("This image had no Gemini conversation."));
+}
+
+
+/* --- Generate and Compose ------------------------------------------------- */
+
+void
+gimp2_run_generate (const Gimp2Call *call,
+                    Gimp2Outcome    *outcome)
+{
+  Gimp2Options options   = { 0, };
+  GError      *error     = NULL;
+  gint32       image     = gimp2_arg_int (call, GIMP2_ARG_IMAGE, -1);
+  gint32       new_image = -1;
+  gint32       layer;
+
+  if (call->run_mode == GIMP_RUN_INTERACTIVE && ! gimp_image_is_valid (image))
+    image = -1;
+  if (! gimp2_options_get (call, image, NULL, &options))
+    {
+      cancelled (outcome);
+      return;
+    }
+  layer = gimp2_generate (&options, image, &new_image, &error);
+  result (outcome, new_image, layer, error);
+  gimp2_options_clear (&options);
+}
+
+static gchar *
+compose_note (gint32 image,
+              gint32 active)
+{
+  g_autofree gint32 *layers = NULL;
+  gint               n      = gimp2_compose_layers (image, active, &layers);
+
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%d layer will be sent as a "
+                                       "reference: the active one "
+                                       "and those linked to it.",
+                                       "%d layers will be sent as "
+                                       "references: the active one "
+                                       "and those linked to it.", n),
+                          n);
+}
+
+void
+gimp2_run_compose (const Gimp2Call *call,
+                   Gimp2Outcome    *outcome)
+{
+  g_autofree gchar *note      = NULL;
+  Gimp2Options      options   = { 0, };
+  GError           *error     = NULL;
+  gint32            image     = gimp2_arg_int (call, GIMP2_ARG_IMAGE, -1);
+  gint32            active    = gimp2_arg_int (call, GIMP2_ARG_DRAWABLE, -1);
+  gint32            new_image = -1;
+  gint32            layer;
+  gboolean          given;
+
+  if (! gimp_image_is_valid (image))
+    {
+      g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                           _("Compose needs an image whose layers to "
+                             "combine."));
+      fail (outcome, error);
+      return;
+    }
+  if (active > 0 && gimp_item_is_valid (active) &&
+      gimp_item_is_layer_mask (active))
+    active = gimp_layer_from_mask (active);
+
+  given = call->run_mode == GIMP_RUN_NONINTERACTIVE &&
+          gimp2_arg_int (call, GIMP2_ARG_N_REFERENCES, 0) > 0;
+  if (call->run_mode == GIMP_RUN_INTERACTIVE)
+    note = compose_note (image, active);
+
+  if (! gimp2_options_get (call, image, note, &options))
+    {
+      cancelled (outcome);
+      return;
+    }
+
+  /* GIMP 2.10 gives a plug-in one layer: 2.10's way of picking several
+   * is linking them, so those are the layers combined unless a script
+   * names its own. */
+  if (! given)
+    {
+      g_clear_pointer (&options.references, g_free);
+      options.n_references = gimp2_compose_layers (image, active,
+                                                   &options.references);
+    }
+  if (call->run_mode != GIMP_RUN_NONINTERACTIVE)
+    {
+      g_free (options.roles);
+      options.roles = g_strdup (options.values.roles);
+    }
+  if (options.n_references == 0 && ! options.files)
+    {
+      g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                           _("Compose needs the layers to combine: "
+                             "select one and link the others to it "
+                             "(the chain in the Layers dialog)."));
+      fail (outcome, error);
+    }
+  else
+    {
+      layer = gimp2_generate (&options, image, &new_image, &error);
+      result (outcome, new_image, layer, error);
+    }
+  gimp2_options_clear (&options);
+}
+
+
+/* --- Edit and Style Transfer ---------------------------------------------- */
+
+static gchar *
+edit_note (gint32   image,
+           gint32   source,
+           gboolean style)
+{
+  g_autofree gchar *item_name = gimp_item_get_name (source);
+  GgRect            selection;
+
+  if (gimp2_selection_bounds (image, &selection))
+    return style ?
+           g_strdup_printf (_("Restyling “%s”: the selection (%d × %d px) "
+                              "and some context around it are sent."),
+                            item_name, selection.width, selection.height) :
+           g_strdup_printf (_("Editing “%s”: the selection (%d × %d px) "
+                              "and some context around it are sent."),
+                            item_name, selection.width, selection.height);
+
+  return style ?
+         g_strdup_printf (_("Restyling “%s”: nothing is selected, so the "
+                            "whole layer is sent."), item_name) :
+         g_strdup_printf (_("Editing “%s”: nothing is selected, so the "
+                            "whole layer is sent."), item_name);
+}
+
+/* The options of an edit of *@source; FALSE with @error, or with
+ * *@cancelled. */
+static gboolean
+edit_options (const Gimp2Call *call,
+              gint32           image,
+              gint32          *source,
+              Gimp2Options    *options,
+              gboolean        *dialog_cancelled,
+              GError         **error)
+{
+  g_autofree gchar *note = NULL;
+
+  *dialog_cancelled = FALSE;
+  if (! gimp2_refuse_indexed (image, error))
+    return FALSE;
+  *source = gimp2_edit_source_layer (gimp2_arg_int (call, GIMP2_ARG_DRAWABLE,
+                                                    -1), error);
+  if (*source < 0)
+    return FALSE;
+
+  if (call->run_mode == GIMP_RUN_INTERACTIVE)
+    note = edit_note (image, *source,
+                      call->procedure->kind == GIMP2_KIND_STYLE);
+
+  *dialog_cancelled = ! gimp2_options_get (call, image, note, options);
+
+  return ! *dialog_cancelled;
+}
+
+/* Style Transfer is an edit with one reference of role "style": the
+ * style layer or, failing that, the style file. */
+static gboolean
+style_references (Gimp2Options  *options,
+                  GError       **error)
+{
+  gboolean has_layer = options->style > 0 &&
+                       gimp_item_is_valid (options->style) &&
+                       gimp_item_is_drawable (options->style);
+  gboolean has_file  = options->style_file && *options->style_file;
+
+  if (! has_layer && ! has_file)
+    {
+      g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                           _("Style transfer needs a layer or an "
+                             "image file to take the style from "
+                             "(\"style\" or \"style-file\")."));
+      return FALSE;
+    }
+  g_clear_pointer (&options->references, g_free);
+  g_clear_pointer (&options->roles, g_free);
+  g_clear_pointer (&options->files, g_strfreev);
+  g_clear_pointer (&options->file_roles, g_free);
+  options->n_references = 0;
+  if (has_layer)
+    {
+      options->references    = g_new (gint32, 1);
+      options->references[0] = options->style;
+      options->n_references  = 1;
+      options->roles         = g_strdup ("style");
+    }
+  else
+    {
+      options->files      = g_new0 (gchar *, 2);
+      options->files[0]   = g_strdup (options->style_file);
+      options->file_roles = g_strdup ("style");
+    }
+  if (! *g_strstrip (options->prompt))
+    {
+      g_free (options->prompt);
+      options->prompt = g_strdup (GG_FRONT_STYLE_PROMPT);
+    }
+
+  return TRUE;
+}
+
+static void
+edit_or_style (const Gimp2Call *call,
+               Gimp2Outcome    *outcome,
+               gboolean         style)
+{
+  Gimp2Options options = { 0, };
+  GError      *error   = NULL;
+  gint32       image   = gimp2_arg_int (call, GIMP2_ARG_IMAGE, -1);
+  gint32       source  = -1;
+  gboolean     dialog_cancelled;
+
+  if (! edit_options (call, image, &source, &options, &dialog_cancelled,
+                      &error))
+    {
+      if (dialog_cancelled)
+        cancelled (outcome);
+      else
+        fail (outcome, error);
+    }
+  else if (style && ! style_references (&options, &error))
+    {
+      fail (outcome, error);
+    }
+  else
+    {
+      gint32 layer = gimp2_edit (&options, image, source, &error);
+
+      result (outcome, image, layer, error);
+    }
+  gimp2_options_clear (&options);
+}
+
+void
+gimp2_run_edit (const Gimp2Call *call,
+                Gimp2Outcome    *outcome)
+{
+  edit_or_style (call, outcome, FALSE);
+}
+
+void
+gimp2_run_style (const Gimp2Call *call,
+                 Gimp2Outcome    *outcome)
+{
+  edit_or_style (call, outcome, TRUE);
+}
+
+
+/* --- Refine --------------------------------------------------------------- */
+
+static gchar *
+refine_note (GgConversation            *conversation,
+             const GgConversationPlace *place)
+{
+  guint        turns = gg_conversation_n_turns (conversation);
+  const gchar *model = place->model ? place->model : _("the default model");
+
+  if (place->has_region)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Continuing a conversation of "
+                                         "%u exchange with %s, placed "
+                                         "over the edited region.",
+                                         "Continuing a conversation of "
+                                         "%u exchanges with %s, placed "
+                                         "over the edited region.",
+                                         turns), turns, model);
+
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Continuing a conversation of "
+                                       "%u exchange with %s.",
+                                       "Continuing a conversation of "
+                                       "%u exchanges with %s.",
+                                       turns), turns, model);
+}
+
+void
+gimp2_run_refine (const Gimp2Call *call,
+                  Gimp2Outcome    *outcome)
+{
+  g_autoptr (GgConversation) conversation = NULL;
+  g_autofree gchar          *note         = NULL;
+  GgConversationPlace        place        = { 0, };
+  Gimp2Options               options      = { 0, };
+  GError                    *error        = NULL;
+  gint32                     image = gimp2_arg_int (call, GIMP2_ARG_IMAGE, -1);
+  gint32                     layer;
+
+  if (! gimp2_refuse_indexed (image, &error))
+    {
+      fail (outcome, error);
+      return;
+    }
+
+  conversation = gimp2_conversation_load (image, &place, &error);
+  if (! conversation)
+    {
+      if (! error)
+        g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                             _("This image has no Gemini conversation to "
+                               "refine: start one with Filters > Gemini > "
+                               "Edit… or Generate…."));
+      fail (outcome, error);
+      return;
+    }
+
+  if (call->run_mode == GIMP_RUN_INTERACTIVE)
+    note = refine_note (conversation, &place);
+
+  if (! gimp2_options_get (call, image, note, &options))
+    {
+      cancelled (outcome);
+    }
+  else
+    {
+      layer = gimp2_refine (&options, image,
+                            gimp2_arg_int (call, GIMP2_ARG_DRAWABLE, -1),
+                            conversation, &place, &error);
+      result (outcome, image, layer, error);
+    }
+  gg_conversation_place_clear (&place);
+  gimp2_options_clear (&options);
+}
