@@ -60,11 +60,23 @@ typedef struct
   gint         context_px;       /* the context ring, at least this many */
   gint         context_pct;      /* ... or this % of the selection */
   gint         grow;             /* the selection grown (negative: shrunk) */
-  gint         feather;          /* and feathered, in pixels */
+  gdouble      feather;          /* and feathered, in pixels;
+                                  * GG_MASK_FEATHER_AUTO (-1): auto */
   gboolean     hint;             /* send the area that may change as well */
   gboolean     changed_only;     /* no selection: mask to the changed pixels */
   gboolean     include_region;   /* refine: send the region as it is now */
+  gboolean     style;            /* style transfer: an edit whose empty
+                                  * prompt is GG_FRONT_STYLE_PROMPT */
+  gboolean     mask_as_is;       /* the selection's coverage is the mask
+                                  * itself: neither grown nor feathered,
+                                  * any value above 0 may change (the
+                                  * CLI's --mask without --grow/--feather);
+                                  * the hint shows where it is above 0 */
 } GgRunOptions;
+
+/* The mask defaults of an edit (grow 4, feather auto) and one variation;
+ * the rest zero.  Front ends start from this. */
+void gg_run_options_init (GgRunOptions *options);
 
 /* The place of the edited pixels. */
 typedef struct
@@ -82,9 +94,15 @@ typedef struct
 typedef struct
 {
   GBytes      *bytes;
-  const gchar *mime;
+  const gchar *mime;             /* static, or NULL: sniffed */
   GgImageRole  role;
 } GgRunReference;
+
+/* A reference holding a reference to @bytes; gg_run_reference_free (the
+ * free function of the host's array). */
+GgRunReference * gg_run_reference_new  (GBytes      *bytes,
+                                        GgImageRole  role);
+void             gg_run_reference_free (gpointer     reference);
 
 /* What a run hands to the host to insert, in one undo step. */
 typedef struct
@@ -94,14 +112,19 @@ typedef struct
   const gchar     *model;
   gboolean         new_image;    /* no image yet: make one of the first
                                   * piece's size */
+  /* Refine: the result refined (its id, 0: none); insert above it when
+   * the user chose no layer.  mask_from_previous: the new pieces have no
+   * mask of their own and take that result's mask when it covers the
+   * same pixels (refine of a region with nothing selected). */
+  guint32          previous_id;
+  gboolean         mask_from_previous;
 } GgRunInsert;
 
-/* What the host inserted. */
+/* What the host inserted (the placed region is prepared->clip). */
 typedef struct
 {
   guint32 result_id;             /* the first result's id (a tattoo): the
                                   * conversation's place */
-  GgRect  clip;                  /* image coordinates of the placed region */
 } GgRunInserted;
 
 /* The host: what only a front end can do.  Functions that may be NULL
@@ -141,14 +164,17 @@ typedef struct
                                     gchar **note);
   /* Closes the undo step; @ok FALSE: the new image is thrown away. */
   void       (*end)         (GgHost *host, gboolean ok);
-  /* The report (the model's words, sources, usage, cost, failures). */
+  /* The report (the model's words, sources, usage, cost, failures);
+   * @partial: some variations failed (a GIMP script is told that too). */
   void       (*report)      (GgHost *host, const gchar *text,
-                             const gchar *usage_line);
+                             const gchar *usage_line, gboolean partial);
   /* Progress: @fraction in [0, 1] or -1 (a pulse); FALSE cancels. */
   gboolean   (*progress)    (GgHost *host, const gchar *text,
                              gdouble fraction);
   /* The key (g_free), or NULL with @error saying how to set one. */
   gchar    * (*key)         (GgHost *host, GError **error);
+  /* May be NULL: a timing mark ("planned", "read", "placed", ...). */
+  void       (*mark)        (GgHost *host, const gchar *step);
 } GgHostClass;
 
 struct _GgHost
@@ -159,8 +185,13 @@ struct _GgHost
 };
 
 /* The edit's plan over @canvas, as the run will make it: what the dialogs'
- * previews and estimates show.  FALSE with @error (the selection misses
- * the layer, a plan that cannot be made). */
+ * previews and estimates show.  The selection (image coordinates) is
+ * taken into the space, grown by options->grow when that is positive (the
+ * grown selection is what may change: the context ring lies outside it),
+ * and planned with the options' context, size and model.  Plan
+ * coordinates are the space's; add canvas->origin_x/y for the image's.
+ * FALSE with @error (the selection misses the layer, a plan that cannot
+ * be made). */
 gboolean   gg_run_plan_edit (const GgRunOptions *options,
                              const GgHostCanvas *canvas,
                              GgRegionPlan       *plan,
