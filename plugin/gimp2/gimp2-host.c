@@ -10,8 +10,12 @@
 #include <libgimp/gimp.h>
 
 #include "gg-error.h"
+#include "gg-reference-file.h"
 
+#include "gimp2-form.h"
 #include "gimp2-host.h"
+#include "gimp2-key.h"
+#include "gimp2-result.h"
 
 
 const gchar *
@@ -22,10 +26,10 @@ gimp2_last_error (void)
   return message && *message ? message : "GIMP gave no reason";
 }
 
-GgRaster *
-gimp2_pixels_read (gint32         drawable,
-                   const GgRect  *rect,
-                   GError       **error)
+static GgRaster *
+pixels_read (gint32         drawable,
+             const GgRect  *rect,
+             GError       **error)
 {
   GeglBuffer *buffer;
   GgRaster   *raster;
@@ -55,10 +59,10 @@ gimp2_pixels_read (gint32         drawable,
   return raster;
 }
 
-GgRaster *
-gimp2_pixels_read_visible (gint32         image,
-                           const GgRect  *rect,
-                           GError       **error)
+static GgRaster *
+pixels_read_visible (gint32         image,
+                     const GgRect  *rect,
+                     GError       **error)
 {
   gint32    copy;
   gint32    merged;
@@ -93,7 +97,7 @@ gimp2_pixels_read_visible (gint32         image,
       local.x -= off_x;
       local.y -= off_y;
 
-      raster = gimp2_pixels_read (merged, &local, error);
+      raster = pixels_read (merged, &local, error);
     }
 
   gimp_image_delete (copy);
@@ -115,10 +119,10 @@ gimp2_coverage_format (GeglBuffer *buffer)
   return babl_format ("Y u8");
 }
 
-GgMask *
-gimp2_selection_read (gint32         image,
-                      const GgRect  *rect,
-                      GError       **error)
+static GgMask *
+selection_read (gint32         image,
+                const GgRect  *rect,
+                GError       **error)
 {
   GeglBuffer *buffer;
   GgMask     *mask;
@@ -176,10 +180,10 @@ gimp2_selection_bounds (gint32  image,
 }
 
 void
-gimp2_canvas_read (gint32       image,
-                   gint32       source,
-                   gboolean     visible,
-                   Gimp2Canvas *canvas)
+gimp2_canvas_read (gint32        image,
+                   gint32        source,
+                   gboolean      visible,
+                   GgHostCanvas *canvas)
 {
   memset (canvas, 0, sizeof *canvas);
   if (visible || source <= 0)
@@ -288,20 +292,328 @@ gimp2_compose_layers (gint32    image,
 }
 
 
-/* --- the progress ------------------------------------------------------- */
 
-gboolean
-gimp2_progress_tick (const gchar *text,
-                     gpointer     data)
+
+/* --- the engine's host ---------------------------------------------------- */
+
+#define SELF(host) ((Gimp2Host *) (host))
+
+static gboolean
+host_canvas (GgHost        *host,
+             gboolean       visible,
+             GgHostCanvas  *out,
+             GError       **error)
 {
-  gchar **shown = data;
+  Gimp2Host *self = SELF (host);
 
-  if (g_strcmp0 (text, *shown) != 0)
+  gimp2_canvas_read (self->image, self->source, visible, out);
+  /* Borrowed: the engine reads it during the run only. */
+  g_free (self->source_name);
+  self->source_name = self->source > 0 ? gimp_item_get_name (self->source)
+                                       : NULL;
+  out->name = self->source_name;
+
+  return TRUE;
+}
+
+static GgMask *
+host_selection (GgHost        *host,
+                const GgRect  *rect,
+                GError       **error)
+{
+  return selection_read (SELF (host)->image, rect, error);
+}
+
+static GgRaster *
+host_read (GgHost        *host,
+           gboolean       visible,
+           const GgRect  *rect,
+           GError       **error)
+{
+  Gimp2Host *self = SELF (host);
+
+  if (visible || self->source <= 0)
+    return pixels_read_visible (self->image, rect, error);
+
+  return pixels_read (self->source, rect, error);
+}
+
+/* The reference drawables, then the files (as GIMP 3's), each with its
+ * role.  Roles first: a bad role is refused before any pixel or file is
+ * read. */
+static GPtrArray *
+host_references (GgHost  *host,
+                 GError **error)
+{
+  const Gimp2Options     *options = SELF (host)->options;
+  g_autoptr (GPtrArray)   references =
+    g_ptr_array_new_with_free_func (gg_run_reference_free);
+  g_autofree GgImageRole *roles   = NULL;
+  guint                   n_files = options->files ?
+                                    g_strv_length (options->files) : 0;
+  guint                   n       = (guint) MAX (0, options->n_references);
+  guint                   i;
+
+  roles = g_new0 (GgImageRole, MAX (1, n + n_files));
+  if (! gg_front_parse_roles_of (options->roles, n, _("reference images"),
+                                 roles, error) ||
+      ! gg_front_parse_roles_of (options->file_roles, n_files,
+                                 _("reference files"), roles + n, error))
+    return NULL;
+
+  for (i = 0; i < n + n_files; i++)
     {
-      gimp_progress_set_text (text);
-      g_free (*shown);
-      *shown = g_strdup (text);
+      g_autoptr (GBytes) bytes = NULL;
+
+      if (i < n)
+        {
+          gint32               drawable = options->references[i];
+          g_autoptr (GgRaster) raster   = NULL;
+          GgRect               rect     = { 0, 0, 0, 0 };
+
+          if (! gimp_item_is_valid (drawable) ||
+              ! gimp_item_is_drawable (drawable))
+            {
+              g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                           _("Reference %u no longer exists."), i + 1);
+              return NULL;
+            }
+          rect.width  = gimp_drawable_width (drawable);
+          rect.height = gimp_drawable_height (drawable);
+          raster = pixels_read (drawable, &rect, error);
+          if (raster)
+            bytes = gg_front_encode_reference (raster, error);
+        }
+      else
+        {
+          bytes = gg_reference_file_read (options->files[i - n], error);
+        }
+      if (! bytes)
+        return NULL;
+      g_ptr_array_add (references, gg_run_reference_new (bytes, roles[i]));
     }
 
+  return g_steal_pointer (&references);
+}
+
+static GgConversation *
+host_conversation_load (GgHost               *host,
+                        GgConversationPlace  *place,
+                        GError              **error)
+{
+  Gimp2Host *self = SELF (host);
+
+  /* Read already (the dialog showed it): handed over as it was. */
+  if (self->conversation)
+    {
+      *place = self->place;
+      memset (&self->place, 0, sizeof self->place);
+      return g_steal_pointer (&self->conversation);
+    }
+
+  return gimp2_conversation_load (self->image, place, error);
+}
+
+/* Generate makes its image here: of the first answer's size, with no
+ * history, as if it had been opened. */
+static gboolean
+host_begin (GgHost             *host,
+            const GgRunInsert  *insert,
+            GError            **error)
+{
+  Gimp2Host    *self = SELF (host);
+  GgFrontPiece *first;
+
+  if (! insert->new_image && gimp_image_is_valid (self->image))
+    {
+      gimp_image_undo_group_start (self->image);
+      return TRUE;
+    }
+  /* An image closed meanwhile: insert () says so, and the engine saves
+   * the answers; but Generate's as-layer result gets a new image. */
+  if (! insert->new_image && ! self->may_make_image)
+    return TRUE;
+
+  first = g_ptr_array_index (insert->prepared->layers, 0);
+  self->image = gimp_image_new (first->raster->width, first->raster->height,
+                                GIMP_RGB);
+  if (self->image < 0)
+    {
+      g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
+                   _("A new image could not be made: %s"),
+                   gimp_get_pdb_error ());
+      return FALSE;
+    }
+  self->made_image = TRUE;
+  gimp_image_undo_disable (self->image);
+
+  return TRUE;
+}
+
+static gboolean
+host_insert (GgHost             *host,
+             const GgRunInsert  *insert,
+             GgRunInserted      *out,
+             GError            **error)
+{
+  Gimp2Host   *self     = SELF (host);
+  gint32       previous = -1;
+  Gimp2Target  target   = { self->image, self->above, -1, insert->prompt };
+  Gimp2Result  result;
+
+  /* Refine: above the result refined unless a layer was given; its mask
+   * carries over when nothing is selected. */
+  if (insert->previous_id)
+    {
+      previous = gimp_image_get_layer_by_tattoo (self->image,
+                                                 insert->previous_id);
+      if (previous <= 0)
+        previous = -1;
+    }
+  if (target.above < 0)
+    target.above = previous;
+  if (insert->mask_from_previous)
+    target.mask_from = previous;
+
+  if (! gimp2_result_insert (&target, insert->prepared, &result, error))
+    return FALSE;
+
+  self->result   = result.item;
+  out->result_id = gimp_item_get_tattoo (result.first);
+
+  return TRUE;
+}
+
+static void
+host_conversation_store (GgHost                    *host,
+                         GgConversation            *conversation,
+                         const GgConversationPlace *place,
+                         gchar                    **note)
+{
+  Gimp2Host *self = SELF (host);
+
+  if (conversation)
+    gimp2_conversation_store (self->image, conversation, place, note);
+  else
+    gimp2_conversation_forget (self->image);
+}
+
+static void
+host_end (GgHost   *host,
+          gboolean  ok)
+{
+  Gimp2Host *self = SELF (host);
+
+  if (self->made_image && ! ok)
+    {
+      gimp_image_delete (self->image);
+      self->image      = -1;
+      self->made_image = FALSE;
+      return;
+    }
+  if (self->made_image)
+    gimp_image_undo_enable (self->image);
+  else if (gimp_image_is_valid (self->image))
+    gimp_image_undo_group_end (self->image);
+
+  if (ok && self->options->run_mode == GIMP_RUN_INTERACTIVE)
+    {
+      if (self->made_image)
+        gimp_display_new (self->image);
+      gimp_displays_flush ();
+    }
+}
+
+static void
+host_report (GgHost      *host,
+             const gchar *text,
+             const gchar *usage_line,
+             gboolean     partial)
+{
+  const Gimp2Options *options = SELF (host)->options;
+
+  gimp_progress_set_text (usage_line);
+
+  /* The dialog's recent prompts: what the user ran, not what scripts
+   * send (a script's prompts are its own business). */
+  if (options->run_mode != GIMP_RUN_NONINTERACTIVE)
+    gimp2_history_record (options->prompt);
+
+  /* Scripts get no chatter; a partial failure is told in every mode. */
+  if (options->run_mode == GIMP_RUN_INTERACTIVE || partial)
+    gimp_message (text);
+}
+
+static gboolean
+host_progress (GgHost      *host,
+               const gchar *text,
+               gdouble      fraction)
+{
+  Gimp2Host *self = SELF (host);
+
+  if (text && g_strcmp0 (text, self->progress_text) != 0)
+    {
+      if (self->progress_shown)
+        gimp_progress_set_text (text);
+      else
+        gimp_progress_init (text);
+      self->progress_shown = TRUE;
+      g_free (self->progress_text);
+      self->progress_text = g_strdup (text);
+    }
+
+  /* FALSE once GIMP no longer shows it: cancelled. */
+  if (fraction >= 0.0)
+    return gimp_progress_update (fraction);
+
   return gimp_progress_pulse ();
+}
+
+static gchar *
+host_key (GgHost  *host,
+          GError **error)
+{
+  return gimp2_key_get (SELF (host)->options->run_mode, error);
+}
+
+static const GgHostClass host_class =
+{
+  host_canvas,
+  host_selection,
+  host_read,
+  host_references,
+  host_conversation_load,
+  host_begin,
+  host_insert,
+  host_conversation_store,
+  host_end,
+  host_report,
+  host_progress,
+  host_key,
+  NULL,
+};
+
+void
+gimp2_host_init (Gimp2Host          *host,
+                 const Gimp2Options *options,
+                 gint32              image)
+{
+  memset (host, 0, sizeof *host);
+  host->host.klass       = &host_class;
+  host->host.profile_dir = gimp_directory ();
+  host->host.data        = host;
+  host->options          = options;
+  host->image            = image;
+  host->source           = -1;
+  host->above            = -1;
+  host->result           = -1;
+}
+
+void
+gimp2_host_clear (Gimp2Host *host)
+{
+  g_clear_pointer (&host->conversation, gg_conversation_free);
+  gg_conversation_place_clear (&host->place);
+  g_clear_pointer (&host->progress_text, g_free);
+  g_clear_pointer (&host->source_name, g_free);
 }

@@ -1,15 +1,17 @@
-/* gimp2-host.h: what the GIMP 2.10 plug-in reads from GIMP: pixels, the
- * selection, the space an edit works in, the layers Compose combines,
- * the key; and the progress shown meanwhile. */
+/* gimp2-host.h: the GIMP 2.10 plug-in as the engine's host (GgHost of
+ * common/gg-run.h): pixels, the selection, references, the conversation,
+ * the result layers, the key and the progress; and what the runs read
+ * from GIMP before (the layer edited, the layers Compose combines). */
 #pragma once
 
 #include <libgimp/gimp.h>
 
+#include "gg-conversation.h"
 #include "gg-image.h"
 #include "gg-mask.h"
+#include "gg-run.h"
 
 #include "gimp2.h"
-#include "gimp2-plan.h"
 
 G_BEGIN_DECLS
 
@@ -21,16 +23,6 @@ const gchar    *gimp2_last_error          (void);
 /* An 8-bit one-component format on @buffer's own tone curve. */
 const Babl     *gimp2_coverage_format     (GeglBuffer         *buffer);
 
-GgRaster       *gimp2_pixels_read         (gint32              drawable,
-                                           const GgRect       *rect,
-                                           GError            **error);
-GgRaster       *gimp2_pixels_read_visible (gint32              image,
-                                           const GgRect       *rect,
-                                           GError            **error);
-/* The selection's coverage over @rect (image coordinates; 0 outside). */
-GgMask         *gimp2_selection_read      (gint32              image,
-                                           const GgRect       *rect,
-                                           GError            **error);
 /* The selection's bounds; FALSE (and @selection empty) without one. */
 gboolean        gimp2_selection_bounds    (gint32              image,
                                            GgRect             *selection);
@@ -39,7 +31,7 @@ gboolean        gimp2_selection_bounds    (gint32              image,
 void            gimp2_canvas_read         (gint32              image,
                                            gint32              source,
                                            gboolean            visible,
-                                           Gimp2Canvas        *canvas);
+                                           GgHostCanvas       *canvas);
 
 /* The layer an edit starts from (a mask's layer), or -1 with @error. */
 gint32          gimp2_edit_source_layer   (gint32              drawable,
@@ -53,9 +45,31 @@ gint            gimp2_compose_layers      (gint32              image,
                                            gint32              active,
                                            gint32            **out);
 
-/* Progress from the network threads (@data: a gchar ** of the text shown);
- * FALSE when GIMP no longer shows it (cancelled). */
-gboolean        gimp2_progress_tick       (const gchar        *text,
-                                           gpointer            data);
+/* The engine's host (common/gg-run.h) for one run over @image. */
+typedef struct
+{
+  GgHost              host;          /* first: the engine sees this */
+  const Gimp2Options *options;       /* the references; the run mode */
+  gint32              image;         /* -1: none yet (a new image) */
+  gint32              source;        /* Edit: the layer edited, else -1 */
+  gint32              above;         /* the result goes above it; -1 */
+  gboolean            may_make_image; /* Generate, Compose: an image closed
+                                       * meanwhile gets a new one */
+  /* Refine: the conversation read for the dialog, handed to the engine
+   * (the host's conversation_load ()) rather than read twice. */
+  GgConversation     *conversation;
+  GgConversationPlace place;
+  gboolean            made_image;    /* begin () made the image */
+  gint32              result;        /* the layer or group inserted; -1 */
+  gchar              *source_name;   /* the canvas's name */
+  gchar              *progress_text; /* what the progress bar says */
+  gboolean            progress_shown;
+} Gimp2Host;
+
+/* @host for a run with @options over @image (-1: none). */
+void            gimp2_host_init           (Gimp2Host          *host,
+                                           const Gimp2Options *options,
+                                           gint32              image);
+void            gimp2_host_clear          (Gimp2Host          *host);
 
 G_END_DECLS

@@ -1,62 +1,49 @@
-/* gimp-gemini for GIMP 2.10: the edit's plan (gimp2-plan.h). */
+/* gimp-gemini for GIMP 2.10: the values as the engine's options
+ * (gimp2-plan.h). */
 
-#include <string.h>
-
-#include "gg-catalogue.h"
-#include "gg-error.h"
+#include "gg-mask.h"
 
 #include "gimp2-plan.h"
 
 
+void
+gimp2_run_options (const Gimp2Values *values,
+                   const gchar       *prompt,
+                   GgRunOptions      *run)
+{
+  gg_run_options_init (run);
+  run->prompt         = prompt;
+  run->model          = values->model;
+  run->ratio          = values->ratio;
+  run->size           = values->size;
+  /* "default" (any case): the model's own level, nothing sent. */
+  run->thinking       = g_ascii_strcasecmp (values->thinking, "default") ?
+                        values->thinking : "";
+  run->store          = values->store;
+  run->image_only     = values->image_only;
+  run->search         = values->search;
+  run->thought_layers = values->thought_layers;
+  run->variations     = values->variations;
+  run->visible        = values->visible;
+  run->context_px     = values->context_px;
+  run->context_pct    = values->context_pct;
+  run->grow           = values->grow;
+  run->feather        = values->feather < 0 ? GG_MASK_FEATHER_AUTO :
+                        values->feather;
+  run->hint           = values->hint;
+  run->changed_only   = values->changed_only;
+  run->include_region = values->include_region;
+}
+
 gboolean
 gimp2_plan_edit (const Gimp2Values  *values,
-                 const Gimp2Canvas  *canvas,
+                 const GgHostCanvas *canvas,
                  GgRegionPlan       *plan,
-                 GgRect             *area,
                  GError            **error)
 {
-  GgRegionOptions options;
-  GgRect          selection = { 0, };
-  const gchar    *model     = gg_front_option (values->model);
+  GgRunOptions run;
 
-  if (canvas->has_selection)
-    {
-      GgRect local = canvas->selection;
+  gimp2_run_options (values, NULL, &run);
 
-      local.x -= canvas->origin_x;
-      local.y -= canvas->origin_y;
-      if (! gg_rect_intersect (&local, &canvas->space, &selection))
-        {
-          g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                       _("The selection does not touch the layer “%s”: select "
-                         "inside it, or select nothing (Select > None) to edit "
-                         "the whole layer."), canvas->name);
-          return FALSE;
-        }
-
-      /* What may change is the grown selection: the region is planned
-       * around it, so that its context ring lies outside. */
-      if (values->grow > 0)
-        {
-          gint   grow  = values->grow;
-          GgRect grown = { selection.x - grow, selection.y - grow,
-                           selection.width + 2 * grow,
-                           selection.height + 2 * grow };
-
-          gg_rect_intersect (&grown, &canvas->space, &selection);
-        }
-    }
-
-  gg_region_options_init (&options);
-  options.pad_px   = values->context_px;
-  options.pad_pct  = values->context_pct / 100.0;
-  options.max_size = gg_front_option (values->size);
-
-  if (area)
-    *area = selection;
-
-  return gg_region_plan (gg_catalogue_lookup (model ? model :
-                                              gg_catalogue_default_model ()),
-                         canvas->space.width, canvas->space.height,
-                         &selection, &options, plan, error);
+  return gg_run_plan_edit (&run, canvas, plan, error);
 }

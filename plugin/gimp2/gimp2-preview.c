@@ -42,7 +42,7 @@ estimate_edit (Gimp2Estimate *estimate,
   g_autoptr (GError) error     = NULL;
   g_autofree gchar  *name      = NULL;
   Gimp2Values        values    = { 0, };
-  Gimp2Canvas        canvas;
+  GgHostCanvas       canvas;
   GgRegionPlan       plan;
   GgEstimate         figures;
   gint               visible   = 0;
@@ -65,7 +65,7 @@ estimate_edit (Gimp2Estimate *estimate,
     name = gimp_item_get_name (drawable);
   canvas.name = name;
 
-  if (! gimp2_plan_edit (&values, &canvas, &plan, NULL, &error))
+  if (! gimp2_plan_edit (&values, &canvas, &plan, &error))
     return g_strdup (error->message);
 
   gg_estimate_plan (model, &plan, variations, &figures);

@@ -316,7 +316,7 @@ gimp2_result_insert (Gimp2Target     *target,
   gint32            parent   = -1;
   gint32            item     = -1;
   gint32            thoughts = -1;
-  g_autofree gchar *name     = gg_front_layer_name (target->front.prompt);
+  g_autofree gchar *name     = gg_front_layer_name (target->prompt);
   gint              position = 0;
 
   result->item  = -1;
@@ -324,9 +324,8 @@ gimp2_result_insert (Gimp2Target     *target,
 
   if (! gimp_image_is_valid (image))
     {
-      gg_front_recovery_all (error, prepared, target->front.profile_dir,
-                             target->front.prompt,
-                             _("The image was closed before the result arrived"));
+      g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
+                           _("The image was closed before the result arrived"));
       return FALSE;
     }
 
@@ -347,7 +346,6 @@ gimp2_result_insert (Gimp2Target     *target,
        attach_sources (item, prepared, error)))
     {
       result->item = item;
-      result->clip = prepared->clip;
       return TRUE;
     }
 
@@ -358,9 +356,6 @@ gimp2_result_insert (Gimp2Target     *target,
   result->item  = -1;
   result->first = -1;
 
-  gg_front_recovery_all (error, prepared, target->front.profile_dir,
-                         target->front.prompt,
-                         _("The result could not be added to the image"));
   return FALSE;
 }
 

@@ -12,25 +12,24 @@
 
 G_BEGIN_DECLS
 
-/* The region the answers go to, and what to add. */
+/* Where the result layers go. */
 typedef struct
 {
-  gint32        image;         /* -1: a new image */
-  gint32        above;         /* -1: the top of the stack */
-  gint32        mask_from;     /* -1, or a layer whose mask to copy */
-  GgFrontTarget front;
+  gint32       image;
+  gint32       above;         /* -1: the top of the stack */
+  gint32       mask_from;     /* -1, or a layer whose mask to copy */
+  const gchar *prompt;        /* names the layers */
 } Gimp2Target;
 
 typedef struct
 {
   gint32 item;        /* the result layer, or the group of several */
   gint32 first;       /* the first result layer */
-  GgRect clip;
 } Gimp2Result;
 
-/* Adds @prepared's layers (and thoughts, sources) to @target's image;
- * FALSE with @error after removing what it added and saving the answers
- * in the recovery folder. */
+/* Adds @prepared's layers (with their masks; thoughts, sources) to
+ * @target's image; FALSE with @error after removing what it added (the
+ * engine then saves the answers for recovery). */
 gboolean        gimp2_result_insert       (Gimp2Target         *target,
                                            GgFrontPrepared     *prepared,
                                            Gimp2Result         *result,

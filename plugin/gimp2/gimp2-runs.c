@@ -16,7 +16,7 @@
 
 #include "gimp2-host.h"
 #include "gimp2-key.h"
-#include "gimp2-pipeline.h"
+#include "gimp2-plan.h"
 #include "gimp2-result.h"
 #include "gimp2-runs.h"
 
@@ -38,20 +38,46 @@ fail (Gimp2Outcome *outcome,
   outcome->error = error;
 }
 
-/* A result layer (-1: failed with @error) as the outcome. */
+/* The engine's run of @kind over @host with its options; the result
+ * layer (and image) as @outcome.  Generate and Compose make a new image
+ * unless @host has one to add to. */
 static void
-result (Gimp2Outcome *outcome,
-        gint32        image,
-        gint32        layer,
-        GError       *error)
+engine_run (Gimp2Host    *host,
+            Gimp2Kind     kind,
+            Gimp2Outcome *outcome)
 {
-  if (layer < 0)
+  GgRunOptions run;
+  GError      *error     = NULL;
+  gboolean     new_image = host->image < 0;
+  gboolean     ok        = FALSE;
+
+  gimp2_run_options (&host->options->values, host->options->prompt, &run);
+  run.style = kind == GIMP2_KIND_STYLE;
+
+  switch (kind)
+    {
+    case GIMP2_KIND_GENERATE:
+      ok = gg_run_generate (&host->host, &run, new_image, &error);
+      break;
+    case GIMP2_KIND_COMPOSE:
+      ok = gg_run_compose (&host->host, &run, new_image, &error);
+      break;
+    case GIMP2_KIND_EDIT:
+    case GIMP2_KIND_STYLE:
+      ok = gg_run_edit (&host->host, &run, &error);
+      break;
+    case GIMP2_KIND_REFINE:
+      ok = gg_run_refine (&host->host, &run, &error);
+      break;
+    }
+
+  if (! ok)
     {
       fail (outcome, error);
       return;
     }
-  outcome->image = image;
-  outcome->layer = layer;
+  outcome->image = host->image;
+  outcome->layer = host->result;
 }
 
 static void
@@ -131,25 +157,49 @@ gimp2_run_start_over (const Gimp2Call *call,
 
 /* --- Generate and Compose ------------------------------------------------- */
 
+/* With "as-layer", a new layer of @image; else a new image. */
+static void
+generate_run (const Gimp2Options *options,
+              gint32              image,
+              Gimp2Kind           kind,
+              Gimp2Outcome       *outcome)
+{
+  Gimp2Host host;
+  GError   *error    = NULL;
+  gboolean  as_layer = options->values.as_layer;
+
+  if (as_layer && (image <= 0 || ! gimp_image_is_valid (image)))
+    {
+      g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                           _("\"as-layer\" needs an image to add the layer to."));
+      fail (outcome, error);
+      return;
+    }
+  if (as_layer && ! gimp2_refuse_indexed (image, &error))
+    {
+      fail (outcome, error);
+      return;
+    }
+
+  gimp2_host_init (&host, options, as_layer ? image : -1);
+  host.may_make_image = TRUE;
+  engine_run (&host, kind, outcome);
+  gimp2_host_clear (&host);
+}
+
 void
 gimp2_run_generate (const Gimp2Call *call,
                     Gimp2Outcome    *outcome)
 {
-  Gimp2Options options   = { 0, };
-  GError      *error     = NULL;
-  gint32       image     = gimp2_arg_int (call, GIMP2_ARG_IMAGE, -1);
-  gint32       new_image = -1;
-  gint32       layer;
+  Gimp2Options options = { 0, };
+  gint32       image   = gimp2_arg_int (call, GIMP2_ARG_IMAGE, -1);
 
   if (call->run_mode == GIMP_RUN_INTERACTIVE && ! gimp_image_is_valid (image))
     image = -1;
   if (! gimp2_options_get (call, image, NULL, &options))
-    {
-      cancelled (outcome);
-      return;
-    }
-  layer = gimp2_generate (&options, image, &new_image, &error);
-  result (outcome, new_image, layer, error);
+    cancelled (outcome);
+  else
+    generate_run (&options, image, GIMP2_KIND_GENERATE, outcome);
   gimp2_options_clear (&options);
 }
 
@@ -179,8 +229,6 @@ gimp2_run_compose (const Gimp2Call *call,
   GError           *error     = NULL;
   gint32            image     = gimp2_arg_int (call, GIMP2_ARG_IMAGE, -1);
   gint32            active    = gimp2_arg_int (call, GIMP2_ARG_DRAWABLE, -1);
-  gint32            new_image = -1;
-  gint32            layer;
   gboolean          given;
 
   if (! gimp_image_is_valid (image))
@@ -230,8 +278,7 @@ gimp2_run_compose (const Gimp2Call *call,
     }
   else
     {
-      layer = gimp2_generate (&options, image, &new_image, &error);
-      result (outcome, new_image, layer, error);
+      generate_run (&options, image, GIMP2_KIND_COMPOSE, outcome);
     }
   gimp2_options_clear (&options);
 }
@@ -329,11 +376,6 @@ style_references (Gimp2Options  *options,
       options->files[0]   = g_strdup (options->style_file);
       options->file_roles = g_strdup ("style");
     }
-  if (! *g_strstrip (options->prompt))
-    {
-      g_free (options->prompt);
-      options->prompt = g_strdup (GG_FRONT_STYLE_PROMPT);
-    }
 
   return TRUE;
 }
@@ -363,9 +405,13 @@ edit_or_style (const Gimp2Call *call,
     }
   else
     {
-      gint32 layer = gimp2_edit (&options, image, source, &error);
+      Gimp2Host host;
 
-      result (outcome, image, layer, error);
+      gimp2_host_init (&host, &options, image);
+      host.source = source;
+      host.above  = source;
+      engine_run (&host, style ? GIMP2_KIND_STYLE : GIMP2_KIND_EDIT, outcome);
+      gimp2_host_clear (&host);
     }
   gimp2_options_clear (&options);
 }
@@ -412,17 +458,30 @@ refine_note (GgConversation            *conversation,
                                        turns), turns, model);
 }
 
+/* The layer a refine's result goes above: @drawable when it is a layer
+ * (or a layer's mask), else -1 (above the result refined). */
+static gint32
+refine_above (gint32 drawable)
+{
+  if (drawable > 0 && gimp_item_is_valid (drawable) &&
+      gimp_item_is_layer_mask (drawable))
+    drawable = gimp_layer_from_mask (drawable);
+  if (drawable > 0 && gimp_item_is_valid (drawable) &&
+      gimp_item_is_layer (drawable))
+    return drawable;
+
+  return -1;
+}
+
 void
 gimp2_run_refine (const Gimp2Call *call,
                   Gimp2Outcome    *outcome)
 {
-  g_autoptr (GgConversation) conversation = NULL;
-  g_autofree gchar          *note         = NULL;
-  GgConversationPlace        place        = { 0, };
-  Gimp2Options               options      = { 0, };
-  GError                    *error        = NULL;
-  gint32                     image = gimp2_arg_int (call, GIMP2_ARG_IMAGE, -1);
-  gint32                     layer;
+  g_autofree gchar *note    = NULL;
+  Gimp2Options      options = { 0, };
+  Gimp2Host         host;
+  GError           *error   = NULL;
+  gint32            image   = gimp2_arg_int (call, GIMP2_ARG_IMAGE, -1);
 
   if (! gimp2_refuse_indexed (image, &error))
     {
@@ -430,8 +489,10 @@ gimp2_run_refine (const Gimp2Call *call,
       return;
     }
 
-  conversation = gimp2_conversation_load (image, &place, &error);
-  if (! conversation)
+  /* Read before the dialog, which tells of it; the engine gets it. */
+  gimp2_host_init (&host, &options, image);
+  host.conversation = gimp2_conversation_load (image, &host.place, &error);
+  if (! host.conversation)
     {
       if (! error)
         g_set_error_literal (&error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
@@ -439,23 +500,23 @@ gimp2_run_refine (const Gimp2Call *call,
                                "refine: start one with Filters > Gemini > "
                                "Edit… or Generate…."));
       fail (outcome, error);
-      return;
-    }
-
-  if (call->run_mode == GIMP_RUN_INTERACTIVE)
-    note = refine_note (conversation, &place);
-
-  if (! gimp2_options_get (call, image, note, &options))
-    {
-      cancelled (outcome);
     }
   else
     {
-      layer = gimp2_refine (&options, image,
-                            gimp2_arg_int (call, GIMP2_ARG_DRAWABLE, -1),
-                            conversation, &place, &error);
-      result (outcome, image, layer, error);
+      if (call->run_mode == GIMP_RUN_INTERACTIVE)
+        note = refine_note (host.conversation, &host.place);
+
+      if (! gimp2_options_get (call, image, note, &options))
+        {
+          cancelled (outcome);
+        }
+      else
+        {
+          host.above = refine_above (gimp2_arg_int (call, GIMP2_ARG_DRAWABLE,
+                                                    -1));
+          engine_run (&host, GIMP2_KIND_REFINE, outcome);
+        }
     }
-  gg_conversation_place_clear (&place);
+  gimp2_host_clear (&host);
   gimp2_options_clear (&options);
 }

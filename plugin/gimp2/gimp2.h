@@ -2,20 +2,23 @@
  *
  * The same procedures as the GIMP 3 plug-in (common/gg-procedures.h), with
  * GIMP 2.10's calling convention: run mode first, then positional
- * arguments, drawables as IDs.  The files, by role (as GIMP's
- * plug-ins/file-webp is split):
+ * arguments, drawables as IDs.  A thin front end over the engine's runs
+ * (common/gg-run.h); the files, by role (as GIMP's plug-ins/file-webp is
+ * split):
  *   gimp2-main.c        entry, query () and run () dispatch
  *   gimp2-procedures.c  the procedures: arguments (one table each), their
  *                       registration, and the options a run reads from them
- *   gimp2-runs.c        one run function per procedure
- *   gimp2-pipeline.c    the steps of the runs, over common/
- *   gimp2-plan.c        the edit's plan, for the run and the dialog alike
- *   gimp2-host.c        what is read from GIMP: pixels, selection, key
- *   gimp2-result.c      what is written: layers, masks, parasites
+ *   gimp2-runs.c        one run function per procedure: options to the
+ *                       engine's run
+ *   gimp2-plan.c        the values as the engine's options, and the edit's
+ *                       plan, for the run and the dialog alike
+ *   gimp2-host.c        the engine's host: pixels, selection, references,
+ *                       the conversation, progress
+ *   gimp2-result.c      what a run leaves in the image: layers, masks,
+ *                       parasites
+ *   gimp2-key.c         the API key
  *   gimp2-dialog.c      the GTK 2 dialogs; gimp2-form.c its prompt helpers;
  *   gimp2-preview.c     its size-and-cost line
- * Everything that does not call libgimp is common/, shared with GIMP 3 and
- * the command line.
  */
 #pragma once
 

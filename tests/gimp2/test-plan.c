@@ -1,6 +1,7 @@
 /* test-plan.c: the GIMP 2.10 front end's edit plan (plugin/gimp2/
- * gimp2-plan.c), which both the run and the dialog's size-and-cost line
- * use: the plan follows the values as the run applies them, grow
+ * gimp2-plan.c: its values as the engine's options, planned by
+ * gg_run_plan_edit ()), which both the run and the dialog's size-and-cost
+ * line use: the plan follows the values as the run applies them, grow
  * included (issue 16: the 2.10 estimate ignored grow while the run
  * applied it).  CTest gimp2/plan, built with the GIMP 2.10 plug-in. */
 #include <string.h>
@@ -22,12 +23,12 @@ values_default (Gimp2Values *values)
   values->feather = mask.feather;
 }
 
-static Gimp2Canvas
+static GgHostCanvas
 canvas_of (gint width, gint height, gint ox, gint oy,
            gint x, gint y, gint w, gint h)
 {
-  Gimp2Canvas canvas = { { 0, 0, width, height }, ox, oy, w > 0,
-                         { x, y, w, h }, "Layer" };
+  GgHostCanvas canvas = { { 0, 0, width, height }, ox, oy, w > 0,
+                          { x, y, w, h }, "Layer" };
 
   return canvas;
 }
@@ -47,19 +48,18 @@ test_grow (void)
 {
   g_autoptr (GError) error = NULL;
   Gimp2Values        values;
-  Gimp2Canvas        canvas = canvas_of (2000, 2000, 0, 0, 800, 800, 400, 400);
+  GgHostCanvas       canvas = canvas_of (2000, 2000, 0, 0, 800, 800, 400, 400);
   GgRegionPlan       plan;
-  GgRect             area;
   GgRect             grown  = { 700, 700, 600, 600 };
 
   values_default (&values);
   values.grow = 100;
-  g_assert_true (gimp2_plan_edit (&values, &canvas, &plan, &area, &error));
+  g_assert_true (gimp2_plan_edit (&values, &canvas, &plan, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (area.x, ==, grown.x);
-  g_assert_cmpint (area.y, ==, grown.y);
-  g_assert_cmpint (area.width, ==, grown.width);
-  g_assert_cmpint (area.height, ==, grown.height);
+  g_assert_cmpint (plan.selection.x, ==, grown.x);
+  g_assert_cmpint (plan.selection.y, ==, grown.y);
+  g_assert_cmpint (plan.selection.width, ==, grown.width);
+  g_assert_cmpint (plan.selection.height, ==, grown.height);
   g_assert_true (contains (&plan.region, &grown));
 
   /* More grow, a larger region and answer: the estimate follows it. */
@@ -67,7 +67,7 @@ test_grow (void)
     GgRegionPlan smaller;
 
     values.grow = 0;
-    g_assert_true (gimp2_plan_edit (&values, &canvas, &smaller, NULL, &error));
+    g_assert_true (gimp2_plan_edit (&values, &canvas, &smaller, &error));
     g_assert_cmpint (smaller.region.width, <, plan.region.width);
   }
 }
@@ -80,18 +80,17 @@ test_grow_clipped (void)
   Gimp2Values        values;
   /* A 600 x 500 layer at (100, 50) of the image; the selection at its
    * top-left corner. */
-  Gimp2Canvas        canvas = canvas_of (600, 500, 100, 50, 100, 50, 200, 200);
+  GgHostCanvas       canvas = canvas_of (600, 500, 100, 50, 100, 50, 200, 200);
   GgRegionPlan       plan;
-  GgRect             area;
 
   values_default (&values);
   values.grow = 30;
-  g_assert_true (gimp2_plan_edit (&values, &canvas, &plan, &area, &error));
-  g_assert_cmpint (area.x, ==, 0);
-  g_assert_cmpint (area.y, ==, 0);
-  g_assert_cmpint (area.width, ==, 230);
-  g_assert_cmpint (area.height, ==, 230);
-  g_assert_true (contains (&plan.region, &area));
+  g_assert_true (gimp2_plan_edit (&values, &canvas, &plan, &error));
+  g_assert_cmpint (plan.selection.x, ==, 0);
+  g_assert_cmpint (plan.selection.y, ==, 0);
+  g_assert_cmpint (plan.selection.width, ==, 230);
+  g_assert_cmpint (plan.selection.height, ==, 230);
+  g_assert_true (contains (&plan.region, &plan.selection));
   g_assert_cmpint (plan.region.x, >=, 0);
   g_assert_cmpint (plan.region.y, >=, 0);
 }
@@ -102,15 +101,14 @@ test_shrink (void)
 {
   g_autoptr (GError) error = NULL;
   Gimp2Values        values;
-  Gimp2Canvas        canvas = canvas_of (2000, 2000, 0, 0, 800, 800, 400, 400);
+  GgHostCanvas       canvas = canvas_of (2000, 2000, 0, 0, 800, 800, 400, 400);
   GgRegionPlan       plan;
-  GgRect             area;
 
   values_default (&values);
   values.grow = -20;
-  g_assert_true (gimp2_plan_edit (&values, &canvas, &plan, &area, &error));
-  g_assert_cmpint (area.x, ==, 800);
-  g_assert_cmpint (area.width, ==, 400);
+  g_assert_true (gimp2_plan_edit (&values, &canvas, &plan, &error));
+  g_assert_cmpint (plan.selection.x, ==, 800);
+  g_assert_cmpint (plan.selection.width, ==, 400);
   g_assert_true (contains (&plan.region, &canvas.selection));
 }
 
@@ -120,11 +118,11 @@ test_outside (void)
 {
   g_autoptr (GError) error = NULL;
   Gimp2Values        values;
-  Gimp2Canvas        canvas = canvas_of (300, 300, 0, 0, 500, 500, 50, 50);
+  GgHostCanvas       canvas = canvas_of (300, 300, 0, 0, 500, 500, 50, 50);
   GgRegionPlan       plan;
 
   values_default (&values);
-  g_assert_false (gimp2_plan_edit (&values, &canvas, &plan, NULL, &error));
+  g_assert_false (gimp2_plan_edit (&values, &canvas, &plan, &error));
   g_assert_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST);
   g_assert_nonnull (strstr (error->message, "“Layer”"));
 }
@@ -135,15 +133,40 @@ test_whole (void)
 {
   g_autoptr (GError) error = NULL;
   Gimp2Values        values;
-  Gimp2Canvas        canvas = canvas_of (640, 480, 10, 10, 0, 0, 0, 0);
+  GgHostCanvas       canvas = canvas_of (640, 480, 10, 10, 0, 0, 0, 0);
   GgRegionPlan       plan;
-  GgRect             area;
 
   values_default (&values);
   values.grow = 50;
-  g_assert_true (gimp2_plan_edit (&values, &canvas, &plan, &area, &error));
-  g_assert_cmpint (area.width, ==, 0);
+  g_assert_true (gimp2_plan_edit (&values, &canvas, &plan, &error));
   g_assert_true (contains (&plan.region, &canvas.space));
+}
+
+/* The values reach the engine's options: an automatic feather, the
+ * model's own thinking level under any spelling of "default". */
+static void
+test_options (void)
+{
+  Gimp2Values  values;
+  GgRunOptions run;
+
+  values_default (&values);
+  values.feather = -3.0;
+  values.grow    = 12;
+  values.hint    = TRUE;
+  g_strlcpy (values.thinking, "Default", sizeof values.thinking);
+  gimp2_run_options (&values, "a kite", &run);
+  g_assert_cmpstr (run.prompt, ==, "a kite");
+  g_assert_cmpfloat (run.feather, ==, GG_MASK_FEATHER_AUTO);
+  g_assert_cmpint (run.grow, ==, 12);
+  g_assert_true (run.hint);
+  g_assert_cmpstr (run.thinking, ==, "");
+
+  g_strlcpy (values.thinking, "high", sizeof values.thinking);
+  values.feather = 7.5;
+  gimp2_run_options (&values, NULL, &run);
+  g_assert_cmpstr (run.thinking, ==, "high");
+  g_assert_cmpfloat (run.feather, ==, 7.5);
 }
 
 int
@@ -155,6 +178,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gimp2/plan/shrink", test_shrink);
   g_test_add_func ("/gimp2/plan/outside", test_outside);
   g_test_add_func ("/gimp2/plan/whole", test_whole);
+  g_test_add_func ("/gimp2/plan/options", test_options);
 
   return g_test_run ();
 }
