@@ -26,81 +26,96 @@ gimp2_last_error (void)
   return message && *message ? message : "GIMP gave no reason";
 }
 
+/* @rect of @drawable's pixels as @format (NULL: its coverage format)
+ * into @data (rows of @stride bytes); outside the drawable, zero.  FALSE
+ * when GIMP gives no buffer (gimp2_last_error () says why). */
+static gboolean
+buffer_read (gint32         drawable,
+             const GgRect  *rect,
+             const Babl    *format,
+             guint8        *data,
+             gint           stride)
+{
+  GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
+
+  if (! buffer)
+    return FALSE;
+  if (! format)
+    format = gimp2_coverage_format (buffer);
+  gegl_buffer_get (buffer,
+                   GEGL_RECTANGLE (rect->x, rect->y, rect->width, rect->height),
+                   1.0, format, data, stride, GEGL_ABYSS_NONE);
+  g_object_unref (buffer);
+
+  return TRUE;
+}
+
+/* Outside the drawable is transparent black, which is what the region
+ * planner expects for padding. */
 static GgRaster *
 pixels_read (gint32         drawable,
              const GgRect  *rect,
              GError       **error)
 {
-  GeglBuffer *buffer;
-  GgRaster   *raster;
+  g_autoptr (GgRaster) raster = gg_raster_new (rect->width, rect->height,
+                                               error);
 
-  raster = gg_raster_new (rect->width, rect->height, error);
   if (! raster)
     return NULL;
-
-  buffer = gimp_drawable_get_buffer (drawable);
-  if (! buffer)
+  if (! buffer_read (drawable, rect, babl_format (GIMP2_RASTER_FORMAT),
+                     raster->pixels, rect->width * 4))
     {
-      gg_raster_free (raster);
       g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
                    _("The pixels of the layer could not be read: %s"),
                    gimp2_last_error ());
       return NULL;
     }
 
-  /* Outside the drawable is transparent black, which is what the region
-   * planner expects for padding. */
-  gegl_buffer_get (buffer,
-                   GEGL_RECTANGLE (rect->x, rect->y, rect->width, rect->height),
-                   1.0, babl_format (GIMP2_RASTER_FORMAT), raster->pixels,
-                   rect->width * 4, GEGL_ABYSS_NONE);
-  g_object_unref (buffer);
-
-  return raster;
+  return g_steal_pointer (&raster);
 }
 
+/* What is visible over @rect (image coordinates), merged in a duplicate:
+ * the user's image must not change, not even its undo. */
+/* What is visible over @rect (image coordinates), merged in a duplicate:
+ * the user's image must not change, not even its undo. */
 static GgRaster *
 pixels_read_visible (gint32         image,
                      const GgRect  *rect,
                      GError       **error)
 {
-  gint32    copy;
-  gint32    merged;
+  gint32    copy   = gimp_image_duplicate (image);
+  gint32    merged = -1;
   GgRaster *raster = NULL;
 
-  /* A duplicate: the user's image must not change, not even its undo. */
-  copy = gimp_image_duplicate (image);
-  if (copy < 0)
+  if (copy >= 0)
     {
-      g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
-                           _("The image could not be duplicated to read what "
-                             "is visible."));
-      return NULL;
+      gimp_image_undo_disable (copy);
+      merged = gimp_image_merge_visible_layers (copy, GIMP_CLIP_TO_IMAGE);
     }
 
-  gimp_image_undo_disable (copy);
-  merged = gimp_image_merge_visible_layers (copy, GIMP_CLIP_TO_IMAGE);
-
-  if (merged < 0)
+  if (merged >= 0)
     {
-      g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
-                           _("Nothing is visible to send: show at least one "
-                             "layer, or choose Source: Layer."));
-    }
-  else
-    {
+      /* The merged layer may start elsewhere than the canvas. */
       GgRect local = *rect;
-      gint   off_x = 0;
-      gint   off_y = 0;
+      gint   x     = 0;
+      gint   y     = 0;
 
-      gimp_drawable_offsets (merged, &off_x, &off_y);
-      local.x -= off_x;
-      local.y -= off_y;
-
+      gimp_drawable_offsets (merged, &x, &y);
+      local.x -= x;
+      local.y -= y;
       raster = pixels_read (merged, &local, error);
     }
+  else if (copy < 0)
+    g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
+                         _("The image could not be duplicated to read what "
+                           "is visible."));
+  else
+    g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
+                         _("Nothing is visible to send: show at least one "
+                           "layer, or choose Source: Layer."));
 
-  gimp_image_delete (copy);
+  if (copy >= 0)
+    gimp_image_delete (copy);
 
   return raster;
 }
@@ -111,72 +126,52 @@ pixels_read_visible (gint32         image,
 const Babl *
 gimp2_coverage_format (GeglBuffer *buffer)
 {
-  const gchar *name = babl_format_get_encoding (gegl_buffer_get_format (buffer));
+  const gchar *encoding = babl_format_get_encoding (gegl_buffer_get_format (buffer));
 
-  if (g_str_has_prefix (name, "Y'"))
-    return babl_format ("Y' u8");
-
-  return babl_format ("Y u8");
+  return babl_format (g_str_has_prefix (encoding, "Y'") ? "Y' u8" : "Y u8");
 }
 
+/* Only the selection's bounds are read (the rest is 0). */
 static GgMask *
 selection_read (gint32         image,
                 const GgRect  *rect,
                 GError       **error)
 {
-  GeglBuffer *buffer;
-  GgMask     *mask;
-  gboolean    any = FALSE;
-  gint        x1, y1, x2, y2;
-  GgRect      bounds, inside;
+  g_autoptr (GgMask) mask = gg_mask_new (rect->width, rect->height, error);
+  GgRect             bounds;
+  GgRect             inside;
 
-  mask = gg_mask_new (rect->width, rect->height, error);
   if (! mask)
     return NULL;
+  if (! gimp2_selection_bounds (image, &bounds) ||
+      ! gg_rect_intersect (rect, &bounds, &inside))
+    return g_steal_pointer (&mask);
 
-  /* Only the selection's bounds are read (the rest is 0). */
-  gimp_selection_bounds (image, &any, &x1, &y1, &x2, &y2);
-  bounds = (GgRect) { x1, y1, x2 - x1, y2 - y1 };
-  if (! any || ! gg_rect_intersect (rect, &bounds, &inside))
-    return mask;
-
-  buffer = gimp_drawable_get_buffer (gimp_image_get_selection (image));
-  if (! buffer)
+  if (! buffer_read (gimp_image_get_selection (image), &inside, NULL,
+                     mask->data + (gsize) (inside.y - rect->y) * rect->width +
+                     (inside.x - rect->x), rect->width))
     {
-      gg_mask_free (mask);
       g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                   _("The selection could not be read: %s"), gimp2_last_error ());
+                   _("The selection could not be read: %s"),
+                   gimp2_last_error ());
       return NULL;
     }
-  gegl_buffer_get (buffer,
-                   GEGL_RECTANGLE (inside.x, inside.y, inside.width, inside.height),
-                   1.0, gimp2_coverage_format (buffer),
-                   mask->data + (gsize) (inside.y - rect->y) * rect->width +
-                   (inside.x - rect->x),
-                   rect->width, GEGL_ABYSS_NONE);
-  g_object_unref (buffer);
 
-  return mask;
+  return g_steal_pointer (&mask);
 }
 
 gboolean
 gimp2_selection_bounds (gint32  image,
                         GgRect *selection)
 {
-  gboolean has_selection = FALSE;
-  gint     x1, y1, x2, y2;
+  gboolean any = FALSE;
+  gint     x1  = 0, y1 = 0, x2 = 0, y2 = 0;
 
-  memset (selection, 0, sizeof *selection);
-  gimp_selection_bounds (image, &has_selection, &x1, &y1, &x2, &y2);
-  if (has_selection)
-    {
-      selection->x      = x1;
-      selection->y      = y1;
-      selection->width  = x2 - x1;
-      selection->height = y2 - y1;
-    }
+  gimp_selection_bounds (image, &any, &x1, &y1, &x2, &y2);
+  *selection = any ? (GgRect) { x1, y1, x2 - x1, y2 - y1 }
+                   : (GgRect) { 0, 0, 0, 0 };
 
-  return has_selection;
+  return any;
 }
 
 void
@@ -292,6 +287,111 @@ gimp2_compose_layers (gint32    image,
 }
 
 
+
+
+/* --- the conversation ----------------------------------------------------- */
+
+/* The data of @image's parasite @name, or NULL when it has none. */
+static GBytes *
+parasite_bytes (gint32       image,
+                const gchar *name)
+{
+  GimpParasite *parasite = gimp_image_get_parasite (image, name);
+
+  if (! parasite)
+    return NULL;
+
+  return g_bytes_new_with_free_func (gimp_parasite_data (parasite),
+                                     gimp_parasite_data_size (parasite),
+                                     (GDestroyNotify) gimp_parasite_free,
+                                     parasite);
+}
+
+GgConversation *
+gimp2_conversation_load (gint32               image,
+                         GgConversationPlace *place,
+                         GError             **error)
+{
+  g_autoptr (GBytes) json  = parasite_bytes (image, GG_CONVERSATION_PARASITE);
+  g_autoptr (GBytes) text  = NULL;
+  GgConversation    *conversation = NULL;
+  gsize              length = 0;
+  gconstpointer      data;
+
+  memset (place, 0, sizeof *place);
+  if (! json)
+    return NULL;
+
+  data = g_bytes_get_data (json, &length);
+  if (length == 0)
+    g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
+                         _("The image's Gemini conversation is empty."));
+  else
+    conversation = gg_conversation_from_json (data, length, error);
+  if (! conversation)
+    {
+      g_prefix_error (error, _("The image's Gemini conversation is damaged "
+                               "(use Filters > Gemini > Start Over): "));
+      return NULL;
+    }
+
+  /* Without it the answers go on as whole images: still usable. */
+  text = parasite_bytes (image, GG_PLACE_PARASITE);
+  if (text)
+    {
+      data = g_bytes_get_data (text, &length);
+      gg_conversation_place_from_text (data, length, place);
+    }
+
+  return conversation;
+}
+
+static gboolean
+attach (gint32       image,
+        const gchar *name,
+        const gchar *data,
+        gsize        length)
+{
+  GimpParasite *parasite = gimp_parasite_new (name, GIMP2_PARASITE_FLAGS,
+                                              (guint32) length, data);
+  gboolean      ok       = gimp_image_attach_parasite (image, parasite);
+
+  gimp_parasite_free (parasite);
+
+  return ok;
+}
+
+/* Removes @image's parasite @name; whether it had one.  Asked by name:
+ * fetching the parasite would copy a 4K exchange's megabytes for a yes. */
+static gboolean
+detach (gint32       image,
+        const gchar *name)
+{
+  gint      n     = 0;
+  gchar   **names = gimp_image_get_parasite_list (image, &n);
+  gboolean  had   = FALSE;
+  gint      i;
+
+  /* 2.10's list is counted, not NULL-terminated. */
+  for (i = 0; names && i < n; i++)
+    {
+      had = had || ! strcmp (names[i], name);
+      g_free (names[i]);
+    }
+  g_free (names);
+
+  return had && gimp_image_detach_parasite (image, name);
+}
+
+gboolean
+gimp2_conversation_forget (gint32 image)
+{
+  gboolean had = detach (image, GG_CONVERSATION_PARASITE);
+
+  detach (image, GG_PLACE_PARASITE);
+
+  return had;
+}
 
 
 /* --- the engine's host ---------------------------------------------------- */
@@ -484,18 +584,32 @@ host_insert (GgHost             *host,
   return TRUE;
 }
 
+/* Keeps @conversation (NULL: forgets the one kept); a conversation that
+ * cannot be kept is forgotten, never left over a newer result. */
 static void
 host_conversation_store (GgHost                    *host,
                          GgConversation            *conversation,
                          const GgConversationPlace *place,
                          gchar                    **note)
 {
-  Gimp2Host *self = SELF (host);
+  gint32            image = SELF (host)->image;
+  g_autofree gchar *json  = NULL;
+  g_autofree gchar *text  = NULL;
+  gsize             length;
+  gboolean          kept  = FALSE;
 
-  if (conversation)
-    gimp2_conversation_store (self->image, conversation, place, note);
-  else
-    gimp2_conversation_forget (self->image);
+  if (conversation &&
+      gg_conversation_place_serialize (conversation, &json, &length, note))
+    {
+      text = gg_conversation_place_to_text (place);
+      kept = attach (image, GG_CONVERSATION_PARASITE, json, length) &&
+             attach (image, GG_PLACE_PARASITE, text, strlen (text));
+      if (! kept && note)
+        *note = g_strdup_printf (_("The conversation could not be kept with "
+                                   "the image: %s"), gimp2_last_error ());
+    }
+  if (! kept)
+    gimp2_conversation_forget (image);
 }
 
 static void

@@ -7,6 +7,7 @@
 #include <libgimp/gimp.h>
 
 #include "gg-conversation.h"
+#include "gg-conversation-place.h"
 #include "gg-image.h"
 #include "gg-mask.h"
 #include "gg-run.h"
@@ -44,6 +45,14 @@ gboolean        gimp2_refuse_indexed      (gint32              image,
 gint            gimp2_compose_layers      (gint32              image,
                                            gint32              active,
                                            gint32            **out);
+
+/* The conversation kept with @image, or NULL (with @error when it is
+ * damaged, without when there is none). */
+GgConversation *gimp2_conversation_load   (gint32               image,
+                                           GgConversationPlace *place,
+                                           GError             **error);
+/* Forgets it; whether there was one. */
+gboolean        gimp2_conversation_forget (gint32               image);
 
 /* The engine's host (common/gg-run.h) for one run over @image. */
 typedef struct

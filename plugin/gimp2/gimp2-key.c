@@ -87,30 +87,32 @@ gimp2_key_free (gchar *key)
 gchar *
 gimp2_key_ask_and_store (GError **error)
 {
-  gboolean  remember = TRUE;
-  gchar    *key      = key_dialog (&remember);
+  g_autoptr (GError) unsaved  = NULL;
+  GgKeySource        where    = GG_KEY_SOURCE_NONE;
+  gboolean           remember = TRUE;
+  gchar             *key      = key_dialog (&remember);
 
   if (! key)
-    {
-      g_set_error_literal (error, GG_ERROR, GG_ERROR_CANCELLED,
-                           _("No API key was entered."));
-      return NULL;
-    }
-
-  if (remember)
-    {
-      GgKeySource where      = GG_KEY_SOURCE_NONE;
-      GError     *save_error = NULL;
-
-      /* A key that cannot be stored still serves this run. */
-      if (! gg_keystore_save (gimp_directory (), key, &where, &save_error))
-        {
-          gimp_message (save_error->message);
-          g_clear_error (&save_error);
-        }
-    }
+    g_set_error_literal (error, GG_ERROR, GG_ERROR_CANCELLED,
+                         _("No API key was entered."));
+  /* A key that cannot be stored still serves this run. */
+  else if (remember &&
+           ! gg_keystore_save (gimp_directory (), key, &where, &unsaved))
+    gimp_message (unsaved->message);
 
   return key;
+}
+
+/* A keystore's warning (a key file with loose permissions, ...): in a
+ * message for the user, on stderr for a script. */
+static void
+warn (GimpRunMode  run_mode,
+      const gchar *warning)
+{
+  if (run_mode == GIMP_RUN_INTERACTIVE)
+    gimp_message (warning);
+  else
+    g_printerr ("%s: %s\n", PLUG_IN_BINARY, warning);
 }
 
 gchar *
@@ -119,26 +121,24 @@ gimp2_key_get (GimpRunMode   run_mode,
 {
   g_autofree gchar *warning = NULL;
   GgKeySource       source  = GG_KEY_SOURCE_NONE;
-  gchar            *key;
+  GError           *failed  = NULL;
+  gchar            *key     = gg_keystore_load (gimp_directory (), &source,
+                                                &warning, &failed);
 
-  key = gg_keystore_load (gimp_directory (), &source, &warning, error);
-
-  if (warning && run_mode == GIMP_RUN_INTERACTIVE)
-    gimp_message (warning);
-  else if (warning)
-    g_printerr ("%s: %s\n", PLUG_IN_BINARY, warning);
-
+  if (warning)
+    warn (run_mode, warning);
   if (key && *key)
     return key;
   gimp2_key_free (key);
 
-  if (error && *error)
-    return NULL;
-
-  if (run_mode != GIMP_RUN_INTERACTIVE)
+  /* A keystore that fails is said as it is: asking would hide it.  A
+   * script cannot be asked. */
+  if (! failed && run_mode != GIMP_RUN_INTERACTIVE)
+    failed = g_error_new_literal (GG_ERROR, GG_ERROR_NO_KEY,
+                                  GG_FRONT_NO_KEY_MESSAGE);
+  if (failed)
     {
-      g_set_error_literal (error, GG_ERROR, GG_ERROR_NO_KEY,
-                           GG_FRONT_NO_KEY_MESSAGE);
+      g_propagate_error (error, failed);
       return NULL;
     }
 

@@ -1,6 +1,5 @@
-/* gimp-gemini for GIMP 2.10: what a run leaves in the image
- * (gimp2-result.h): the result layers, their masks and sources, and the
- * conversation kept as parasites. */
+/* gimp-gemini for GIMP 2.10: the result layers a run adds to the image
+ * (gimp2-result.h), with their masks and sources. */
 
 #include <string.h>
 
@@ -12,72 +11,64 @@
 #include "gimp2-result.h"
 
 
-/* Persistent: saved in the .xcf.  Undoable: undoing a run also restores
- * the conversation it replaced. */
-#define PARASITE_FLAGS (GIMP_PARASITE_PERSISTENT | GIMP_PARASITE_UNDOABLE)
 
+/* @data (@width x @height, rows of @stride bytes, as @format; NULL: the
+ * drawable's coverage format) as all of @drawable's pixels: GEGL converts
+ * to the drawable's own format, its precision, gray or RGB. */
+static void
+buffer_write (gint32        drawable,
+              gint          width,
+              gint          height,
+              const Babl   *format,
+              const guint8 *data,
+              gint          stride)
+{
+  GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
 
-/* @mask (the layer's size) as the layer's mask. */
+  gegl_buffer_set (buffer, GEGL_RECTANGLE (0, 0, width, height), 0,
+                   format ? format : gimp2_coverage_format (buffer),
+                   data, stride);
+  gegl_buffer_flush (buffer);
+  g_object_unref (buffer);
+  gimp_drawable_update (drawable, 0, 0, width, height);
+}
+
+/* @mask (the layer's size) as the layer's mask.  Black first: the pixels
+ * are then written once, as they are. */
 static gboolean
 mask_add (gint32         layer,
           const GgMask  *mask,
           GError       **error)
 {
-  gint32      layer_mask;
-  GeglBuffer *buffer;
+  gint32 layer_mask = gimp_layer_create_mask (layer, GIMP_ADD_MASK_BLACK);
 
-  /* Black first: the pixels are then written once, as they are. */
-  layer_mask = gimp_layer_create_mask (layer, GIMP_ADD_MASK_BLACK);
   if (layer_mask < 0 || ! gimp_layer_add_mask (layer, layer_mask))
     {
       g_set_error (error, GG_ERROR, GG_ERROR_FAILED,
-                   _("The layer mask could not be added: %s"), gimp2_last_error ());
+                   _("The layer mask could not be added: %s"),
+                   gimp2_last_error ());
       return FALSE;
     }
-
-  buffer = gimp_drawable_get_buffer (layer_mask);
-  gegl_buffer_set (buffer,
-                   GEGL_RECTANGLE (0, 0, mask->width, mask->height),
-                   0, gimp2_coverage_format (buffer), mask->data, mask->width);
-  gegl_buffer_flush (buffer);
-  g_object_unref (buffer);
-
-  gimp_drawable_update (layer_mask, 0, 0, mask->width, mask->height);
+  buffer_write (layer_mask, mask->width, mask->height, NULL, mask->data,
+                mask->width);
 
   return TRUE;
 }
 
-static void
-pixels_write (gint32          drawable,
-              const GgRaster *raster)
-{
-  GeglBuffer *buffer = gimp_drawable_get_buffer (drawable);
-
-  /* GEGL converts to the layer's own format: its precision, gray or RGB. */
-  gegl_buffer_set (buffer,
-                   GEGL_RECTANGLE (0, 0, raster->width, raster->height),
-                   0, babl_format (GIMP2_RASTER_FORMAT), raster->pixels,
-                   raster->width * 4);
-  gegl_buffer_flush (buffer);
-  g_object_unref (buffer);
-
-  gimp_drawable_update (drawable, 0, 0, raster->width, raster->height);
-}
-
-/* A new layer holding @raster at (@x, @y), inside @parent (-1: the top
- * level) at @position; -1 with @error, nothing left in the image. */
+/* A new layer holding @piece where it was placed, inside @parent (-1:
+ * the top level) at @position; -1 with @error, nothing left in the
+ * image. */
 static gint32
-insert_layer (gint32          image,
-              gint32          parent,
-              gint            position,
-              const gchar    *name,
-              const GgRaster *raster,
-              gint            x,
-              gint            y,
-              GError        **error)
+insert_layer (gint32              image,
+              gint32              parent,
+              gint                position,
+              const gchar        *name,
+              const GgFrontPiece *piece,
+              GError            **error)
 {
-  GimpImageType type;
-  gint32        layer;
+  const GgRaster *raster = piece->raster;
+  GimpImageType   type;
+  gint32          layer;
 
   switch (gimp_image_base_type (image))
     {
@@ -101,13 +92,15 @@ insert_layer (gint32          image,
       goto failed;
     }
 
-  if (! gimp_layer_set_offsets (layer, x, y))
+  if (! gimp_layer_set_offsets (layer, piece->x, piece->y))
     {
       gimp_image_remove_layer (image, layer);
       goto failed;
     }
 
-  pixels_write (layer, raster);
+  buffer_write (layer, raster->width, raster->height,
+                babl_format (GIMP2_RASTER_FORMAT), raster->pixels,
+                raster->width * 4);
 
   return layer;
 
@@ -205,8 +198,7 @@ insert_results (Gimp2Target     *target,
 
       layer = insert_layer (image, *item >= 0 ? *item : parent,
                             *item >= 0 ? (gint) i : position,
-                            title ? title : name, piece->raster,
-                            piece->x, piece->y, error);
+                            title ? title : name, piece, error);
       if (layer < 0)
         return FALSE;
 
@@ -273,8 +265,7 @@ insert_thoughts (gint32           image,
       g_autofree gchar *title = g_strdup_printf ("Thought %u", i + 1);
       gint32            layer;
 
-      layer = insert_layer (image, group, (gint) i, title,
-                            piece->raster, piece->x, piece->y, error);
+      layer = insert_layer (image, group, (gint) i, title, piece, error);
       if (layer < 0)
         return FALSE;
       gimp_item_set_visible (layer, FALSE);
@@ -293,7 +284,7 @@ attach_sources (gint32           item,
   GimpParasite     *parasite;
   gboolean          ok;
 
-  parasite = gimp_parasite_new (GG_FRONT_SOURCES_PARASITE, PARASITE_FLAGS,
+  parasite = gimp_parasite_new (GG_FRONT_SOURCES_PARASITE, GIMP2_PARASITE_FLAGS,
                                 (guint32) strlen (json), json);
   ok = gimp_item_attach_parasite (item, parasite);
   gimp_parasite_free (parasite);
@@ -357,122 +348,4 @@ gimp2_result_insert (Gimp2Target     *target,
   result->first = -1;
 
   return FALSE;
-}
-
-
-/* --- the conversation ----------------------------------------------------- */
-
-GgConversation *
-gimp2_conversation_load (gint32               image,
-                         GgConversationPlace *place,
-                         GError             **error)
-{
-  GimpParasite   *parasite;
-  GgConversation *conversation = NULL;
-
-  memset (place, 0, sizeof *place);
-
-  parasite = gimp_image_get_parasite (image, GG_CONVERSATION_PARASITE);
-  if (! parasite)
-    return NULL;
-
-  if (gimp_parasite_data_size (parasite) > 0)
-    conversation = gg_conversation_from_json (gimp_parasite_data (parasite),
-                                              gimp_parasite_data_size (parasite),
-                                              error);
-  else
-    g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED,
-                         _("The image's Gemini conversation is empty."));
-  gimp_parasite_free (parasite);
-
-  if (! conversation)
-    {
-      if (error && *error)
-        g_prefix_error (error, _("The image's Gemini conversation is damaged "
-                                  "(use Filters > Gemini > Start Over): "));
-      return NULL;
-    }
-
-  parasite = gimp_image_get_parasite (image, GG_PLACE_PARASITE);
-  if (parasite)
-    {
-      /* Without it the answers go on as whole images: still usable. */
-      gg_conversation_place_from_text (gimp_parasite_data (parasite),
-                                       gimp_parasite_data_size (parasite),
-                                       place);
-      gimp_parasite_free (parasite);
-    }
-
-  return conversation;
-}
-
-static gboolean
-attach (gint32       image,
-        const gchar *name,
-        const gchar *data,
-        gsize        length)
-{
-  GimpParasite *parasite;
-  gboolean      ok;
-
-  parasite = gimp_parasite_new (name, PARASITE_FLAGS, (guint32) length, data);
-  ok = gimp_image_attach_parasite (image, parasite);
-  gimp_parasite_free (parasite);
-
-  return ok;
-}
-
-gboolean
-gimp2_conversation_store (gint32                     image,
-                          GgConversation            *conversation,
-                          const GgConversationPlace *place,
-                          gchar                    **note)
-{
-  g_autofree gchar *json = NULL;
-  g_autofree gchar *text = NULL;
-  gsize             length;
-
-  if (! gg_conversation_place_serialize (conversation, &json, &length, note))
-    {
-      gimp2_conversation_forget (image);
-      return FALSE;
-    }
-
-  text = gg_conversation_place_to_text (place);
-
-  if (! attach (image, GG_CONVERSATION_PARASITE, json, length) ||
-      ! attach (image, GG_PLACE_PARASITE, text, strlen (text)))
-    {
-      gimp2_conversation_forget (image);
-      if (note)
-        *note = g_strdup_printf (_("The conversation could not be kept with "
-                                   "the image: %s"), gimp2_last_error ());
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-gboolean
-gimp2_conversation_forget (gint32 image)
-{
-  GimpParasite *parasite;
-  gboolean      had = FALSE;
-
-  parasite = gimp_image_get_parasite (image, GG_CONVERSATION_PARASITE);
-  if (parasite)
-    {
-      had = TRUE;
-      gimp_parasite_free (parasite);
-      gimp_image_detach_parasite (image, GG_CONVERSATION_PARASITE);
-    }
-
-  parasite = gimp_image_get_parasite (image, GG_PLACE_PARASITE);
-  if (parasite)
-    {
-      gimp_parasite_free (parasite);
-      gimp_image_detach_parasite (image, GG_PLACE_PARASITE);
-    }
-
-  return had;
 }

@@ -1,16 +1,18 @@
-/* gimp2-result.h: what a run of the GIMP 2.10 plug-in leaves in the
- * image: the result layers (with their masks and sources) and the
- * conversation, kept as parasites. */
+/* gimp2-result.h: the result layers a run of the GIMP 2.10 plug-in adds
+ * to the image, with their masks and sources. */
 #pragma once
 
 #include <libgimp/gimp.h>
 
-#include "gg-conversation-place.h"
 #include "gg-front.h"
 
 #include "gimp2.h"
 
 G_BEGIN_DECLS
+
+/* The plug-in's parasites are saved in the .xcf, and undoing a run also
+ * restores those it replaced. */
+#define GIMP2_PARASITE_FLAGS (GIMP_PARASITE_PERSISTENT | GIMP_PARASITE_UNDOABLE)
 
 /* Where the result layers go. */
 typedef struct
@@ -34,14 +36,5 @@ gboolean        gimp2_result_insert       (Gimp2Target         *target,
                                            GgFrontPrepared     *prepared,
                                            Gimp2Result         *result,
                                            GError             **error);
-
-GgConversation *gimp2_conversation_load   (gint32               image,
-                                           GgConversationPlace *place,
-                                           GError             **error);
-gboolean        gimp2_conversation_store  (gint32               image,
-                                           GgConversation      *conversation,
-                                           const GgConversationPlace *place,
-                                           gchar              **note);
-gboolean        gimp2_conversation_forget (gint32               image);
 
 G_END_DECLS

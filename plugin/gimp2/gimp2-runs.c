@@ -17,7 +17,6 @@
 #include "gimp2-host.h"
 #include "gimp2-key.h"
 #include "gimp2-plan.h"
-#include "gimp2-result.h"
 #include "gimp2-runs.h"
 
 

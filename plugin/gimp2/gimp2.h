@@ -13,9 +13,8 @@
  *   gimp2-plan.c        the values as the engine's options, and the edit's
  *                       plan, for the run and the dialog alike
  *   gimp2-host.c        the engine's host: pixels, selection, references,
- *                       the conversation, progress
- *   gimp2-result.c      what a run leaves in the image: layers, masks,
- *                       parasites
+ *                       the conversation's parasites, progress
+ *   gimp2-result.c      the result layers, their masks and sources
  *   gimp2-key.c         the API key
  *   gimp2-dialog.c      the GTK 2 dialogs; gimp2-form.c its prompt helpers;
  *   gimp2-preview.c     its size-and-cost line
