@@ -44,11 +44,12 @@ typedef struct _GgHost GgHost;
  * planner decide" (gg_front_option ()). */
 typedef struct
 {
-  const gchar *prompt;           /* NULL for style transfer: the style prompt */
+  const gchar *prompt;           /* the user's words (NULL: none) */
   const gchar *model;            /* NULL: the catalogue's default */
   const gchar *ratio;
   const gchar *size;             /* "1K", "2K", "4K" */
-  const gchar *thinking;         /* "minimal", "medium", "high", or NULL */
+  const gchar *thinking;         /* "minimal", "medium", "high"; NULL or
+                                  * "default": the model's own level */
   gboolean     store;            /* the request may be kept by Google */
   gboolean     image_only;
   gboolean     search;
@@ -127,8 +128,10 @@ typedef struct
                                   * conversation's place */
 } GgRunInserted;
 
-/* The host: what only a front end can do.  Functions that may be NULL
- * say so; the others are called when the run needs them. */
+/* The host: what only a front end can do.  canvas, selection, read,
+ * insert and key are needed (selection only with a selection); the
+ * others may be NULL (no references, no conversation kept, no undo step,
+ * no report, no progress, no marks). */
 typedef struct
 {
   /* The space edited and the selection; FALSE with @error. */
@@ -168,7 +171,10 @@ typedef struct
    * @partial: some variations failed (a GIMP script is told that too). */
   void       (*report)      (GgHost *host, const gchar *text,
                              const gchar *usage_line, gboolean partial);
-  /* Progress: @fraction in [0, 1] or -1 (a pulse); FALSE cancels. */
+  /* Progress: @fraction in [0, 1] or -1 (a pulse); FALSE cancels:
+   * before sending, nothing is sent (GG_ERROR_CANCELLED); while the
+   * requests run, they end; once the answer is there ("…: placing the
+   * result…"), it is saved for recovery and nothing is inserted. */
   gboolean   (*progress)    (GgHost *host, const gchar *text,
                              gdouble fraction);
   /* The key (g_free), or NULL with @error saying how to set one. */
@@ -187,7 +193,8 @@ struct _GgHost
 /* The edit's plan over @canvas, as the run will make it: what the dialogs'
  * previews and estimates show.  The selection (image coordinates) is
  * taken into the space, grown by options->grow when that is positive (the
- * grown selection is what may change: the context ring lies outside it),
+ * grown selection is what may change: the context ring lies outside it;
+ * not with mask_as_is),
  * and planned with the options' context, size and model.  Plan
  * coordinates are the space's; add canvas->origin_x/y for the image's.
  * FALSE with @error (the selection misses the layer, a plan that cannot
@@ -197,9 +204,23 @@ gboolean   gg_run_plan_edit (const GgRunOptions *options,
                              GgRegionPlan       *plan,
                              GError            **error);
 
+/* The dialogs' sentences (g_free): what an edit (@style: a style
+ * transfer) of @layer sends over @canvas ("Editing “Background”: the
+ * selection (80 × 60 px) and some context around it are sent."), and
+ * what a refine continues. */
+gchar    * gg_run_edit_note   (gboolean                   style,
+                               const gchar               *layer,
+                               const GgHostCanvas        *canvas);
+gchar    * gg_run_refine_note (const GgConversation      *conversation,
+                               const GgConversationPlace *place);
+
 /* The runs.  Each returns TRUE when the result was inserted (the host's
  * insert () said so), FALSE with @error, the image as it was, and any
- * paid answer saved in the recovery folder (the message says where). */
+ * paid answer saved in the recovery folder (the message says where).
+ * Generate and compose (whose references are the pictures to combine,
+ * at least one) make a new image when @new_image, else layers of the
+ * open one; edit needs canvas (), read () and, with a selection,
+ * selection (); refine continues conversation_load ()'s conversation. */
 gboolean   gg_run_generate  (GgHost *host, const GgRunOptions *options,
                              gboolean new_image, GError **error);
 gboolean   gg_run_edit      (GgHost *host, const GgRunOptions *options,
