@@ -285,30 +285,6 @@ gimp2_run_compose (const Gimp2Call *call,
 
 /* --- Edit and Style Transfer ---------------------------------------------- */
 
-static gchar *
-edit_note (gint32   image,
-           gint32   source,
-           gboolean style)
-{
-  g_autofree gchar *item_name = gimp_item_get_name (source);
-  GgRect            selection;
-
-  if (gimp2_selection_bounds (image, &selection))
-    return style ?
-           g_strdup_printf (_("Restyling “%s”: the selection (%d × %d px) "
-                              "and some context around it are sent."),
-                            item_name, selection.width, selection.height) :
-           g_strdup_printf (_("Editing “%s”: the selection (%d × %d px) "
-                              "and some context around it are sent."),
-                            item_name, selection.width, selection.height);
-
-  return style ?
-         g_strdup_printf (_("Restyling “%s”: nothing is selected, so the "
-                            "whole layer is sent."), item_name) :
-         g_strdup_printf (_("Editing “%s”: nothing is selected, so the "
-                            "whole layer is sent."), item_name);
-}
-
 /* The options of an edit of *@source; FALSE with @error, or with
  * *@cancelled. */
 static gboolean
@@ -330,8 +306,14 @@ edit_options (const Gimp2Call *call,
     return FALSE;
 
   if (call->run_mode == GIMP_RUN_INTERACTIVE)
-    note = edit_note (image, *source,
-                      call->procedure->kind == GIMP2_KIND_STYLE);
+    {
+      g_autofree gchar *name = gimp_item_get_name (*source);
+      GgHostCanvas      canvas;
+
+      gimp2_canvas_read (image, *source, FALSE, &canvas);
+      note = gg_run_edit_note (call->procedure->kind == GIMP2_KIND_STYLE,
+                               name, &canvas);
+    }
 
   *dialog_cancelled = ! gimp2_options_get (call, image, note, options);
 
@@ -432,31 +414,6 @@ gimp2_run_style (const Gimp2Call *call,
 
 /* --- Refine --------------------------------------------------------------- */
 
-static gchar *
-refine_note (GgConversation            *conversation,
-             const GgConversationPlace *place)
-{
-  guint        turns = gg_conversation_n_turns (conversation);
-  const gchar *model = place->model ? place->model : _("the default model");
-
-  if (place->has_region)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "Continuing a conversation of "
-                                         "%u exchange with %s, placed "
-                                         "over the edited region.",
-                                         "Continuing a conversation of "
-                                         "%u exchanges with %s, placed "
-                                         "over the edited region.",
-                                         turns), turns, model);
-
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "Continuing a conversation of "
-                                       "%u exchange with %s.",
-                                       "Continuing a conversation of "
-                                       "%u exchanges with %s.",
-                                       turns), turns, model);
-}
-
 /* The layer a refine's result goes above: @drawable when it is a layer
  * (or a layer's mask), else -1 (above the result refined). */
 static gint32
@@ -503,7 +460,7 @@ gimp2_run_refine (const Gimp2Call *call,
   else
     {
       if (call->run_mode == GIMP_RUN_INTERACTIVE)
-        note = refine_note (host.conversation, &host.place);
+        note = gg_run_refine_note (host.conversation, &host.place);
 
       if (! gimp2_options_get (call, image, note, &options))
         {
