@@ -1,16 +1,9 @@
 /* gimp-gemini for GIMP 2.10: the GTK 2 dialogs (UI only, no work).
  *
  * One dialog for Generate, Edit, Style Transfer, Refine and Compose,
- * offering what the GIMP 3 dialogs offer: the prompt, the model with its
- * ratios and sizes as suggestions (free text, so that a model newer than
- * the catalogue still works), image-only, search, thought images,
- * variations, the context and source of an edit, how the result is
- * masked, one reference layer and one reference file, each with its role
- * (Style Transfer: a style layer or a style file; Compose: the roles of
- * its layers), "as layer" and "send the current pixels".  The values go
- * back into Gimp2Values, which the caller remembers.  Its strings are in
- * the "gimp-gemini" domain (gg-intl.h), as GIMP 3's dialogs.
- */
+ * offering what the GIMP 3 dialogs offer (free-text model, ratio and size,
+ * so that a model newer than the catalogue still works); the values go
+ * back into Gimp2Values, which the caller remembers. */
 
 #include <string.h>
 

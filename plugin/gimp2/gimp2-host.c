@@ -18,14 +18,6 @@
 #include "gimp2-result.h"
 
 
-const gchar *
-gimp2_last_error (void)
-{
-  const gchar *message = gimp_get_pdb_error ();
-
-  return message && *message ? message : "GIMP gave no reason";
-}
-
 /* @rect of @drawable's pixels as @format (NULL: its coverage format)
  * into @data (rows of @stride bytes); outside the drawable, zero.  FALSE
  * when GIMP gives no buffer (gimp2_last_error () says why). */
@@ -118,17 +110,6 @@ pixels_read_visible (gint32         image,
     gimp_image_delete (copy);
 
   return raster;
-}
-
-/* An 8-bit format on the same tone curve as @buffer's own one-component
- * one: coverage is read and written as numbers, never bent by a
- * conversion between linear and perceptual. */
-const Babl *
-gimp2_coverage_format (GeglBuffer *buffer)
-{
-  const gchar *encoding = babl_format_get_encoding (gegl_buffer_get_format (buffer));
-
-  return babl_format (g_str_has_prefix (encoding, "Y'") ? "Y' u8" : "Y u8");
 }
 
 /* Only the selection's bounds are read (the rest is 0). */

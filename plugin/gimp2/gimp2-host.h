@@ -16,14 +16,6 @@
 
 G_BEGIN_DECLS
 
-/* Pixels go through GEGL as this format both ways. */
-#define GIMP2_RASTER_FORMAT "R'G'B'A u8"
-
-/* GIMP's last error, or a sentence saying it gave none. */
-const gchar    *gimp2_last_error          (void);
-/* An 8-bit one-component format on @buffer's own tone curve. */
-const Babl     *gimp2_coverage_format     (GeglBuffer         *buffer);
-
 /* The selection's bounds; FALSE (and @selection empty) without one. */
 gboolean        gimp2_selection_bounds    (gint32              image,
                                            GgRect             *selection);

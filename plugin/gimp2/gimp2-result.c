@@ -7,10 +7,25 @@
 
 #include "gg-error.h"
 
-#include "gimp2-host.h"
 #include "gimp2-result.h"
 
 
+
+const gchar *
+gimp2_last_error (void)
+{
+  const gchar *message = gimp_get_pdb_error ();
+
+  return message && *message ? message : "GIMP gave no reason";
+}
+
+const Babl *
+gimp2_coverage_format (GeglBuffer *buffer)
+{
+  const gchar *encoding = babl_format_get_encoding (gegl_buffer_get_format (buffer));
+
+  return babl_format (g_str_has_prefix (encoding, "Y'") ? "Y' u8" : "Y u8");
+}
 
 /* @data (@width x @height, rows of @stride bytes, as @format; NULL: the
  * drawable's coverage format) as all of @drawable's pixels: GEGL converts

@@ -14,6 +14,16 @@ G_BEGIN_DECLS
  * restores those it replaced. */
 #define GIMP2_PARASITE_FLAGS (GIMP_PARASITE_PERSISTENT | GIMP_PARASITE_UNDOABLE)
 
+/* Pixels go through GEGL as this format both ways. */
+#define GIMP2_RASTER_FORMAT "R'G'B'A u8"
+
+/* GIMP's last error, or a sentence saying it gave none. */
+const gchar    *gimp2_last_error          (void);
+/* An 8-bit one-component format on @buffer's own tone curve: coverage
+ * (selection, masks) is read and written as numbers, never bent by a
+ * conversion between linear and perceptual. */
+const Babl     *gimp2_coverage_format     (GeglBuffer         *buffer);
+
 /* Where the result layers go. */
 typedef struct
 {
