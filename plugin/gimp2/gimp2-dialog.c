@@ -120,56 +120,42 @@ attach_spin (Dialog       *d,
   return spin;
 }
 
+/* @combo's suggestions: "auto", then @choices (NULL-terminated, may be
+ * NULL); what is typed in it stays. */
+static void
+suggest (GtkWidget          *combo,
+         const gchar *const *choices)
+{
+  gtk_list_store_clear (GTK_LIST_STORE (gtk_combo_box_get_model (GTK_COMBO_BOX (combo))));
+  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (combo), "auto");
+  for (; choices && *choices; choices++)
+    gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (combo), *choices);
+}
+
+/* The model's ratios and sizes as suggestions, what it is, whether it
+ * takes a size (one without rejects imageSize) and a thinking level
+ * (unknown: it may). */
 static void
 model_changed (GtkComboBox *combo,
                Dialog      *d)
 {
-  Gimp2Estimate *widgets = &d->estimate;
-  const gchar   *name  = gimp2_combo_text (widgets->model);
+  Gimp2Estimate *e     = &d->estimate;
+  const gchar   *name  = gimp2_combo_text (e->model);
   const GgModel *model = gg_catalogue_lookup (name);
-  GtkListStore  *store;
-  gint           i;
 
-  store = GTK_LIST_STORE (gtk_combo_box_get_model (GTK_COMBO_BOX (widgets->ratio)));
-  gtk_list_store_clear (store);
-  store = GTK_LIST_STORE (gtk_combo_box_get_model (GTK_COMBO_BOX (widgets->size)));
-  gtk_list_store_clear (store);
-
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (widgets->ratio), "auto");
-  gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (widgets->size), "auto");
-
-  if (model)
-    {
-      for (i = 0; model->ratios && model->ratios[i]; i++)
-        gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (widgets->ratio),
-                                        model->ratios[i]);
-      for (i = 0; model->sizes && model->sizes[i]; i++)
-        gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (widgets->size),
-                                        model->sizes[i]);
-      gtk_label_set_text (GTK_LABEL (d->model_label), model->label);
-      /* A model without sizes rejects imageSize: do not offer one. */
-      gtk_widget_set_sensitive (widgets->size, gg_model_has_sizes (model));
-    }
-  else if (! *name)
-    {
-      gtk_label_set_text (GTK_LABEL (d->model_label),
-                          _("The default (for Refine: the conversation's model)"));
-      gtk_widget_set_sensitive (widgets->size, TRUE);
-    }
-  else
-    {
-      gtk_label_set_text (GTK_LABEL (d->model_label),
-                          _("Not in the catalogue: sent as written"));
-      gtk_widget_set_sensitive (widgets->size, TRUE);
-    }
-
-  /* A level is offered where the model may take one (unknown: it may). */
+  suggest (e->ratio, model ? model->ratios : NULL);
+  suggest (e->size, model ? model->sizes : NULL);
+  gtk_label_set_text (GTK_LABEL (d->model_label),
+                      model ? model->label :
+                      ! *name ? _("The default (for Refine: the conversation's model)") :
+                      _("Not in the catalogue: sent as written"));
+  gtk_widget_set_sensitive (e->size, ! model || gg_model_has_sizes (model));
   if (d->thinking)
     gtk_widget_set_sensitive (d->thinking,
                               ! model || ! model->thinking_levels ||
                               model->thinking_levels[0]);
 
-  gimp2_estimate_update (widgets);
+  gimp2_estimate_update (e);
 }
 
 /* The remote list arrived: the names the combo lacks are appended.  The
@@ -179,41 +165,34 @@ models_fetched (GObject      *source,
                 GAsyncResult *result,
                 gpointer      data)
 {
-  g_autoptr (GPtrArray) remote = NULL;
-  g_auto (GStrv)        names  = NULL;
-  GtkWidget            *combo  = data;
-  GtkTreeModel         *store;
-  GError               *error  = NULL;
-  guint                 i;
+  g_autoptr (GPtrArray)  remote = gg_front_models_fetch_finish (result, NULL);
+  g_autoptr (GHashTable) known  = NULL;
+  g_auto (GStrv)         names  = NULL;
+  GtkTreeModel          *store;
+  GtkTreeIter            iter;
+  gboolean               more;
+  guint                  i;
 
-  remote = gg_front_models_fetch_finish (result, &error);
+  /* No key, offline, cancelled: the catalogue's models stay. */
   if (! remote)
+    return;
+
+  store = gtk_combo_box_get_model (GTK_COMBO_BOX (data));
+  known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (more = gtk_tree_model_get_iter_first (store, &iter); more;
+       more = gtk_tree_model_iter_next (store, &iter))
     {
-      /* No key, offline, cancelled: the catalogue's models stay. */
-      g_clear_error (&error);
-      return;
+      gchar *name = NULL;
+
+      gtk_tree_model_get (store, &iter, 0, &name, -1);
+      if (name)
+        g_hash_table_add (known, name);
     }
 
-  store = gtk_combo_box_get_model (GTK_COMBO_BOX (combo));
   names = gg_front_model_names (remote);
   for (i = 0; names[i]; i++)
-    {
-      GtkTreeIter iter;
-      gboolean    known = FALSE;
-      gboolean    more;
-
-      for (more = gtk_tree_model_get_iter_first (store, &iter);
-           more && ! known;
-           more = gtk_tree_model_iter_next (store, &iter))
-        {
-          g_autofree gchar *name = NULL;
-
-          gtk_tree_model_get (store, &iter, 0, &name, -1);
-          known = ! g_strcmp0 (name, names[i]);
-        }
-      if (! known)
-        gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (combo), names[i]);
-    }
+    if (! g_hash_table_contains (known, names[i]))
+      gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (data), names[i]);
 }
 
 static void
@@ -231,10 +210,10 @@ toggle_insensitive (GtkToggleButton *toggle,
   gtk_widget_set_sensitive (widget, ! gtk_toggle_button_get_active (toggle));
 }
 
-static GtkWidget *
-check_button (GtkWidget   *box,
-              const gchar *label,
-              gint32       active)
+GtkWidget *
+gimp2_check_button (GtkWidget   *box,
+                    const gchar *label,
+                    gboolean     active)
 {
   GtkWidget *check = gtk_check_button_new_with_mnemonic (_(label));
 
@@ -548,33 +527,35 @@ dialog_checks (Dialog *d)
 {
   Gimp2Values *v = &d->options->values;
 
-  d->image_only = check_button (d->vbox, N_("_Image only (no text in the answer)"),
-                                v->image_only);
-  d->search     = check_button (d->vbox, N_("Ground with Google _Search"),
-                                v->search);
-  d->thoughts   = check_button (d->vbox, N_("Keep _thought images (hidden layers)"),
-                                v->thought_layers);
+  GtkWidget   *box = d->vbox;
+
+  d->image_only = gimp2_check_button (box, N_("_Image only (no text in the answer)"),
+                                      v->image_only);
+  d->search     = gimp2_check_button (box, N_("Ground with Google _Search"),
+                                      v->search);
+  d->thoughts   = gimp2_check_button (box, N_("Keep _thought images (hidden layers)"),
+                                      v->thought_layers);
   if (d->kind == GIMP2_KIND_GENERATE || d->kind == GIMP2_KIND_COMPOSE)
     {
-      d->as_layer = check_button (d->vbox, N_("Add as a _layer to this image"),
-                                  d->image > 0 && v->as_layer);
+      d->as_layer = gimp2_check_button (box, N_("Add as a _layer to this image"),
+                                        d->image > 0 && v->as_layer);
       /* Means nothing when no image is open. */
       gtk_widget_set_sensitive (d->as_layer, d->image > 0);
     }
   if (d->kind == GIMP2_KIND_REFINE)
-    d->include = check_button (d->vbox, N_("Send the _current pixels too"),
-                               v->include_region);
+    d->include = gimp2_check_button (box, N_("Send the _current pixels too"),
+                                     v->include_region);
   if (d->estimate.grow)
     {
-      d->changed_only = check_button (d->vbox, N_("_Changed pixels only"),
-                                      v->changed_only);
+      d->changed_only = gimp2_check_button (box, N_("_Changed pixels only"),
+                                            v->changed_only);
       gimp_help_set_help_data (d->changed_only,
                                _("With nothing selected: mask the new "
                                  "layer to the pixels the model "
                                  "changed, so that what it did not "
                                  "mean to change stays as it was"), NULL);
-      d->hint = check_button (d->vbox, N_("Send the editable area as a _hint"),
-                              v->hint);
+      d->hint = gimp2_check_button (box, N_("Send the editable area as a _hint"),
+                                    v->hint);
       gimp_help_set_help_data (d->hint,
                                _("With a selection: also send an image, "
                                  "white where pixels may change and "
@@ -599,8 +580,8 @@ dialog_advanced (Dialog *d)
   gtk_container_add (GTK_CONTAINER (expander), box);
   gtk_box_pack_start (GTK_BOX (d->vbox), expander, FALSE, FALSE, 0);
 
-  d->store = check_button (box, N_("Allow Google to _store this request"),
-                           v->store);
+  d->store = gimp2_check_button (box, N_("Allow Google to _store this request"),
+                                 v->store);
   gimp_help_set_help_data (d->store,
                            _("Off (the default): the request says "
                              "\"store\": false, and a project that keeps "
@@ -719,6 +700,25 @@ dialog_read (Dialog *d)
   dialog_read_references (d);
 }
 
+GtkWidget *
+gimp2_dialog_window (const gchar  *title,
+                     GtkWidget   **vbox)
+{
+  GtkWidget *dialog = gimp_dialog_new (title, PLUG_IN_ROLE, NULL, 0,
+                                       gimp_standard_help_func, NULL,
+                                       GTK_STOCK_CANCEL, GTK_RESPONSE_CANCEL,
+                                       GTK_STOCK_OK,     GTK_RESPONSE_OK,
+                                       NULL);
+
+  gimp_window_set_transient (GTK_WINDOW (dialog));
+  *vbox = gtk_vbox_new (FALSE, 6);
+  gtk_container_set_border_width (GTK_CONTAINER (*vbox), 12);
+  gtk_box_pack_start (GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))),
+                      *vbox, TRUE, TRUE, 0);
+
+  return dialog;
+}
+
 gboolean
 gimp2_dialog (Gimp2Kind     kind,
               Gimp2Options *options,
@@ -744,17 +744,7 @@ gimp2_dialog (Gimp2Kind     kind,
   d.estimate.kind  = kind;
   d.estimate.image = image;
 
-  dialog = gimp_dialog_new (_(titles[kind]), PLUG_IN_ROLE, NULL, 0,
-                            gimp_standard_help_func, NULL,
-                            GTK_STOCK_CANCEL, GTK_RESPONSE_CANCEL,
-                            GTK_STOCK_OK,     GTK_RESPONSE_OK,
-                            NULL);
-  gimp_window_set_transient (GTK_WINDOW (dialog));
-
-  d.vbox = gtk_vbox_new (FALSE, 6);
-  gtk_container_set_border_width (GTK_CONTAINER (d.vbox), 12);
-  gtk_box_pack_start (GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))),
-                      d.vbox, TRUE, TRUE, 0);
+  dialog = gimp2_dialog_window (_(titles[kind]), &d.vbox);
 
   dialog_prompt (&d, note);
 

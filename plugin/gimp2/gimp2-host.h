@@ -38,8 +38,9 @@ gint            gimp2_compose_layers      (gint32              image,
                                            gint32              active,
                                            gint32            **out);
 
-/* The conversation kept with @image, or NULL (with @error when it is
- * damaged, without when there is none). */
+/* The conversation kept with @image (gg_conversation_free), or NULL (with
+ * @error when it is damaged, without when there is none); @place filled
+ * (gg_conversation_place_clear). */
 GgConversation *gimp2_conversation_load   (gint32               image,
                                            GgConversationPlace *place,
                                            GError             **error);
@@ -67,7 +68,8 @@ typedef struct
   gboolean            progress_shown;
 } Gimp2Host;
 
-/* @host for a run with @options over @image (-1: none). */
+/* @host for a run with @options (borrowed: they outlive the host) over
+ * @image (-1: none); gimp2_host_clear () frees what it holds. */
 void            gimp2_host_init           (Gimp2Host          *host,
                                            const Gimp2Options *options,
                                            gint32              image);

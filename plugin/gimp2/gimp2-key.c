@@ -10,6 +10,7 @@
 #include "gg-error.h"
 #include "gg-keystore.h"
 
+#include "gimp2-dialog.h"
 #include "gimp2-key.h"
 
 
@@ -17,24 +18,12 @@
 static gchar *
 key_dialog (gboolean *remember)
 {
-  GtkWidget *dialog;
-  GtkWidget *vbox;
+  GtkWidget *vbox   = NULL;
+  GtkWidget *dialog = gimp2_dialog_window (_("Gemini API Key"), &vbox);
   GtkWidget *label;
   GtkWidget *entry;
   GtkWidget *check;
-  gchar     *key = NULL;
-
-  dialog = gimp_dialog_new (_("Gemini API Key"), PLUG_IN_ROLE, NULL, 0,
-                            gimp_standard_help_func, NULL,
-                            GTK_STOCK_CANCEL, GTK_RESPONSE_CANCEL,
-                            GTK_STOCK_OK,     GTK_RESPONSE_OK,
-                            NULL);
-  gimp_window_set_transient (GTK_WINDOW (dialog));
-
-  vbox = gtk_vbox_new (FALSE, 6);
-  gtk_container_set_border_width (GTK_CONTAINER (vbox), 12);
-  gtk_box_pack_start (GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))),
-                      vbox, TRUE, TRUE, 0);
+  gchar     *key    = NULL;
 
   label = gtk_label_new (_("Paste your Gemini API key (from Google AI Studio). "
                            "It is sent only to Google, in a request header."));
@@ -49,10 +38,9 @@ key_dialog (gboolean *remember)
   gtk_box_pack_start (GTK_BOX (vbox), entry, FALSE, FALSE, 0);
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
 
-  check = gtk_check_button_new_with_mnemonic
-    (_("_Remember it (desktop keyring, else a private file in the GIMP profile)"));
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check), *remember);
-  gtk_box_pack_start (GTK_BOX (vbox), check, FALSE, FALSE, 0);
+  check = gimp2_check_button (vbox, N_("_Remember it (desktop keyring, else "
+                                       "a private file in the GIMP profile)"),
+                              *remember);
 
   gtk_widget_show_all (dialog);
 

@@ -625,11 +625,7 @@ options_from_values (Gimp2Options *options)
 
   g_free (options->prompt);
   options->prompt = g_strdup (v->prompt);
-  g_clear_pointer (&options->references, g_free);
-  options->n_references = 0;
-  g_clear_pointer (&options->roles, g_free);
-  g_clear_pointer (&options->files, g_strfreev);
-  g_clear_pointer (&options->file_roles, g_free);
+  gimp2_options_clear_references (options);
   g_clear_pointer (&options->style_file, g_free);
 
   if (v->reference > 0 && gimp_item_is_valid (v->reference))
@@ -650,13 +646,20 @@ options_from_values (Gimp2Options *options)
 }
 
 void
-gimp2_options_clear (Gimp2Options *options)
+gimp2_options_clear_references (Gimp2Options *options)
 {
-  g_clear_pointer (&options->prompt, g_free);
   g_clear_pointer (&options->references, g_free);
+  options->n_references = 0;
   g_clear_pointer (&options->roles, g_free);
   g_clear_pointer (&options->files, g_strfreev);
   g_clear_pointer (&options->file_roles, g_free);
+}
+
+void
+gimp2_options_clear (Gimp2Options *options)
+{
+  gimp2_options_clear_references (options);
+  g_clear_pointer (&options->prompt, g_free);
   g_clear_pointer (&options->style_file, g_free);
 }
 

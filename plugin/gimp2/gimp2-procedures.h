@@ -111,6 +111,8 @@ gboolean         gimp2_options_get   (const Gimp2Call *call,
                                       const gchar     *note,
                                       Gimp2Options    *options);
 void             gimp2_options_clear (Gimp2Options    *options);
+/* Drops the reference layers and files (and their roles). */
+void             gimp2_options_clear_references (Gimp2Options *options);
 
 /* Keeps plug-in-gemini-set-request-options' store and thinking level for
  * the scripts' later runs; FALSE with @error for an unknown level. */

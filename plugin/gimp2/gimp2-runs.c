@@ -331,19 +331,7 @@ style_references (Gimp2Options  *options,
                        gimp_item_is_drawable (options->style);
   gboolean has_file  = options->style_file && *options->style_file;
 
-  if (! has_layer && ! has_file)
-    {
-      g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                           _("Style transfer needs a layer or an "
-                             "image file to take the style from "
-                             "(\"style\" or \"style-file\")."));
-      return FALSE;
-    }
-  g_clear_pointer (&options->references, g_free);
-  g_clear_pointer (&options->roles, g_free);
-  g_clear_pointer (&options->files, g_strfreev);
-  g_clear_pointer (&options->file_roles, g_free);
-  options->n_references = 0;
+  gimp2_options_clear_references (options);
   if (has_layer)
     {
       options->references    = g_new (gint32, 1);
@@ -351,14 +339,19 @@ style_references (Gimp2Options  *options,
       options->n_references  = 1;
       options->roles         = g_strdup ("style");
     }
-  else
+  else if (has_file)
     {
       options->files      = g_new0 (gchar *, 2);
       options->files[0]   = g_strdup (options->style_file);
       options->file_roles = g_strdup ("style");
     }
+  else
+    g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                         _("Style transfer needs a layer or an "
+                           "image file to take the style from "
+                           "(\"style\" or \"style-file\")."));
 
-  return TRUE;
+  return has_layer || has_file;
 }
 
 static void
