@@ -15,7 +15,7 @@
 #include "gg-catalogue.h"
 #include "gg-error.h"
 #include "gg-mask.h"
-#include "gg-region.h"
+#include "gg-run.h"
 
 #include "gimp2-dialog.h"
 #include "gimp2-procedures.h"
@@ -484,30 +484,29 @@ request_options_load (Gimp2Values *values)
   g_strlcpy (values->thinking, options.thinking, sizeof values->thinking);
 }
 
+/* The engine's defaults (gg_run_options_init ()), and the dialog's. */
 static void
 values_init (Gimp2Values *values,
              Gimp2Kind    kind)
 {
-  GgRegionOptions region;
-  GgMaskOptions   mask;
+  GgRunOptions defaults;
 
-  gg_region_options_init (&region);
-  gg_mask_options_init (&mask);
+  gg_run_options_init (&defaults);
   memset (values, 0, sizeof *values);
   values->version     = GIMP2_VALUES_VERSION;
   /* Refine follows the conversation's model unless told otherwise. */
   if (kind != GIMP2_KIND_REFINE)
     g_strlcpy (values->model, gg_catalogue_default_model (),
                sizeof values->model);
-  values->variations  = 1;
-  values->context_px  = region.pad_px;
-  values->context_pct = (gint) (region.pad_pct * 100.0 + 0.5);
+  values->variations  = defaults.variations;
+  values->context_px  = defaults.context_px;
+  values->context_pct = defaults.context_pct;
+  values->grow        = defaults.grow;
+  values->feather     = defaults.feather;
   values->reference   = -1;
   values->file_role   = 2;     /* object */
   /* Compose adds to the image it was started from, as in GIMP 3. */
   values->as_layer    = kind == GIMP2_KIND_COMPOSE;
-  values->grow        = (gint32) mask.grow;
-  values->feather     = mask.feather;
 }
 
 /* The last values of @name, when there are any of this version. */

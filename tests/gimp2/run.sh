@@ -160,7 +160,12 @@ control '{"scenario": "ok", "queue": []}'
 # cancelled: the killer (tests/gimp/checks.py) finds it connected to the
 # server, reads every argv for the key, kills it and times its end.
 control '{"scenario": "ok", "queue": [{"scenario": "slow", "params": {"delay": 20}}, "ok"]}'
-echo "think TERM" >"$work/out/cancel-phase"
+# The phase, its signal and the server's log length before the run (the
+# killer looks for this run's request after it).
+first=$("$python" -c 'import json, sys, urllib.request
+print(json.load(urllib.request.urlopen("http://127.0.0.1:%s/_control/state" % sys.argv[1], timeout=10))["requests"])' "$port") \
+  || fail_setup "could not read the fake server's state"
+echo "think TERM ${first:-0}" >"$work/out/cancel-phase"
 GG_GIMP_TEST_KEY="$key" "$python" "$g3checks" killer "$work" "$port" >"$work/killer.log" 2>&1 &
 killer_pid=$!
 gimp_run "$work/sf-cancel.log" key cancel || fail_setup "gimp-console-2.10 (cancel) ended with status $? (see $work/sf-cancel.log)"
