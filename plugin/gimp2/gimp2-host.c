@@ -380,7 +380,7 @@ gimp2_conversation_forget (gint32 image)
 #define SELF(host) ((Gimp2Host *) (host))
 
 static gboolean
-host_canvas (GgHost        *host,
+read_canvas (GgHost        *host,
              gboolean       visible,
              GgHostCanvas  *out,
              GError       **error)
@@ -398,7 +398,7 @@ host_canvas (GgHost        *host,
 }
 
 static GgMask *
-host_selection (GgHost        *host,
+read_selection (GgHost        *host,
                 const GgRect  *rect,
                 GError       **error)
 {
@@ -406,10 +406,10 @@ host_selection (GgHost        *host,
 }
 
 static GgRaster *
-host_read (GgHost        *host,
-           gboolean       visible,
-           const GgRect  *rect,
-           GError       **error)
+read_pixels (GgHost        *host,
+             gboolean       visible,
+             const GgRect  *rect,
+             GError       **error)
 {
   Gimp2Host *self = SELF (host);
 
@@ -423,7 +423,7 @@ host_read (GgHost        *host,
  * role.  Roles first: a bad role is refused before any pixel or file is
  * read. */
 static GPtrArray *
-host_references (GgHost  *host,
+read_references (GgHost  *host,
                  GError **error)
 {
   const Gimp2Options     *options = SELF (host)->options;
@@ -478,9 +478,9 @@ host_references (GgHost  *host,
 }
 
 static GgConversation *
-host_conversation_load (GgHost               *host,
-                        GgConversationPlace  *place,
-                        GError              **error)
+load_conversation (GgHost               *host,
+                   GgConversationPlace  *place,
+                   GError              **error)
 {
   Gimp2Host *self = SELF (host);
 
@@ -498,7 +498,7 @@ host_conversation_load (GgHost               *host,
 /* Generate makes its image here: of the first answer's size, with no
  * history, as if it had been opened. */
 static gboolean
-host_begin (GgHost             *host,
+begin_undo (GgHost             *host,
             const GgRunInsert  *insert,
             GError            **error)
 {
@@ -532,10 +532,10 @@ host_begin (GgHost             *host,
 }
 
 static gboolean
-host_insert (GgHost             *host,
-             const GgRunInsert  *insert,
-             GgRunInserted      *out,
-             GError            **error)
+insert_result (GgHost             *host,
+               const GgRunInsert  *insert,
+               GgRunInserted      *out,
+               GError            **error)
 {
   Gimp2Host   *self     = SELF (host);
   gint32       previous = -1;
@@ -568,10 +568,10 @@ host_insert (GgHost             *host,
 /* Keeps @conversation (NULL: forgets the one kept); a conversation that
  * cannot be kept is forgotten, never left over a newer result. */
 static void
-host_conversation_store (GgHost                    *host,
-                         GgConversation            *conversation,
-                         const GgConversationPlace *place,
-                         gchar                    **note)
+store_conversation (GgHost                    *host,
+                    GgConversation            *conversation,
+                    const GgConversationPlace *place,
+                    gchar                    **note)
 {
   gint32            image = SELF (host)->image;
   g_autofree gchar *json  = NULL;
@@ -594,7 +594,7 @@ host_conversation_store (GgHost                    *host,
 }
 
 static void
-host_end (GgHost   *host,
+end_undo (GgHost   *host,
           gboolean  ok)
 {
   Gimp2Host *self = SELF (host);
@@ -620,10 +620,10 @@ host_end (GgHost   *host,
 }
 
 static void
-host_report (GgHost      *host,
-             const gchar *text,
-             const gchar *usage_line,
-             gboolean     partial)
+report (GgHost      *host,
+        const gchar *text,
+        const gchar *usage_line,
+        gboolean     partial)
 {
   const Gimp2Options *options = SELF (host)->options;
 
@@ -640,7 +640,7 @@ host_report (GgHost      *host,
 }
 
 static gboolean
-host_progress (GgHost      *host,
+show_progress (GgHost      *host,
                const gchar *text,
                gdouble      fraction)
 {
@@ -665,7 +665,7 @@ host_progress (GgHost      *host,
 }
 
 static gchar *
-host_key (GgHost  *host,
+find_key (GgHost  *host,
           GError **error)
 {
   return gimp2_key_get (SELF (host)->options->run_mode, error);
@@ -673,18 +673,18 @@ host_key (GgHost  *host,
 
 static const GgHostClass host_class =
 {
-  host_canvas,
-  host_selection,
-  host_read,
-  host_references,
-  host_conversation_load,
-  host_begin,
-  host_insert,
-  host_conversation_store,
-  host_end,
-  host_report,
-  host_progress,
-  host_key,
+  read_canvas,
+  read_selection,
+  read_pixels,
+  read_references,
+  load_conversation,
+  begin_undo,
+  insert_result,
+  store_conversation,
+  end_undo,
+  report,
+  show_progress,
+  find_key,
   NULL,
 };
 
