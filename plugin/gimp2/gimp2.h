@@ -1,17 +1,31 @@
-/* gimp-gemini for GIMP 2.10: names shared by the files of plugin/gimp2/.
+/* gimp-gemini for GIMP 2.10: what the files of plugin/gimp2/ share.
  *
- * The same procedures as the GIMP 3 plug-in (plugin/), with GIMP 2.10's
- * calling convention: run mode first, then positional arguments, drawables
- * as IDs.  Glue only: the steps that do not call libgimp are common/
- * (gg-front.h, gg-conversation-place.h), shared with GIMP 3.
+ * The same procedures as the GIMP 3 plug-in (common/gg-procedures.h), with
+ * GIMP 2.10's calling convention: run mode first, then positional
+ * arguments, drawables as IDs.  A thin front end over the engine's runs
+ * (common/gg-run.h); the files, by role (as GIMP's plug-ins/file-webp is
+ * split):
+ *   gimp2-main.c        entry, query () and run () dispatch
+ *   gimp2-procedures.c  the procedures: arguments (one table each), their
+ *                       registration, and the options a run reads from them
+ *   gimp2-runs.c        one run function per procedure: options to the
+ *                       engine's run
+ *   gimp2-plan.c        the values as the engine's options, and the edit's
+ *                       plan, for the run and the dialog alike
+ *   gimp2-host.c        the engine's host: pixels, selection, references,
+ *                       the conversation's parasites, progress
+ *   gimp2-result.c      the result layers, their masks and sources
+ *   gimp2-key.c         the API key
+ *   gimp2-dialog.c      the GTK 2 dialogs; gimp2-form.c its prompt helpers;
+ *   gimp2-preview.c     its size-and-cost line
  */
 #pragma once
 
 #include <libgimp/gimp.h>
 
-#include "gg-conversation-place.h"
 #include "gg-front.h"
 #include "gg-intl.h"
+#include "gg-procedures.h"
 
 G_BEGIN_DECLS
 
@@ -19,15 +33,15 @@ G_BEGIN_DECLS
 #define PLUG_IN_ROLE            "gimp-gemini"
 #define PLUG_IN_MENU            "<Image>/Filters/Gemini"
 
-#define PLUG_IN_PROC_GENERATE   "plug-in-gemini-generate"
-#define PLUG_IN_PROC_EDIT       "plug-in-gemini-edit"
-#define PLUG_IN_PROC_REFINE     "plug-in-gemini-refine"
-#define PLUG_IN_PROC_STYLE      "plug-in-gemini-style-transfer"
-#define PLUG_IN_PROC_COMPOSE    "plug-in-gemini-compose"
-#define PLUG_IN_PROC_START_OVER "plug-in-gemini-forget-conversation"
-#define PLUG_IN_PROC_SET_KEY    "plug-in-gemini-set-key"
-#define PLUG_IN_PROC_FORGET     "plug-in-gemini-forget-key"
-#define PLUG_IN_PROC_OPTIONS    "plug-in-gemini-set-request-options"
+/* The procedures that take a prompt, in the dialog's order. */
+typedef enum
+{
+  GIMP2_KIND_GENERATE,
+  GIMP2_KIND_EDIT,
+  GIMP2_KIND_STYLE,
+  GIMP2_KIND_REFINE,
+  GIMP2_KIND_COMPOSE
+} Gimp2Kind;
 
 /* What the dialogs remember between runs, the 2.10 way (gimp_set_data ()
  * under the procedure's name): plain values in a fixed-size struct, never
@@ -52,7 +66,7 @@ typedef struct
   gint32 include_region;
   gint32 as_layer;
   gint32 reference;        /* the dialog's one reference drawable, or -1 */
-  gint32 reference_role;   /* index into "style,subject,object,person,composition" */
+  gint32 reference_role;   /* index into gimp2_roles */
   gint32 use_file;         /* the dialog's reference (or style) file is sent */
   gchar  file[1024];       /* ... its path */
   gint32 file_role;        /* index into gimp2_roles */
@@ -83,68 +97,13 @@ typedef struct
   gchar       *style_file;      /* ... or this file ("" / NULL: none) */
 } Gimp2Options;
 
-/* The region the answers go to, and what to add. */
-typedef struct
-{
-  gint32              image;         /* -1: a new image */
-  gint32              above;         /* -1: the top of the stack */
-  gint32              mask_from;     /* -1, or a layer whose mask to copy */
-  GgFrontTarget       front;
-} Gimp2Target;
+/* The roles a reference may have, NULL-terminated: the dialog's choices
+ * and the remembered values' indices (gimp2-procedures.c). */
+extern const gchar *const gimp2_roles[];
 
-typedef struct
-{
-  gint32 item;        /* the result layer, or the group of several */
-  gint32 first;       /* the first result layer */
-  GgRect clip;
-} Gimp2Result;
-
-
-/* gimp2-image.c: pixels, layers and parasites. */
-GgRaster       *gimp2_pixels_read          (gint32              drawable,
-                                            const GgRect       *rect,
-                                            GError            **error);
-GgRaster       *gimp2_pixels_read_visible  (gint32              image,
-                                            const GgRect       *rect,
-                                            GError            **error);
-/* The selection's coverage over @rect (image coordinates; 0 outside). */
-GgMask         *gimp2_selection_read       (gint32              image,
-                                            const GgRect       *rect,
-                                            GError            **error);
-gboolean        gimp2_result_insert        (Gimp2Target        *target,
-                                            GgFrontPrepared    *prepared,
-                                            Gimp2Result        *result,
-                                            GError            **error);
-GgConversation *gimp2_conversation_load    (gint32              image,
-                                            GgConversationPlace *place,
-                                            GError            **error);
-gboolean        gimp2_conversation_store   (gint32              image,
-                                            GgConversation     *conversation,
-                                            const GgConversationPlace *place,
-                                            gchar             **note);
-gboolean        gimp2_conversation_forget  (gint32              image);
-
-/* gimp2-main.c: the problem with the user's catalogue in the profile
- * (GG_FRONT_CATALOGUE_FILE), shown in the dialog; NULL: none. */
+/* The problem with the user's catalogue in the profile
+ * (GG_FRONT_CATALOGUE_FILE), shown in the dialog; NULL: none
+ * (gimp2-main.c). */
 extern gchar *gimp2_catalogue_problem;
-
-/* gimp2-dialog.c: GTK 2 dialogs (UI only).  TRUE when OK was pressed. */
-typedef enum
-{
-  GIMP2_DIALOG_GENERATE,
-  GIMP2_DIALOG_EDIT,
-  GIMP2_DIALOG_STYLE,
-  GIMP2_DIALOG_REFINE,
-  GIMP2_DIALOG_COMPOSE
-} Gimp2DialogKind;
-
-gboolean        gimp2_dialog               (Gimp2DialogKind     kind,
-                                            Gimp2Options       *options,
-                                            gint32              image,
-                                            const gchar        *note);
-/* The masked key entry: the key (g_free after wiping) or NULL. */
-gchar          *gimp2_key_dialog           (gboolean           *remember);
-
-extern const gchar *const gimp2_roles[];   /* NULL-terminated */
 
 G_END_DECLS

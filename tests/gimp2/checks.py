@@ -168,6 +168,26 @@ def judge(work, key, cross):
         ]
     sfcheck("edit-selection", edit_selection)
 
+    def keeps_answer():
+        # Issue 16, item 4: the layer holds the whole placed answer over
+        # the region sent; its mask, not its alpha, limits what shows.
+        layer = Image.open(os.path.join(out, "sel-new.png")).convert("RGBA")
+        mask = Image.open(os.path.join(out, "sel-mask.png")).convert("L")
+        if layer.size != mask.size:
+            return [(False, "layer %s and mask %s differ in size" % (layer.size, mask.size))]
+        alpha, m = layer.getchannel("A").load(), mask.load()
+        hidden = cleared = 0
+        for y in range(layer.size[1]):
+            for x in range(layer.size[0]):
+                if m[x, y] == 0:
+                    hidden += 1
+                    cleared += alpha[x, y] != 255
+        return [
+            (hidden > 0, "the mask hides nothing of the layer: no pixel to judge"),
+            (cleared == 0, "%d of the %d pixels the mask hides are not opaque: "
+             "the answer was cleared there" % (cleared, hidden))]
+    v.require("edit-keeps-answer", keeps_answer)
+
     def mask_default(d):
         # Grow 4 px, feather auto (10 % of 120 = 12 px, inside the grown
         # selection): 0 outside the grown rectangle, 255 well inside.

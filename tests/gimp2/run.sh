@@ -160,7 +160,12 @@ control '{"scenario": "ok", "queue": []}'
 # cancelled: the killer (tests/gimp/checks.py) finds it connected to the
 # server, reads every argv for the key, kills it and times its end.
 control '{"scenario": "ok", "queue": [{"scenario": "slow", "params": {"delay": 20}}, "ok"]}'
-echo "think TERM" >"$work/out/cancel-phase"
+# The phase, its signal and the server's log length before the run (the
+# killer looks for this run's request after it).
+first=$("$python" -c 'import json, sys, urllib.request
+print(json.load(urllib.request.urlopen("http://127.0.0.1:%s/_control/state" % sys.argv[1], timeout=10))["requests"])' "$port") \
+  || fail_setup "could not read the fake server's state"
+echo "think TERM ${first:-0}" >"$work/out/cancel-phase"
 GG_GIMP_TEST_KEY="$key" "$python" "$g3checks" killer "$work" "$port" >"$work/killer.log" 2>&1 &
 killer_pid=$!
 gimp_run "$work/sf-cancel.log" key cancel || fail_setup "gimp-console-2.10 (cancel) ended with status $? (see $work/sf-cancel.log)"
@@ -213,19 +218,26 @@ else
     ( [ ${#vars[@]} -eq 0 ] || export "${vars[@]}"; exec "$src/tests/gimp3-root.sh" run "$src" "$@" )
   }
 fi
+# The GIMP 3 plug-in's folder in its build tree (plugin/gimp3/, or plugin/
+# before the two front ends sat side by side).
+plugin3=""
 if [ "$cross_ok" = 1 ]; then
   echo "gimp2 tests: building the GIMP 3 plug-in for the cross-version check" >&2
-  if ! inside cmake -S "$src" -B "$build3" -DGG_WERROR=ON -DGG_TEST_HOOKS=ON -DCMAKE_BUILD_TYPE=Debug \
-       >"$out/gimp2-gimp3-configure.log" 2>&1 ||
-     ! inside cmake --build "$build3" -j2 --target gimp-gemini >"$out/gimp2-gimp3-build.log" 2>&1 ||
-     [ ! -x "$build3/plugin/plug-ins/gimp-gemini/gimp-gemini" ]; then
+  if inside cmake -S "$src" -B "$build3" -DGG_WERROR=ON -DGG_TEST_HOOKS=ON -DCMAKE_BUILD_TYPE=Debug \
+       >"$out/gimp2-gimp3-configure.log" 2>&1 &&
+     inside cmake --build "$build3" -j2 --target gimp-gemini >"$out/gimp2-gimp3-build.log" 2>&1; then
+    for dir in "$build3/plugin/gimp3/plug-ins/gimp-gemini" "$build3/plugin/plug-ins/gimp-gemini"; do
+      [ -x "$dir/gimp-gemini" ] && { plugin3=$dir; break; }
+    done
+  fi
+  if [ -z "$plugin3" ]; then
     fail_setup "the GIMP 3 plug-in could not be built for the cross-version check (see $out/gimp2-gimp3-*.log)"
     cross_ok=0
   fi
 fi
 if [ "$cross_ok" = 1 ]; then
   mkdir -p "$work/profile3/plug-ins"
-  cp -r "$build3/plugin/plug-ins/gimp-gemini" "$work/profile3/plug-ins/"
+  cp -r "$plugin3" "$work/profile3/plug-ins/"
   sys3="$(inside pkg-config --variable=gimplibdir gimp-3.0 2>/dev/null | tail -1)/plug-ins"
   printf '(plug-in-path "%s/profile3/plug-ins:%s")\n' "$work" "$sys3" >"$work/profile3/gimprc"
   control '{"scenario": "ok", "queue": []}'
