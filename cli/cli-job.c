@@ -243,7 +243,7 @@ prepare_edit (CliJob *job, GgRequest *request, CliEditPlan **plan_out)
           return FALSE;
         }
       *plan_out = plan;
-      gg_request_add_image (request, bytes, "image/png", GG_ROLE_INPUT);
+      gg_request_add_image (request, bytes, NULL, GG_ROLE_INPUT);
       g_bytes_unref (bytes);
       /* --hint: the editable area as a second image; the request adds its
        * sentence (prompts.json, roles.hint). */

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "gg-error.h"
+#include "gg-front.h"
 #include "gg-mask.h"
 #include "gg-region.h"
 
@@ -97,11 +98,9 @@ cli_mask_plan (const gchar          *input,
 {
   CliEditPlan        *plan = g_new0 (CliEditPlan, 1);
   g_autoptr (GgRaster) mask = NULL;
-  g_autoptr (GgRaster) scaled = NULL;
   g_autoptr (GgMask)   coverage = NULL;
   GgRegionOptions     options;
   GgRect              bounds;
-  const GgRaster     *out;
 
   /* The failure path clears them: never what the caller left there. */
   *send = NULL;
@@ -175,19 +174,9 @@ cli_mask_plan (const gchar          *input,
   plan->original = gg_raster_crop (plan->input, &plan->plan.region, error);
   if (plan->original == NULL)
     goto fail;
-  out = plan->original;
-  if (plan->plan.send_width != plan->original->width
-      || plan->plan.send_height != plan->original->height)
-    {
-      scaled = gg_raster_scale (plan->original, plan->plan.send_width,
-                                plan->plan.send_height, error);
-      if (scaled == NULL)
-        goto fail;
-      out = scaled;
-    }
-  /* PNG: the region is at most a few megapixels, and a lossy copy would
-   * give the model artefacts to reproduce. */
-  *send = gg_image_encode_png (out, 6, error);
+  /* What the plug-ins send (gg_front_encode: the encoding policy). */
+  *send = gg_front_encode (plan->original, plan->plan.send_width,
+                           plan->plan.send_height, error);
   if (*send == NULL)
     goto fail;
   /* The hint shows exactly where pixels may change: the mask's non-zero

@@ -65,6 +65,43 @@ gg_front_model_label (const gchar *model)
   return paren ? g_strndup (label, paren - label) : g_strdup (label);
 }
 
+#ifdef GG_TEST_HOOKS
+/* The measurement's knob (tests/bench/encoding.sh), only in a build made
+ * for the tests (cmake -DGG_TEST_HOOKS=ON): GG_TEST_ENCODING=png sends an
+ * opaque region as PNG, =jpeg:Q as JPEG of quality Q (1-100); unset, the
+ * policy holds.  *@quality: 0 for PNG, else the JPEG quality (left as it
+ * was when unset).  Read at every call, so one process can compare. */
+static gboolean
+test_encoding (gint    *quality,
+               GError **error)
+{
+  const gchar *value = g_getenv ("GG_TEST_ENCODING");
+  gchar       *end   = NULL;
+  gint64       q;
+
+  if (! value || ! *value)
+    return TRUE;
+  if (! g_strcmp0 (value, "png"))
+    {
+      *quality = 0;
+      return TRUE;
+    }
+  if (g_str_has_prefix (value, "jpeg:"))
+    {
+      q = g_ascii_strtoll (value + 5, &end, 10);
+      if (end != value + 5 && *end == '\0' && q >= 1 && q <= 100)
+        {
+          *quality = (gint) q;
+          return TRUE;
+        }
+    }
+  g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+               "GG_TEST_ENCODING=%s is not understood: set it to png or "
+               "jpeg:QUALITY (1-100), or unset it.", value);
+  return FALSE;
+}
+#endif
+
 GBytes *
 gg_front_encode (const GgRaster  *raster,
                  gint             width,
@@ -84,6 +121,17 @@ gg_front_encode (const GgRaster  *raster,
 
   if (gg_raster_has_alpha (send))
     return gg_image_encode_png (send, 6, error);
+#ifdef GG_TEST_HOOKS
+  {
+    gint quality = SEND_JPEG_QUALITY;
+
+    if (! test_encoding (&quality, error))
+      return NULL;
+    if (quality == 0)
+      return gg_image_encode_png (send, 6, error);
+    return gg_image_encode_jpeg (send, quality, error);
+  }
+#endif
 
   return gg_image_encode_jpeg (send, SEND_JPEG_QUALITY, error);
 }
