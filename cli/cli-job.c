@@ -254,7 +254,8 @@ prepare_edit (CliJob *job, GgRequest *request, CliEditPlan **plan_out)
         }
       gg_request_set_aspect_ratio (request, cli_mask_ratio (plan));
       gg_request_set_image_size (request, cli_mask_size (plan));
-      area = cli_mask_area (plan);
+      /* The plug-ins' words for where the change belongs. */
+      area = gg_front_selection_area (cli_mask_region (plan));
       prompt = gg_prompt_edit (job->prompt, TRUE, area);
     }
   else

@@ -211,20 +211,10 @@ cli_mask_size (const CliEditPlan *plan)
   return plan->plan.size;
 }
 
-gchar *
-cli_mask_area (const CliEditPlan *plan)
+const GgRegionPlan *
+cli_mask_region (const CliEditPlan *plan)
 {
-  const GgRect *r = &plan->plan.region;
-  const GgRect *s = &plan->plan.selection;
-
-  /* In per cent of the image sent: the model never sees pixel coordinates
-   * of the input, and the sent image may be scaled. */
-  return g_strdup_printf ("from %d%% to %d%% of the width, from the left, and "
-                          "from %d%% to %d%% of the height, from the top",
-                          (gint) floor (100.0 * (s->x - r->x) / r->width),
-                          (gint) ceil (100.0 * (s->x + s->width - r->x) / r->width),
-                          (gint) floor (100.0 * (s->y - r->y) / r->height),
-                          (gint) ceil (100.0 * (s->y + s->height - r->y) / r->height));
+  return &plan->plan;
 }
 
 /* The patch: the placed region on a transparent canvas of the input's

@@ -11,6 +11,7 @@
 #include <cJSON.h>
 
 #include "gg-client.h"
+#include "gg-region.h"
 #include "gg-request.h"
 #include "gg-response.h"
 
@@ -144,7 +145,7 @@ gchar     *cli_recovery_profile (void);
 /* cli-mask.c: edit --mask.  The plan holds the input, the mask's weights
  * and the region sent. */
 /* Loads the input and the mask, plans the region and returns the image to
- * send (PNG bytes, g_bytes_unref) and, with options->hint, the hint image
+ * send (gg_front_encode (): what the plug-ins send, g_bytes_unref) and, with options->hint, the hint image
  * in @hint (PNG, g_bytes_unref; NULL without --hint); the plan is the
  * caller's (cli_edit_plan_free). */
 CliEditPlan *cli_mask_plan     (const gchar *input, const gchar *mask, const GgModel *model,
@@ -152,9 +153,9 @@ CliEditPlan *cli_mask_plan     (const gchar *input, const gchar *mask, const GgM
                                 GBytes **send, GBytes **hint, GError **error);
 const gchar *cli_mask_ratio    (const CliEditPlan *plan);
 const gchar *cli_mask_size     (const CliEditPlan *plan);
-/* "a 300x200 pixel area at 40,60 of the 1024x768 image"-like description of
- * where the change belongs, in the coordinates of the image sent. g_free. */
-gchar       *cli_mask_area     (const CliEditPlan *plan);
+/* The region's plan (the plug-ins word the area from it:
+ * gg_front_selection_area ()). */
+const GgRegionPlan *cli_mask_region (const CliEditPlan *plan);
 /* The full edited image: @answer placed on the region and composited
  * through the mask onto the input (gg_raster_free).  With --patch, also
  * writes the patch of the @index-th answer (cli_output_name). */
