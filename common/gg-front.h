@@ -99,38 +99,16 @@ typedef gboolean (*GgFrontFractionTick) (const gchar *text,
                                          gpointer     user_data);
 
 /* Checks @requests before the key is even looked for; images beyond the
- * inline limit are left to gg_front_upload (). */
+ * inline limit are left to the Files API (gg_front_ask ()). */
 gboolean      gg_front_validate        (GgRequest        **requests,
                                         guint              n,
                                         GError           **error);
 
-/* Images of @requests beyond the inline limit go through the Files API
- * (gg_files_offload (), reusing uploads cached in @cache_dir), on a
- * worker thread; TRUE at once when none is that large. */
-gboolean      gg_front_upload          (GgClient          *client,
-                                        GgRequest        **requests,
-                                        guint              n,
-                                        const gchar       *label,
-                                        const gchar       *cache_dir,
-                                        GgFrontTick        tick,
-                                        gpointer           user_data,
-                                        GError           **error);
+/* The progress sentence of an upload (gg_files_offload ()). */
 gchar       * gg_front_upload_text     (const gchar       *label,
                                         const GgUploadProgress *progress,
                                         gboolean           has_progress,
                                         gdouble            elapsed);
-
-/* @n requests at once on @client's one multi handle, on a worker thread
- * (gg_client_generate_many ()).  responses[i] is the answer or NULL with
- * errors[i] set.  A cancel ends all of them. */
-void          gg_front_generate_many   (GgClient          *client,
-                                        const GgRequest  **requests,
-                                        guint              n,
-                                        const gchar       *label,
-                                        GgFrontTick        tick,
-                                        gpointer           user_data,
-                                        GgResponse       **responses,
-                                        GError           **errors);
 
 /* Uploads what must be and sends @n requests with one client made from
  * @key; the answers that hold an image (gg_response_check ()), in order;
@@ -174,6 +152,9 @@ typedef struct
   gboolean            mask_changed;   /* else each result masked to the pixels
                                        * it changed (gg_mask_changed ()) */
   void              (*mark) (const gchar *step);  /* timing marks */
+  /* The same with the caller's data (used when set): */
+  void              (*mark_full) (const gchar *step, gpointer data);
+  gpointer            mark_data;
 } GgFrontTarget;
 
 typedef struct

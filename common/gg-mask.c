@@ -56,19 +56,6 @@ gg_mask_free (GgMask *mask)
 }
 
 GgMask *
-gg_mask_copy (const GgMask *mask)
-{
-  GgMask *copy;
-
-  g_return_val_if_fail (mask != NULL, NULL);
-  copy = g_new (GgMask, 1);
-  copy->width = mask->width;
-  copy->height = mask->height;
-  copy->data = g_memdup2 (mask->data, (gsize) mask->width * mask->height);
-  return copy;
-}
-
-GgMask *
 gg_mask_crop (const GgMask *mask, const GgRect *rect, GError **error)
 {
   GgMask *dst;

@@ -32,7 +32,6 @@ typedef struct
  * cannot be had.  Free with gg_mask_free. */
 GgMask *gg_mask_new  (gint width, gint height, GError **error);
 void    gg_mask_free (GgMask *mask);
-GgMask *gg_mask_copy (const GgMask *mask);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GgMask, gg_mask_free)
 
 /* @rect of @mask; parts outside it are 0.  gg_mask_free. */

@@ -44,11 +44,12 @@ typedef struct _GgHost GgHost;
  * planner decide" (gg_front_option ()). */
 typedef struct
 {
-  const gchar *prompt;           /* NULL for style transfer: the style prompt */
+  const gchar *prompt;           /* the user's words (NULL: none) */
   const gchar *model;            /* NULL: the catalogue's default */
   const gchar *ratio;
   const gchar *size;             /* "1K", "2K", "4K" */
-  const gchar *thinking;         /* "minimal", "medium", "high", or NULL */
+  const gchar *thinking;         /* "minimal", "medium", "high"; NULL or
+                                  * "default": the model's own level */
   gboolean     store;            /* the request may be kept by Google */
   gboolean     image_only;
   gboolean     search;
@@ -60,11 +61,23 @@ typedef struct
   gint         context_px;       /* the context ring, at least this many */
   gint         context_pct;      /* ... or this % of the selection */
   gint         grow;             /* the selection grown (negative: shrunk) */
-  gint         feather;          /* and feathered, in pixels */
+  gdouble      feather;          /* and feathered, in pixels;
+                                  * GG_MASK_FEATHER_AUTO (-1): auto */
   gboolean     hint;             /* send the area that may change as well */
   gboolean     changed_only;     /* no selection: mask to the changed pixels */
   gboolean     include_region;   /* refine: send the region as it is now */
+  gboolean     style;            /* style transfer: an edit whose empty
+                                  * prompt is GG_FRONT_STYLE_PROMPT */
+  gboolean     mask_as_is;       /* the selection's coverage is the mask
+                                  * itself: neither grown nor feathered,
+                                  * any value above 0 may change (the
+                                  * CLI's --mask without --grow/--feather);
+                                  * the hint shows where it is above 0 */
 } GgRunOptions;
+
+/* The mask defaults of an edit (grow 4, feather auto) and one variation;
+ * the rest zero.  Front ends start from this. */
+void gg_run_options_init (GgRunOptions *options);
 
 /* The place of the edited pixels. */
 typedef struct
@@ -82,9 +95,15 @@ typedef struct
 typedef struct
 {
   GBytes      *bytes;
-  const gchar *mime;
+  const gchar *mime;             /* static, or NULL: sniffed */
   GgImageRole  role;
 } GgRunReference;
+
+/* A reference holding a reference to @bytes; gg_run_reference_free (the
+ * free function of the host's array). */
+GgRunReference * gg_run_reference_new  (GBytes      *bytes,
+                                        GgImageRole  role);
+void             gg_run_reference_free (gpointer     reference);
 
 /* What a run hands to the host to insert, in one undo step. */
 typedef struct
@@ -94,18 +113,25 @@ typedef struct
   const gchar     *model;
   gboolean         new_image;    /* no image yet: make one of the first
                                   * piece's size */
+  /* Refine: the result refined (its id, 0: none); insert above it when
+   * the user chose no layer.  mask_from_previous: the new pieces have no
+   * mask of their own and take that result's mask when it covers the
+   * same pixels (refine of a region with nothing selected). */
+  guint32          previous_id;
+  gboolean         mask_from_previous;
 } GgRunInsert;
 
-/* What the host inserted. */
+/* What the host inserted (the placed region is prepared->clip). */
 typedef struct
 {
   guint32 result_id;             /* the first result's id (a tattoo): the
                                   * conversation's place */
-  GgRect  clip;                  /* image coordinates of the placed region */
 } GgRunInserted;
 
-/* The host: what only a front end can do.  Functions that may be NULL
- * say so; the others are called when the run needs them. */
+/* The host: what only a front end can do.  canvas, selection, read,
+ * insert and key are needed (selection only with a selection); the
+ * others may be NULL (no references, no conversation kept, no undo step,
+ * no report, no progress, no marks). */
 typedef struct
 {
   /* The space edited and the selection; FALSE with @error. */
@@ -141,14 +167,20 @@ typedef struct
                                     gchar **note);
   /* Closes the undo step; @ok FALSE: the new image is thrown away. */
   void       (*end)         (GgHost *host, gboolean ok);
-  /* The report (the model's words, sources, usage, cost, failures). */
+  /* The report (the model's words, sources, usage, cost, failures);
+   * @partial: some variations failed (a GIMP script is told that too). */
   void       (*report)      (GgHost *host, const gchar *text,
-                             const gchar *usage_line);
-  /* Progress: @fraction in [0, 1] or -1 (a pulse); FALSE cancels. */
+                             const gchar *usage_line, gboolean partial);
+  /* Progress: @fraction in [0, 1] or -1 (a pulse); FALSE cancels:
+   * before sending, nothing is sent (GG_ERROR_CANCELLED); while the
+   * requests run, they end; once the answer is there ("…: placing the
+   * result…"), it is saved for recovery and nothing is inserted. */
   gboolean   (*progress)    (GgHost *host, const gchar *text,
                              gdouble fraction);
   /* The key (g_free), or NULL with @error saying how to set one. */
   gchar    * (*key)         (GgHost *host, GError **error);
+  /* May be NULL: a timing mark ("planned", "read", "placed", ...). */
+  void       (*mark)        (GgHost *host, const gchar *step);
 } GgHostClass;
 
 struct _GgHost
@@ -159,16 +191,36 @@ struct _GgHost
 };
 
 /* The edit's plan over @canvas, as the run will make it: what the dialogs'
- * previews and estimates show.  FALSE with @error (the selection misses
- * the layer, a plan that cannot be made). */
+ * previews and estimates show.  The selection (image coordinates) is
+ * taken into the space, grown by options->grow when that is positive (the
+ * grown selection is what may change: the context ring lies outside it;
+ * not with mask_as_is),
+ * and planned with the options' context, size and model.  Plan
+ * coordinates are the space's; add canvas->origin_x/y for the image's.
+ * FALSE with @error (the selection misses the layer, a plan that cannot
+ * be made). */
 gboolean   gg_run_plan_edit (const GgRunOptions *options,
                              const GgHostCanvas *canvas,
                              GgRegionPlan       *plan,
                              GError            **error);
 
+/* The dialogs' sentences (g_free): what an edit (@style: a style
+ * transfer) of @layer sends over @canvas ("Editing “Background”: the
+ * selection (80 × 60 px) and some context around it are sent."), and
+ * what a refine continues. */
+gchar    * gg_run_edit_note   (gboolean                   style,
+                               const gchar               *layer,
+                               const GgHostCanvas        *canvas);
+gchar    * gg_run_refine_note (const GgConversation      *conversation,
+                               const GgConversationPlace *place);
+
 /* The runs.  Each returns TRUE when the result was inserted (the host's
  * insert () said so), FALSE with @error, the image as it was, and any
- * paid answer saved in the recovery folder (the message says where). */
+ * paid answer saved in the recovery folder (the message says where).
+ * Generate and compose (whose references are the pictures to combine,
+ * at least one) make a new image when @new_image, else layers of the
+ * open one; edit needs canvas (), read () and, with a selection,
+ * selection (); refine continues conversation_load ()'s conversation. */
 gboolean   gg_run_generate  (GgHost *host, const GgRunOptions *options,
                              gboolean new_image, GError **error);
 gboolean   gg_run_edit      (GgHost *host, const GgRunOptions *options,
