@@ -181,6 +181,13 @@ typedef struct
   gchar    * (*key)         (GgHost *host, GError **error);
   /* May be NULL: a timing mark ("planned", "read", "placed", ...). */
   void       (*mark)        (GgHost *host, const gchar *step);
+  /* May be NULL: sends @requests itself and returns what gg_front_ask ()
+   * would (the array's free function says who frees the responses), or
+   * NULL with @error.  The command line does: its own client, timeouts,
+   * retries, uploads and --dry-run.  NULL: the engine sends them with
+   * key (). */
+  GPtrArray * (*ask)        (GgHost *host, GgRequest **requests, guint n,
+                             GPtrArray **failures, GError **error);
 } GgHostClass;
 
 struct _GgHost
