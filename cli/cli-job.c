@@ -363,7 +363,8 @@ cli_job_ready (CliJob *job, GgRequest *request)
   job->key = gg_key_from_environment ();
   if (job->key == NULL || job->key[0] == '\0')
     {
-      cli_job_fail (job, CLI_EXIT_USAGE, CLI_NO_KEY_MESSAGE);
+      cli_job_fail (job, CLI_EXIT_USAGE, "No API key: set GEMINI_API_KEY (or GOOGLE_API_KEY) "
+                    "in the environment; get a key at https://aistudio.google.com/apikey.");
       return FALSE;
     }
   job->client = gg_client_new (job->key, base_url, &error);

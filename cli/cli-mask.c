@@ -19,7 +19,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "gg-client.h"
 #include "gg-error.h"
 #include "gg-mask.h"
 #include "gg-run.h"
@@ -265,21 +264,6 @@ host_progress (GgHost *host, const gchar *text, gdouble fraction)
   return !g_cancellable_is_cancelled (self->job->cancellable);
 }
 
-static gchar *
-host_key (GgHost *host, GError **error)
-{
-  gchar *key = gg_key_from_environment ();
-
-  (void) host;
-  if (key == NULL || key[0] == '\0')
-    {
-      g_free (key);
-      g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST, CLI_NO_KEY_MESSAGE);
-      return NULL;
-    }
-  return key;
-}
-
 /* The request goes out through the command line's own client; the job's
  * outcome (a refusal, the dry run, a failed request) is set there. */
 static GPtrArray *
@@ -313,8 +297,6 @@ static const GgHostClass cli_host_class =
   .references = host_references,
   .insert     = host_insert,
   .progress   = host_progress,
-  .key        = host_key,
-  .ask        = host_ask,
 };
 
 void
@@ -322,7 +304,7 @@ cli_mask_run (CliJob *job)
 {
   g_autofree gchar *profile = cli_recovery_profile ();
   CliHost           self = { job, NULL, NULL, FALSE, FALSE };
-  GgHost            host = { &cli_host_class, profile, &self };
+  GgHost            host = { &cli_host_class, profile, &self, host_ask };
   GgRunOptions      options;
   GError           *error = NULL;
 

@@ -26,10 +26,6 @@ G_BEGIN_DECLS
 #define CLI_EXIT_PARTIAL     3    /* batch fetch: some keys got no image */
 #define CLI_EXIT_INTERRUPTED 130
 
-#define CLI_NO_KEY_MESSAGE \
-  "No API key: set GEMINI_API_KEY (or GOOGLE_API_KEY) in the environment; " \
-  "get a key at https://aistudio.google.com/apikey."
-
 /* Largest input file sent as it is; a bigger one is decoded and re-encoded
  * (the historic inline limit is 20 MB for the whole request, base64 adds a
  * third). */
