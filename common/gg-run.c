@@ -391,7 +391,8 @@ gg_run_finish (GgRunFinish  *finish,
       gg_front_recovery_all (error, prepared, host->profile_dir,
                              finish->prompt,
                              _("Cancelled after the answer arrived"));
-      (*error)->code = GG_ERROR_CANCELLED;
+      if (error && *error)
+        (*error)->code = GG_ERROR_CANCELLED;
       return FALSE;
     }
 

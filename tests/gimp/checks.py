@@ -190,7 +190,8 @@ def log_since(port, first):
 
 
 def killer(work, port):
-    """For each phase pdb.py announces in OUT/cancel-phase ("NAME SIGNAL"):
+    """For each phase pdb.py announces in OUT/cancel-phase ("NAME SIGNAL
+    FIRST", FIRST the server's log length before the run):
     waits for the plug-in's process and its connection to the server, then
     for the phase's moment (think time: 2 s in, the slow answer not begun;
     download: the drip answer begun), reads every process's argv for the
@@ -213,10 +214,9 @@ def killer(work, port):
         seen = line
         if line[0] == "done":
             break
-        name, signame = line
+        name, signame, first = line[0], line[1], int(line[2])
         r = results[name] = {"signal": signame}
         scenario = "drip" if name.startswith("download") else "slow"
-        first = control_get(port, "state")["requests"]
 
         def begun():
             return any(e["scenario"] == scenario for e in log_since(port, first))

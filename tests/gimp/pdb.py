@@ -536,8 +536,11 @@ def cancel_checks():
         state = image_state(img)
         profile = profile_files()
         recovery = recovery_files()
+        # The server's log length before the run: the killer looks for
+        # this run's answer after it (never racing the plug-in's request).
+        first = json.loads(urllib.request.urlopen(BASE + '/_control/state', timeout=10).read())['requests']
         with open(phase_file + '.tmp', 'w') as f:
-            f.write('%s %s\n' % (name, signal))
+            f.write('%s %s %d\n' % (name, signal, first))
         os.rename(phase_file + '.tmp', phase_file)
         started = time.time()
         status, _, message = run('plug-in-gemini-edit', {

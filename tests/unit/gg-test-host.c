@@ -105,9 +105,13 @@ host_begin (GgHost *host, const GgRunInsert *insert, GError **error)
 {
   GgTestHost *h = fake (host);
 
-  (void) error;
   h->begins++;
   h->new_image = insert->new_image;
+  if (h->fail_begin)
+    {
+      g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED, "no image could be made");
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -126,7 +130,7 @@ host_insert (GgHost *host, const GgRunInsert *insert, GgRunInserted *out,
   for (guint i = 0; i < insert->prepared->layers->len; i++)
     {
       GgFrontPiece *p     = g_ptr_array_index (insert->prepared->layers, i);
-      GgTestPiece        *piece = g_new0 (GgTestPiece, 1);
+      GgTestPiece  *piece = g_new0 (GgTestPiece, 1);
 
       piece->raster = gg_raster_copy (p->raster);
       piece->x      = p->x;

@@ -48,6 +48,7 @@ typedef struct
   GgRaster   *image;         /* what is visible, IMAGE_W x IMAGE_H */
   GgMask     *selection;     /* IMAGE_W x IMAGE_H coverage, or NULL */
   GPtrArray  *references;    /* of GgRunReference* to give, or NULL */
+  gboolean    fail_begin;
   gboolean    fail_insert;
   const gchar *cancel_at;    /* progress text holding this cancels */
   gint        cancel_after;  /* ... or the progress call of this number */

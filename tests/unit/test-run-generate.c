@@ -28,7 +28,7 @@ test_refine (void)
   g_autofree gchar  *first_place = NULL;
   cJSON             *requests;
   const cJSON       *contents;
-  GgTestPiece             *edited, *refined;
+  GgTestPiece       *edited, *refined;
 
   gg_test_edit_options (&options);
   gg_test_server_reset ("ok");
@@ -70,6 +70,56 @@ test_refine (void)
   gg_test_host_free (h);
 }
 
+/* A refine with a selection and the region sent again: what is visible
+ * over the conversation's region goes out (as the encoding policy has
+ * it) with the hint, and the selection as it is now is the mask. */
+static void
+test_refine_region_selection (void)
+{
+  GgTestHost           *h = gg_test_host_new (GG_TEST_SEL);
+  GgRunOptions          options;
+  GgConversationPlace   place;
+  GgRegionPlan          plan;
+  g_autoptr (GError)    error = NULL;
+  g_autoptr (GgRaster)  visible = NULL;
+  g_autoptr (GBytes)    expected = NULL;
+  g_autofree gchar     *sha = NULL;
+  cJSON                *requests;
+  const cJSON          *entry;
+  GgTestPiece          *refined;
+
+  gg_test_edit_options (&options);
+  gg_test_server_reset ("ok");
+  g_assert_true (gg_run_edit (&h->host, &options, &error));
+  g_assert_no_error (error);
+  g_assert_true (gg_conversation_place_from_text (h->place, strlen (h->place), &place));
+  gg_conversation_place_to_plan (&place, &plan);
+  visible  = gg_raster_crop (h->image, &plan.region, NULL);
+  expected = gg_front_encode (visible, plan.send_width, plan.send_height, NULL);
+  sha      = gg_test_sha256 (expected);
+
+  gg_test_edit_options (&options);
+  options.prompt         = "make it blue";
+  options.include_region = TRUE;
+  gg_test_server_reset ("ok");
+  g_assert_true (gg_run_refine (&h->host, &options, &error));
+  g_assert_no_error (error);
+
+  requests = gg_test_server_requests ();
+  entry    = cJSON_GetArrayItem (requests, 0);
+  g_assert_cmpstr (gg_test_json_string (gg_test_user_image (entry, 0), "sha256"), ==, sha);
+  g_assert_cmpstr (gg_test_json_string (gg_test_user_image (entry, 1), "format"), ==, "png");
+  cJSON_Delete (requests);
+
+  refined = g_ptr_array_index (h->pieces, 1);
+  g_assert_nonnull (refined->mask);
+  g_assert_false (h->mask_from_previous);
+  g_assert_cmpint (refined->x, ==, place.clip.x);
+  g_assert_cmpint (refined->raster->width, ==, place.clip.width);
+  gg_conversation_place_clear (&place);
+  gg_test_host_free (h);
+}
+
 static void
 test_refine_without_conversation (void)
 {
@@ -94,7 +144,7 @@ test_generate (void)
   g_autoptr (GError) error = NULL;
   g_autofree gchar  *text = NULL;
   cJSON             *requests;
-  GgTestPiece             *piece;
+  GgTestPiece       *piece;
 
   gg_run_options_init (&options);
   options.prompt     = "a lighthouse at dusk";
@@ -151,6 +201,57 @@ test_generate_thoughts (void)
   gg_test_host_free (h);
 }
 
+/* No image could be made for the result: the paid answer is saved. */
+static void
+test_generate_begin_fails (void)
+{
+  GgRect             none = { 0, 0, 0, 0 };
+  GgTestHost        *h = gg_test_host_new (none);
+  GgRunOptions       options;
+  g_autoptr (GError) error = NULL;
+
+  gg_run_options_init (&options);
+  options.prompt = "a lighthouse at dusk";
+  h->fail_begin  = TRUE;
+  gg_test_server_reset ("ok");
+  g_assert_false (gg_run_generate (&h->host, &options, TRUE, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "no image could be made"));
+  g_assert_nonnull (strstr (error->message, "The result was saved as "));
+  g_assert_cmpuint (gg_test_recovered (h), ==, 1);
+  g_assert_cmpint (h->inserts + h->ends_ok + h->reports + h->stores, ==, 0);
+  gg_test_host_free (h);
+}
+
+/* A host with only what a run needs (canvas, read, insert, key): the run
+ * goes through without asking for the rest. */
+static void
+test_generate_minimal_host (void)
+{
+  GgRect             none = { 0, 0, 0, 0 };
+  GgTestHost        *h = gg_test_host_new (none);
+  GgHostClass        minimal = *h->host.klass;
+  GgRunOptions       options;
+  g_autoptr (GError) error = NULL;
+
+  minimal.references         = NULL;
+  minimal.conversation_load  = NULL;
+  minimal.begin              = NULL;
+  minimal.conversation_store = NULL;
+  minimal.end                = NULL;
+  minimal.report             = NULL;
+  minimal.progress           = NULL;
+  h->host.klass = &minimal;
+  gg_run_options_init (&options);
+  options.prompt = "a lighthouse at dusk";
+  gg_test_server_reset ("ok");
+  g_assert_true (gg_run_generate (&h->host, &options, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (h->pieces->len, ==, 1);
+  g_assert_cmpint (h->begins + h->reports + h->stores + h->progress_calls, ==, 0);
+  gg_test_host_free (h);
+}
+
 static void
 test_compose (void)
 {
@@ -195,9 +296,12 @@ main (int argc, char **argv)
   gg_test_run_start ();
 
   g_test_add_func ("/run/refine", test_refine);
+  g_test_add_func ("/run/refine/region-selection", test_refine_region_selection);
   g_test_add_func ("/run/refine/no-conversation", test_refine_without_conversation);
   g_test_add_func ("/run/generate", test_generate);
   g_test_add_func ("/run/generate/thoughts", test_generate_thoughts);
+  g_test_add_func ("/run/generate/begin-fails", test_generate_begin_fails);
+  g_test_add_func ("/run/generate/minimal-host", test_generate_minimal_host);
   g_test_add_func ("/run/compose", test_compose);
 
   return gg_test_run_end (g_test_run ());

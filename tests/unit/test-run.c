@@ -36,7 +36,7 @@ test_edit_selection (void)
   g_autofree gchar    *hint_sentence = gg_prompt_role_sentence (GG_ROLE_HINT, 2);
   cJSON               *requests;
   const cJSON         *image, *hint;
-  GgTestPiece               *piece;
+  GgTestPiece         *piece;
   GgConversationPlace  place;
   gint                 far_out = 0, near = 0;
 
@@ -206,7 +206,7 @@ test_edit_whole_changed (void)
   g_autofree gchar  *text = NULL;
   g_autofree gchar  *wording = gg_prompt_edit ("add a red balloon", FALSE, NULL);
   cJSON             *requests;
-  GgTestPiece             *piece;
+  GgTestPiece       *piece;
   gint               cx, cy;
 
   gg_test_edit_options (&options);
@@ -244,7 +244,7 @@ test_edit_mask_as_is (void)
   GgHostCanvas       canvas;
   GgRegionPlan       plan;
   g_autoptr (GError) error = NULL;
-  GgTestPiece             *piece;
+  GgTestPiece       *piece;
   gint               checked = 0;
 
   for (gint y = GG_TEST_SEL.y; y < GG_TEST_SEL.y + GG_TEST_SEL.height; y++)
@@ -421,7 +421,7 @@ test_edit_visible (void)
   g_autoptr (GBytes)   expected = NULL;
   g_autofree gchar    *sha = NULL;
   cJSON               *requests;
-  GgTestPiece               *piece;
+  GgTestPiece         *piece;
 
   gg_test_edit_options (&options);
   options.visible = TRUE;
