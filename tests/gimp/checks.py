@@ -214,7 +214,9 @@ def killer(work, port):
         seen = line
         if line[0] == "done":
             break
-        name, signame, first = line[0], line[1], int(line[2])
+        name, signame = line[0], line[1]
+        # FIRST is optional: without it, the log's length now.
+        first = int(line[2]) if len(line) > 2 else control_get(port, "state")["requests"]
         r = results[name] = {"signal": signame}
         scenario = "drip" if name.startswith("download") else "slow"
 
