@@ -151,28 +151,34 @@ cli_cache_dir (void)
   return g_build_filename (g_get_user_cache_dir (), "gimp-gemini", NULL);
 }
 
+GBytes *
+cli_job_read_reference (const gchar *spec, GgImageRole *role, GError **error)
+{
+  const gchar *file = spec;
+  gint         width, height;
+
+  *role = GG_ROLE_SUBJECT;
+  /* A prefix counts only when it names a role: "c:/x.png" or a file that
+   * happens to hold a colon stays a file name. */
+  for (guint r = 0; r < G_N_ELEMENTS (reference_roles); r++)
+    if (g_str_has_prefix (spec, reference_roles[r].prefix)
+        && !g_file_test (spec, G_FILE_TEST_EXISTS))
+      {
+        *role = reference_roles[r].role;
+        file = spec + strlen (reference_roles[r].prefix);
+        break;
+      }
+  return read_image_file (file, "reference image", &width, &height, error);
+}
+
 static gboolean
 add_references (CliJob *job, GgRequest *request, GError **error)
 {
   for (guint i = 0; job->references != NULL && job->references[i] != NULL; i++)
     {
-      const gchar *spec = job->references[i];
-      const gchar *file = spec;
-      GgImageRole  role = GG_ROLE_SUBJECT;
-      GBytes      *bytes;
-      gint         width, height;
+      GgImageRole role;
+      GBytes     *bytes = cli_job_read_reference (job->references[i], &role, error);
 
-      /* A prefix counts only when it names a role: "c:/x.png" or a file
-       * that happens to hold a colon stays a file name. */
-      for (guint r = 0; r < G_N_ELEMENTS (reference_roles); r++)
-        if (g_str_has_prefix (spec, reference_roles[r].prefix)
-            && !g_file_test (spec, G_FILE_TEST_EXISTS))
-          {
-            role = reference_roles[r].role;
-            file = spec + strlen (reference_roles[r].prefix);
-            break;
-          }
-      bytes = read_image_file (file, "reference image", &width, &height, error);
       if (bytes == NULL)
         return FALSE;
       gg_request_add_image (request, bytes, NULL, role);
@@ -212,82 +218,41 @@ check_output (CliJob *job)
   return TRUE;
 }
 
-/* Adds the input image (and with --mask, plans the region); sets the
- * prompt.  FALSE with job's outcome set. */
+/* Adds the input image and sets the prompt.  FALSE with job's outcome
+ * set. */
 static gboolean
-prepare_edit (CliJob *job, GgRequest *request, CliEditPlan **plan_out)
+prepare_edit (CliJob *job, GgRequest *request)
 {
   const GgModel    *model = gg_request_get_model_info (request);
   g_autofree gchar *prompt = NULL;
   GBytes           *bytes;
   GError           *error = NULL;
+  gint              width, height;
 
-  if (job->mask != NULL)
+  bytes = read_image_file (job->input, "input image", &width, &height, &error);
+  if (bytes == NULL)
     {
-      CliEditPlan      *plan;
-      g_autofree gchar *area = NULL;
-      GBytes           *hint = NULL;
-
-      if (job->aspect != NULL)
-        {
-          cli_job_fail (job, CLI_EXIT_USAGE, "--aspect does not go with --mask: "
-                        "the ratio follows the masked area.");
-          return FALSE;
-        }
-      plan = cli_mask_plan (job->input, job->mask, model, job->size, &job->mask_options,
-                            &bytes, &hint, &error);
-      if (plan == NULL)
-        {
-          cli_job_fail (job, CLI_EXIT_USAGE, "%s", error->message);
-          g_error_free (error);
-          return FALSE;
-        }
-      *plan_out = plan;
-      gg_request_add_image (request, bytes, "image/png", GG_ROLE_INPUT);
-      g_bytes_unref (bytes);
-      /* --hint: the editable area as a second image; the request adds its
-       * sentence (prompts.json, roles.hint). */
-      if (hint != NULL)
-        {
-          gg_request_add_image (request, hint, "image/png", GG_ROLE_HINT);
-          g_bytes_unref (hint);
-        }
-      gg_request_set_aspect_ratio (request, cli_mask_ratio (plan));
-      gg_request_set_image_size (request, cli_mask_size (plan));
-      area = cli_mask_area (plan);
-      prompt = gg_prompt_edit (job->prompt, TRUE, area);
+      cli_job_fail (job, CLI_EXIT_USAGE, "%s", error->message);
+      g_error_free (error);
+      return FALSE;
     }
-  else
-    {
-      gint width, height;
-
-      bytes = read_image_file (job->input, "input image", &width, &height, &error);
-      if (bytes == NULL)
-        {
-          cli_job_fail (job, CLI_EXIT_USAGE, "%s", error->message);
-          g_error_free (error);
-          return FALSE;
-        }
-      gg_request_add_image (request, bytes, NULL, GG_ROLE_INPUT);
-      g_bytes_unref (bytes);
-      /* The nearest ratio keeps the picture from being cropped or padded;
-       * an unknown model is left to match the input itself. */
-      if (job->aspect == NULL && model != NULL && width > 0 && height > 0)
-        gg_request_set_aspect_ratio (request, gg_model_nearest_ratio (model, width, height));
-      prompt = gg_prompt_edit (job->prompt, FALSE, NULL);
-    }
+  gg_request_add_image (request, bytes, NULL, GG_ROLE_INPUT);
+  g_bytes_unref (bytes);
+  /* The nearest ratio keeps the picture from being cropped or padded; an
+   * unknown model is left to match the input itself. */
+  if (job->aspect == NULL && model != NULL && width > 0 && height > 0)
+    gg_request_set_aspect_ratio (request, gg_model_nearest_ratio (model, width, height));
+  prompt = gg_prompt_edit (job->prompt, FALSE, NULL);
   gg_request_set_prompt (request, prompt);
   return TRUE;
 }
 
 GgRequest *
-cli_job_prepare (CliJob *job, CliEditPlan **plan_out)
+cli_job_prepare (CliJob *job)
 {
   g_autoptr (GgRequest) request = NULL;
-  g_autofree gchar     *base_url = NULL;
   GError               *error = NULL;
 
-  *plan_out = NULL;
   if (!check_output (job))
     return NULL;
 
@@ -296,9 +261,21 @@ cli_job_prepare (CliJob *job, CliEditPlan **plan_out)
     gg_request_set_aspect_ratio (request, job->aspect);
   if (job->size != NULL)
     gg_request_set_image_size (request, job->size);
+  if (job->mask != NULL)
+    {
+      /* The engine plans, words and encodes the request (cli_mask_run). */
+      if (job->aspect != NULL)
+        {
+          cli_job_fail (job, CLI_EXIT_USAGE, "--aspect does not go with --mask: "
+                        "the ratio follows the masked area.");
+          return NULL;
+        }
+      gg_request_set_prompt (request, job->prompt);
+      return g_steal_pointer (&request);
+    }
   if (job->edit)
     {
-      if (!prepare_edit (job, request, plan_out))
+      if (!prepare_edit (job, request))
         return NULL;
     }
   else
@@ -308,8 +285,19 @@ cli_job_prepare (CliJob *job, CliEditPlan **plan_out)
     {
       cli_job_fail (job, CLI_EXIT_USAGE, "%s", error->message);
       g_error_free (error);
-      goto fail;
+      return NULL;
     }
+  if (!cli_job_ready (job, request))
+    return NULL;
+  return g_steal_pointer (&request);
+}
+
+gboolean
+cli_job_ready (CliJob *job, GgRequest *request)
+{
+  g_autofree gchar *base_url = NULL;
+  GError           *error = NULL;
+
   if (job->system != NULL)
     gg_request_set_system_instruction (request, job->system);
   gg_request_set_image_only (request, job->image_only);
@@ -329,7 +317,7 @@ cli_job_prepare (CliJob *job, CliEditPlan **plan_out)
     {
       cli_job_fail (job, CLI_EXIT_USAGE, "%s", error->message);
       g_error_free (error);
-      goto fail;
+      return FALSE;
     }
 
   base_url = gg_base_url_from_environment ();
@@ -361,7 +349,7 @@ cli_job_prepare (CliJob *job, CliEditPlan **plan_out)
         fprintf (stderr, "%s: dry run: nothing was sent.\n", CLI_NAME);
       job->json_printed = TRUE;
       job->exit_status = CLI_EXIT_OK;
-      goto fail;
+      return FALSE;
     }
 
   /* The URL first: a wrong endpoint is worth knowing about even without a
@@ -370,27 +358,23 @@ cli_job_prepare (CliJob *job, CliEditPlan **plan_out)
     {
       cli_job_fail (job, CLI_EXIT_USAGE, "%s", error->message);
       g_error_free (error);
-      goto fail;
+      return FALSE;
     }
   job->key = gg_key_from_environment ();
   if (job->key == NULL || job->key[0] == '\0')
     {
       cli_job_fail (job, CLI_EXIT_USAGE, "No API key: set GEMINI_API_KEY (or GOOGLE_API_KEY) "
                     "in the environment; get a key at https://aistudio.google.com/apikey.");
-      goto fail;
+      return FALSE;
     }
   job->client = gg_client_new (job->key, base_url, &error);
   if (job->client == NULL)
     {
       cli_job_fail (job, CLI_EXIT_USAGE, "%s", error->message);
       g_error_free (error);
-      goto fail;
+      return FALSE;
     }
-  return g_steal_pointer (&request);
-
-fail:
-  g_clear_pointer (plan_out, cli_edit_plan_free);
-  return NULL;
+  return TRUE;
 }
 
 /* ---- running: on the worker thread ------------------------------------ */
@@ -648,7 +632,6 @@ cli_job_save_image (const GgPart *part, const gchar *filename, GError **error)
 static gboolean
 write_results (CliJob      *job,
                GPtrArray   *images,
-               CliEditPlan *plan,
                GPtrArray   *temps,
                GPtrArray   *finals,
                GError     **error)
@@ -656,21 +639,9 @@ write_results (CliJob      *job,
   for (guint i = 0; i < images->len; i++)
     {
       const GgPart *part = g_ptr_array_index (images, i);
-      gchar        *final = cli_output_name (job->output, i);
-      gchar        *temp = cli_output_temp_name (final);
-      gboolean      ok;
+      const gchar  *temp = cli_output_add (job->output, temps, finals);
 
-      g_ptr_array_add (finals, final);
-      g_ptr_array_add (temps, temp);
-      if (plan != NULL)
-        {
-          g_autoptr (GgRaster) edited = cli_mask_apply (plan, part->data, i, error);
-
-          ok = edited != NULL && gg_image_save (edited, temp, error);
-        }
-      else
-        ok = cli_job_save_image (part, temp, error);
-      if (!ok)
+      if (!cli_job_save_image (part, temp, error))
         return FALSE;
       if (g_cancellable_is_cancelled (job->cancellable))
         return FALSE;
@@ -739,13 +710,10 @@ emit_json (CliJob *job, const GgRequest *request)
   job->json_printed = TRUE;
 }
 
-void
-cli_job_run (CliJob *job, GgRequest *request, CliEditPlan *plan)
+gboolean
+cli_job_send (CliJob *job, GgRequest *request)
 {
   GgClientOptions       options;
-  g_autoptr (GPtrArray) images = NULL;
-  g_autoptr (GPtrArray) temps = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) finals = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) uploaded = g_ptr_array_new_with_free_func (g_free);
   GError               *error = NULL;
 
@@ -774,7 +742,7 @@ cli_job_run (CliJob *job, GgRequest *request, CliEditPlan *plan)
         cli_job_fail (job, CLI_EXIT_FAILED, "%s", error->message);
       g_error_free (error);
       delete_uploads (job, uploaded);
-      return;
+      return FALSE;
     }
 
   job->response = gg_client_generate (job->client, request, job->cancellable, &error);
@@ -783,7 +751,7 @@ cli_job_run (CliJob *job, GgRequest *request, CliEditPlan *plan)
     {
       fail_with_error (job, error);
       g_error_free (error);
-      return;
+      return FALSE;
     }
 
   job->thought_files = g_ptr_array_new_with_free_func (g_free);
@@ -807,11 +775,29 @@ cli_job_run (CliJob *job, GgRequest *request, CliEditPlan *plan)
     {
       cli_job_fail (job, CLI_EXIT_FAILED, "%s", error->message);
       g_error_free (error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+cli_job_run (CliJob *job, GgRequest *request)
+{
+  g_autoptr (GPtrArray) images = NULL;
+  g_autoptr (GPtrArray) temps = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) finals = g_ptr_array_new_with_free_func (g_free);
+  GError               *error = NULL;
+
+  if (job->mask != NULL)
+    {
+      cli_mask_run (job);
       return;
     }
+  if (!cli_job_send (job, request))
+    return;
 
   images = gg_response_images (job->response);
-  if (!write_results (job, images, plan, temps, finals, &error)
+  if (!write_results (job, images, temps, finals, &error)
       || g_cancellable_is_cancelled (job->cancellable)
       || !cli_output_commit (temps, finals, &error))
     {
@@ -833,6 +819,9 @@ cli_job_run (CliJob *job, GgRequest *request, CliEditPlan *plan)
 void
 cli_job_report (CliJob *job, const GgRequest *request)
 {
+  /* A dry run printed the request: nothing was sent, nothing to say. */
+  if (job->dry_run)
+    return;
   if (job->response != NULL && !job->json)
     print_texts (job, job->response);
   if (job->warning != NULL && !job->quiet)

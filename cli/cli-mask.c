@@ -1,13 +1,19 @@
-/* cli-mask.c: `edit --mask`: only the mask's white area may change.
+/* cli-mask.c: `edit --mask` is the plug-ins' edit run (gg_run_edit ()) over
+ * the command line's GgHost.
  *
- * The mask's bounds plus context go out (gg_region_plan), the answer comes
- * back onto that region (gg_region_place: resampled, realigned,
- * colour-matched), and the input's pixels are blended with it through the
- * mask, so everything outside the mask stays exactly as it was and the
- * result has the input's size.  With --grow or --feather the mask file is
- * a selection and the layer mask is made from it as in the plug-in
- * (gg_mask_from_selection); --hint sends the area that may change as a
- * second image; --patch writes the placed region with its mask as alpha.
+ * The input file is the layer, the mask file the selection: its
+ * brightness times its alpha, values at or below MASK_FLOOR black (JPEG
+ * masks are never quite black, and their noise must not stretch the
+ * bounds over the image).  Without --grow and --feather the mask is used
+ * as it is (grey blends: GgRunOptions.mask_as_is); with either it is a
+ * selection, grown and feathered as the plug-ins do.  The engine plans the
+ * region, words and encodes the request, places the answer; the host
+ * sends it with the command line's own client (cli_job_ready (),
+ * cli_job_send (): timeouts, retries, uploads, --dry-run), and inserts
+ * each placed answer by compositing it through its mask into a copy of the
+ * input, written as the output (and with --patch the placed region, its
+ * mask as alpha).  A paid answer that cannot be placed or written is
+ * saved in the recovery folder by the engine.
  */
 #include <math.h>
 #include <string.h>
@@ -15,42 +21,29 @@
 #include "cli.h"
 #include "gg-error.h"
 #include "gg-mask.h"
-#include "gg-region.h"
+#include "gg-run.h"
 
-/* Mask values at or below this count as black: JPEG masks are never quite
- * black, and their noise must not stretch the bounds over the image. */
+/* Mask values at or below this count as black. */
 #define MASK_FLOOR 8
 
-struct _CliEditPlan
+typedef struct
 {
-  GgRaster     *input;      /* the whole input */
-  GgMask       *weights;    /* input size: the mask file's coverage */
-  GgRegionPlan  plan;
-  GgRaster     *original;   /* the region's own pixels, region size */
-  GgMask       *mask;       /* region size: 0 keep .. 255 take the answer */
-  gchar        *patch;      /* --patch FILE, or NULL */
-};
-
-void
-cli_edit_plan_free (CliEditPlan *plan)
-{
-  if (plan == NULL)
-    return;
-  gg_raster_free (plan->input);
-  gg_mask_free (plan->weights);
-  gg_raster_free (plan->original);
-  gg_mask_free (plan->mask);
-  g_free (plan->patch);
-  g_free (plan);
-}
+  CliJob   *job;
+  GgRaster *input;      /* the whole input */
+  GgMask   *weights;    /* input size: the mask file's coverage */
+  gboolean  asked;      /* the request reached ask (): past planning */
+  gboolean  settled;    /* ask () set the job's outcome itself */
+} CliHost;
 
 /* Weights from the mask's brightness times its alpha (a transparent mask
- * pixel marks nothing), and their bounds; FALSE when nothing is white. */
+ * pixel marks nothing), and their bounds; FALSE when nothing is white.
+ * *@half: some weight is at least half. */
 static gboolean
-mask_weights (const GgRaster *mask, guint8 *weights, GgRect *bounds)
+mask_weights (const GgRaster *mask, guint8 *weights, GgRect *bounds, gboolean *half)
 {
   gint x0 = mask->width, y0 = mask->height, x1 = -1, y1 = -1;
 
+  *half = FALSE;
   for (gint y = 0; y < mask->height; y++)
     for (gint x = 0; x < mask->width; x++)
       {
@@ -67,6 +60,7 @@ mask_weights (const GgRaster *mask, guint8 *weights, GgRect *bounds)
             y0 = MIN (y0, y);
             x1 = MAX (x1, x);
             y1 = MAX (y1, y);
+            *half |= w >= 128;
           }
       }
   if (x1 < 0)
@@ -82,220 +76,267 @@ mask_weights (const GgRaster *mask, guint8 *weights, GgRect *bounds)
 static gboolean
 as_selection (const CliMaskOptions *options)
 {
-  return options != NULL && (options->grow != 0 || options->feather != 0);
+  return options->grow != 0 || options->feather != 0;
 }
 
-CliEditPlan *
-cli_mask_plan (const gchar          *input,
-               const gchar          *mask_file,
-               const GgModel        *model,
-               const gchar          *max_size,
-               const CliMaskOptions *mask_options,
-               GBytes              **send,
-               GBytes              **hint,
-               GError              **error)
+/* The input and the mask, read; the mask's bounds are the selection. */
+static gboolean
+host_canvas (GgHost *host, gboolean visible, GgHostCanvas *out, GError **error)
 {
-  CliEditPlan        *plan = g_new0 (CliEditPlan, 1);
+  CliHost             *self = host->data;
+  const CliJob        *job = self->job;
   g_autoptr (GgRaster) mask = NULL;
-  g_autoptr (GgRaster) scaled = NULL;
-  g_autoptr (GgMask)   coverage = NULL;
-  GgRegionOptions     options;
-  GgRect              bounds;
-  const GgRaster     *out;
+  gboolean             half;
 
-  /* The failure path clears them: never what the caller left there. */
-  *send = NULL;
-  if (hint != NULL)
-    *hint = NULL;
-  plan->input = gg_image_load (input, 0, error);
-  if (plan->input == NULL)
-    goto fail;
-  mask = gg_image_load (mask_file, 0, error);
+  (void) visible;
+  self->input = gg_image_load (job->input, 0, error);
+  if (self->input == NULL)
+    return FALSE;
+  mask = gg_image_load (job->mask, 0, error);
   if (mask == NULL)
-    goto fail;
-  if (mask->width != plan->input->width || mask->height != plan->input->height)
+    return FALSE;
+  if (mask->width != self->input->width || mask->height != self->input->height)
     {
       g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
                    "The mask is %dx%d but the input is %dx%d: they must be the same size.",
-                   mask->width, mask->height, plan->input->width, plan->input->height);
-      goto fail;
+                   mask->width, mask->height, self->input->width, self->input->height);
+      return FALSE;
     }
-  plan->weights = gg_mask_new (mask->width, mask->height, error);
-  if (plan->weights == NULL)
-    goto fail;
-  if (!mask_weights (mask, plan->weights->data, &bounds))
+  self->weights = gg_mask_new (mask->width, mask->height, error);
+  if (self->weights == NULL)
+    return FALSE;
+  memset (out, 0, sizeof *out);
+  if (!mask_weights (mask, self->weights->data, &out->selection, &half))
     {
       g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
                    "The mask %s has no white pixels, so nothing may change: "
-                   "paint the area to edit white.", mask_file);
-      goto fail;
+                   "paint the area to edit white.", job->mask);
+      return FALSE;
     }
-  /* As a selection, what changes is the grown area: plan around that. */
-  if (as_selection (mask_options) && mask_options->grow > 0)
+  if (as_selection (&job->mask_options) && !half)
     {
-      gint   g = (gint) ceil (mask_options->grow);
-      GgRect grown = { bounds.x - g, bounds.y - g, bounds.width + 2 * g, bounds.height + 2 * g };
-      GgRect image = { 0, 0, mask->width, mask->height };
-
-      gg_rect_intersect (&grown, &image, &bounds);
+      g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                   "With --grow or --feather the mask %s is a selection, and no "
+                   "pixel of it is even half white: paint the area to edit white.",
+                   job->mask);
+      return FALSE;
     }
-
-  gg_region_options_init (&options);
-  if (max_size != NULL)
-    options.max_size = max_size;
-  if (!gg_region_plan (model, plan->input->width, plan->input->height, &bounds,
-                       &options, &plan->plan, error))
-    goto fail;
-
-  /* The layer mask over the region. */
-  coverage = gg_mask_crop (plan->weights, &plan->plan.region, error);
-  if (coverage == NULL)
-    goto fail;
-  if (as_selection (mask_options))
-    {
-      GgMaskOptions mo = { mask_options->grow, mask_options->feather };
-
-      plan->mask = gg_mask_from_selection (coverage, &mo, error);
-      if (plan->mask == NULL)
-        goto fail;
-      if (!gg_mask_bounds (plan->mask, &bounds))
-        {
-          g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                       "With --grow or --feather the mask %s is a selection, and no "
-                       "pixel of it is even half white (or --grow shrank it to "
-                       "nothing): paint the area to edit white.", mask_file);
-          goto fail;
-        }
-    }
-  else
-    plan->mask = g_steal_pointer (&coverage);
-  if (mask_options != NULL)
-    plan->patch = g_strdup (mask_options->patch);
-
-  plan->original = gg_raster_crop (plan->input, &plan->plan.region, error);
-  if (plan->original == NULL)
-    goto fail;
-  out = plan->original;
-  if (plan->plan.send_width != plan->original->width
-      || plan->plan.send_height != plan->original->height)
-    {
-      scaled = gg_raster_scale (plan->original, plan->plan.send_width,
-                                plan->plan.send_height, error);
-      if (scaled == NULL)
-        goto fail;
-      out = scaled;
-    }
-  /* PNG: the region is at most a few megapixels, and a lossy copy would
-   * give the model artefacts to reproduce. */
-  *send = gg_image_encode_png (out, 6, error);
-  if (*send == NULL)
-    goto fail;
-  /* The hint shows exactly where pixels may change: the mask's non-zero
-   * area, at the size of the image sent. */
-  if (hint != NULL && mask_options != NULL && mask_options->hint)
-    {
-      g_autoptr (GgRaster) picture = gg_mask_hint (&plan->plan, plan->mask, error);
-
-      if (picture == NULL)
-        goto fail;
-      *hint = gg_image_encode_png (picture, 9, error);
-      if (*hint == NULL)
-        goto fail;
-    }
-  return plan;
-
-fail:
-  g_clear_pointer (send, g_bytes_unref);
-  cli_edit_plan_free (plan);
-  return NULL;
+  out->space.width = self->input->width;
+  out->space.height = self->input->height;
+  out->has_selection = TRUE;
+  out->name = job->input;
+  return TRUE;
 }
 
-const gchar *
-cli_mask_ratio (const CliEditPlan *plan)
+static GgMask *
+host_selection (GgHost *host, const GgRect *rect, GError **error)
 {
-  return plan->plan.ratio;
+  CliHost *self = host->data;
+
+  return gg_mask_crop (self->weights, rect, error);
 }
 
-const gchar *
-cli_mask_size (const CliEditPlan *plan)
+static GgRaster *
+host_read (GgHost *host, gboolean visible, const GgRect *rect, GError **error)
 {
-  return plan->plan.size;
+  CliHost *self = host->data;
+
+  (void) visible;
+  return gg_raster_crop (self->input, rect, error);
 }
 
-gchar *
-cli_mask_area (const CliEditPlan *plan)
+static GPtrArray *
+host_references (GgHost *host, GError **error)
 {
-  const GgRect *r = &plan->plan.region;
-  const GgRect *s = &plan->plan.selection;
+  CliHost             *self = host->data;
+  g_autoptr (GPtrArray) references = g_ptr_array_new_with_free_func (gg_run_reference_free);
+  gchar              **specs = self->job->references;
 
-  /* In per cent of the image sent: the model never sees pixel coordinates
-   * of the input, and the sent image may be scaled. */
-  return g_strdup_printf ("from %d%% to %d%% of the width, from the left, and "
-                          "from %d%% to %d%% of the height, from the top",
-                          (gint) floor (100.0 * (s->x - r->x) / r->width),
-                          (gint) ceil (100.0 * (s->x + s->width - r->x) / r->width),
-                          (gint) floor (100.0 * (s->y - r->y) / r->height),
-                          (gint) ceil (100.0 * (s->y + s->height - r->y) / r->height));
+  for (guint i = 0; specs != NULL && specs[i] != NULL; i++)
+    {
+      GgImageRole role;
+      GBytes     *bytes = cli_job_read_reference (specs[i], &role, error);
+
+      if (bytes == NULL)
+        return NULL;
+      g_ptr_array_add (references, gg_run_reference_new (bytes, role));
+      g_bytes_unref (bytes);
+    }
+  return g_steal_pointer (&references);
 }
 
 /* The patch: the placed region on a transparent canvas of the input's
- * size, the mask times the original's alpha as its alpha; the placed
- * colours stay under alpha 0 too, so the mask can be redrawn later. */
+ * size, its mask times its alpha as alpha; the placed colours stay under
+ * alpha 0 too, so the mask can be redrawn later. */
 static gboolean
-write_patch (const CliEditPlan *plan, const GgRaster *placed, const gchar *filename,
+write_patch (const CliHost *self, const GgFrontPiece *piece, const gchar *filename,
              GError **error)
 {
-  g_autoptr (GgRaster) patch = gg_raster_new (plan->input->width, plan->input->height, error);
-  const GgRect        *r = &plan->plan.region;
+  g_autoptr (GgRaster) patch = gg_raster_new (self->input->width, self->input->height, error);
+  const GgRaster      *placed = piece->raster;
 
   if (patch == NULL)
     return FALSE;
-  for (gint y = MAX (r->y, 0); y < MIN (r->y + r->height, patch->height); y++)
-    for (gint x = MAX (r->x, 0); x < MIN (r->x + r->width, patch->width); x++)
+  for (gint y = MAX (piece->y, 0); y < MIN (piece->y + placed->height, patch->height); y++)
+    for (gint x = MAX (piece->x, 0); x < MIN (piece->x + placed->width, patch->width); x++)
       {
-        gsize         j = (gsize) (y - r->y) * r->width + (x - r->x);
+        gsize         j = (gsize) (y - piece->y) * placed->width + (x - piece->x);
         const guint8 *src = placed->pixels + j * 4;
         guint8       *dst = patch->pixels + ((gsize) y * patch->width + x) * 4;
+        guint         m = piece->mask != NULL ? piece->mask->data[j] : 255u;
 
         memcpy (dst, src, 3);
-        dst[3] = (guint8) ((plan->mask->data[j] * (guint) src[3] + 127u) / 255u);
+        dst[3] = (guint8) ((m * (guint) src[3] + 127u) / 255u);
       }
   return gg_image_save (patch, filename, error);
 }
 
-GgRaster *
-cli_mask_apply (const CliEditPlan *plan, GBytes *answer, guint index, GError **error)
+/* One result: the input with the piece composited through its mask (where
+ * the mask is 0 the input's bytes are not even rewritten), to @temp. */
+static gboolean
+write_result (const CliHost *self, const GgFrontPiece *piece, const gchar *temp,
+              GError **error)
 {
-  g_autoptr (GgRaster) decoded = NULL;
-  g_autoptr (GgRaster) placed = NULL;
-  GgRaster            *result;
-  gsize                len;
-  const guint8        *data = g_bytes_get_data (answer, &len);
+  g_autoptr (GgRaster) result = gg_raster_copy (self->input);
 
-  decoded = gg_image_decode (data, len, 0, error);
-  if (decoded == NULL)
-    return NULL;
-  placed = gg_region_place (&plan->plan, plan->original, decoded, error);
-  if (placed == NULL)
-    return NULL;
-  if (plan->patch != NULL)
-    {
-      g_autofree gchar *name = cli_output_name (plan->patch, index);
-
-      if (!write_patch (plan, placed, name, error))
-        return NULL;
-    }
-
-  /* Where the mask is 0 the input's bytes are not even rewritten. */
-  result = gg_raster_copy (plan->input);
   if (result == NULL)
     {
       g_set_error (error, GG_ERROR, GG_ERROR_TOO_LARGE,
                    "There is not enough memory for the edited copy of the input "
                    "(%d x %d pixels): close other programs, or edit a smaller image.",
-                   plan->input->width, plan->input->height);
+                   self->input->width, self->input->height);
+      return FALSE;
+    }
+  gg_mask_composite (result, piece->raster, piece->mask, piece->x, piece->y);
+  return gg_image_save (result, temp, error);
+}
+
+/* Every placed answer written beside its final name, then all moved
+ * into place; on failure nothing of the outputs is left. */
+static gboolean
+host_insert (GgHost *host, const GgRunInsert *insert, GgRunInserted *out, GError **error)
+{
+  CliHost              *self = host->data;
+  CliJob               *job = self->job;
+  GPtrArray            *layers = insert->prepared->layers;
+  g_autoptr (GPtrArray) temps = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) finals = g_ptr_array_new_with_free_func (g_free);
+
+  out->result_id = 0;
+  for (guint i = 0; i < layers->len; i++)
+    {
+      const GgFrontPiece *piece = g_ptr_array_index (layers, i);
+      const gchar        *temp = cli_output_add (job->output, temps, finals);
+
+      if (job->mask_options.patch != NULL)
+        {
+          g_autofree gchar *name = cli_output_name (job->mask_options.patch, i);
+
+          if (!write_patch (self, piece, name, error))
+            goto fail;
+        }
+      if (!write_result (self, piece, temp, error))
+        goto fail;
+      if (g_cancellable_is_cancelled (job->cancellable))
+        {
+          g_set_error_literal (error, GG_ERROR, GG_ERROR_CANCELLED,
+                               "Interrupted: nothing was written.");
+          goto fail;
+        }
+    }
+  if (!cli_output_commit (temps, finals, error))
+    goto fail;
+  job->files = g_steal_pointer (&finals);
+  return TRUE;
+
+fail:
+  cli_output_discard (temps);
+  return FALSE;
+}
+
+static gboolean
+host_progress (GgHost *host, const gchar *text, gdouble fraction)
+{
+  CliHost *self = host->data;
+
+  (void) text;
+  (void) fraction;
+  return !g_cancellable_is_cancelled (self->job->cancellable);
+}
+
+/* The request goes out through the command line's own client; the job's
+ * outcome (a refusal, the dry run, a failed request) is set there. */
+static GPtrArray *
+host_ask (GgHost *host, GgRequest **requests, guint n, GPtrArray **failures, GError **error)
+{
+  CliHost   *self = host->data;
+  CliJob    *job = self->job;
+  GPtrArray *responses;
+
+  /* One variation (cli_mask_run): one request. */
+  (void) n;
+  *failures = NULL;
+  self->asked = TRUE;
+  if (!cli_job_ready (job, requests[0]) || !cli_job_send (job, requests[0]))
+    {
+      self->settled = TRUE;
+      g_set_error_literal (error, GG_ERROR, GG_ERROR_CANCELLED,
+                           job->message != NULL ? job->message : "Nothing was sent.");
       return NULL;
     }
-  gg_mask_composite (result, placed, plan->mask, plan->plan.region.x, plan->plan.region.y);
-  return result;
+  /* No free function: the job keeps its response for the report. */
+  responses = g_ptr_array_new ();
+  g_ptr_array_add (responses, job->response);
+  return responses;
+}
+
+static const GgHostClass cli_host_class =
+{
+  .canvas     = host_canvas,
+  .selection  = host_selection,
+  .read       = host_read,
+  .references = host_references,
+  .insert     = host_insert,
+  .progress   = host_progress,
+};
+
+void
+cli_mask_run (CliJob *job)
+{
+  g_autofree gchar *profile = cli_recovery_profile ();
+  CliHost           self = { job, NULL, NULL, FALSE, FALSE };
+  GgHost            host = { &cli_host_class, profile, &self, host_ask };
+  GgRunOptions      options;
+  GError           *error = NULL;
+
+  gg_run_options_init (&options);
+  options.prompt = job->prompt;
+  options.model = job->model;
+  options.size = job->size;
+  options.thinking = job->thinking;
+  options.store = job->store;
+  options.image_only = job->image_only;
+  options.search = job->search;
+  options.variations = 1;
+  options.mask_as_is = !as_selection (&job->mask_options);
+  options.grow = (gint) lround (job->mask_options.grow);
+  options.feather = job->mask_options.feather;
+  options.hint = job->mask_options.hint;
+
+  if (gg_run_edit (&host, &options, &error))
+    job->exit_status = CLI_EXIT_OK;
+  else if (!self.settled)
+    {
+      /* Before the request: the invocation (the files, the mask); after:
+       * the answer could not be placed or written, and the engine's
+       * sentence says where it saved it. */
+      gint status = !self.asked ? CLI_EXIT_USAGE
+                    : g_atomic_int_get (&job->interrupted) ? CLI_EXIT_INTERRUPTED
+                    : CLI_EXIT_FAILED;
+
+      cli_job_fail (job, status, "%s", error->message);
+    }
+  g_clear_error (&error);
+  gg_raster_free (self.input);
+  gg_mask_free (self.weights);
 }

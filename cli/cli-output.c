@@ -47,6 +47,17 @@ cli_output_temp_name (const gchar *final)
                           g_random_int (), ext);
 }
 
+const gchar *
+cli_output_add (const gchar *output, GPtrArray *temps, GPtrArray *finals)
+{
+  gchar *final = cli_output_name (output, finals->len);
+  gchar *temp = cli_output_temp_name (final);
+
+  g_ptr_array_add (finals, final);
+  g_ptr_array_add (temps, temp);
+  return temp;
+}
+
 void
 cli_output_discard (GPtrArray *temps)
 {

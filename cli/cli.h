@@ -11,6 +11,7 @@
 #include <cJSON.h>
 
 #include "gg-client.h"
+#include "gg-region.h"
 #include "gg-request.h"
 #include "gg-response.h"
 
@@ -106,17 +107,23 @@ typedef struct
 /* cli-job.c */
 void     cli_job_init          (CliJob *job);
 void     cli_job_clear         (CliJob *job);
-/* Everything that can be refused before a byte is sent; on failure sets
+/* What can be refused before anything is read or sent; on failure sets
  * job->exit_status and job->message and returns NULL.  The request is the
- * caller's (gg_request_free); @plan_out receives the mask's edit plan, or
- * NULL when there is no mask (cli_edit_plan_free). */
-typedef struct _CliEditPlan CliEditPlan;
-GgRequest *cli_job_prepare     (CliJob *job, CliEditPlan **plan_out);
-void       cli_edit_plan_free  (CliEditPlan *plan);
-/* Sends @request and writes the results; the worker thread's body.  Prints
- * nothing: the main thread owns the terminal while the progress line may
- * be on it. */
-void       cli_job_run         (CliJob *job, GgRequest *request, CliEditPlan *plan);
+ * caller's (gg_request_free).  With --mask it only names the model (the
+ * engine builds the request sent: cli_mask_run ()); otherwise it is the
+ * request, made ready (cli_job_ready ()). */
+GgRequest *cli_job_prepare     (CliJob *job);
+/* The command line's options on @request, checked; then the dry run
+ * (the request printed, exit status 0) or the URL, the key and the
+ * client.  FALSE with the job's outcome set when nothing is to be sent. */
+gboolean   cli_job_ready       (CliJob *job, GgRequest *request);
+/* Sends @request (uploading what must be): job->response, checked.
+ * FALSE with the job's outcome set. */
+gboolean   cli_job_send        (CliJob *job, GgRequest *request);
+/* Sends @request and writes the results (with --mask: cli_mask_run ());
+ * the worker thread's body.  Prints nothing: the main thread owns the
+ * terminal while the progress line may be on it. */
+void       cli_job_run         (CliJob *job, GgRequest *request);
 /* After the run, on the main thread: the model's text on stdout, and the
  * --json summary or the line saying what was written and what it cost. */
 void       cli_job_report      (CliJob *job, const GgRequest *request);
@@ -128,6 +135,9 @@ void       cli_job_fail        (CliJob *job, gint status, const gchar *format, .
  * g_bytes_unref. */
 GBytes    *cli_job_read_image  (const gchar *filename, const gchar *what,
                                 gint *width, gint *height, GError **error);
+/* A --reference: "[ROLE:]FILE" read (cli_job_read_image ()), its role in
+ * @role (subject when none is named).  g_bytes_unref. */
+GBytes    *cli_job_read_reference (const gchar *spec, GgImageRole *role, GError **error);
 /* Writes one answer image to @filename after checking that it decodes
  * (converted when the extension asks for another format). */
 gboolean   cli_job_save_image  (const GgPart *part, const gchar *filename, GError **error);
@@ -141,25 +151,10 @@ void       cli_load_user_catalogue (void);
  * gemini-recovery folder in here ($XDG_DATA_HOME/gimp-gemini).  g_free. */
 gchar     *cli_recovery_profile (void);
 
-/* cli-mask.c: edit --mask.  The plan holds the input, the mask's weights
- * and the region sent. */
-/* Loads the input and the mask, plans the region and returns the image to
- * send (PNG bytes, g_bytes_unref) and, with options->hint, the hint image
- * in @hint (PNG, g_bytes_unref; NULL without --hint); the plan is the
- * caller's (cli_edit_plan_free). */
-CliEditPlan *cli_mask_plan     (const gchar *input, const gchar *mask, const GgModel *model,
-                                const gchar *max_size, const CliMaskOptions *options,
-                                GBytes **send, GBytes **hint, GError **error);
-const gchar *cli_mask_ratio    (const CliEditPlan *plan);
-const gchar *cli_mask_size     (const CliEditPlan *plan);
-/* "a 300x200 pixel area at 40,60 of the 1024x768 image"-like description of
- * where the change belongs, in the coordinates of the image sent. g_free. */
-gchar       *cli_mask_area     (const CliEditPlan *plan);
-/* The full edited image: @answer placed on the region and composited
- * through the mask onto the input (gg_raster_free).  With --patch, also
- * writes the patch of the @index-th answer (cli_output_name). */
-GgRaster    *cli_mask_apply    (const CliEditPlan *plan, GBytes *answer, guint index,
-                                GError **error);
+/* cli-mask.c: edit --mask, the plug-ins' edit run (gg_run_edit ()) over
+ * the command line's host: the outcome in @job (with --dry-run the
+ * request printed). */
+void       cli_mask_run        (CliJob *job);
 
 /* cli-output.c */
 /* The name of the @index-th result (0-based): FILE, FILE-2, FILE-3 ...
@@ -168,6 +163,10 @@ gchar   *cli_output_name       (const gchar *output, guint index);
 /* A temporary name beside @final, keeping its extension so that the
  * writers pick the same format.  g_free. */
 gchar   *cli_output_temp_name  (const gchar *final);
+/* The next result of @output: its name (cli_output_name (), the
+ * finals->len-th) appended to @finals, a temporary name beside it
+ * (cli_output_temp_name ()) to @temps, which is returned (borrowed). */
+const gchar *cli_output_add    (const gchar *output, GPtrArray *temps, GPtrArray *finals);
 /* Moves every temp[i] onto final[i]; on failure removes what it can of
  * both lists' temporaries and the finals it already moved.  */
 gboolean cli_output_commit     (GPtrArray *temps, GPtrArray *finals, GError **error);

@@ -427,7 +427,6 @@ typedef struct
 {
   CliJob      *job;
   GgRequest   *request;
-  CliEditPlan *plan;
   GMainLoop   *loop;
   gboolean     progress_line;   /* stderr is a terminal and not --quiet */
   gboolean     line_dirty;
@@ -448,7 +447,7 @@ worker (gpointer data)
 {
   CliRun *run = data;
 
-  cli_job_run (run->job, run->request, run->plan);
+  cli_job_run (run->job, run->request);
   g_idle_add (on_worker_done, run);
   return NULL;
 }
@@ -555,20 +554,22 @@ run_job (CliJob *job)
   guint    sigint_id, sigterm_id, tick_id = 0, timeout_id = 0;
 
   run.job = job;
-  run.request = cli_job_prepare (job, &run.plan);
+  run.request = cli_job_prepare (job);
   if (run.request == NULL)
     return job->exit_status;
-  if (job->dry_run)
+  /* With --mask the engine builds the request that a dry run prints, on
+   * the worker as a real run does (the same memory: tests/e2e's
+   * test_recovery calibrates with it). */
+  if (job->dry_run && job->mask == NULL)
     {
       gg_request_free (run.request);
-      cli_edit_plan_free (run.plan);
       return job->exit_status;
     }
 
   run.loop = g_main_loop_new (NULL, FALSE);
   sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &run);
   sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &run);
-  run.progress_line = !job->quiet && isatty (STDERR_FILENO);
+  run.progress_line = !job->quiet && !job->dry_run && isatty (STDERR_FILENO);
   job->progress_line = run.progress_line;
   if (run.progress_line)
     tick_id = g_timeout_add (250, on_tick, &run);
@@ -596,7 +597,6 @@ run_job (CliJob *job)
 
   g_main_loop_unref (run.loop);
   gg_request_free (run.request);
-  cli_edit_plan_free (run.plan);
   return job->exit_status;
 }
 

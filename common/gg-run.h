@@ -129,7 +129,8 @@ typedef struct
 } GgRunInserted;
 
 /* The host: what only a front end can do.  canvas, selection, read,
- * insert and key are needed (selection only with a selection); the
+ * insert and key are needed (selection only with a selection, key not
+ * when the host sends itself: GgHost.ask); the
  * others may be NULL (no references, no conversation kept, no undo step,
  * no report, no progress, no marks). */
 typedef struct
@@ -183,11 +184,20 @@ typedef struct
   void       (*mark)        (GgHost *host, const gchar *step);
 } GgHostClass;
 
+/* A host that sends the requests itself (the command line: its own
+ * client, timeouts, retries, uploads and --dry-run): returns what
+ * gg_front_ask () would (the array's free function says who frees the
+ * responses), or NULL with @error. */
+typedef GPtrArray * (*GgHostAsk) (GgHost *host, GgRequest **requests,
+                                  guint n, GPtrArray **failures,
+                                  GError **error);
+
 struct _GgHost
 {
   const GgHostClass *klass;
   const gchar       *profile_dir;  /* recovery, usage, upload cache */
   gpointer           data;         /* the front end's own */
+  GgHostAsk          ask;          /* NULL: the engine sends, with key () */
 };
 
 /* The edit's plan over @canvas, as the run will make it: what the dialogs'

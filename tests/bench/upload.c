@@ -16,28 +16,13 @@
  */
 #include "gg-image.h"
 #include "gg-region.h"
+#include "psnr.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <jpeglib.h>
 #include <stdlib.h>
 #include <string.h>
-
-static double
-psnr_rgb (const GgRaster *a, const GgRaster *b)
-{
-  double se = 0;
-  gsize  n = (gsize) a->width * a->height;
-
-  for (gsize i = 0; i < n; i++)
-    for (int c = 0; c < 3; c++)
-      {
-        double d = (double) a->pixels[i * 4 + c] - b->pixels[i * 4 + c];
-
-        se += d * d;
-      }
-  return se == 0 ? 99.0 : 10 * log10 (255.0 * 255.0 / (se / (n * 3.0)));
-}
 
 static double
 now (void)

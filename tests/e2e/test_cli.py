@@ -970,6 +970,29 @@ class EditTest(CliTestCase):
                       if res[x, y] != orig[x, y])
         self.assertGreater(changed, 50, "the masked area did not change")
 
+    def test_edit_with_mask_sends_as_the_plugins(self):
+        """edit --mask is the plug-ins' edit run: their encoding (JPEG for
+        an opaque region), their words for where the change belongs (a
+        place and a share of the image, not the CLI's former per cent
+        bounds), and with --hint their second image."""
+        width, height = 800, 600
+        src, mask = self.path("in.png"), self.path("mask.png")
+        picture(width, height, 5).save(src)
+        m = Image.new("L", (width, height), 0)
+        ImageDraw.Draw(m).rectangle((300, 200, 460, 360), fill=255)
+        m.save(mask)
+        r = self.run_cli("edit", "--input", src, "--mask", mask, "--hint", "--prompt",
+                         "a magenta ball", "--output", self.path("out.png"))
+        self.assertEqual(r.status, 0, r.stderr)
+        entry = self.only_request()
+        parts = self.image_parts(entry)
+        self.assertEqual([p["mimeType"] for p in parts], ["image/jpeg", "image/png"])
+        self.assertEqual([p["data"]["format"] for p in parts], ["jpeg", "png"])
+        text = self.text_of(entry)
+        self.assertIn("a magenta ball", text)
+        self.assertIn("the centre of the image", text)
+        self.assertNotIn("of the width, from the left", text)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

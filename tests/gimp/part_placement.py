@@ -148,6 +148,8 @@ def _sent(body):
     return {'asked': (body or {}).get('generationConfig', {}).get('imageConfig', {}),
             'images': [[p['inlineData']['data'].get('width'), p['inlineData']['data'].get('height')]
                        for p in last if isinstance((p.get('inlineData') or {}).get('data'), dict)],
+            'bytes': [[p['inlineData']['data'].get('format'), p['inlineData']['data'].get('bytes')]
+                      for p in last if isinstance((p.get('inlineData') or {}).get('data'), dict)],
             'text': ' '.join(p['text'] for p in last if 'text' in p),
             'user_parts': len(parts)}
 

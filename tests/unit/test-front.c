@@ -5,6 +5,7 @@
 #include "gg-conversation-place.h"
 #include "gg-error.h"
 #include "gg-front.h"
+#include "gg-image.h"
 #include "gg-response.h"
 #include "gg-test-util.h"
 
@@ -590,6 +591,79 @@ test_ask_fraction (void)
   gg_request_free (requests[0]);
 }
 
+/* What an edit sends (gg_front_encode ()): JPEG q96 when opaque, PNG
+ * with transparency, scaled to the size asked; in a test build the knob
+ * GG_TEST_ENCODING (tests/bench/encoding.sh) chooses, and a value it does
+ * not understand is an error, never the policy in disguise. */
+static void
+test_encode_policy (void)
+{
+  g_autoptr (GgRaster) opaque = gg_raster_new (64, 48, NULL);
+  g_autoptr (GgRaster) clear  = NULL;
+  g_autoptr (GError)   error  = NULL;
+  GBytes              *bytes;
+  GgFormat             format;
+  gint                 w, h;
+
+  for (gsize i = 0; i < (gsize) 64 * 48 * 4; i++)
+    opaque->pixels[i] = (i % 4 == 3) ? 255 : (guint8) (i * 7);
+  clear = gg_raster_copy (opaque);
+  clear->pixels[3] = 0;
+
+  g_unsetenv ("GG_TEST_ENCODING");
+  bytes = gg_front_encode (opaque, 32, 24, &error);
+  g_assert_no_error (error);
+  g_assert_true (gg_image_probe (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                 &format, &w, &h, NULL));
+  g_assert_cmpint (format, ==, GG_FORMAT_JPEG);
+  g_assert_cmpint (w, ==, 32);
+  g_assert_cmpint (h, ==, 24);
+  g_bytes_unref (bytes);
+
+  bytes = gg_front_encode (clear, 64, 48, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gg_image_sniff (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)),
+                   ==, GG_FORMAT_PNG);
+  g_bytes_unref (bytes);
+
+#ifdef GG_TEST_HOOKS
+  g_setenv ("GG_TEST_ENCODING", "png", TRUE);
+  bytes = gg_front_encode (opaque, 64, 48, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gg_image_sniff (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)),
+                   ==, GG_FORMAT_PNG);
+  g_bytes_unref (bytes);
+
+  {
+    GBytes *low, *high;
+
+    g_setenv ("GG_TEST_ENCODING", "jpeg:50", TRUE);
+    low = gg_front_encode (opaque, 64, 48, &error);
+    g_assert_no_error (error);
+    g_setenv ("GG_TEST_ENCODING", "jpeg:100", TRUE);
+    high = gg_front_encode (opaque, 64, 48, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (gg_image_sniff (g_bytes_get_data (low, NULL), g_bytes_get_size (low)),
+                     ==, GG_FORMAT_JPEG);
+    g_assert_cmpuint (g_bytes_get_size (low), <, g_bytes_get_size (high));
+    g_bytes_unref (low);
+    g_bytes_unref (high);
+  }
+
+  for (guint i = 0; i < 4; i++)
+    {
+      const gchar *bad[] = { "jpeg", "jpeg:0", "jpeg:101", "webp" };
+
+      g_setenv ("GG_TEST_ENCODING", bad[i], TRUE);
+      g_assert_null (gg_front_encode (opaque, 64, 48, &error));
+      g_assert_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST);
+      g_assert_nonnull (strstr (error->message, bad[i]));
+      g_clear_error (&error);
+    }
+  g_unsetenv ("GG_TEST_ENCODING");
+#endif
+}
+
 int
 main (int argc, char **argv)
 {
@@ -611,6 +685,7 @@ main (int argc, char **argv)
   g_test_add_func ("/front/roles-of", test_roles_of);
   g_test_add_func ("/front/place-fits", test_place_fits);
   g_test_add_func ("/front/prepare-masks", test_prepare_masks);
+  g_test_add_func ("/front/encode-policy", test_encode_policy);
   status = g_test_run ();
   gg_fake_server_stop (server);
 
