@@ -52,6 +52,9 @@ cli_job_clear (CliJob *job)
   g_clear_pointer (&job->files, g_ptr_array_unref);
   g_clear_pointer (&job->thought_files, g_ptr_array_unref);
   g_free (job->warning);
+  g_free (job->note);
+  g_free (job->conversation);
+  cli_conversation_clear (&job->kept);
   g_free (job->stage);
   g_mutex_clear (&job->lock);
   g_free (job->message);
@@ -256,23 +259,14 @@ cli_job_prepare (CliJob *job)
   if (!check_output (job))
     return NULL;
 
+  /* The engine plans, words and encodes the request (cli_mask_run). */
+  if (job->mask != NULL || job->refine)
+    return cli_mask_prepare (job);
   request = gg_request_new (job->model);
   if (job->aspect != NULL)
     gg_request_set_aspect_ratio (request, job->aspect);
   if (job->size != NULL)
     gg_request_set_image_size (request, job->size);
-  if (job->mask != NULL)
-    {
-      /* The engine plans, words and encodes the request (cli_mask_run). */
-      if (job->aspect != NULL)
-        {
-          cli_job_fail (job, CLI_EXIT_USAGE, "--aspect does not go with --mask: "
-                        "the ratio follows the masked area.");
-          return NULL;
-        }
-      gg_request_set_prompt (request, job->prompt);
-      return g_steal_pointer (&request);
-    }
   if (job->edit)
     {
       if (!prepare_edit (job, request))
@@ -729,8 +723,8 @@ cli_job_send (CliJob *job, GgRequest *request)
     options.stall_timeout = job->stall_timeout;
   if (job->retries >= 0)
     options.max_retries = job->retries;
-  /* One-shot: no conversation to keep, so no second copy of the images. */
-  options.limits.skip_model_turn = TRUE;
+  /* Without a conversation to keep, no second copy of the images. */
+  options.limits.skip_model_turn = job->conversation == NULL;
   gg_client_set_options (job->client, &options);
   gg_client_set_progress (job->client, on_progress, job);
 
@@ -788,7 +782,7 @@ cli_job_run (CliJob *job, GgRequest *request)
   g_autoptr (GPtrArray) finals = g_ptr_array_new_with_free_func (g_free);
   GError               *error = NULL;
 
-  if (job->mask != NULL)
+  if (job->mask != NULL || job->refine)
     {
       cli_mask_run (job);
       return;
@@ -826,6 +820,9 @@ cli_job_report (CliJob *job, const GgRequest *request)
     print_texts (job, job->response);
   if (job->warning != NULL && !job->quiet)
     fprintf (stderr, "%s: warning: %s\n", CLI_NAME, job->warning);
+  /* Asked for with --conversation: said even with --quiet. */
+  if (job->note != NULL)
+    fprintf (stderr, "%s: %s\n", CLI_NAME, job->note);
   if (job->json)
     emit_json (job, request);
   else if (job->exit_status == CLI_EXIT_OK && !job->quiet)
