@@ -138,9 +138,10 @@ cli_conversation_load (const gchar *filename, CliConversation *kept, GError **er
 gboolean
 cli_conversation_check (const gchar *filename, GError **error)
 {
-  gchar  head[128] = "";
-  FILE  *file;
-  gsize  n;
+  gchar        head[128] = "";
+  const gchar *p;
+  FILE        *file;
+  gsize        n;
 
   if (!g_file_test (filename, G_FILE_TEST_EXISTS))
     return TRUE;
@@ -150,9 +151,14 @@ cli_conversation_check (const gchar *filename, GError **error)
     fclose (file);
   head[n] = '\0';
   /* Our own files begin with the format (cJSON keeps the order). */
-  if (strstr (head, "\"format\":\t\"" FORMAT "\"") != NULL
-      || strstr (head, "\"format\":\"" FORMAT "\"") != NULL)
-    return TRUE;
+  p = strstr (head, "\"format\"");
+  if (p != NULL)
+    {
+      p += strlen ("\"format\"");
+      p += strspn (p, " \t\r\n:");
+      if (g_str_has_prefix (p, "\"" FORMAT "\""))
+        return TRUE;
+    }
   g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
                "%s is there and is not a gemini-image conversation, so it is not "
                "overwritten: name a new file with --conversation.", filename);
