@@ -162,8 +162,9 @@ static const struct
     "edit --input FILE --prompt TEXT --output FILE", "edit --input FILE",
     &edit_summary, &edit_examples },
   [CLI_COMMAND_REFINE] = { "refine",
-    "continue an edit's conversation with a Gemini image model",
-    "refine --input FILE --conversation FILE --prompt TEXT --output FILE", NULL,
+    "continue an edit's conversation with the Gemini model",
+    "refine --input FILE --conversation FILE --prompt TEXT\n"
+    "      --output FILE", NULL,
     &refine_summary, &refine_examples },
 };
 

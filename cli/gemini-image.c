@@ -45,7 +45,7 @@ job_entries (CliJob *job, CliCommand command, gboolean *help)
       "Free text: new names are sent unchecked.", "NAME" },
     { "aspect", 'a', 0, G_OPTION_ARG_STRING, &job->aspect,
       "Aspect ratio such as 1:1, 16:9, 9:16, 4:3, 21:9 (default: generate 1:1, "
-      "edit the ratio nearest to the input's).", "RATIO" },
+      "edit the ratio nearest to the input's, refine the conversation's).", "RATIO" },
     { "size", 's', 0, G_OPTION_ARG_STRING, &job->size,
       "Image size for the models that take one: 1K, 2K, 4K (uppercase K), "
       "512 on some.  Refused for models without sizes.", "SIZE" },
@@ -112,8 +112,8 @@ job_entries (CliJob *job, CliCommand command, gboolean *help)
   GOptionEntry edit_entries[] =
   {
     { "input", 'i', 0, G_OPTION_ARG_FILENAME, &job->input,
-      "The image to edit: PNG, JPEG or WebP (HEIF is sent as it is).  "
-      "Required.", "FILE" },
+      "The image to edit (refine: as it is now, such as the edit's output): "
+      "PNG, JPEG or WebP (HEIF is sent as it is).  Required.", "FILE" },
     { "mask", 0, 0, G_OPTION_ARG_FILENAME, &job->mask,
       "A mask of the input's size: white may change, black stays, grey "
       "blends.  The result keeps the input's size.", "MASK.png" },

@@ -59,6 +59,23 @@ class RefineTest(CliTestCase):
         self.assertEqual(self.generate_requests(), [])
         self.assertFalse(os.path.exists(self.path("out2.png")))
 
+    def test_help(self):
+        r = self.run_cli("refine", "--help")
+        self.assertEqual(r.status, 0, r.stderr)
+        for word in ("SYNOPSIS", "DESCRIPTION", "EXAMPLES", "--conversation", "--input",
+                     "--include-region", "--mask", "--prompt", "--output", "--model"):
+            self.assertIn(word, r.stdout)
+        self.assertTrue(all(len(line) <= 80 for line in r.stdout.splitlines()))
+        r = self.run_cli("edit", "--help")
+        self.assertIn("--conversation", r.stdout)
+        self.assertIn("gemini-image refine", r.stdout)
+        r = self.run_cli("help", "refine")
+        self.assertIn("--include-region", r.stdout)
+        r = self.run_cli("--help")
+        self.assertIn("gemini-image refine --input", r.stdout)
+        r = self.run_cli("generate", "--help")
+        self.assertNotIn("--conversation", r.stdout)
+
     # -- edit --conversation
 
     def test_edit_keeps_the_conversation_in_file(self):
