@@ -215,11 +215,9 @@ cli_help_overview (FILE *stream)
     CLI_ENVIRONMENT, CLI_EXIT_STATUS);
 }
 
-
-/* Appends @text to @out wrapped at 79 columns, every line indented by
- * @indent spaces. */
-static void
-append_wrapped (GString *out, const gchar *text, gint indent)
+/* Declared in cli.h. */
+void
+cli_help_wrap (GString *out, const gchar *text, gint indent)
 {
   gchar **words = g_strsplit_set (text, " \n", -1);
   gint    column = 0;
@@ -278,7 +276,7 @@ cli_help_command (CliCommand command, const GOptionEntry *entries)
       if (e->arg_description != NULL)
         g_string_append_printf (out, " %s", e->arg_description);
       g_string_append_c (out, '\n');
-      append_wrapped (out, e->description, 6);
+      cli_help_wrap (out, e->description, 6);
     }
   g_string_append_printf (out, "\n%s\n%s\n%s", CLI_ENVIRONMENT, CLI_EXIT_STATUS,
                           *pages[command].examples);

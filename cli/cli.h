@@ -214,6 +214,9 @@ typedef enum
 
 void     cli_help_overview     (FILE *stream);
 void     cli_help_command      (CliCommand command, const GOptionEntry *entries);
+/* Appends @text to @out wrapped at 79 columns, every line indented by
+ * @indent spaces, with a newline at the end. */
+void     cli_help_wrap         (GString *out, const gchar *text, gint indent);
 
 /* cli-output.c */
 /* The name of the @index-th result (0-based): FILE, FILE-2, FILE-3 ...
