@@ -643,51 +643,6 @@ write_results (CliJob      *job,
   return TRUE;
 }
 
-gchar *
-cli_recovery_profile (void)
-{
-  return g_build_filename (g_get_user_data_dir (), "gimp-gemini", NULL);
-}
-
-/* The images were paid for but not written as asked: each is saved as
- * received in the recovery folder (gg_front_recovery_save: a new file,
- * never over another), and the failure's sentence says where. */
-static void
-save_paid_images (CliJob *job, GPtrArray *images)
-{
-  g_autofree gchar *profile = cli_recovery_profile ();
-  g_autofree gchar *first = NULL;
-  g_autofree gchar *message = NULL;
-  g_autoptr(GError) error = NULL;
-  guint             saved = 0;
-
-  for (guint i = 0; images != NULL && i < images->len; i++)
-    {
-      const GgPart *part = g_ptr_array_index (images, i);
-      gchar        *path = gg_front_recovery_save (profile, part->data, job->prompt,
-                                                   error ? NULL : &error);
-
-      if (path == NULL)
-        continue;
-      if (saved++ == 0)
-        first = path;
-      else
-        g_free (path);
-    }
-  if (saved == 0 && error == NULL)
-    return;
-  message = g_strdup (job->message ? job->message : "The run failed.");
-  g_free (job->message);
-  if (saved == 0)
-    job->message = g_strdup_printf ("%s The paid answer could not be saved either: %s",
-                                    message, error->message);
-  else if (saved == 1)
-    job->message = g_strdup_printf ("%s The answer was saved as %s.", message, first);
-  else
-    job->message = g_strdup_printf ("%s The %u answers were saved beside %s.", message,
-                                    saved, first);
-}
-
 /* --json: the summary, with "error" when the run failed. */
 static void
 emit_json (CliJob *job, const GgRequest *request)
@@ -803,7 +758,7 @@ cli_job_run (CliJob *job, GgRequest *request)
           cli_job_fail (job, CLI_EXIT_FAILED, "%s", error->message);
           g_error_free (error);
         }
-      save_paid_images (job, images);
+      cli_output_recover (job, images);
       return;
     }
   job->files = g_steal_pointer (&finals);
@@ -837,14 +792,4 @@ cli_job_report (CliJob *job, const GgRequest *request)
                  (const gchar *) g_ptr_array_index (job->files, i));
       fprintf (stderr, " (%s).\n", line);
     }
-}
-
-void
-cli_load_user_catalogue (void)
-{
-  g_autofree gchar *path = gg_catalogue_user_path ();
-  g_autoptr(GError) error = NULL;
-
-  if (!gg_catalogue_load_user (path, &error))
-    fprintf (stderr, "%s: %s The built-in catalogue is used.\n", CLI_NAME, error->message);
 }

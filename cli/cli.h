@@ -1,8 +1,10 @@
 /* cli.h: what the pieces of gemini-image share.
  *
  * gemini-image.c parses the command line and runs the main loop (signals,
- * progress, the overall timeout); cli-job.c builds the request and does the
- * work on a worker thread; cli-output.c writes the results; cli-models.c
+ * progress, the overall timeout), cli-help.c prints its man pages; cli-job.c
+ * builds the request and does the work on a worker thread; cli-mask.c runs
+ * edit --mask and refine on the engine (gg-run.h), cli-conversation.c keeps
+ * their --conversation FILE; cli-output.c writes the results; cli-models.c
  * lists the catalogue.
  */
 #pragma once
@@ -161,12 +163,13 @@ GBytes    *cli_job_read_reference (const gchar *spec, GgImageRole *role, GError 
 gboolean   cli_job_save_image  (const GgPart *part, const gchar *filename, GError **error);
 /* The folder of gemini-image's cache ($XDG_CACHE_HOME/gimp-gemini).  g_free. */
 gchar     *cli_cache_dir       (void);
-/* Merges the user's catalogue ($XDG_CONFIG_HOME/gimp-gemini/catalogue.json)
- * over the built-in one; a problem with it is a warning on stderr and the
- * built-in catalogue stays. */
+/* (cli-models.c) Merges the user's catalogue
+ * ($XDG_CONFIG_HOME/gimp-gemini/catalogue.json) over the built-in one; a
+ * problem with it is a warning on stderr and the built-in catalogue stays. */
 void       cli_load_user_catalogue (void);
-/* Where paid answers go when they cannot be written as asked: the
- * gemini-recovery folder in here ($XDG_DATA_HOME/gimp-gemini).  g_free. */
+/* (cli-output.c) Where paid answers go when they cannot be written as
+ * asked: the gemini-recovery folder in here ($XDG_DATA_HOME/gimp-gemini).
+ * g_free. */
 gchar     *cli_recovery_profile (void);
 
 /* cli-mask.c: edit --mask and refine, the plug-ins' runs (gg_run_edit (),
@@ -219,6 +222,10 @@ void     cli_help_command      (CliCommand command, const GOptionEntry *entries)
 void     cli_help_wrap         (GString *out, const gchar *text, gint indent);
 
 /* cli-output.c */
+/* The images were paid for but not written as asked: each is saved in
+ * the recovery folder (cli_recovery_profile ()), and job->message then
+ * says where. */
+void     cli_output_recover    (CliJob *job, GPtrArray *images);
 /* The name of the @index-th result (0-based): FILE, FILE-2, FILE-3 ...
  * g_free. */
 gchar   *cli_output_name       (const gchar *output, guint index);
