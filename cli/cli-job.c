@@ -52,6 +52,9 @@ cli_job_clear (CliJob *job)
   g_clear_pointer (&job->files, g_ptr_array_unref);
   g_clear_pointer (&job->thought_files, g_ptr_array_unref);
   g_free (job->warning);
+  g_free (job->note);
+  g_free (job->conversation);
+  cli_conversation_clear (&job->kept);
   g_free (job->stage);
   g_mutex_clear (&job->lock);
   g_free (job->message);
@@ -256,23 +259,14 @@ cli_job_prepare (CliJob *job)
   if (!check_output (job))
     return NULL;
 
+  /* The engine plans, words and encodes the request (cli_mask_run). */
+  if (job->mask != NULL || job->refine)
+    return cli_mask_prepare (job);
   request = gg_request_new (job->model);
   if (job->aspect != NULL)
     gg_request_set_aspect_ratio (request, job->aspect);
   if (job->size != NULL)
     gg_request_set_image_size (request, job->size);
-  if (job->mask != NULL)
-    {
-      /* The engine plans, words and encodes the request (cli_mask_run). */
-      if (job->aspect != NULL)
-        {
-          cli_job_fail (job, CLI_EXIT_USAGE, "--aspect does not go with --mask: "
-                        "the ratio follows the masked area.");
-          return NULL;
-        }
-      gg_request_set_prompt (request, job->prompt);
-      return g_steal_pointer (&request);
-    }
   if (job->edit)
     {
       if (!prepare_edit (job, request))
@@ -649,51 +643,6 @@ write_results (CliJob      *job,
   return TRUE;
 }
 
-gchar *
-cli_recovery_profile (void)
-{
-  return g_build_filename (g_get_user_data_dir (), "gimp-gemini", NULL);
-}
-
-/* The images were paid for but not written as asked: each is saved as
- * received in the recovery folder (gg_front_recovery_save: a new file,
- * never over another), and the failure's sentence says where. */
-static void
-save_paid_images (CliJob *job, GPtrArray *images)
-{
-  g_autofree gchar *profile = cli_recovery_profile ();
-  g_autofree gchar *first = NULL;
-  g_autofree gchar *message = NULL;
-  g_autoptr(GError) error = NULL;
-  guint             saved = 0;
-
-  for (guint i = 0; images != NULL && i < images->len; i++)
-    {
-      const GgPart *part = g_ptr_array_index (images, i);
-      gchar        *path = gg_front_recovery_save (profile, part->data, job->prompt,
-                                                   error ? NULL : &error);
-
-      if (path == NULL)
-        continue;
-      if (saved++ == 0)
-        first = path;
-      else
-        g_free (path);
-    }
-  if (saved == 0 && error == NULL)
-    return;
-  message = g_strdup (job->message ? job->message : "The run failed.");
-  g_free (job->message);
-  if (saved == 0)
-    job->message = g_strdup_printf ("%s The paid answer could not be saved either: %s",
-                                    message, error->message);
-  else if (saved == 1)
-    job->message = g_strdup_printf ("%s The answer was saved as %s.", message, first);
-  else
-    job->message = g_strdup_printf ("%s The %u answers were saved beside %s.", message,
-                                    saved, first);
-}
-
 /* --json: the summary, with "error" when the run failed. */
 static void
 emit_json (CliJob *job, const GgRequest *request)
@@ -729,8 +678,8 @@ cli_job_send (CliJob *job, GgRequest *request)
     options.stall_timeout = job->stall_timeout;
   if (job->retries >= 0)
     options.max_retries = job->retries;
-  /* One-shot: no conversation to keep, so no second copy of the images. */
-  options.limits.skip_model_turn = TRUE;
+  /* Without a conversation to keep, no second copy of the images. */
+  options.limits.skip_model_turn = job->conversation == NULL;
   gg_client_set_options (job->client, &options);
   gg_client_set_progress (job->client, on_progress, job);
 
@@ -788,7 +737,7 @@ cli_job_run (CliJob *job, GgRequest *request)
   g_autoptr (GPtrArray) finals = g_ptr_array_new_with_free_func (g_free);
   GError               *error = NULL;
 
-  if (job->mask != NULL)
+  if (job->mask != NULL || job->refine)
     {
       cli_mask_run (job);
       return;
@@ -809,7 +758,7 @@ cli_job_run (CliJob *job, GgRequest *request)
           cli_job_fail (job, CLI_EXIT_FAILED, "%s", error->message);
           g_error_free (error);
         }
-      save_paid_images (job, images);
+      cli_output_recover (job, images);
       return;
     }
   job->files = g_steal_pointer (&finals);
@@ -826,6 +775,9 @@ cli_job_report (CliJob *job, const GgRequest *request)
     print_texts (job, job->response);
   if (job->warning != NULL && !job->quiet)
     fprintf (stderr, "%s: warning: %s\n", CLI_NAME, job->warning);
+  /* Asked for with --conversation: said even with --quiet. */
+  if (job->note != NULL)
+    fprintf (stderr, "%s: %s\n", CLI_NAME, job->note);
   if (job->json)
     emit_json (job, request);
   else if (job->exit_status == CLI_EXIT_OK && !job->quiet)
@@ -840,14 +792,4 @@ cli_job_report (CliJob *job, const GgRequest *request)
                  (const gchar *) g_ptr_array_index (job->files, i));
       fprintf (stderr, " (%s).\n", line);
     }
-}
-
-void
-cli_load_user_catalogue (void)
-{
-  g_autofree gchar *path = gg_catalogue_user_path ();
-  g_autoptr(GError) error = NULL;
-
-  if (!gg_catalogue_load_user (path, &error))
-    fprintf (stderr, "%s: %s The built-in catalogue is used.\n", CLI_NAME, error->message);
 }

@@ -1,5 +1,5 @@
-/* cli-mask.c: `edit --mask` is the plug-ins' edit run (gg_run_edit ()) over
- * the command line's GgHost.
+/* cli-mask.c: `edit --mask` and `refine` are the plug-ins' edit and refine
+ * runs (gg_run_edit (), gg_run_refine ()) over the command line's GgHost.
  *
  * The input file is the layer, the mask file the selection: its
  * brightness times its alpha, values at or below MASK_FLOOR black (JPEG
@@ -14,6 +14,12 @@
  * input, written as the output (and with --patch the placed region, its
  * mask as alpha).  A paid answer that cannot be placed or written is
  * saved in the recovery folder by the engine.
+ *
+ * With --conversation FILE the host keeps what the engine hands it
+ * (conversation_store (): cli-conversation.c); refine continues FILE
+ * (conversation_load ()): the input is what is visible now, FILE's place
+ * says which region, the mask (if any) is the selection as it is now;
+ * without one only what the model changed is taken (changed_only).
  */
 #include <math.h>
 #include <string.h>
@@ -34,6 +40,37 @@ typedef struct
   gboolean  asked;      /* the request reached ask (): past planning */
   gboolean  settled;    /* ask () set the job's outcome itself */
 } CliHost;
+
+GgRequest *
+cli_mask_prepare (CliJob *job)
+{
+  g_autoptr (GgRequest) request = NULL;
+  GError               *error = NULL;
+
+  if (job->aspect != NULL && !job->refine)
+    {
+      cli_job_fail (job, CLI_EXIT_USAGE, "--aspect does not go with --mask: "
+                    "the ratio follows the masked area.");
+      return NULL;
+    }
+  if (job->refine ? !cli_conversation_load (job->conversation, &job->kept, &error)
+      : job->conversation != NULL && !cli_conversation_check (job->conversation, &error))
+    {
+      cli_job_fail (job, CLI_EXIT_USAGE, "%s", error->message);
+      g_error_free (error);
+      return NULL;
+    }
+  /* The signatures belong to the conversation's model: its by default. */
+  if (job->refine && job->model == NULL)
+    job->model = g_strdup (job->kept.place.model);
+  request = gg_request_new (job->model);
+  if (job->aspect != NULL)
+    gg_request_set_aspect_ratio (request, job->aspect);
+  if (job->size != NULL)
+    gg_request_set_image_size (request, job->size);
+  gg_request_set_prompt (request, job->prompt);
+  return g_steal_pointer (&request);
+}
 
 /* Weights from the mask's brightness times its alpha (a transparent mask
  * pixel marks nothing), and their bounds; FALSE when nothing is white.
@@ -92,6 +129,22 @@ host_canvas (GgHost *host, gboolean visible, GgHostCanvas *out, GError **error)
   self->input = gg_image_load (job->input, 0, error);
   if (self->input == NULL)
     return FALSE;
+  if (job->refine && (self->input->width != job->kept.width
+                      || self->input->height != job->kept.height))
+    {
+      g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                   "The conversation %s belongs to a %dx%d image but the input is %dx%d: "
+                   "refine the image its edit wrote.", job->conversation,
+                   job->kept.width, job->kept.height, self->input->width,
+                   self->input->height);
+      return FALSE;
+    }
+  memset (out, 0, sizeof *out);
+  out->space.width = self->input->width;
+  out->space.height = self->input->height;
+  out->name = job->input;
+  if (job->mask == NULL)
+    return TRUE;
   mask = gg_image_load (job->mask, 0, error);
   if (mask == NULL)
     return FALSE;
@@ -105,7 +158,6 @@ host_canvas (GgHost *host, gboolean visible, GgHostCanvas *out, GError **error)
   self->weights = gg_mask_new (mask->width, mask->height, error);
   if (self->weights == NULL)
     return FALSE;
-  memset (out, 0, sizeof *out);
   if (!mask_weights (mask, self->weights->data, &out->selection, &half))
     {
       g_set_error (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
@@ -121,10 +173,7 @@ host_canvas (GgHost *host, gboolean visible, GgHostCanvas *out, GError **error)
                    job->mask);
       return FALSE;
     }
-  out->space.width = self->input->width;
-  out->space.height = self->input->height;
   out->has_selection = TRUE;
-  out->name = job->input;
   return TRUE;
 }
 
@@ -207,7 +256,19 @@ write_result (const CliHost *self, const GgFrontPiece *piece, const gchar *temp,
                    self->input->width, self->input->height);
       return FALSE;
     }
-  gg_mask_composite (result, piece->raster, piece->mask, piece->x, piece->y);
+  if (piece->mask != NULL)
+    gg_mask_composite (result, piece->raster, piece->mask, piece->x, piece->y);
+  else
+    {
+      /* No mask (none made): the whole placed region. */
+      g_autoptr (GgMask) whole = gg_mask_new (piece->raster->width,
+                                              piece->raster->height, error);
+
+      if (whole == NULL)
+        return FALSE;
+      memset (whole->data, 255, (gsize) whole->width * whole->height);
+      gg_mask_composite (result, piece->raster, whole, piece->x, piece->y);
+    }
   return gg_image_save (result, temp, error);
 }
 
@@ -254,6 +315,39 @@ fail:
   return FALSE;
 }
 
+/* Refine: FILE as cli_mask_prepare () read it, handed over. */
+static GgConversation *
+host_conversation_load (GgHost *host, GgConversationPlace *place, GError **error)
+{
+  CliHost *self = host->data;
+  CliJob  *job = self->job;
+
+  (void) error;
+  *place = job->kept.place;
+  memset (&job->kept.place, 0, sizeof job->kept.place);
+  return g_steal_pointer (&job->kept.conversation);
+}
+
+/* Kept in FILE only when asked for; a forgotten one is removed, and why
+ * is said on stderr (job->note, printed by cli_job_report ()). */
+static void
+host_conversation_store (GgHost *host, GgConversation *conversation,
+                         const GgConversationPlace *place, gchar **note)
+{
+  CliHost *self = host->data;
+  CliJob  *job = self->job;
+
+  if (job->conversation == NULL)
+    return;
+  if (conversation != NULL)
+    cli_conversation_save (job->conversation, conversation, place, self->input->width,
+                           self->input->height, note);
+  else
+    cli_conversation_forget (job->conversation);
+  if (note != NULL && *note != NULL)
+    job->note = g_strdup (*note);
+}
+
 static gboolean
 host_progress (GgHost *host, const gchar *text, gdouble fraction)
 {
@@ -298,6 +392,8 @@ static const GgHostClass cli_host_class =
   .references = host_references,
   .insert     = host_insert,
   .progress   = host_progress,
+  .conversation_load  = host_conversation_load,
+  .conversation_store = host_conversation_store,
 };
 
 void
@@ -322,8 +418,13 @@ cli_mask_run (CliJob *job)
   options.grow = (gint) lround (job->mask_options.grow);
   options.feather = job->mask_options.feather;
   options.hint = job->mask_options.hint;
+  options.ratio = job->aspect;
+  options.include_region = job->include_region;
+  /* Refine without a mask: what the model changed (no mask to carry). */
+  options.changed_only = job->mask == NULL;
 
-  if (gg_run_edit (&host, &options, &error))
+  if (job->refine ? gg_run_refine (&host, &options, &error)
+      : gg_run_edit (&host, &options, &error))
     job->exit_status = CLI_EXIT_OK;
   else if (!self.settled)
     {

@@ -458,3 +458,13 @@ cli_models_main (gint argc, gchar **argv)
     print_text ();
   return CLI_EXIT_OK;
 }
+
+void
+cli_load_user_catalogue (void)
+{
+  g_autofree gchar *path = gg_catalogue_user_path ();
+  g_autoptr(GError) error = NULL;
+
+  if (!gg_catalogue_load_user (path, &error))
+    fprintf (stderr, "%s: %s The built-in catalogue is used.\n", CLI_NAME, error->message);
+}

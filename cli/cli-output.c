@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "gg-catalogue.h"
 #include "gg-error.h"
+#include "gg-front.h"
 
 /* The extension of @path's base name, with its dot ("" when none). */
 static const gchar *
@@ -254,4 +255,48 @@ cli_output_cost_line (const GgResponse *response, const gchar *model, guint n_im
   else
     g_string_append (line, ", cost unknown for this model");
   return g_string_free (line, FALSE);
+}
+
+gchar *
+cli_recovery_profile (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "gimp-gemini", NULL);
+}
+
+/* Each image saved as received in the recovery folder
+ * (gg_front_recovery_save: a new file, never over another). */
+void
+cli_output_recover (CliJob *job, GPtrArray *images)
+{
+  g_autofree gchar *profile = cli_recovery_profile ();
+  g_autofree gchar *first = NULL;
+  g_autofree gchar *message = NULL;
+  g_autoptr(GError) error = NULL;
+  guint             saved = 0;
+
+  for (guint i = 0; images != NULL && i < images->len; i++)
+    {
+      const GgPart *part = g_ptr_array_index (images, i);
+      gchar        *path = gg_front_recovery_save (profile, part->data, job->prompt,
+                                                   error ? NULL : &error);
+
+      if (path == NULL)
+        continue;
+      if (saved++ == 0)
+        first = path;
+      else
+        g_free (path);
+    }
+  if (saved == 0 && error == NULL)
+    return;
+  message = g_strdup (job->message ? job->message : "The run failed.");
+  g_free (job->message);
+  if (saved == 0)
+    job->message = g_strdup_printf ("%s The paid answer could not be saved either: %s",
+                                    message, error->message);
+  else if (saved == 1)
+    job->message = g_strdup_printf ("%s The answer was saved as %s.", message, first);
+  else
+    job->message = g_strdup_printf ("%s The %u answers were saved beside %s.", message,
+                                    saved, first);
 }

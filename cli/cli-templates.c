@@ -31,28 +31,11 @@ usage (const gchar *command, const gchar *format, ...)
 static void
 print_wrapped (const gchar *text, gint indent)
 {
-  g_auto(GStrv) words = g_strsplit_set (text, " \n", -1);
-  gint          column = 0;
+  GString *out = g_string_new (NULL);
 
-  for (guint i = 0; words[i] != NULL; i++)
-    {
-      gint len = (gint) g_utf8_strlen (words[i], -1);
-
-      if (len == 0)
-        continue;
-      if (column > 0 && column + 1 + len > 79)
-        {
-          putchar ('\n');
-          column = 0;
-        }
-      if (column == 0)
-        column = printf ("%*s", indent, "");
-      else
-        column += printf (" ");
-      fputs (words[i], stdout);
-      column += len;
-    }
-  putchar ('\n');
+  cli_help_wrap (out, text, indent);
+  fputs (out->str, stdout);
+  g_string_free (out, TRUE);
 }
 
 /* The fields as a synopsis: required ones bare, optional ones in brackets. */

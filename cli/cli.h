@@ -1,16 +1,21 @@
 /* cli.h: what the pieces of gemini-image share.
  *
  * gemini-image.c parses the command line and runs the main loop (signals,
- * progress, the overall timeout); cli-job.c builds the request and does the
- * work on a worker thread; cli-output.c writes the results; cli-models.c
+ * progress, the overall timeout), cli-help.c prints its man pages; cli-job.c
+ * builds the request and does the work on a worker thread; cli-mask.c runs
+ * edit --mask and refine on the engine (gg-run.h), cli-conversation.c keeps
+ * their --conversation FILE; cli-output.c writes the results; cli-models.c
  * lists the catalogue.
  */
 #pragma once
 
+#include <stdio.h>
 #include <gio/gio.h>
 #include <cJSON.h>
 
 #include "gg-client.h"
+#include "gg-conversation.h"
+#include "gg-conversation-place.h"
 #include "gg-region.h"
 #include "gg-request.h"
 #include "gg-response.h"
@@ -43,10 +48,23 @@ typedef struct
   gchar        *patch;          /* --patch FILE: the placed region, mask as alpha */
 } CliMaskOptions;
 
+/* A --conversation FILE as read (cli-conversation.c): the conversation,
+ * its place (image coordinates) and the size of the image it belongs to. */
+typedef struct
+{
+  GgConversation      *conversation;
+  GgConversationPlace  place;
+  gint                 width;
+  gint                 height;
+} CliConversation;
+
 typedef struct
 {
   /* The command line. */
   gboolean      edit;
+  gboolean      refine;         /* the refine command (edit is TRUE too) */
+  gchar        *conversation;   /* --conversation FILE: kept there */
+  gboolean      include_region; /* refine --include-region */
   gchar        *prompt;
   gchar        *output;
   gchar        *input;
@@ -102,6 +120,8 @@ typedef struct
   GPtrArray    *files;          /* the results written (gchar*), on success */
   GPtrArray    *thought_files;  /* the thought images written */
   gchar        *warning;        /* a problem that did not stop the run */
+  gchar        *note;           /* why the conversation was not kept */
+  CliConversation kept;         /* refine: FILE as read by cli_mask_prepare () */
 } CliJob;
 
 /* cli-job.c */
@@ -143,20 +163,69 @@ GBytes    *cli_job_read_reference (const gchar *spec, GgImageRole *role, GError 
 gboolean   cli_job_save_image  (const GgPart *part, const gchar *filename, GError **error);
 /* The folder of gemini-image's cache ($XDG_CACHE_HOME/gimp-gemini).  g_free. */
 gchar     *cli_cache_dir       (void);
-/* Merges the user's catalogue ($XDG_CONFIG_HOME/gimp-gemini/catalogue.json)
- * over the built-in one; a problem with it is a warning on stderr and the
- * built-in catalogue stays. */
+/* (cli-models.c) Merges the user's catalogue
+ * ($XDG_CONFIG_HOME/gimp-gemini/catalogue.json) over the built-in one; a
+ * problem with it is a warning on stderr and the built-in catalogue stays. */
 void       cli_load_user_catalogue (void);
-/* Where paid answers go when they cannot be written as asked: the
- * gemini-recovery folder in here ($XDG_DATA_HOME/gimp-gemini).  g_free. */
+/* (cli-output.c) Where paid answers go when they cannot be written as
+ * asked: the gemini-recovery folder in here ($XDG_DATA_HOME/gimp-gemini).
+ * g_free. */
 gchar     *cli_recovery_profile (void);
 
-/* cli-mask.c: edit --mask, the plug-ins' edit run (gg_run_edit ()) over
- * the command line's host: the outcome in @job (with --dry-run the
+/* cli-mask.c: edit --mask and refine, the plug-ins' runs (gg_run_edit (),
+ * gg_run_refine ()) over the command line's host.  cli_mask_prepare ():
+ * what can be refused first (--aspect with --mask, the --conversation
+ * FILE: refine reads it into job->kept, edit will not overwrite what is
+ * not a conversation); the request returned only names the model (the
+ * conversation's for refine), NULL with the job's outcome set.
+ * cli_mask_run (): the run, its outcome in @job (with --dry-run the
  * request printed). */
+GgRequest *cli_mask_prepare    (CliJob *job);
 void       cli_mask_run        (CliJob *job);
 
+/* How to start a conversation that refine continues. */
+#define CLI_CONVERSATION_START \
+  "start one with 'gemini-image edit --input IMAGE --mask MASK --prompt TEXT " \
+  "--output OUT --conversation FILE'"
+
+/* cli-conversation.c: the --conversation FILE, a JSON document holding
+ * the conversation (gg_conversation_to_json ()) and its place
+ * (gg_conversation_place_to_text ()): what the GIMP plug-ins keep as
+ * parasites.  Load: NULL-safe clear; FALSE with a sentence (missing,
+ * unreadable, damaged, newer, without a region).  Check: FALSE when FILE
+ * exists and is not a conversation (edit would overwrite it).  Save:
+ * trimmed by the size rule, written atomically with mode 0600; FALSE
+ * with a sentence in @note when nothing could be kept (FILE is then
+ * removed: never an older conversation beside a newer result). */
+void     cli_conversation_clear  (CliConversation *kept);
+gboolean cli_conversation_load   (const gchar *filename, CliConversation *kept,
+                                  GError **error);
+gboolean cli_conversation_check  (const gchar *filename, GError **error);
+gboolean cli_conversation_save   (const gchar *filename, GgConversation *conversation,
+                                  const GgConversationPlace *place, gint width,
+                                  gint height, gchar **note);
+void     cli_conversation_forget (const gchar *filename);
+
+/* cli-help.c: the overview (gemini-image --help) on @stream, and the man
+ * page of @command with the options of @entries on stdout. */
+typedef enum
+{
+  CLI_COMMAND_GENERATE,
+  CLI_COMMAND_EDIT,
+  CLI_COMMAND_REFINE
+} CliCommand;
+
+void     cli_help_overview     (FILE *stream);
+void     cli_help_command      (CliCommand command, const GOptionEntry *entries);
+/* Appends @text to @out wrapped at 79 columns, every line indented by
+ * @indent spaces, with a newline at the end. */
+void     cli_help_wrap         (GString *out, const gchar *text, gint indent);
+
 /* cli-output.c */
+/* The images were paid for but not written as asked: each is saved in
+ * the recovery folder (cli_recovery_profile ()), and job->message then
+ * says where. */
+void     cli_output_recover    (CliJob *job, GPtrArray *images);
 /* The name of the @index-th result (0-based): FILE, FILE-2, FILE-3 ...
  * g_free. */
 gchar   *cli_output_name       (const gchar *output, guint index);

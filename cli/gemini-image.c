@@ -2,10 +2,13 @@
  *
  *   gemini-image generate --prompt TEXT --output FILE [OPTION...]
  *   gemini-image edit --input FILE --prompt TEXT --output FILE [OPTION...]
+ *   gemini-image refine --input FILE --conversation FILE --prompt TEXT
+ *       --output FILE [OPTION...]
  *   gemini-image models [--json]
  *   gemini-image templates | template ID | history   (cli-templates.c)
  *
- * This file parses the command line and owns the main loop: the request
+ * This file parses the command line (the man pages are in cli-help.c)
+ * and owns the main loop: the request
  * runs on a worker thread so that the main thread can take SIGINT through
  * g_unix_signal_add (), redraw the progress line and enforce --timeout
  * across retries.
@@ -23,149 +26,10 @@
 #include "gg-catalogue.h"
 #include "gg-region.h"
 
-#define CLI_ENVIRONMENT \
-  "ENVIRONMENT\n" \
-  "  GEMINI_API_KEY          The API key (from https://aistudio.google.com/apikey).\n" \
-  "  GOOGLE_API_KEY          The API key; wins over GEMINI_API_KEY when both are\n" \
-  "                          set, as in Google's own SDKs.  The key is read from\n" \
-  "                          the environment only: an option would show it to\n" \
-  "                          every user of the machine (ps).  It is never printed.\n" \
-  "  GOOGLE_GEMINI_BASE_URL  The endpoint base (default\n" \
-  "                          " GG_DEFAULT_BASE_URL ").\n" \
-  "                          Plain http is refused except to a loopback address.\n"
-
-#define CLI_EXIT_STATUS \
-  "EXIT STATUS\n" \
-  "  0    At least one image was written.\n" \
-  "  1    The request was sent (or tried) and no image came of it: an error\n" \
-  "       from the API or the network, a blocked prompt, a text-only answer.\n" \
-  "       One sentence on stderr says why; no output file is left behind.\n" \
-  "  2    Usage error: nothing was sent (and nothing billed).  A bad option,\n" \
-  "       an unreadable input, an unsupported output extension, a request\n" \
-  "       the API would refuse, no API key, an insecure base URL.\n" \
-  "  130  Interrupted (SIGINT); nothing was written.\n"
-
-#define CLI_COMMON_DESCRIPTION \
-  "  The model's text goes to stdout (always, also when it drew nothing);\n" \
-  "  errors go to stderr as one sentence.  The output's format follows its\n" \
-  "  extension (.png, .jpg, .jpeg, .webp), converted when the model answered\n" \
-  "  in another.  Several images are written as FILE, FILE-2, FILE-3 ...\n" \
-  "  (out.png, out-2.png).  Files are written to a temporary name and renamed\n" \
-  "  once everything succeeded, so a failure never leaves a partial file and\n" \
-  "  never replaces an existing one.  Progress is shown on stderr when it is a\n" \
-  "  terminal; after success one line estimates the cost.\n"
-
-#define CLI_TEMPLATE_DESCRIPTION \
-  "  Instead of writing the whole prompt, --template ID fills one of the\n" \
-  "  templates made after Google's prompting guide with --field NAME=VALUE\n" \
-  "  ('gemini-image templates' lists them, 'gemini-image template ID' shows\n" \
-  "  the fields); --prompt then adds further instructions after it.  A run\n" \
-  "  from a terminal that writes an image keeps its prompt in the history\n" \
-  "  ('gemini-image history').\n" \
-  "\n"
-
-static const gchar *generate_summary =
-  "DESCRIPTION\n"
-  "  Generates an image from a text prompt with one of Google's Gemini image\n"
-  "  models (\"Nano Banana\") and writes it to FILE.\n"
-  "\n"
-  CLI_TEMPLATE_DESCRIPTION
-  CLI_COMMON_DESCRIPTION;
-
-static const gchar *edit_summary =
-  "DESCRIPTION\n"
-  "  Edits the image FILE as the prompt says and writes the result.  The\n"
-  "  prompt is wrapped in wording that asks the model to change only what it\n"
-  "  names and keep everything else (see common/prompts.json).  The aspect\n"
-  "  ratio defaults to the model's ratio nearest to the input's.\n"
-  "\n"
-  "  With --mask, only the mask's white area may change: the area's bounds\n"
-  "  plus some context are sent, the answer is realigned and colour-matched\n"
-  "  onto the input, and composited through the mask (grey = partly), so the\n"
-  "  result keeps the input's size and every pixel outside the mask.\n"
-  "  --grow and --feather treat the mask as a selection (at least half white\n"
-  "  is selected), grown and feathered as the GIMP plug-in does; --patch also\n"
-  "  writes the placed region with that mask as alpha; --hint sends the\n"
-  "  editable area to the model as a second, black-and-white image.\n"
-  "\n"
-  CLI_TEMPLATE_DESCRIPTION
-  CLI_COMMON_DESCRIPTION;
-
-static const gchar *generate_examples =
-  "EXAMPLES\n"
-  "  gemini-image generate --prompt 'a lighthouse at dusk, oil painting' \\\n"
-  "      --aspect 16:9 --output lighthouse.png\n"
-  "  gemini-image generate --model gemini-3-pro-image --size 2K \\\n"
-  "      --reference style:monet.jpg --prompt 'my garden' --output garden.jpg\n"
-  "  gemini-image generate --prompt 'the weather in Paris today as a poster' \\\n"
-  "      --search --json --output poster.png\n"
-  "  gemini-image generate --prompt 'a cat' --output cat.png --dry-run\n"
-  "  gemini-image generate --template photorealistic \\\n"
-  "      --field 'subject=an old fisherman mending a net' \\\n"
-  "      --field 'environment=a foggy harbour at dawn' \\\n"
-  "      --field 'camera=a 50 mm lens' --prompt 'keep the colours muted' \\\n"
-  "      --output fisherman.png\n";
-
-static const gchar *edit_examples =
-  "EXAMPLES\n"
-  "  gemini-image edit --input photo.jpg --prompt 'make the sky stormy' \\\n"
-  "      --output stormy.jpg\n"
-  "  gemini-image edit --input room.png --mask sofa-mask.png \\\n"
-  "      --prompt 'a green velvet sofa' --output room-green.png\n"
-  "  gemini-image edit --input room.png --mask sofa-mask.png --grow 4 \\\n"
-  "      --feather 12 --patch sofa-layer.png --prompt 'a green velvet sofa' \\\n"
-  "      --output room-green.png\n"
-  "  gemini-image edit --input sofa.png --template change-one \\\n"
-  "      --field 'element=the blue sofa' --field 'change=make it green velvet' \\\n"
-  "      --output sofa-green.png\n";
-
-static void
-print_overview (FILE *stream)
-{
-  fprintf (stream,
-    "NAME\n"
-    "  gemini-image - generate and edit images with Google's Gemini image models\n"
-    "\n"
-    "SYNOPSIS\n"
-    "  gemini-image generate --prompt TEXT --output FILE [OPTION...]\n"
-    "  gemini-image edit --input FILE --prompt TEXT --output FILE [OPTION...]\n"
-    "  gemini-image models [--remote [--refresh]] [--json]\n"
-    "  gemini-image templates [--kind generate|edit] [--json]\n"
-    "  gemini-image template ID [--json]\n"
-    "  gemini-image history [--search WORDS] [--clear] [--json]\n"
-    "  gemini-image batch (submit|status|wait|fetch|cancel|list) ...\n"
-    "  gemini-image COMMAND --help\n"
-    "\n"
-    "DESCRIPTION\n"
-    "  The command-line front end of gimp-gemini, for scripts and batches.\n"
-    "\n"
-    "  generate   Make an image from a text prompt.\n"
-    "  edit       Change an image as a prompt says (optionally only inside a mask).\n"
-    "  models     List the known models: sizes, ratios with dimensions, limits\n"
-    "             and prices; --remote: the image models your key can use.\n"
-    "             Other model names are accepted and sent as given.\n"
-    "  templates  List the prompt templates (after Google's prompting guide)\n"
-    "             that generate and edit fill with --template and --field.\n"
-    "  template   Show one template: its fields, hints and examples.\n"
-    "  history    The prompts used recently: list, search, clear.\n"
-    "  batch      Run many prompts on Google's batch service at half the price:\n"
-    "             submit, then status, wait, fetch, cancel, list.\n"
-    "\n"
-    "  Run 'gemini-image generate --help' for every option.\n"
-    "\n"
-    "%s\n%s\n"
-    "EXAMPLES\n"
-    "  export GEMINI_API_KEY=...   # better: read it from a file or a keyring\n"
-    "  gemini-image generate --prompt 'a red bicycle' --output bike.png\n"
-    "  gemini-image edit --input bike.png --prompt 'make it blue' --output blue.png\n"
-    "  gemini-image models\n",
-    CLI_ENVIRONMENT, CLI_EXIT_STATUS);
-}
-
-/* The options of generate or edit, edit's own first: one table for the
+/* The options of generate, edit or refine, edit's own first: one table for the
  * parser and the help.  g_free the array (the strings are static). */
 static GOptionEntry *
-job_entries (CliJob *job, gboolean edit, gboolean *help)
+job_entries (CliJob *job, CliCommand command, gboolean *help)
 {
   GOptionEntry common[] =
   {
@@ -181,7 +45,7 @@ job_entries (CliJob *job, gboolean edit, gboolean *help)
       "Free text: new names are sent unchecked.", "NAME" },
     { "aspect", 'a', 0, G_OPTION_ARG_STRING, &job->aspect,
       "Aspect ratio such as 1:1, 16:9, 9:16, 4:3, 21:9 (default: generate 1:1, "
-      "edit the ratio nearest to the input's).", "RATIO" },
+      "edit the ratio nearest to the input's, refine the conversation's).", "RATIO" },
     { "size", 's', 0, G_OPTION_ARG_STRING, &job->size,
       "Image size for the models that take one: 1K, 2K, 4K (uppercase K), "
       "512 on some.  Refused for models without sizes.", "SIZE" },
@@ -248,8 +112,8 @@ job_entries (CliJob *job, gboolean edit, gboolean *help)
   GOptionEntry edit_entries[] =
   {
     { "input", 'i', 0, G_OPTION_ARG_FILENAME, &job->input,
-      "The image to edit: PNG, JPEG or WebP (HEIF is sent as it is).  "
-      "Required.", "FILE" },
+      "The image to edit (refine: as it is now, such as the edit's output): "
+      "PNG, JPEG or WebP (HEIF is sent as it is).  Required.", "FILE" },
     { "mask", 0, 0, G_OPTION_ARG_FILENAME, &job->mask,
       "A mask of the input's size: white may change, black stays, grey "
       "blends.  The result keeps the input's size.", "MASK.png" },
@@ -268,6 +132,26 @@ job_entries (CliJob *job, gboolean edit, gboolean *help)
       "elsewhere, with a sentence saying so.", NULL },
     G_OPTION_ENTRY_NULL
   };
+  GOptionEntry conversation_entries[] =
+  {
+    { "conversation", 0, 0, G_OPTION_ARG_FILENAME, &job->conversation,
+      "With --mask: keep the conversation (the prompt and pictures sent, the "
+      "answer as received, where it went) in FILE, for 'gemini-image refine'.  "
+      "A JSON file of mode 0600, replaced when there; never written unless "
+      "asked for.", "FILE" },
+    G_OPTION_ENTRY_NULL
+  };
+  GOptionEntry refine_entries[] =
+  {
+    { "conversation", 0, 0, G_OPTION_ARG_FILENAME, &job->conversation,
+      "The conversation to continue, kept by 'gemini-image edit --mask MASK "
+      "--conversation FILE' or an earlier refine; it then holds the new turn "
+      "too.  Required.", "FILE" },
+    { "include-region", 0, 0, G_OPTION_ARG_NONE, &job->include_region,
+      "Send the region as it is now with the prompt (for when it was painted "
+      "on since the edit).  Without it the prompt goes as text only.", NULL },
+    G_OPTION_ENTRY_NULL
+  };
   GOptionEntry help_entry[] =
   {
     { "help", 'h', 0, G_OPTION_ARG_NONE, help, "Show this help and exit.", NULL },
@@ -275,87 +159,15 @@ job_entries (CliJob *job, gboolean edit, gboolean *help)
   };
   GArray *all = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
 
-  if (edit)
+  if (command != CLI_COMMAND_GENERATE)
     g_array_append_vals (all, edit_entries, G_N_ELEMENTS (edit_entries) - 1);
+  if (command == CLI_COMMAND_EDIT)
+    g_array_append_vals (all, conversation_entries, 1);
+  if (command == CLI_COMMAND_REFINE)
+    g_array_append_vals (all, refine_entries, G_N_ELEMENTS (refine_entries) - 1);
   g_array_append_vals (all, common, G_N_ELEMENTS (common) - 1);
   g_array_append_vals (all, help_entry, 1);
   return (GOptionEntry *) g_array_free (all, FALSE);
-}
-
-/* Appends @text to @out wrapped at 79 columns, every line indented by
- * @indent spaces. */
-static void
-append_wrapped (GString *out, const gchar *text, gint indent)
-{
-  gchar **words = g_strsplit_set (text, " \n", -1);
-  gint    column = 0;
-
-  for (gint i = 0; words[i] != NULL; i++)
-    {
-      gint len = (gint) g_utf8_strlen (words[i], -1);
-
-      if (len == 0)
-        continue;
-      if (column > 0 && column + 1 + len > 79)
-        {
-          g_string_append_c (out, '\n');
-          column = 0;
-        }
-      if (column == 0)
-        {
-          g_string_append_printf (out, "%*s", indent, "");
-          column = indent;
-        }
-      else
-        {
-          g_string_append_c (out, ' ');
-          column++;
-        }
-      g_string_append (out, words[i]);
-      column += len;
-    }
-  g_string_append_c (out, '\n');
-  g_strfreev (words);
-}
-
-/* The man page of generate or edit, on stdout. */
-static void
-print_help (gboolean edit, const GOptionEntry *entries)
-{
-  GString *out = g_string_new (NULL);
-
-  g_string_append_printf (out,
-    "NAME\n"
-    "  gemini-image %s - %s\n"
-    "\n"
-    "SYNOPSIS\n"
-    "  gemini-image %s [OPTION...]\n"
-    "  gemini-image %s --template ID [--field NAME=VALUE]... --output FILE\n"
-    "      [OPTION...]\n"
-    "\n%s\n"
-    "OPTIONS\n",
-    edit ? "edit" : "generate",
-    edit ? "edit an image as a prompt says, with a Gemini image model"
-         : "make an image from a text prompt with a Gemini image model",
-    edit ? "edit --input FILE --prompt TEXT --output FILE"
-         : "generate --prompt TEXT --output FILE",
-    edit ? "edit --input FILE" : "generate",
-    edit ? edit_summary : generate_summary);
-  for (const GOptionEntry *e = entries; e->long_name != NULL; e++)
-    {
-      g_string_append (out, "  ");
-      if (e->short_name != '\0')
-        g_string_append_printf (out, "-%c, ", e->short_name);
-      g_string_append_printf (out, "--%s", e->long_name);
-      if (e->arg_description != NULL)
-        g_string_append_printf (out, " %s", e->arg_description);
-      g_string_append_c (out, '\n');
-      append_wrapped (out, e->description, 6);
-    }
-  g_string_append_printf (out, "\n%s\n%s\n%s", CLI_ENVIRONMENT, CLI_EXIT_STATUS,
-                          edit ? edit_examples : generate_examples);
-  fputs (out->str, stdout);
-  g_string_free (out, TRUE);
 }
 
 static gboolean
@@ -379,12 +191,17 @@ usage_error (const gchar *format, ...)
 static gboolean
 check_options (CliJob *job, gint argc, gchar **argv)
 {
+  const gchar *name = job->refine ? "refine" : job->edit ? "edit" : "generate";
+
   if (argc > 1)
     return usage_error ("Unexpected argument '%s': every value belongs to an option "
-                        "(see '%s %s --help').", argv[1], CLI_NAME,
-                        job->edit ? "edit" : "generate");
+                        "(see '%s %s --help').", argv[1], CLI_NAME, name);
   if (job->edit && (job->input == NULL || job->input[0] == '\0'))
-    return usage_error ("No input image: give the image to edit with --input FILE.");
+    return usage_error ("No input image: give the image to %s with --input FILE.", name);
+  if (job->refine && (job->conversation == NULL || job->conversation[0] == '\0'))
+    return usage_error ("No conversation: refine continues one kept in a file; %s, "
+                        "then give it here with --conversation FILE.",
+                        CLI_CONVERSATION_START);
   if (job->prompt == NULL || g_strstrip (job->prompt)[0] == '\0')
     return usage_error ("No prompt: say what to %s with --prompt TEXT, or fill a "
                         "template with --template ID (see '%s templates').",
@@ -405,7 +222,13 @@ check_options (CliJob *job, gint argc, gchar **argv)
   if (job->retries < -1 || job->retries > 100)
     return usage_error ("--retries takes a number from 0 to 100.");
   if (job->mask != NULL && !job->edit)
-    return usage_error ("--mask belongs to edit.");
+    return usage_error ("--mask belongs to edit and refine.");
+  if (job->conversation != NULL && !job->refine && job->mask == NULL)
+    return usage_error ("--conversation keeps where an edit's answer went, so it goes "
+                        "with --mask (all white for the whole image).");
+  if (job->refine && job->mask_options.hint && !job->include_region)
+    return usage_error ("--hint marks where the region sent may change: with refine "
+                        "it goes with --include-region.");
   if (job->mask == NULL && (job->mask_options.grow != 0 || job->mask_options.feather != 0
                             || job->mask_options.hint || job->mask_options.patch != NULL))
     return usage_error ("--grow, --feather, --hint and --patch go with --mask.");
@@ -560,7 +383,7 @@ run_job (CliJob *job)
   /* With --mask the engine builds the request that a dry run prints, on
    * the worker as a real run does (the same memory: tests/e2e's
    * test_recovery calibrates with it). */
-  if (job->dry_run && job->mask == NULL)
+  if (job->dry_run && job->mask == NULL && !job->refine)
     {
       gg_request_free (run.request);
       return job->exit_status;
@@ -601,7 +424,7 @@ run_job (CliJob *job)
 }
 
 static gint
-job_main (gboolean edit, gint argc, gchar **argv)
+job_main (CliCommand command, gint argc, gchar **argv)
 {
   CliJob          job;
   CliTemplateArgs template_args = { 0 };
@@ -612,8 +435,9 @@ job_main (gboolean edit, gint argc, gchar **argv)
   gint            status;
 
   cli_job_init (&job);
-  job.edit = edit;
-  entries = cli_template_add_entries (job_entries (&job, edit, &help), &template_args);
+  job.edit = command != CLI_COMMAND_GENERATE;
+  job.refine = command == CLI_COMMAND_REFINE;
+  entries = cli_template_add_entries (job_entries (&job, command, &help), &template_args);
   /* Our own --help: GOption's does not wrap, and a man page has more
    * sections than it knows. */
   context = g_option_context_new (NULL);
@@ -621,8 +445,7 @@ job_main (gboolean edit, gint argc, gchar **argv)
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      usage_error ("%s (see '%s %s --help').", error->message, CLI_NAME,
-                   edit ? "edit" : "generate");
+      usage_error ("%s (see '%s --help').", error->message, g_get_prgname ());
       g_error_free (error);
       g_option_context_free (context);
       g_free (entries);
@@ -633,7 +456,7 @@ job_main (gboolean edit, gint argc, gchar **argv)
   g_option_context_free (context);
   if (help)
     {
-      print_help (edit, entries);
+      cli_help_command (command, entries);
       g_free (entries);
       cli_job_clear (&job);
       cli_template_args_clear (&template_args);
@@ -642,7 +465,7 @@ job_main (gboolean edit, gint argc, gchar **argv)
   g_free (entries);
   /* --template fills job.prompt (keeping --prompt as extra instructions)
    * before the checks, which then see a prompt like any other. */
-  if (!cli_template_apply (&template_args, edit, &job.prompt)
+  if (!cli_template_apply (&template_args, job.edit, &job.prompt)
       || !check_options (&job, argc, argv))
     {
       cli_job_clear (&job);
@@ -681,7 +504,9 @@ subcommand_main (const gchar *command, gint argc, gchar **argv)
   gint   status;
 
   g_set_prgname (program);
-  status = job_main (strcmp (command, "edit") == 0, argc, argv);
+  status = job_main (strcmp (command, "refine") == 0 ? CLI_COMMAND_REFINE
+                     : strcmp (command, "edit") == 0 ? CLI_COMMAND_EDIT
+                     : CLI_COMMAND_GENERATE, argc, argv);
   g_free (program);
   return status;
 }
@@ -697,12 +522,13 @@ main (int argc, char **argv)
 
   if (argc < 2)
     {
-      print_overview (stderr);
+      cli_help_overview (stderr);
       return CLI_EXIT_USAGE;
     }
   command = argv[1];
   cli_load_user_catalogue ();
-  if (strcmp (command, "generate") == 0 || strcmp (command, "edit") == 0)
+  if (strcmp (command, "generate") == 0 || strcmp (command, "edit") == 0
+      || strcmp (command, "refine") == 0)
     return subcommand_main (command, argc - 1, argv + 1);
   if (strcmp (command, "models") == 0)
     return cli_models_main (argc - 1, argv + 1);
@@ -717,7 +543,8 @@ main (int argc, char **argv)
   if (strcmp (command, "--help") == 0 || strcmp (command, "-h") == 0
       || strcmp (command, "help") == 0)
     {
-      if (argc > 2 && (strcmp (argv[2], "generate") == 0 || strcmp (argv[2], "edit") == 0))
+      if (argc > 2 && (strcmp (argv[2], "generate") == 0 || strcmp (argv[2], "edit") == 0
+                       || strcmp (argv[2], "refine") == 0))
         {
           gchar *args[] = { argv[2], (gchar *) "--help", NULL };
           return subcommand_main (argv[2], 2, args);
@@ -731,7 +558,7 @@ main (int argc, char **argv)
                : strcmp (argv[2], "template") == 0 ? cli_template_main (2, args)
                : cli_history_main (2, args);
         }
-      print_overview (stdout);
+      cli_help_overview (stdout);
       return CLI_EXIT_OK;
     }
   if (strcmp (command, "--version") == 0)
@@ -739,7 +566,7 @@ main (int argc, char **argv)
       printf ("%s %s\n", CLI_NAME, GG_VERSION);
       return CLI_EXIT_OK;
     }
-  fprintf (stderr, "%s: Unknown command '%s': use generate, edit, models, templates, "
+  fprintf (stderr, "%s: Unknown command '%s': use generate, edit, refine, models, templates, "
            "template, history or batch "
            "(see '%s --help').\n", CLI_NAME, command, CLI_NAME);
   return CLI_EXIT_USAGE;

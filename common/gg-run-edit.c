@@ -126,18 +126,10 @@ edit_masks (GgHost              *host,
   canvas.y += edit->canvas.origin_y;
   if (options->mask_as_is)
     {
-      GgRect bounds;
-
-      edit->mask = host->klass->selection (host, &canvas, error);
+      edit->mask = gg_run_selection_mask (host, options, &canvas, NULL,
+                                          error);
       if (! edit->mask)
         return FALSE;
-      if (! gg_mask_bounds (edit->mask, &bounds))
-        {
-          g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
-                               _("The mask marks nothing to change over the "
-                                 "region: paint the area to edit white."));
-          return FALSE;
-        }
       if (options->hint)
         {
           edit->hint = gg_run_hint (&edit->plan, edit->mask, error);

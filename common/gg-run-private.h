@@ -70,9 +70,9 @@ gboolean     gg_run_finish       (GgRunFinish        *finish,
 GgMask     * gg_run_coverage     (GgHost             *host,
                                   const GgRect       *rect,
                                   GError            **error);
-/* The layer mask over @rect from the selection (grown, feathered), and
- * in @grown (may be NULL) the grown selection alone; NULL with @error
- * when nothing would show. */
+/* The layer mask over @rect from the selection (grown, feathered; with
+ * mask_as_is its coverage as it is), and in @grown (may be NULL) the
+ * grown selection alone; NULL with @error when nothing would show. */
 GgMask     * gg_run_selection_mask (GgHost             *host,
                                     const GgRunOptions *options,
                                     const GgRect       *rect,

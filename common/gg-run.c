@@ -288,9 +288,9 @@ conversation_keep (GgRunFinish  *finish,
 
   if (! answer->model_turn_json)
     {
-      host->klass->conversation_store (host, NULL, NULL, NULL);
       *note = g_strdup_printf (_("This answer cannot be refined: %s"),
                                _("it came without its content"));
+      host->klass->conversation_store (host, NULL, NULL, note);
       return;
     }
 
@@ -298,7 +298,7 @@ conversation_keep (GgRunFinish  *finish,
   if (! gg_conversation_place_fits (finish->request, answer->model_turn_json,
                                     note))
     {
-      host->klass->conversation_store (host, NULL, NULL, NULL);
+      host->klass->conversation_store (host, NULL, NULL, note);
       return;
     }
 
@@ -306,10 +306,10 @@ conversation_keep (GgRunFinish  *finish,
   if (! gg_conversation_append_turn (finish->conversation, user_turn,
                                      answer->model_turn_json, &error))
     {
-      host->klass->conversation_store (host, NULL, NULL, NULL);
       *note = g_strdup_printf (_("This answer cannot be refined: %s"),
                                error->message);
       g_clear_error (&error);
+      host->klass->conversation_store (host, NULL, NULL, note);
       return;
     }
 
@@ -451,6 +451,24 @@ gg_run_selection_mask (GgHost              *host,
   GgMaskOptions      mask_options = { options->grow, options->feather };
   GgRect             bounds;
 
+  if (options->mask_as_is)
+    {
+      /* The coverage is the mask (the CLI's --mask); the hint shows where
+       * it is above 0. */
+      GgRect whole = { 0, 0, rect->width, rect->height };
+
+      mask = host->klass->selection (host, rect, error);
+      if (mask && ! gg_mask_bounds (mask, &bounds))
+        {
+          g_set_error_literal (error, GG_ERROR, GG_ERROR_INVALID_REQUEST,
+                               _("The mask marks nothing to change over the "
+                                 "region: paint the area to edit white."));
+          return NULL;
+        }
+      if (mask && grown && ! (*grown = gg_mask_crop (mask, &whole, error)))
+        return NULL;
+      return g_steal_pointer (&mask);
+    }
   if (mask_options.feather < 0)
     mask_options.feather = GG_MASK_FEATHER_AUTO;
 

@@ -160,8 +160,9 @@ typedef struct
    * saves the answers for recovery). */
   gboolean   (*insert)      (GgHost *host, const GgRunInsert *insert,
                              GgRunInserted *out, GError **error);
-  /* Keeps @conversation (NULL: forgets the one kept) with its @place;
-   * may set *@note to a sentence for the user (too large to keep). */
+  /* Keeps @conversation (NULL: forgets the one kept, and *@note, when
+   * @note is given, already says why) with its @place; may set *@note to
+   * a sentence for the user (too large to keep). */
   void       (*conversation_store) (GgHost *host,
                                     GgConversation *conversation,
                                     const GgConversationPlace *place,
