@@ -7,24 +7,20 @@
  *
  * Each subcommand does its network work on a worker thread, so that the
  * main thread takes SIGINT and (wait) redraws the progress line.
+ *
+ * This file holds the run and the command line; submit reads its
+ * requests in cli-batch-submit.c and fetch writes its results in
+ * cli-batch-fetch.c (cli-batch.h is what they share).
  */
-#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib-unix.h>
-#include <glib/gstdio.h>
 
-#include "cli.h"
-#include "gg-batch.h"
-#include "gg-catalogue.h"
+#include "cli-batch.h"
 #include "gg-error.h"
-#include "gg-prompt.h"
-
-#define REPORT_NAME "report.jsonl"
-#define MAX_KEY     100
 
 static const gchar batch_help[] =
   "NAME\n"
@@ -128,49 +124,6 @@ static const gchar batch_help[] =
 
 /* ---- one run: options, client, worker --------------------------------- */
 
-typedef struct _Batch Batch;
-typedef void (*BatchWork) (Batch *b);
-
-struct _Batch
-{
-  /* Options. */
-  const gchar  *command;
-  gchar        *job;
-  gchar        *prompts;
-  gchar        *dir;
-  gchar        *prompt;
-  gchar        *model;
-  gchar        *aspect;
-  gchar        *size;
-  gchar        *name;
-  gchar        *output;
-  gdouble       max_inline_mb;
-  gdouble       upload_timeout;
-  gboolean      via_file;
-  gboolean      store;          /* --store: allow the project to keep the requests */
-  gboolean      json;
-  gboolean      quiet;
-  gdouble       interval;
-  gdouble       timeout;
-  gint          limit;
-
-  /* The run. */
-  GgClient     *client;
-  gchar        *key;
-  GCancellable *cancellable;
-  gint          interrupted;     /* atomic */
-  gint          timed_out;       /* atomic */
-  gboolean      progress_line;
-  GMutex        lock;
-  gchar        *line;            /* under lock: the progress line to draw */
-  gint64        started;         /* g_get_monotonic_time () at the start */
-  gint          status;
-  gchar        *message;         /* the failure sentence, or NULL */
-  GString      *out;             /* printed on stdout after the work */
-  GString      *err;             /* printed on stderr after the work */
-  GgBatchInput *input;           /* submit */
-};
-
 static void
 batch_clear (Batch *b)
 {
@@ -198,10 +151,8 @@ batch_clear (Batch *b)
   g_clear_pointer (&b->input, gg_batch_input_free);
 }
 
-static void batch_fail (Batch *b, gint status, const gchar *format, ...) G_GNUC_PRINTF (3, 4);
-
-static void
-batch_fail (Batch *b, gint status, const gchar *format, ...)
+void
+cli_batch_fail (Batch *b, gint status, const gchar *format, ...)
 {
   va_list args;
   gchar  *text;
@@ -216,19 +167,19 @@ batch_fail (Batch *b, gint status, const gchar *format, ...)
 }
 
 /* The outcome of an engine error, allowing for our own reasons to stop. */
-static void
-batch_fail_error (Batch *b, const GError *error)
+void
+cli_batch_fail_error (Batch *b, const GError *error)
 {
   if (g_atomic_int_get (&b->interrupted))
-    batch_fail (b, CLI_EXIT_INTERRUPTED, "Interrupted.");
+    cli_batch_fail (b, CLI_EXIT_INTERRUPTED, "Interrupted.");
   else if (g_atomic_int_get (&b->timed_out))
-    batch_fail (b, CLI_EXIT_FAILED, "Gave up after the --timeout of %g seconds.", b->timeout);
+    cli_batch_fail (b, CLI_EXIT_FAILED, "Gave up after the --timeout of %g seconds.", b->timeout);
   else
-    batch_fail (b, CLI_EXIT_FAILED, "%s", error ? error->message : "Cancelled.");
+    cli_batch_fail (b, CLI_EXIT_FAILED, "%s", error ? error->message : "Cancelled.");
 }
 
-static void
-set_line (Batch *b, gchar *line)
+void
+cli_batch_set_line (Batch *b, gchar *line)
 {
   g_mutex_lock (&b->lock);
   g_free (b->line);
@@ -245,21 +196,21 @@ batch_connect (Batch *b)
 
   if (!gg_base_url_check (base_url, &error))
     {
-      batch_fail (b, CLI_EXIT_USAGE, "%s", error->message);
+      cli_batch_fail (b, CLI_EXIT_USAGE, "%s", error->message);
       g_error_free (error);
       return FALSE;
     }
   b->key = gg_key_from_environment ();
   if (b->key == NULL || b->key[0] == '\0')
     {
-      batch_fail (b, CLI_EXIT_USAGE, "No API key: set GEMINI_API_KEY (or GOOGLE_API_KEY) "
+      cli_batch_fail (b, CLI_EXIT_USAGE, "No API key: set GEMINI_API_KEY (or GOOGLE_API_KEY) "
                   "in the environment; get a key at https://aistudio.google.com/apikey.");
       return FALSE;
     }
   b->client = gg_client_new (b->key, base_url, &error);
   if (b->client == NULL)
     {
-      batch_fail (b, CLI_EXIT_USAGE, "%s", error->message);
+      cli_batch_fail (b, CLI_EXIT_USAGE, "%s", error->message);
       g_error_free (error);
       return FALSE;
     }
@@ -372,292 +323,6 @@ batch_run (Batch *b, BatchWork work, gdouble timeout)
   g_main_loop_unref (r.loop);
 }
 
-/* ---- submit ----------------------------------------------------------- */
-
-static gboolean
-key_is_valid (const gchar *key)
-{
-  gsize length = strlen (key);
-
-  if (length == 0 || length > MAX_KEY || key[0] == '.')
-    return FALSE;
-  for (const gchar *p = key; *p; p++)
-    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '_' && *p != '-')
-      return FALSE;
-  return TRUE;
-}
-
-/* Adds one request to the batch; FALSE with a usage failure set. */
-static gboolean
-add_item (Batch       *b,
-          const gchar *key,
-          const gchar *prompt,
-          const gchar *input,
-          const gchar *aspect,
-          const gchar *size,
-          const gchar *where)
-{
-  g_autoptr(GgRequest) request = gg_request_new (b->model);
-  const GgModel       *model = gg_request_get_model_info (request);
-  GError              *error = NULL;
-
-  if (!key_is_valid (key))
-    {
-      batch_fail (b, CLI_EXIT_USAGE, "The key “%s” (%s) cannot name a file: use letters, "
-                  "digits, '.', '_' and '-', at most %d characters, not starting with '.'.",
-                  key, where, MAX_KEY);
-      return FALSE;
-    }
-  {
-    g_autofree gchar *words = g_strstrip (g_strdup (prompt ? prompt : ""));
-
-    if (words[0] == '\0')
-      {
-        batch_fail (b, CLI_EXIT_USAGE, "The request “%s” (%s) has no prompt.", key, where);
-        return FALSE;
-      }
-  }
-  gg_request_set_store (request, b->store);
-  if (aspect != NULL)
-    gg_request_set_aspect_ratio (request, aspect);
-  if (size != NULL)
-    gg_request_set_image_size (request, size);
-  if (input != NULL)
-    {
-      g_autofree gchar *wrapped = NULL;
-      GBytes           *bytes;
-      gint              width, height;
-
-      bytes = cli_job_read_image (input, "input image", &width, &height, &error);
-      if (bytes == NULL)
-        {
-          batch_fail (b, CLI_EXIT_USAGE, "%s", error->message);
-          g_error_free (error);
-          return FALSE;
-        }
-      gg_request_add_image (request, bytes, NULL, GG_ROLE_INPUT);
-      g_bytes_unref (bytes);
-      if (aspect == NULL && model != NULL && width > 0 && height > 0)
-        gg_request_set_aspect_ratio (request, gg_model_nearest_ratio (model, width, height));
-      wrapped = gg_prompt_edit (prompt, FALSE, NULL);
-      gg_request_set_prompt (request, wrapped);
-    }
-  else
-    gg_request_set_prompt (request, prompt);
-  gg_request_set_image_only (request, FALSE);
-
-  if (!gg_batch_input_add (b->input, key, request, &error))
-    {
-      batch_fail (b, CLI_EXIT_USAGE, "%s (%s)", error->message, where);
-      g_error_free (error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-read_prompts_file (Batch *b)
-{
-  g_autofree gchar *text = NULL;
-  g_autofree gchar *folder = g_path_get_dirname (b->prompts);
-  gchar           **lines;
-  GError           *error = NULL;
-  gboolean          ok = TRUE;
-
-  if (!g_file_get_contents (b->prompts, &text, NULL, &error))
-    {
-      batch_fail (b, CLI_EXIT_USAGE, "Could not read the prompts file %s: %s.",
-                  b->prompts, error->message);
-      g_error_free (error);
-      return FALSE;
-    }
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; ok && lines[i] != NULL; i++)
-    {
-      g_autofree gchar *where = g_strdup_printf ("line %u of %s", i + 1, b->prompts);
-      g_autofree gchar *default_key = g_strdup_printf ("line-%u", i + 1);
-      g_autofree gchar *input = NULL;
-      const gchar      *line = g_strstrip (lines[i]);
-      cJSON            *item;
-      const cJSON      *key, *prompt, *image, *aspect, *size;
-
-      if (*line == '\0')
-        continue;
-      item = cJSON_Parse (line);
-      if (!cJSON_IsObject (item))
-        {
-          cJSON_Delete (item);
-          batch_fail (b, CLI_EXIT_USAGE, "Line %u of %s is not a JSON object: write one "
-                      "{\"key\": ..., \"prompt\": ...} per line.", i + 1, b->prompts);
-          ok = FALSE;
-          break;
-        }
-      key    = cJSON_GetObjectItemCaseSensitive (item, "key");
-      prompt = cJSON_GetObjectItemCaseSensitive (item, "prompt");
-      image  = cJSON_GetObjectItemCaseSensitive (item, "input");
-      aspect = cJSON_GetObjectItemCaseSensitive (item, "aspect");
-      size   = cJSON_GetObjectItemCaseSensitive (item, "size");
-      if (cJSON_IsString (image))
-        input = g_path_is_absolute (image->valuestring)
-                ? g_strdup (image->valuestring)
-                : g_build_filename (folder, image->valuestring, NULL);
-      ok = add_item (b, cJSON_IsString (key) ? key->valuestring : default_key,
-                     cJSON_IsString (prompt) ? prompt->valuestring : NULL, input,
-                     cJSON_IsString (aspect) ? aspect->valuestring : b->aspect,
-                     cJSON_IsString (size) ? size->valuestring : b->size, where);
-      cJSON_Delete (item);
-    }
-  g_strfreev (lines);
-  return ok;
-}
-
-/* A key for a file of --dir: its name with what cannot name a file
- * replaced ("my photo" becomes "my-photo").  g_free. */
-static gchar *
-key_from_name (const gchar *stem)
-{
-  gchar *key = g_strndup (stem, MAX_KEY);
-
-  for (gchar *p = key; *p; p++)
-    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '_' && *p != '-')
-      *p = '-';
-  if (key[0] == '.')
-    key[0] = '_';
-  return key;
-}
-
-static const gchar *const image_extensions[] = { ".png", ".jpg", ".jpeg", ".webp", NULL };
-
-/* The image of the folder named @stem, or NULL.  g_free. */
-static gchar *
-find_image (const gchar *dir, const gchar *stem)
-{
-  for (guint i = 0; image_extensions[i] != NULL; i++)
-    {
-      g_autofree gchar *name = g_strconcat (stem, image_extensions[i], NULL);
-      gchar            *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        return path;
-      g_free (path);
-    }
-  return NULL;
-}
-
-static gint
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const gchar *const *) a, *(const gchar *const *) b);
-}
-
-static gboolean
-read_folder (Batch *b)
-{
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  GDir                *dir;
-  GError              *error = NULL;
-  const gchar         *entry;
-
-  dir = g_dir_open (b->dir, 0, &error);
-  if (dir == NULL)
-    {
-      batch_fail (b, CLI_EXIT_USAGE, "Could not read the folder %s: %s.", b->dir, error->message);
-      g_error_free (error);
-      return FALSE;
-    }
-  while ((entry = g_dir_read_name (dir)) != NULL)
-    if (entry[0] != '.')
-      g_ptr_array_add (names, g_strdup (entry));
-  g_dir_close (dir);
-  g_ptr_array_sort (names, compare_names);
-
-  for (guint i = 0; i < names->len; i++)
-    {
-      const gchar      *name = g_ptr_array_index (names, i);
-      const gchar      *dot = strrchr (name, '.');
-      g_autofree gchar *stem = dot ? g_strndup (name, dot - name) : g_strdup (name);
-      g_autofree gchar *key = key_from_name (stem);
-      g_autofree gchar *path = g_build_filename (b->dir, name, NULL);
-      g_autofree gchar *lower = g_ascii_strdown (dot ? dot : "", -1);
-
-      if (g_strcmp0 (lower, ".txt") == 0)
-        {
-          g_autofree gchar *text = NULL;
-          g_autofree gchar *image = find_image (b->dir, stem);
-
-          if (!g_file_get_contents (path, &text, NULL, &error))
-            {
-              batch_fail (b, CLI_EXIT_USAGE, "Could not read %s: %s.", path, error->message);
-              g_error_free (error);
-              return FALSE;
-            }
-          if (!add_item (b, key, g_strstrip (text), image, b->aspect, b->size, path))
-            return FALSE;
-        }
-      else if (g_strv_contains (image_extensions, lower))
-        {
-          g_autofree gchar *txt_name = g_strconcat (stem, ".txt", NULL);
-          g_autofree gchar *txt = g_build_filename (b->dir, txt_name, NULL);
-
-          if (g_file_test (txt, G_FILE_TEST_EXISTS))
-            continue;   /* edited with its own prompt, above */
-          if (b->prompt == NULL)
-            {
-              batch_fail (b, CLI_EXIT_USAGE, "The image %s has no %s.txt beside it: give "
-                          "its prompt there, or one prompt for every image with --prompt.",
-                          path, stem);
-              return FALSE;
-            }
-          if (!add_item (b, key, b->prompt, path, b->aspect, b->size, path))
-            return FALSE;
-        }
-    }
-  if (gg_batch_input_count (b->input) == 0)
-    {
-      batch_fail (b, CLI_EXIT_USAGE, "The folder %s holds no prompts (.txt) and no images "
-                  "(.png, .jpg, .jpeg, .webp).", b->dir);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-submit_work (Batch *b)
-{
-  g_autoptr(GgBatch) batch = NULL;
-  GgUploadOptions    upload = { 0, };
-  gsize              limit = b->max_inline_mb > 0 ? (gsize) (b->max_inline_mb * 1e6)
-                                                  : GG_BATCH_MAX_INLINE;
-  gsize              size = gg_batch_input_size (b->input);
-  gboolean           via_file = b->via_file || size + 64 * gg_batch_input_count (b->input) > limit;
-  GError            *error = NULL;
-
-  upload.wait_timeout = b->upload_timeout;
-  upload.poll_interval = 0.5;
-  if (via_file && !b->quiet && !b->progress_line)
-    g_string_append_printf (b->err, "%s: uploading the %u requests as a JSONL file "
-                            "(%.1f MB) with the Files API.\n", CLI_NAME,
-                            gg_batch_input_count (b->input), size / 1e6);
-  if (via_file)
-    set_line (b, g_strdup_printf ("uploading %.1f MB of requests", size / 1e6));
-  batch = gg_batch_create (b->client, b->model ? b->model : gg_catalogue_default_model (),
-                           b->name, b->input, via_file, &upload, b->cancellable, &error);
-  if (batch == NULL)
-    {
-      batch_fail_error (b, error);
-      g_error_free (error);
-      return;
-    }
-  g_string_append_printf (b->out, "%s\n", batch->name);
-  if (!b->quiet)
-    g_string_append_printf (b->err, "%s: submitted %u requests as %s (%s, %.1f MB); "
-                            "follow it with '%s batch wait %s'.\n", CLI_NAME,
-                            gg_batch_input_count (b->input), batch->name,
-                            via_file ? "as an uploaded file" : "inline", size / 1e6,
-                            CLI_NAME, batch->name);
-  b->status = CLI_EXIT_OK;
-}
-
 /* ---- status, wait, cancel, list --------------------------------------- */
 
 static gchar *
@@ -724,7 +389,7 @@ status_work (Batch *b)
   batch = gg_batch_get (b->client, b->job, b->cancellable, &error);
   if (batch == NULL)
     {
-      batch_fail_error (b, error);
+      cli_batch_fail_error (b, error);
       g_error_free (error);
       return;
     }
@@ -778,12 +443,12 @@ wait_work (Batch *b)
       batch = gg_batch_get (b->client, b->job, b->cancellable, &error);
       if (batch == NULL)
         {
-          batch_fail_error (b, error);
+          cli_batch_fail_error (b, error);
           g_error_free (error);
           return;
         }
       counts = describe_counts (batch);
-      set_line (b, g_strdup_printf ("%s: %s%s", batch->name,
+      cli_batch_set_line (b, g_strdup_printf ("%s: %s%s", batch->name,
                                     gg_batch_state_to_string (batch->state), counts));
       if (batch->state != last && !b->progress_line && !b->quiet)
         {
@@ -804,14 +469,14 @@ wait_work (Batch *b)
                                         batch->name, counts, CLI_NAME, batch->name);
             }
           else if (batch->state == GG_BATCH_STATE_FAILED)
-            batch_fail (b, CLI_EXIT_FAILED, "The batch %s failed%s%s%s.", batch->name,
+            cli_batch_fail (b, CLI_EXIT_FAILED, "The batch %s failed%s%s%s.", batch->name,
                         batch->error_message ? ": " : "",
                         batch->error_message ? batch->error_message : "",
                         batch->error_message ? "" : " without a reason given");
           else if (batch->state == GG_BATCH_STATE_CANCELLED)
-            batch_fail (b, CLI_EXIT_FAILED, "The batch %s was cancelled.", batch->name);
+            cli_batch_fail (b, CLI_EXIT_FAILED, "The batch %s was cancelled.", batch->name);
           else
-            batch_fail (b, CLI_EXIT_FAILED, "The batch %s expired: it did not finish "
+            cli_batch_fail (b, CLI_EXIT_FAILED, "The batch %s expired: it did not finish "
                         "within the service's time limit (24 hours); submit it again, "
                         "perhaps in smaller parts.", batch->name);
           return;
@@ -819,11 +484,11 @@ wait_work (Batch *b)
       if (!nap (b, b->interval > 0 ? b->interval : 10))
         {
           if (g_atomic_int_get (&b->timed_out))
-            batch_fail (b, CLI_EXIT_FAILED, "The batch %s is still %s after the --timeout of "
+            cli_batch_fail (b, CLI_EXIT_FAILED, "The batch %s is still %s after the --timeout of "
                         "%g seconds: wait again later.", batch->name,
                         gg_batch_state_to_string (batch->state), b->timeout);
           else
-            batch_fail_error (b, NULL);
+            cli_batch_fail_error (b, NULL);
           return;
         }
     }
@@ -837,7 +502,7 @@ cancel_work (Batch *b)
 
   if (!gg_batch_cancel (b->client, name, b->cancellable, &error))
     {
-      batch_fail_error (b, error);
+      cli_batch_fail_error (b, error);
       g_error_free (error);
       return;
     }
@@ -859,7 +524,7 @@ list_work (Batch *b)
                            b->cancellable, &error);
   if (batches == NULL)
     {
-      batch_fail_error (b, error);
+      cli_batch_fail_error (b, error);
       g_error_free (error);
       return;
     }
@@ -885,254 +550,6 @@ list_work (Batch *b)
   if (batches->len == 0 && !b->json && !b->quiet)
     g_string_append_printf (b->err, "%s: no batches.\n", CLI_NAME);
   b->status = CLI_EXIT_OK;
-}
-
-/* ---- fetch ------------------------------------------------------------ */
-
-static const gchar *
-format_extension (GgFormat format)
-{
-  switch (format)
-    {
-    case GG_FORMAT_JPEG: return ".jpg";
-    case GG_FORMAT_WEBP: return ".webp";
-    default:             return ".png";
-    }
-}
-
-/* Removes the temporary files an interrupted fetch left in @dir. */
-static void
-remove_stale_temps (const gchar *dir)
-{
-  GDir        *folder = g_dir_open (dir, 0, NULL);
-  const gchar *name;
-
-  if (folder == NULL)
-    return;
-  while ((name = g_dir_read_name (folder)) != NULL)
-    if (name[0] == '.' && (strstr (name, ".tmp.") != NULL || g_str_has_suffix (name, ".tmp")))
-      {
-        g_autofree gchar *path = g_build_filename (dir, name, NULL);
-
-        g_unlink (path);
-      }
-  g_dir_close (folder);
-}
-
-static void
-add_usage (cJSON *line, const GgResponse *response)
-{
-  cJSON *usage = cJSON_AddObjectToObject (line, "usage");
-
-  cJSON_AddNumberToObject (usage, "prompt_tokens", response->usage.prompt_tokens);
-  cJSON_AddNumberToObject (usage, "candidates_tokens", response->usage.candidates_tokens);
-  cJSON_AddNumberToObject (usage, "thoughts_tokens", response->usage.thoughts_tokens);
-  cJSON_AddNumberToObject (usage, "total_tokens", response->usage.total_tokens);
-}
-
-/* Writes the images of one result (those not there yet); fills @line.
- * TRUE when the key has its images; @kept: they were all there before. */
-static gboolean
-fetch_one (Batch *b, const GgBatchResult *result, cJSON *line, gboolean *kept, GError **error)
-{
-  g_autoptr(GPtrArray) images = NULL;
-  g_autoptr(GPtrArray) temps = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) finals = g_ptr_array_new_with_free_func (g_free);
-  cJSON               *files = cJSON_AddArrayToObject (line, "files");
-  cJSON               *texts = cJSON_AddArrayToObject (line, "texts");
-  gboolean             all_there = TRUE;
-
-  *kept = FALSE;
-  if (result->response == NULL)
-    {
-      g_set_error_literal (error, GG_ERROR, GG_ERROR_FAILED, result->error_message);
-      return FALSE;
-    }
-  for (guint i = 0; i < result->response->parts->len; i++)
-    {
-      const GgPart *part = g_ptr_array_index (result->response->parts, i);
-
-      if (part->kind == GG_PART_TEXT && !part->thought && part->text && part->text[0])
-        cJSON_AddItemToArray (texts, cJSON_CreateString (part->text));
-    }
-  if (result->response->finish_reason)
-    cJSON_AddStringToObject (line, "finish_reason", result->response->finish_reason);
-  add_usage (line, result->response);
-  if (!gg_response_check (result->response, error))
-    return FALSE;
-
-  images = gg_response_images (result->response);
-  for (guint i = 0; i < images->len; i++)
-    {
-      const GgPart     *part = g_ptr_array_index (images, i);
-      g_autofree gchar *base = g_strconcat (result->key, format_extension (part->format), NULL);
-      g_autofree gchar *first = g_build_filename (b->output, base, NULL);
-      gchar            *final = cli_output_name (first, i);
-
-      g_ptr_array_add (finals, final);
-      cJSON_AddItemToArray (files, cJSON_CreateString (final));
-      if (!g_file_test (final, G_FILE_TEST_IS_REGULAR))
-        all_there = FALSE;
-    }
-  if (all_there)
-    {
-      /* Written whole by an earlier fetch (rename is atomic): keep it. */
-      *kept = TRUE;
-      return TRUE;
-    }
-  for (guint i = 0; i < images->len; i++)
-    {
-      const gchar *final = g_ptr_array_index (finals, i);
-      gchar       *temp = cli_output_temp_name (final);
-
-      g_ptr_array_add (temps, temp);
-      if (!cli_job_save_image (g_ptr_array_index (images, i), temp, error))
-        {
-          cli_output_discard (temps);
-          return FALSE;
-        }
-    }
-  if (!cli_output_commit (temps, finals, error))
-    {
-      cli_output_discard (temps);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-write_report (const gchar *path, GString *report, GError **error)
-{
-  return g_file_set_contents_full (path, report->str, report->len,
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
-}
-
-static void
-fetch_work (Batch *b)
-{
-  g_autoptr(GgBatch)   batch = NULL;
-  g_autoptr(GPtrArray) results = NULL;
-  g_autofree gchar    *report_path = g_build_filename (b->output, REPORT_NAME, NULL);
-  GString             *report = g_string_new (NULL);
-  GgClientOptions      options;
-  guint                n_ok = 0, n_failed = 0, n_kept = 0, n_interrupted = 0;
-  GError              *error = NULL;
-
-  gg_client_options_init (&options);
-  options.limits.max_images = 64;
-  gg_client_set_options (b->client, &options);
-
-  batch = gg_batch_get (b->client, b->job, b->cancellable, &error);
-  if (batch == NULL)
-    goto fail;
-  if (batch->state != GG_BATCH_STATE_SUCCEEDED)
-    {
-      if (gg_batch_state_is_final (batch->state) && batch->error_message != NULL)
-        batch_fail (b, CLI_EXIT_FAILED, "The batch %s has no results: it ended %s (%s).",
-                    batch->name, gg_batch_state_to_string (batch->state),
-                    batch->error_message);
-      else if (gg_batch_state_is_final (batch->state))
-        batch_fail (b, CLI_EXIT_FAILED, "The batch %s has no results: it ended %s.",
-                    batch->name, gg_batch_state_to_string (batch->state));
-      else
-        batch_fail (b, CLI_EXIT_FAILED, "The batch %s is still %s: wait for it first "
-                    "('%s batch wait %s').", batch->name,
-                    gg_batch_state_to_string (batch->state), CLI_NAME, batch->name);
-      g_string_free (report, TRUE);
-      return;
-    }
-  if (batch->responses_file != NULL)
-    set_line (b, g_strdup_printf ("%s: downloading the results", batch->name));
-  results = gg_batch_results (b->client, batch, &options.limits, b->cancellable, &error);
-  if (results == NULL)
-    goto fail;
-  if (g_mkdir_with_parents (b->output, 0755) != 0)
-    {
-      batch_fail (b, CLI_EXIT_FAILED, "Could not create the folder %s: %s.", b->output,
-                  g_strerror (errno));
-      g_string_free (report, TRUE);
-      return;
-    }
-  remove_stale_temps (b->output);
-
-  for (guint i = 0; i < results->len; i++)
-    {
-      const GgBatchResult *result = g_ptr_array_index (results, i);
-      cJSON               *line = cJSON_CreateObject ();
-      gboolean             kept = FALSE;
-      gchar               *text;
-
-      cJSON_AddStringToObject (line, "key", result->key);
-      set_line (b, g_strdup_printf ("%s: writing %u of %u", batch->name, i + 1, results->len));
-      if (g_cancellable_is_cancelled (b->cancellable))
-        {
-          n_interrupted++;
-          cJSON_Delete (line);
-          continue;
-        }
-      if (!key_is_valid (result->key))
-        {
-          cJSON_AddStringToObject (line, "status", "error");
-          cJSON_AddStringToObject (line, "error", "The key cannot name a file.");
-          n_failed++;
-        }
-      else if (fetch_one (b, result, line, &kept, &error))
-        {
-          cJSON_AddStringToObject (line, "status", "ok");
-          n_ok++;
-          n_kept += kept;
-        }
-      else
-        {
-          g_autofree gchar *clean = gg_redact (error->message, b->key);
-
-          cJSON_AddStringToObject (line, "status", "error");
-          cJSON_AddStringToObject (line, "error", clean);
-          if (result->error_code != 0)
-            cJSON_AddNumberToObject (line, "error_code", result->error_code);
-          g_string_append_printf (b->err, "%s: %s: %s\n", CLI_NAME, result->key, clean);
-          g_clear_error (&error);
-          n_failed++;
-        }
-      text = cJSON_PrintUnformatted (line);
-      g_string_append (report, text);
-      g_string_append_c (report, '\n');
-      cJSON_free (text);
-      cJSON_Delete (line);
-    }
-
-  if (!write_report (report_path, report, &error))
-    {
-      g_string_free (report, TRUE);
-      goto fail;
-    }
-  g_string_free (report, TRUE);
-
-  if (n_interrupted > 0)
-    {
-      batch_fail (b, CLI_EXIT_INTERRUPTED, "Interrupted: %u of %u keys are written; run the "
-                  "same fetch again to finish (finished keys are kept).", n_ok,
-                  results->len);
-      return;
-    }
-  if (!b->quiet)
-    g_string_append_printf (b->err, "%s: %u of %u keys have their images in %s%s%s; "
-                            "report in %s.\n", CLI_NAME, n_ok, results->len, b->output,
-                            n_kept ? " (" : "", n_kept ? "some kept from an earlier fetch)" : "",
-                            report_path);
-  if (n_failed == 0 && n_ok > 0)
-    b->status = CLI_EXIT_OK;
-  else if (n_ok > 0)
-    batch_fail (b, CLI_EXIT_PARTIAL, "%u of %u keys got no image (named above and in %s); "
-                "the others are written.", n_failed, results->len, report_path);
-  else
-    batch_fail (b, CLI_EXIT_FAILED, "None of the %u keys got an image (see %s).",
-                results->len, report_path);
-  return;
-
-fail:
-  batch_fail_error (b, error);
-  g_clear_error (&error);
 }
 
 /* ---- the command line ------------------------------------------------- */
@@ -1219,13 +636,13 @@ cli_batch_main (gint argc, gchar **argv)
   command = argv[1];
   b.command = command;
   if (strcmp (command, "submit") == 0)
-    work = submit_work;
+    work = cli_batch_submit_work;
   else if (strcmp (command, "status") == 0)
     work = status_work;
   else if (strcmp (command, "wait") == 0)
     work = wait_work;
   else if (strcmp (command, "fetch") == 0)
-    work = fetch_work;
+    work = cli_batch_fetch_work;
   else if (strcmp (command, "cancel") == 0)
     work = cancel_work;
   else if (strcmp (command, "list") == 0)
@@ -1259,7 +676,7 @@ cli_batch_main (gint argc, gchar **argv)
       return CLI_EXIT_OK;
     }
 
-  needs_job = work != submit_work && work != list_work;
+  needs_job = work != cli_batch_submit_work && work != list_work;
   if (needs_job)
     {
       if (argc < 2)
@@ -1279,12 +696,12 @@ cli_batch_main (gint argc, gchar **argv)
       batch_clear (&b);
       return status;
     }
-  if (work == submit_work && (b.prompts == NULL) == (b.dir == NULL))
+  if (work == cli_batch_submit_work && (b.prompts == NULL) == (b.dir == NULL))
     {
       batch_clear (&b);
       return usage ("Give the requests with either --prompts FILE.jsonl or --dir FOLDER.");
     }
-  if (work == fetch_work && (b.output == NULL || b.output[0] == '\0'))
+  if (work == cli_batch_fetch_work && (b.output == NULL || b.output[0] == '\0'))
     {
       batch_clear (&b);
       return usage ("No output folder: name it with --output DIR.");
@@ -1295,10 +712,10 @@ cli_batch_main (gint argc, gchar **argv)
       return usage ("Times and sizes are positive numbers.");
     }
 
-  if (work == submit_work)
+  if (work == cli_batch_submit_work)
     {
       b.input = gg_batch_input_new ();
-      if (!(b.prompts ? read_prompts_file (&b) : read_folder (&b)))
+      if (!(b.prompts ? cli_batch_read_prompts_file (&b) : cli_batch_read_folder (&b)))
         return batch_finish (&b);
     }
   if (!batch_connect (&b))
