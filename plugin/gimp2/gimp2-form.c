@@ -3,7 +3,7 @@
  *
  * The form is plugin/ui/gg-form-ui.c, shared with GIMP 3; here it writes
  * into the dialog's prompt buffer.  The history list is GTK 2's (a small
- * dialog); its rows come from gg_form_ui_history_rows ().
+ * dialog); its rows come from gg_form_ui_history_fill ().
  */
 
 #include <string.h>

@@ -3,7 +3,7 @@
  * The form is plugin/ui/gg-form-ui.c, shared with GIMP 2.10; here it
  * writes into the config's "prompt", which the dialog's text view
  * follows.  The history list is GTK 3's (a popover); its rows come from
- * gg_form_ui_history_rows ().  The runs add to the history
+ * gg_form_ui_history_fill ().  The runs add to the history
  * (gemini-runs.c).
  */
 
