@@ -120,4 +120,38 @@ gchar                 *gg_template_tidy      (const gchar *text);
 gchar                 *gg_template_append    (const gchar *prompt,
                                               const gchar *extra);
 
+/* What a template form shows and does as the user types, decided without
+ * widgets (both GIMP dialogs show it; tests/unit/test-template.c). */
+typedef struct
+{
+  gchar       *draft;       /* the prompt the form makes (NULL without a
+                             * template); newly allocated */
+  gboolean     overwrite;   /* put @draft in the prompt: the prompt is
+                             * blank or the form's last fill, or forced */
+  gchar       *status;      /* the status line, translated ("" without a
+                             * template); newly allocated */
+  const gchar *description; /* the template's description, or what a
+                             * template is; translated, static */
+} GgTemplateFormState;
+
+/* Decides for a form of @template (NULL: "No template") filled with
+ * @values (as gg_template_draft ()) over the user's @prompt (NULL: blank):
+ * the form's prompt overwrites the user's only when @prompt, stripped, is
+ * blank or equals @last_fill (what the form put there last; NULL: never),
+ * or when @force (the "Fill the Prompt" button).  The status names the
+ * required fields still empty; else says the user edited the prompt (not
+ * overwritten); else that the prompt is complete.  Fills @state, which the
+ * caller clears with gg_template_form_state_clear (). */
+void                   gg_template_form_state       (const GgTemplate    *template,
+                                                     GHashTable          *values,
+                                                     const gchar         *prompt,
+                                                     const gchar         *last_fill,
+                                                     gboolean             force,
+                                                     GgTemplateFormState *state);
+void                   gg_template_form_state_clear (GgTemplateFormState *state);
+
+/* The form's label of @field, translated, "Label:" or, for a required
+ * field, "Label *:" (the status line explains the star).  g_free. */
+gchar                 *gg_template_field_caption    (const GgTemplateField *field);
+
 G_END_DECLS

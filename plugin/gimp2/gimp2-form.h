@@ -1,6 +1,6 @@
 /* gimp2-form.h: the GIMP 2.10 dialog's prompt helpers, template forms and
- * the prompt history, in GTK 2.  Thin GTK over common/gg-template and
- * gg-history, as plugin/gemini-form.h is for GIMP 3. */
+ * the prompt history, in GTK 2.  The form is plugin/ui/gg-form-ui's, as
+ * in plugin/gimp3/gemini-form.h for GIMP 3. */
 #pragma once
 
 #include <gtk/gtk.h>

@@ -1,5 +1,6 @@
 /* gemini-form.h: the dialogs' prompt helpers: template forms and the
- * prompt history.  Thin GTK over common/gg-template and gg-history. */
+ * prompt history.  The form is plugin/ui/gg-form-ui's (shared with the
+ * GIMP 2.10 plug-in) over common/gg-template; the history is gg-history. */
 #pragma once
 
 #include <libgimp/gimp.h>

@@ -315,6 +315,101 @@ test_draft (void)
     }
 }
 
+/* The dialogs' form: the form's prompt replaces the user's only when the
+ * prompt is blank or still the form's last fill (or on "Fill the Prompt"),
+ * and the status line says which case it is. */
+static void
+test_form_state (void)
+{
+  const GgTemplate     *template = gg_template_lookup ("photorealistic", NULL);
+  g_autoptr(GHashTable) examples = NULL;
+  g_autoptr(GHashTable) partial  = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree gchar     *filled   = NULL;
+  GgTemplateFormState   state;
+
+  g_assert_nonnull (template);
+  examples = gg_template_examples (template);
+  filled   = gg_template_fill (template, examples, NULL);
+
+  /* A blank prompt (NULL, "", white space) takes the form's. */
+  gg_template_form_state (template, examples, NULL, NULL, FALSE, &state);
+  g_assert_true (state.overwrite);
+  g_assert_cmpstr (state.draft, ==, filled);
+  g_assert_cmpstr (state.status, ==, "The prompt is complete; edit it freely.");
+  g_assert_cmpstr (state.description, ==, template->description);
+  gg_template_form_state_clear (&state);
+  g_assert_null (state.draft);
+  gg_template_form_state (template, examples, " \n\t", "something else",
+                          FALSE, &state);
+  g_assert_true (state.overwrite);
+  gg_template_form_state_clear (&state);
+
+  /* The form's own last fill (stripped) is replaced as the user types. */
+  gg_template_form_state (template, examples, "An old fill.  \n",
+                          "An old fill.", FALSE, &state);
+  g_assert_true (state.overwrite);
+  g_assert_cmpstr (state.draft, ==, filled);
+  gg_template_form_state_clear (&state);
+
+  /* A prompt the user edited stays, and the status says how to replace it. */
+  gg_template_form_state (template, examples, "An old fill, edited.",
+                          "An old fill.", FALSE, &state);
+  g_assert_false (state.overwrite);
+  g_assert_cmpstr (state.draft, ==, filled);
+  g_assert_cmpstr (state.status, ==, "You edited the prompt: “Fill the "
+                   "Prompt” replaces it with the form's.");
+  gg_template_form_state_clear (&state);
+  gg_template_form_state (template, examples, "My own prompt.", NULL,
+                          FALSE, &state);
+  g_assert_false (state.overwrite);
+  gg_template_form_state_clear (&state);
+
+  /* "Fill the Prompt" forces it. */
+  gg_template_form_state (template, examples, "My own prompt.", NULL,
+                          TRUE, &state);
+  g_assert_true (state.overwrite);
+  g_assert_cmpstr (state.status, ==, "The prompt is complete; edit it freely.");
+  gg_template_form_state_clear (&state);
+
+  /* Empty required fields are named, in form order, whatever the prompt. */
+  g_hash_table_insert (partial, "subject", "a potter");
+  gg_template_form_state (template, partial, "My own prompt.", NULL,
+                          FALSE, &state);
+  g_assert_false (state.overwrite);
+  g_assert_cmpstr (state.status, ==,
+                   "* Still to fill in: Setting (shown as “…”).");
+  g_assert_nonnull (strstr (state.draft, "a potter"));
+  g_assert_nonnull (strstr (state.draft, GG_TEMPLATE_DRAFT_MARK));
+  gg_template_form_state_clear (&state);
+  gg_template_form_state (template, NULL, "", NULL, FALSE, &state);
+  g_assert_true (state.overwrite);
+  g_assert_cmpstr (state.status, ==,
+                   "* Still to fill in: Subject, Setting (shown as “…”).");
+  gg_template_form_state_clear (&state);
+
+  /* No template: nothing to write, no status, the general description. */
+  gg_template_form_state (NULL, NULL, "", NULL, TRUE, &state);
+  g_assert_false (state.overwrite);
+  g_assert_null (state.draft);
+  g_assert_cmpstr (state.status, ==, "");
+  g_assert_nonnull (strstr (state.description, "A template asks for"));
+  gg_template_form_state_clear (&state);
+}
+
+/* The form's labels: a star marks a required field. */
+static void
+test_field_caption (void)
+{
+  const GgTemplate *template = gg_template_lookup ("photorealistic", NULL);
+  g_autofree gchar *required = NULL;
+  g_autofree gchar *optional = NULL;
+
+  required = gg_template_field_caption (gg_template_field (template, "subject"));
+  optional = gg_template_field_caption (gg_template_field (template, "shot"));
+  g_assert_cmpstr (required, ==, "Subject *:");
+  g_assert_cmpstr (optional, ==, "Shot:");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -329,5 +424,7 @@ main (int argc, char **argv)
   g_test_add_func ("/template/tidy", test_tidy);
   g_test_add_func ("/template/append", test_append);
   g_test_add_func ("/template/draft", test_draft);
+  g_test_add_func ("/template/form-state", test_form_state);
+  g_test_add_func ("/template/field-caption", test_field_caption);
   return g_test_run ();
 }
