@@ -109,6 +109,16 @@ class RefineTest(CliTestCase):
         self.assertEqual(r.status, 0, r.stderr)
         self.assertEqual(self.files(), ["in.png", "mask.png", "out.png"])
 
+    def test_edit_keeps_the_picture_when_the_file_cannot_be_written(self):
+        # The edit is paid for: a conversation that cannot be kept costs
+        # the refine, never the picture.
+        self.conversation = os.path.join(self.tmp, "no-such-folder", "c.json")
+        r = self.edit()
+        self.assertEqual(r.status, 0, r.stderr)
+        self.assertIn("could not be kept in %s" % self.conversation, r.stderr)
+        self.assertIn("wrote %s" % self.path("out.png"), r.stderr)
+        self.assertEqual(self.files(), ["in.png", "mask.png", "out.png"])
+
     def test_edit_conversation_needs_a_mask(self):
         r = self.run_cli("edit", "--input", self.src, "--prompt", "x", "--output",
                          self.path("out.png"), "--conversation", self.conversation)
